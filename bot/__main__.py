@@ -1,0 +1,5 @@
+"""`python -m bot` is `pocket-director`."""
+
+from bot.cli import main
+
+main()

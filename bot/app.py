@@ -1,0 +1,188 @@
+"""The composition root: settings in, a running Application out."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.context import SERVICES_KEY, DirectorContext, Services
+from bot.handlers import access, commands, content, projects, render
+from bot.handlers.errors import handle_error
+from bot.handlers.reporter import TelegramJobReporter
+from bot.i18n import languages, t
+from bot.media.fonts import caption_font_path
+from bot.media.inspector import FileInspector
+from bot.media.video_renderer import WorkerRenderer
+from bot.providers.offline import OfflineImageMaker, OfflinePlanner
+from bot.providers.styles_file import load_styles
+from bot.studio.jobs import JobRunner
+from bot.studio.limits import Limits
+from bot.studio.projects import Projects
+from bot.studio.render_requests import RenderRequests
+from bot.studio.rendering import RenderProject
+from storage.database import open_database
+from storage.media_files import MediaFiles
+from storage.store import Store
+
+logger = logging.getLogger(__name__)
+
+DirectorApplication = Application[Any, DirectorContext, Any, Any, Any, Any]
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def limits_from(settings: Settings) -> Limits:
+    """The studio's limits, from settings."""
+    return Limits(
+        max_scenes=settings.max_scenes, max_idea_chars=settings.max_idea_chars,
+        max_song_seconds=settings.max_song_seconds, download_limit=settings.download_limit,
+        seconds_without_song=settings.seconds_per_scene_without_song, fps=settings.render_fps,
+        short_side=settings.render_short_side, default_aspect=settings.default_aspect,
+        default_style=settings.default_style,
+    )
+
+
+def default_render_workers() -> int:
+    """Parallel renders: one per two cores, at least one."""
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
+def build_render_project(settings: Settings, store: Store, media: MediaFiles) -> RenderProject:
+    """The render use case with the providers chosen by settings."""
+    return RenderProject(
+        store=store, media=media, planner=OfflinePlanner(), image_maker=OfflineImageMaker(),
+        renderer=WorkerRenderer(settings.render_preset, settings.render_crf),
+        styles=load_styles(), limits=limits_from(settings),
+        font_path=str(caption_font_path()),
+    )
+
+
+def register_handlers(application: DirectorApplication) -> None:
+    """The handler table, in the order updates are matched."""
+    # Group -1 runs before everything: the allowlist and knowing the user.
+    application.add_handler(TypeHandler(Update, access.admit_user), group=-1)
+    application.add_handlers([
+        CommandHandler("start", commands.start),
+        CommandHandler("help", commands.help_command),
+        CommandHandler("new", commands.new_project),
+        CommandHandler("status", commands.status),
+        CommandHandler("cancel", commands.cancel),
+        CommandHandler("lang", commands.choose_language),
+        CommandHandler("projects", projects.list_projects),
+        CommandHandler("render", render.render),
+        CallbackQueryHandler(projects.switch_project_button, pattern=r"^switch:"),
+        CallbackQueryHandler(commands.language_button, pattern=r"^lang:"),
+        MessageHandler(filters.PHOTO, content.receive_photo),
+        MessageHandler(filters.AUDIO, content.receive_audio),
+        MessageHandler(filters.Document.ALL, content.receive_document),
+        MessageHandler(filters.VOICE, content.receive_voice),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, content.receive_text),
+        MessageHandler(filters.COMMAND, commands.help_command),
+        MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, content.receive_other),
+    ])
+    application.add_error_handler(handle_error)
+
+
+async def post_init(application: DirectorApplication) -> None:
+    """Register the command menu and resume jobs a previous run left unfinished."""
+    for language in languages():
+        menu = [BotCommand(name, t(language, key)) for name, key in commands.COMMANDS]
+        await application.bot.set_my_commands(
+            menu, language_code=None if language == "en" else language
+        )
+    runner: JobRunner = application.bot_data["runner"]
+    resumed = runner.resume_unfinished()
+    if resumed:
+        logger.info("Resumed %s unfinished job(s)", resumed)
+
+
+async def post_shutdown(application: DirectorApplication) -> None:
+    """Stop running jobs (they resume on the next start) and close the database."""
+    runner: JobRunner = application.bot_data["runner"]
+    await runner.shutdown()
+    application.bot_data["database"].close()
+
+
+def build_application(settings: Settings) -> DirectorApplication:
+    """Build the bot: services created once, handlers registered, lifecycle hooks set."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .context_types(ContextTypes(context=DirectorContext))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .media_write_timeout(settings.media_write_timeout)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url)
+    if settings.telegram_file_base_url:
+        builder = builder.base_file_url(settings.telegram_file_base_url)
+    if settings.telegram_local_mode:
+        builder = builder.local_mode(True)
+    application: DirectorApplication = builder.build()
+
+    database = open_database(settings.database_path)
+    store = Store(database)
+    media = MediaFiles(settings.media_dir)
+    limits = limits_from(settings)
+    reporter = TelegramJobReporter(application.bot, settings.media_write_timeout,
+                                   settings.upload_limit)
+    runner = JobRunner(store, build_render_project(settings, store, media), reporter,
+                       max_parallel=default_render_workers())
+    projects_use_cases = Projects(
+        store, media, FileInspector(settings.max_image_pixels, settings.max_image_side),
+        limits, tuple(load_styles()),
+    )
+    application.bot_data[SERVICES_KEY] = Services(
+        settings=settings, projects=projects_use_cases, renders=RenderRequests(store, runner)
+    )
+    application.bot_data["runner"] = runner
+    application.bot_data["database"] = database
+    register_handlers(application)
+    return application
+
+
+@asynccontextmanager
+async def polling(application: DirectorApplication,
+                  poll_timeout: int = 10) -> AsyncIterator[DirectorApplication]:
+    """Run the bot by long polling inside an event loop we already have (tests, embedding).
+
+    The same lifecycle as `Application.run_polling`, which owns its loop and so cannot be
+    used from async code: initialise, post_init, poll, and the reverse on the way out.
+    """
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
+    )
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

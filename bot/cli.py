@@ -1,0 +1,77 @@
+"""Command line: `pocket-director run | demo | backup PATH`. Builds Settings; no logic."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+
+from bot.config import Settings
+from bot.logs import setup_logging
+
+logger = logging.getLogger(__name__)
+
+
+def _secrets(settings: Settings) -> list[str]:
+    return [s.get_secret_value() for s in (settings.telegram_bot_token, settings.openai_api_key)
+            if s is not None]
+
+
+def run(settings: Settings) -> None:
+    """Run the bot by long polling; without a token, render the offline demo instead."""
+    if settings.telegram_bot_token is None:
+        logger.warning("TELEGRAM_BOT_TOKEN is not set: rendering the offline demo instead")
+        demo(settings, Path("demo-output"))
+        return
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    application = build_application(settings)
+    logger.info("Pocket Director is running (provider: %s)", settings.active_provider)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def demo(settings: Settings, output_dir: Path) -> None:
+    """Render a sample music video offline and print where it is."""
+    from bot.demo import render_demo
+
+    result = asyncio.run(render_demo(settings, output_dir))
+    print(f"Demo video: {result.path} ({result.duration:.1f} s, {result.width}x{result.height}, "
+          f"{result.size_bytes / 1024 / 1024:.1f} MB)")
+
+
+def backup(settings: Settings, target: Path) -> None:
+    """Write a consistent copy of the live database."""
+    from storage.database import backup_database, open_database
+
+    database = open_database(settings.database_path)
+    try:
+        backup_database(database, target)
+    finally:
+        database.close()
+    print(f"Backup written to {target}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `pocket-director` script."""
+    parser = argparse.ArgumentParser(prog="pocket-director", description=__doc__)
+    parser.add_argument("--log-level", default="INFO")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the offline demo when no token is set)")
+    demo_parser = commands.add_parser("demo", help="render a sample music video offline")
+    demo_parser.add_argument("--output", type=Path, default=Path("demo-output"))
+    backup_parser = commands.add_parser("backup", help="copy the database safely while live")
+    backup_parser.add_argument("path", type=Path)
+    arguments = parser.parse_args(argv)
+    settings = Settings()
+    setup_logging(arguments.log_level, _secrets(settings))
+    if arguments.command == "demo":
+        demo(settings, arguments.output)
+    elif arguments.command == "backup":
+        backup(settings, arguments.path)
+    else:
+        run(settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Settings: the only reader of the environment. Every default lives here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+CLOUD_UPLOAD_LIMIT = 50 * 1024 * 1024
+LOCAL_MODE_LIMIT = 2000 * 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Typed configuration read once from the environment (and an optional `.env`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str | None = None
+    telegram_file_base_url: str | None = None
+    telegram_local_mode: bool = False
+
+    openai_api_key: SecretStr | None = None
+    provider: Literal["openai", "offline"] | None = Field(
+        default=None, alias="POCKET_DIRECTOR_PROVIDER"
+    )
+
+    data_dir: Path = Path("./data")
+    allowed_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+
+    default_aspect: Literal["9:16", "16:9", "1:1"] = "9:16"
+    render_short_side: int = 720
+    default_style: str = "cinematic"
+    render_fps: int = 30
+    render_preset: str = "veryfast"
+    render_crf: int = 23
+    seconds_per_scene_without_song: float = 4.0
+    max_scenes: int = 100
+    max_idea_chars: int = 1000
+    max_song_seconds: float = 15 * 60
+    max_image_pixels: int = 60_000_000
+    max_image_side: int = 20_000
+    media_write_timeout: float = 300.0
+
+    @field_validator("allowed_user_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @property
+    def active_provider(self) -> Literal["openai", "offline"]:
+        """The explicit provider wins; otherwise OpenAI when a key is set."""
+        if self.provider is not None:
+            return self.provider
+        return "openai" if self.openai_api_key else "offline"
+
+    @property
+    def download_limit(self) -> int:
+        """Largest file the bot may download from Telegram."""
+        return LOCAL_MODE_LIMIT if self.telegram_local_mode else CLOUD_DOWNLOAD_LIMIT
+
+    @property
+    def upload_limit(self) -> int:
+        """Largest file the bot may upload to Telegram (with a little headroom)."""
+        limit = LOCAL_MODE_LIMIT if self.telegram_local_mode else CLOUD_UPLOAD_LIMIT
+        return limit - 1024 * 1024
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite database file."""
+        return self.data_dir / "pocket_director.db"
+
+    @property
+    def media_dir(self) -> Path:
+        """Content-addressed media files."""
+        return self.data_dir / "media"

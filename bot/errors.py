@@ -1,0 +1,72 @@
+"""The error tree. Every error a user may see carries a catalog key, never its own text.
+
+    PocketDirectorError
+    ├── UserFacingError            (has `key` and `params`: answered from the catalog)
+    │   ├── NoActiveProject
+    │   ├── InputRejected          (bad file, too big, too long, too many)
+    │   ├── NothingToRender
+    │   ├── JobAlreadyRunning
+    │   └── ProjectNotFound
+    ├── ProviderError              (a provider failed; `key` says how to tell the user)
+    └── JobCancelled               (the user stopped a job)
+"""
+
+from __future__ import annotations
+
+
+class PocketDirectorError(Exception):
+    """Base of every error raised by our code."""
+
+
+class UserFacingError(PocketDirectorError):
+    """An error answered with a catalog message."""
+
+    key = "error.generic"
+
+    def __init__(self, key: str | None = None, **params: object) -> None:
+        self.key = key or type(self).key
+        self.params = params
+        super().__init__(self.key)
+
+
+class NoActiveProject(UserFacingError):
+    """The user has no project to act on."""
+
+    key = "error.no_project"
+
+
+class InputRejected(UserFacingError):
+    """An upload or a message we cannot use; the key tells which and why."""
+
+    key = "error.bad_input"
+
+
+class NothingToRender(UserFacingError):
+    """The project holds nothing to render."""
+
+    key = "error.nothing_to_render"
+
+
+class JobAlreadyRunning(UserFacingError):
+    """The project already has a job running."""
+
+    key = "render.already_running"
+
+
+class ProjectNotFound(UserFacingError):
+    """A project id that is unknown, deleted or someone else's."""
+
+    key = "error.project_gone"
+
+
+class ProviderError(PocketDirectorError):
+    """An AI provider or media tool failed."""
+
+    def __init__(self, key: str = "error.provider", **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+
+class JobCancelled(PocketDirectorError):
+    """The user cancelled the job; what was done is kept."""

@@ -1,0 +1,35 @@
+"""The gate every update passes first: the allowlist, and knowing the user."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import DirectorContext
+from bot.i18n import t
+from bot.studio.projects import language_for
+
+logger = logging.getLogger(__name__)
+REFUSED_KEY = "refused_user_ids"
+
+
+async def admit_user(update: Update, context: DirectorContext) -> None:
+    """Stop updates from users outside ALLOWED_USER_IDS (one polite refusal); register others."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    allowed = context.services.settings.allowed_user_ids
+    if allowed and user.id not in allowed:
+        refused: set[int] = context.bot_data.setdefault(REFUSED_KEY, set())
+        if user.id not in refused and update.effective_chat is not None:
+            refused.add(user.id)
+            logger.info("Refused user %s (not in ALLOWED_USER_IDS)", user.id)
+            await context.bot.send_message(
+                update.effective_chat.id, t(language_for(user.language_code), "access.denied")
+            )
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        raise ApplicationHandlerStop
+    context.services.projects.register_user(user.id, user.first_name, user.language_code)

@@ -1,0 +1,23 @@
+"""Callback data: `verb:argument`, at most 64 bytes, parsed as untrusted input."""
+
+from __future__ import annotations
+
+MAX_BYTES = 64
+
+
+def encode(verb: str, argument: str | int) -> str:
+    """Build callback data; refuse anything Telegram would reject."""
+    data = f"{verb}:{argument}"
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError("callback data over 64 bytes")
+    return data
+
+
+def parse_int_argument(data: str | None, verb: str) -> int | None:
+    """The integer argument of `verb:N`, or None when the data is malformed."""
+    if not data or not data.startswith(f"{verb}:"):
+        return None
+    argument = data.split(":", 1)[1]
+    if not argument.isdigit() or len(argument) > 18:
+        return None
+    return int(argument)

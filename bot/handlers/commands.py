@@ -1,0 +1,95 @@
+"""Command handlers: /start, /help, /new, /status, /cancel, /lang."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import DirectorContext
+from bot.handlers.callback_data import encode
+from bot.handlers.replies import escape, reply
+from bot.i18n import languages, t
+
+# The command menu, in the order users see it: (command, catalog key of its description).
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("new", "command.new"),
+    ("render", "command.render"),
+    ("status", "command.status"),
+    ("projects", "command.projects"),
+    ("cancel", "command.cancel"),
+    ("lang", "command.lang"),
+    ("help", "command.help"),
+)
+
+
+def help_text(language: str) -> str:
+    """The flow in three lines, then every command."""
+    lines = [t(language, "help.intro"), ""]
+    lines += [f"/{name} — {t(language, key)}" for name, key in COMMANDS]
+    return "\n".join(lines)
+
+
+async def start(update: Update, context: DirectorContext) -> None:
+    """Greet the user and explain the flow."""
+    if update.effective_chat is None:
+        return
+    language = context.language()
+    text = t(language, "start.greeting") + "\n\n" + help_text(language)
+    await context.bot.send_message(update.effective_chat.id, text)
+
+
+async def help_command(update: Update, context: DirectorContext) -> None:
+    """List the commands."""
+    if update.effective_chat is None:
+        return
+    await context.bot.send_message(update.effective_chat.id, help_text(context.language()))
+
+
+async def new_project(update: Update, context: DirectorContext) -> None:
+    """Create a project from `/new [title]` and make it active."""
+    if update.effective_user is None:
+        return
+    title = " ".join(context.args or []) or t(context.language(), "project.default_title")
+    project = context.services.projects.start_project(update.effective_user.id, title)
+    await reply(update, context, "project.created", title=escape(project.title))
+
+
+async def status(update: Update, context: DirectorContext) -> None:
+    """Tell what the active project holds and what is running."""
+    if update.effective_user is None:
+        return
+    summary = context.services.projects.summary(update.effective_user.id)
+    language = context.language()
+    song = (t(language, "status.song", name=escape(summary.song.original_name or "♪"),
+              seconds=round(summary.song.duration or 0))
+            if summary.song else t(language, "status.no_song"))
+    job = (t(language, f"status.job.{summary.last_job.state.value}")
+           if summary.last_job else t(language, "status.job.none"))
+    await reply(update, context, "status.text", title=escape(summary.project.title),
+                scenes=summary.scene_count, photos=summary.photo_count, song=song, job=job,
+                aspect=summary.project.aspect, style=summary.project.style)
+
+
+async def cancel(update: Update, context: DirectorContext) -> None:
+    """Stop the active project's running job."""
+    if update.effective_user is None:
+        return
+    stopped = context.services.renders.cancel(update.effective_user.id)
+    await reply(update, context, "cancel.requested" if stopped else "cancel.nothing")
+
+
+async def choose_language(update: Update, context: DirectorContext) -> None:
+    """Offer the languages as buttons."""
+    buttons = [[InlineKeyboardButton(t(code, "language.name"), callback_data=encode("lang", code))
+                for code in languages()]]
+    await reply(update, context, "language.choose", markup=InlineKeyboardMarkup(buttons))
+
+
+async def language_button(update: Update, context: DirectorContext) -> None:
+    """Store the language picked with a button."""
+    query = update.callback_query
+    if query is None or update.effective_user is None or query.data is None:
+        return
+    code = query.data.split(":", 1)[-1]
+    context.services.projects.set_language(update.effective_user.id, code)
+    await query.answer()
+    await reply(update, context, "language.set")

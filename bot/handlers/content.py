@@ -1,0 +1,121 @@
+"""Handlers for what users send: ideas as text, reference photos, songs, other files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot.context import DirectorContext
+from bot.errors import InputRejected
+from bot.handlers.files import FileKind, audio_extension, classify_document
+from bot.handlers.replies import escape, reply, short
+from bot.i18n import t
+
+logger = logging.getLogger(__name__)
+
+
+async def _download(context: DirectorContext, file_id: str, size: int | None,
+                    suffix: str) -> Path:
+    """Fetch an upload into the media scratch folder, refusing what is too big."""
+    projects = context.services.projects
+    projects.check_download(size)
+    try:
+        telegram_file = await context.bot.get_file(file_id)
+    except BadRequest as error:
+        if "too big" in error.message.lower():
+            raise projects.file_too_big() from error
+        raise
+    target = projects.scratch_path(suffix)
+    await telegram_file.download_to_drive(target)
+    return target
+
+
+def _default_title(context: DirectorContext) -> str:
+    return t(context.language(), "project.default_title")
+
+
+async def receive_text(update: Update, context: DirectorContext) -> None:
+    """A text message is the next scene idea of the active project."""
+    message = update.effective_message
+    if message is None or message.text is None or update.effective_user is None:
+        return
+    added = context.services.projects.add_idea(
+        update.effective_user.id, message.text, _default_title(context)
+    )
+    if added.project_created:
+        await reply(update, context, "project.started_for_you", title=escape(added.project.title))
+    await reply(update, context, "idea.added", number=added.scene.position,
+                idea=short(added.scene.idea))
+
+
+async def receive_photo(update: Update, context: DirectorContext) -> None:
+    """A photo (compressed or as an image document) becomes a reference photo."""
+    message = update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    if message.photo:
+        largest = message.photo[-1]
+        file_id, size, name = largest.file_id, largest.file_size, None
+    elif message.document is not None:
+        document = message.document
+        file_id, size, name = document.file_id, document.file_size, document.file_name
+    else:
+        return
+    source = await _download(context, file_id, size, ".upload")
+    added = await context.services.projects.add_photo(
+        update.effective_user.id, source, message.caption, name, _default_title(context)
+    )
+    if added.project_created:
+        await reply(update, context, "project.started_for_you", title=escape(added.project.title))
+    if added.new_scene and added.scene.idea:
+        key = "photo.new_scene"
+    elif added.new_scene:
+        key = "photo.new_scene_no_idea"
+    else:
+        key = "photo.attached"
+    await reply(update, context, key, number=added.scene.position, idea=short(added.scene.idea))
+
+
+async def receive_audio(update: Update, context: DirectorContext) -> None:
+    """An audio file (or audio document) becomes the project's song."""
+    message = update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    media = message.audio or message.document
+    if media is None:
+        return
+    extension = audio_extension(media.mime_type, media.file_name)
+    source = await _download(context, media.file_id, media.file_size, f".{extension}")
+    project, song = await context.services.projects.set_song(
+        update.effective_user.id, source, extension, media.file_name, _default_title(context)
+    )
+    seconds = round(song.duration or 0)
+    await reply(update, context, "song.set", name=escape(song.original_name or "♪"),
+                minutes=seconds // 60, seconds=f"{seconds % 60:02d}", title=escape(project.title))
+
+
+async def receive_document(update: Update, context: DirectorContext) -> None:
+    """Route a document to the photo or song path, or explain what we accept."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    kind = classify_document(message.document.mime_type, message.document.file_name)
+    if kind is FileKind.IMAGE:
+        await receive_photo(update, context)
+    elif kind is FileKind.AUDIO:
+        await receive_audio(update, context)
+    else:
+        raise InputRejected("error.unsupported_file")
+
+
+async def receive_voice(update: Update, context: DirectorContext) -> None:
+    """Voice notes need a transcriber; offline, say how to send the idea instead."""
+    await reply(update, context, "voice.needs_openai")
+
+
+async def receive_other(update: Update, context: DirectorContext) -> None:
+    """Stickers, videos, locations...: say what the bot understands."""
+    raise InputRejected("error.unsupported_file")

@@ -1,0 +1,39 @@
+"""The one error handler: log first, then answer from the catalog."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, NetworkError, TelegramError
+
+from bot.context import DirectorContext
+from bot.errors import UserFacingError
+from bot.i18n import t
+
+logger = logging.getLogger(__name__)
+
+
+async def handle_error(update: object, context: DirectorContext) -> None:
+    """Log the cause; tell the user what happened in words they can act on."""
+    error = context.error
+    if isinstance(error, UserFacingError):
+        logger.info("Refused an update: %s", error.key)
+        key, params = error.key, error.params
+    else:
+        logger.error("Unhandled error", exc_info=error)
+        if isinstance(error, Forbidden | NetworkError) or not isinstance(update, Update):
+            return
+        key, params = "error.generic", {}
+    if not isinstance(update, Update):
+        return
+    text = t(context.language(), key, **params)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200], show_alert=True)
+        elif update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, text,
+                                           parse_mode=ParseMode.HTML)
+    except TelegramError:
+        logger.warning("Could not deliver an error message", exc_info=True)

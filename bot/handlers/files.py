@@ -1,0 +1,49 @@
+"""What an uploaded file is, judged from what Telegram tells us before downloading it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import PurePosixPath
+
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff"})
+AUDIO_EXTENSIONS = frozenset({"mp3", "m4a", "aac", "ogg", "oga", "opus", "wav", "flac"})
+AUDIO_MIME_EXTENSIONS = {
+    "audio/mpeg": "mp3", "audio/mp3": "mp3", "audio/mp4": "m4a", "audio/x-m4a": "m4a",
+    "audio/aac": "aac", "audio/ogg": "ogg", "audio/opus": "opus", "audio/wav": "wav",
+    "audio/x-wav": "wav", "audio/wave": "wav", "audio/flac": "flac", "audio/x-flac": "flac",
+}
+
+
+class FileKind(StrEnum):
+    """How we treat an uploaded document."""
+
+    IMAGE = "image"
+    AUDIO = "audio"
+    OTHER = "other"
+
+
+def extension_of(file_name: str | None) -> str:
+    """The lower-case extension of a client-given file name ('' if none); never a path."""
+    if not file_name:
+        return ""
+    suffix = PurePosixPath(file_name.replace("\\", "/")).suffix
+    return suffix.lstrip(".").lower()[:8]
+
+
+def classify_document(mime_type: str | None, file_name: str | None) -> FileKind:
+    """Image, audio or something we cannot use, by MIME type first, then extension."""
+    mime = (mime_type or "").lower()
+    extension = extension_of(file_name)
+    if mime.startswith("image/") or extension in IMAGE_EXTENSIONS:
+        return FileKind.IMAGE
+    if mime.startswith("audio/") or extension in AUDIO_EXTENSIONS:
+        return FileKind.AUDIO
+    return FileKind.OTHER
+
+
+def audio_extension(mime_type: str | None, file_name: str | None) -> str:
+    """A safe extension to store a song under."""
+    extension = extension_of(file_name)
+    if extension in AUDIO_EXTENSIONS:
+        return extension
+    return AUDIO_MIME_EXTENSIONS.get((mime_type or "").lower(), "audio")

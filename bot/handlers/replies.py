@@ -1,0 +1,36 @@
+"""Replying from the catalog, with user text escaped for HTML."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+
+from bot.context import DirectorContext
+from bot.i18n import t
+
+
+def escape(text: str) -> str:
+    """User text made safe inside an HTML reply."""
+    return html.escape(text, quote=False)
+
+
+async def reply(update: Update, context: DirectorContext, key: str, *,
+                markup: InlineKeyboardMarkup | None = None, **params: Any) -> Message | None:
+    """Answer the update's chat with the catalog message `key` in the user's language."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    text = t(context.language(), key, **params)
+    return await context.bot.send_message(
+        chat.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True,
+        reply_markup=markup,
+    )
+
+
+def short(text: str, limit: int = 60) -> str:
+    """A one-line preview of user text, escaped."""
+    flat = " ".join(text.split())
+    return escape(flat if len(flat) <= limit else flat[: limit - 1] + "…")

@@ -1,0 +1,147 @@
+"""The chat side of jobs: one progress message edited in place, then the video."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from telegram import Bot
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, TelegramError
+
+from bot.handlers.replies import escape
+from bot.i18n import t
+from bot.studio.models import Job, Project
+from bot.studio.ports import RenderedVideo
+
+logger = logging.getLogger(__name__)
+
+# Telegram answers 429 when one message is edited more often than every couple of seconds.
+EDIT_INTERVAL = 2.0
+# A chat action shows for about 5 seconds.
+ACTION_INTERVAL = 4.0
+
+
+def progress_bar(fraction: float, cells: int = 12) -> str:
+    """A text bar such as ▰▰▰▱▱▱."""
+    filled = max(0, min(cells, round(fraction * cells)))
+    return "▰" * filled + "▱" * (cells - filled)
+
+
+def eta_seconds(elapsed: float, fraction: float) -> int | None:
+    """Seconds left at the pace so far; None until there is a pace to go by."""
+    if fraction < 0.03 or elapsed < 1:
+        return None
+    return max(0, round(elapsed * (1 - fraction) / fraction))
+
+
+@dataclass
+class _Tracker:
+    started: float = field(default_factory=time.monotonic)
+    last_edit: float = 0.0
+    last_action: float = 0.0
+    last_text: str = ""
+
+
+class TelegramJobReporter:
+    """Implements the studio's JobReporter over the Bot API."""
+
+    def __init__(self, bot: Bot, video_write_timeout: float, upload_limit: int) -> None:
+        self.bot = bot
+        self.video_write_timeout = video_write_timeout
+        self.upload_limit = upload_limit
+        self._trackers: dict[int, _Tracker] = {}
+
+    async def started(self, job: Job, project: Project, resumed: bool) -> int | None:
+        """Send the progress message."""
+        self._trackers[job.id] = _Tracker()
+        key = "render.resumed" if resumed else "render.started"
+        try:
+            message = await self.bot.send_message(
+                job.chat_id, t(job.language, key, title=escape(project.title)),
+                parse_mode=ParseMode.HTML,
+            )
+        except TelegramError:
+            logger.warning("Could not announce job %s", job.id, exc_info=True)
+            return job.progress_message_id
+        return message.message_id
+
+    async def progress(self, job: Job, fraction: float, step: str) -> None:
+        """Edit the progress message at most every EDIT_INTERVAL seconds."""
+        tracker = self._trackers.setdefault(job.id, _Tracker())
+        now = time.monotonic()
+        if now - tracker.last_action >= ACTION_INTERVAL:
+            tracker.last_action = now
+            action = ChatAction.UPLOAD_PHOTO if step == "pictures" else ChatAction.RECORD_VIDEO
+            try:
+                await self.bot.send_chat_action(job.chat_id, action)
+            except TelegramError:
+                logger.debug("Chat action failed for job %s", job.id)
+        if job.progress_message_id is None or now - tracker.last_edit < EDIT_INTERVAL:
+            return
+        eta = eta_seconds(now - tracker.started, fraction)
+        text = t(job.language, "render.progress", bar=progress_bar(fraction),
+                 percent=round(fraction * 100), step=t(job.language, f"render.step.{step}"),
+                 eta=t(job.language, "render.eta", seconds=eta) if eta is not None else "")
+        if text == tracker.last_text:
+            return
+        tracker.last_edit = now
+        await self._edit(job, text)
+        tracker.last_text = text
+
+    async def finished(self, job: Job, project: Project, video: RenderedVideo,
+                       resumed: bool) -> None:
+        """Send the video, playable in the chat, and close the progress message."""
+        self._trackers.pop(job.id, None)
+        await self._edit(job, t(job.language, "render.uploading"))
+        if video.size_bytes > self.upload_limit:
+            await self._send(job, t(job.language, "render.too_big",
+                                    size_mb=round(video.size_bytes / 1024 / 1024)))
+            return
+        try:
+            await self.bot.send_chat_action(job.chat_id, ChatAction.UPLOAD_VIDEO)
+        except TelegramError:
+            logger.debug("Chat action failed for job %s", job.id)
+        seconds = round(video.duration)
+        caption = t(job.language, "render.caption", title=escape(project.title),
+                    minutes=seconds // 60, seconds=f"{seconds % 60:02d}")
+        if resumed:
+            caption += "\n" + t(job.language, "render.was_resumed")
+        with video.path.open("rb") as video_file, video.thumbnail_path.open("rb") as thumb:
+            await self.bot.send_video(
+                job.chat_id, video_file, duration=seconds, width=video.width,
+                height=video.height, thumbnail=thumb, supports_streaming=True,
+                caption=caption, parse_mode=ParseMode.HTML, filename=f"{project.title[:40]}.mp4",
+                write_timeout=self.video_write_timeout, read_timeout=self.video_write_timeout,
+            )
+        await self._edit(job, t(job.language, "render.done"))
+
+    async def failed(self, job: Job, error_key: str) -> None:
+        """Say why the job failed."""
+        self._trackers.pop(job.id, None)
+        await self._send(job, t(job.language, error_key))
+
+    async def cancelled(self, job: Job) -> None:
+        """Confirm the stop."""
+        self._trackers.pop(job.id, None)
+        await self._edit(job, t(job.language, "render.cancelled"))
+
+    async def _edit(self, job: Job, text: str) -> None:
+        if job.progress_message_id is None:
+            await self._send(job, text)
+            return
+        try:
+            await self.bot.edit_message_text(text, job.chat_id, job.progress_message_id,
+                                             parse_mode=ParseMode.HTML)
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                logger.warning("Could not edit progress of job %s: %s", job.id, error.message)
+        except TelegramError:
+            logger.warning("Could not edit progress of job %s", job.id, exc_info=True)
+
+    async def _send(self, job: Job, text: str) -> None:
+        try:
+            await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML)
+        except TelegramError:
+            logger.warning("Could not message the owner of job %s", job.id, exc_info=True)

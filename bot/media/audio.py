@@ -1,0 +1,50 @@
+"""Check uploaded songs with the ffmpeg that imageio-ffmpeg ships."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from bot.errors import InputRejected
+from bot.studio.ports import AudioFacts
+
+logger = logging.getLogger(__name__)
+
+_DURATION = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+_AUDIO_STREAM = re.compile(r"Stream #\d+:\d+.*?: Audio: ")
+PROBE_TIMEOUT = 60.0
+
+
+def parse_probe(stderr: str) -> AudioFacts | None:
+    """Duration of the first audio stream from `ffmpeg -i` output, or None if there is none."""
+    match = _DURATION.search(stderr)
+    if match is None or _AUDIO_STREAM.search(stderr) is None:
+        return None
+    hours, minutes, seconds = match.groups()
+    return AudioFacts(duration=int(hours) * 3600 + int(minutes) * 60 + float(seconds))
+
+
+async def inspect_song(source: Path) -> AudioFacts:
+    """Read the song's duration and decode its first seconds; InputRejected if unusable."""
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    # Decoding a few seconds proves the audio is real, not just a plausible header.
+    process = await asyncio.create_subprocess_exec(
+        ffmpeg, "-hide_banner", "-nostdin", "-i", str(source), "-map", "0:a:0", "-t", "3",
+        "-f", "null", "-",
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), PROBE_TIMEOUT)
+    except TimeoutError as error:
+        process.kill()
+        await process.wait()
+        raise InputRejected("error.bad_audio") from error
+    facts = parse_probe(stderr.decode("utf-8", "replace"))
+    if process.returncode != 0 or facts is None or facts.duration <= 0.5:
+        logger.info("Rejected an audio file (ffmpeg exit %s)", process.returncode)
+        raise InputRejected("error.bad_audio")
+    return facts

@@ -1,0 +1,25 @@
+"""MediaInspector: the studio's checks on uploads, done with Pillow and ffmpeg."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.media.audio import inspect_song
+from bot.media.photos import normalise_photo_async
+from bot.studio.ports import AudioFacts, ImageFacts
+
+
+class FileInspector:
+    """Checks photos and songs on disk, off the event loop."""
+
+    def __init__(self, max_pixels: int, max_side: int) -> None:
+        self.max_pixels = max_pixels
+        self.max_side = max_side
+
+    async def normalise_photo(self, source: Path, output: Path) -> ImageFacts:
+        """Validate and normalise an image."""
+        return await normalise_photo_async(source, output, self.max_pixels, self.max_side)
+
+    async def inspect_song(self, source: Path) -> AudioFacts:
+        """Validate a song and read its duration."""
+        return await inspect_song(source)

@@ -1,0 +1,47 @@
+"""Open uploaded images safely and store them as normalised JPEGs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from bot.errors import InputRejected
+from bot.studio.ports import ImageFacts
+
+logger = logging.getLogger(__name__)
+
+ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO"})
+STORED_LONG_SIDE = 2560
+
+
+def normalise_photo(source: Path, output: Path, max_pixels: int, max_side: int) -> ImageFacts:
+    """Check an image file and write it upright, RGB, at most STORED_LONG_SIDE, as JPEG."""
+    try:
+        with Image.open(source) as image:
+            if image.format not in ACCEPTED_FORMATS:
+                raise InputRejected("error.bad_image")
+            width, height = image.size
+            # Checked before decoding: a decompression bomb is small on disk, huge in memory.
+            if width > max_side or height > max_side or width * height > max_pixels:
+                raise InputRejected("error.image_too_large", max_side=max_side)
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            rgb = upright.convert("RGB")
+    except InputRejected:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
+            Image.DecompressionBombError) as error:
+        logger.info("Rejected an image: %s", type(error).__name__)
+        raise InputRejected("error.bad_image") from error
+    rgb.thumbnail((STORED_LONG_SIDE, STORED_LONG_SIDE), Image.Resampling.LANCZOS)
+    rgb.save(output, "JPEG", quality=90, optimize=True)
+    return ImageFacts(path=output, width=rgb.width, height=rgb.height)
+
+
+async def normalise_photo_async(source: Path, output: Path, max_pixels: int,
+                                max_side: int) -> ImageFacts:
+    """`normalise_photo` off the event loop."""
+    return await asyncio.to_thread(normalise_photo, source, output, max_pixels, max_side)

@@ -1,0 +1,114 @@
+"""Plain, immutable records the studio works with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.studio.timeline import Motion, Transition
+
+
+class AssetKind(StrEnum):
+    """What a stored media file is."""
+
+    PHOTO = "photo"
+    SONG = "song"
+    PICTURE = "picture"
+    VIDEO = "video"
+    THUMBNAIL = "thumbnail"
+
+
+class JobState(StrEnum):
+    """Lifecycle of a durable job."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+UNFINISHED_STATES = (JobState.QUEUED, JobState.RUNNING)
+
+
+@dataclass(frozen=True)
+class User:
+    """A Telegram user of the bot."""
+
+    id: int
+    first_name: str
+    language: str
+    active_project_id: int | None
+
+
+@dataclass(frozen=True)
+class Project:
+    """A music video in the making."""
+
+    id: int
+    owner_id: int
+    title: str
+    aspect: str
+    style: str
+    song_sha: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One scene of a project, in storyboard order."""
+
+    id: int
+    project_id: int
+    position: int
+    idea: str
+    caption: str
+    motion: Motion
+    transition: Transition
+    duration: float | None
+    picture_sha: str | None
+    picture_key: str | None
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A media file stored once by its SHA-256."""
+
+    sha: str
+    kind: AssetKind
+    ext: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    original_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """A durable piece of long work (a render) and where it stands."""
+
+    id: int
+    project_id: int
+    owner_id: int
+    chat_id: int
+    kind: str
+    state: JobState
+    progress: float
+    step: str
+    attempts: int
+    error: str | None
+    progress_message_id: int | None
+    result_sha: str | None
+    language: str
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    """What a project holds, for `/status`."""
+
+    project: Project
+    scene_count: int
+    photo_count: int
+    song: Asset | None
+    last_job: Job | None

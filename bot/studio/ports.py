@@ -1,0 +1,185 @@
+"""Ports: what the studio needs from the outside world, as small protocols."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.studio.models import Asset, Job, Project, Scene, User
+from bot.studio.styles import StylePreset
+from bot.studio.timeline import Motion, Timeline, Transition
+
+ProgressCallback = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the planner knows about a project."""
+
+    title: str
+    ideas: tuple[str, ...]
+    style: StylePreset
+    song_seconds: float | None
+    language: str
+
+
+@dataclass(frozen=True)
+class PlannedScene:
+    """One scene of a storyboard."""
+
+    idea: str
+    caption: str
+    motion: Motion
+    transition: Transition
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class PictureRequest:
+    """Everything that shapes a scene's picture; its hash decides whether to make it again."""
+
+    idea: str
+    caption: str
+    style: StylePreset
+    references: tuple[Path, ...]
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """A checked, normalised photo ready to store."""
+
+    path: Path
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class AudioFacts:
+    """A checked song."""
+
+    duration: float
+
+
+@dataclass(frozen=True)
+class RenderedVideo:
+    """A finished video file and what Telegram needs to show it."""
+
+    path: Path
+    thumbnail_path: Path
+    duration: float
+    width: int
+    height: int
+    size_bytes: int
+
+
+class Planner(Protocol):
+    """Turns a project's ideas into a storyboard."""
+
+    name: str
+
+    async def plan(self, request: PlanRequest) -> list[PlannedScene]:
+        """Return one planned scene per idea, in order (or a title scene when none)."""
+        ...
+
+
+class ImageMaker(Protocol):
+    """Makes a scene's still picture."""
+
+    name: str
+
+    async def make_picture(self, request: PictureRequest, output: Path) -> None:
+        """Write a JPEG picture for the scene to `output`."""
+        ...
+
+
+class MediaInspector(Protocol):
+    """Checks uploads before they enter a project."""
+
+    async def normalise_photo(self, source: Path, output: Path) -> ImageFacts:
+        """Validate an image file and write a normalised JPEG; raise InputRejected if bad."""
+        ...
+
+    async def inspect_song(self, source: Path) -> AudioFacts:
+        """Validate an audio file; raise InputRejected if it is not usable audio."""
+        ...
+
+
+class Renderer(Protocol):
+    """Turns a timeline into a video file, off the event loop."""
+
+    async def render(self, timeline: Timeline, output: Path, on_progress: ProgressCallback,
+                     cancel: asyncio.Event) -> RenderedVideo:
+        """Render and return the video's facts; raise JobCancelled once `cancel` is set."""
+        ...
+
+
+class JobReporter(Protocol):
+    """Tells the user how their job is going (the chat layer implements it)."""
+
+    async def started(self, job: Job, project: Project, resumed: bool) -> int | None:
+        """Announce the job; return the id of the progress message, if one was sent."""
+        ...
+
+    async def progress(self, job: Job, fraction: float, step: str) -> None:
+        """Update the progress message."""
+        ...
+
+    async def finished(self, job: Job, project: Project, video: RenderedVideo,
+                       resumed: bool) -> None:
+        """Deliver the result."""
+        ...
+
+    async def failed(self, job: Job, error_key: str) -> None:
+        """Say, once, why the job failed for good."""
+        ...
+
+    async def cancelled(self, job: Job) -> None:
+        """Confirm that the job stopped."""
+        ...
+
+
+class ProjectStore(Protocol):
+    """Durable project data, every query scoped to the owner (storage.store.Store)."""
+
+    def get_user(self, user_id: int) -> User | None: ...
+    def ensure_user(self, user_id: int, first_name: str, language: str) -> User: ...
+    def set_language(self, user_id: int, language: str) -> None: ...
+    def set_active_project(self, user_id: int, project_id: int) -> None: ...
+    def create_project(self, owner_id: int, title: str, aspect: str, style: str) -> Project: ...
+    def get_project(self, owner_id: int, project_id: int) -> Project | None: ...
+    def active_project(self, owner_id: int) -> Project | None: ...
+    def list_projects(self, owner_id: int) -> list[Project]: ...
+    def set_song(self, owner_id: int, project_id: int, sha: str) -> None: ...
+    def add_scene(self, owner_id: int, project_id: int, idea: str, caption: str,
+                  motion: Motion, transition: Transition) -> Scene: ...
+    def get_scene(self, owner_id: int, scene_id: int) -> Scene | None: ...
+    def scenes(self, owner_id: int, project_id: int) -> list[Scene]: ...
+    def count_scenes(self, owner_id: int, project_id: int) -> int: ...
+    def set_scene_picture(self, owner_id: int, scene_id: int, sha: str, key: str) -> None: ...
+    def add_scene_reference(self, owner_id: int, scene_id: int, sha: str) -> None: ...
+    def scene_references(self, owner_id: int, scene_id: int) -> list[Asset]: ...
+    def count_references(self, owner_id: int, project_id: int) -> int: ...
+    def save_asset(self, asset: Asset) -> None: ...
+    def get_asset(self, sha: str) -> Asset | None: ...
+    def log_message(self, project_id: int, role: str, text: str) -> None: ...
+    def create_job(self, owner_id: int, project_id: int, chat_id: int, kind: str,
+                   language: str) -> Job: ...
+    def get_job(self, job_id: int) -> Job | None: ...
+    def update_job(self, job_id: int, **fields: Any) -> None: ...
+    def unfinished_job(self, owner_id: int, project_id: int) -> Job | None: ...
+    def last_job(self, owner_id: int, project_id: int) -> Job | None: ...
+    def unfinished_jobs(self) -> list[Job]: ...
+
+
+class MediaStore(Protocol):
+    """Content-addressed media files (storage.media_files.MediaFiles)."""
+
+    def path_for(self, sha: str, ext: str) -> Path: ...
+    def put_file(self, source: Path, ext: str) -> str: ...
+    def put_bytes(self, data: bytes, ext: str) -> str: ...
+    def scratch_path(self, suffix: str) -> Path: ...

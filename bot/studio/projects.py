@@ -1,0 +1,226 @@
+"""Use cases of the conversation: projects, ideas, photos, songs, status."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import InputRejected, NoActiveProject, ProjectNotFound
+from bot.studio.limits import Limits
+from bot.studio.models import Asset, AssetKind, Project, ProjectSummary, Scene, User
+from bot.studio.ports import MediaInspector, MediaStore, ProjectStore
+from bot.studio.timing import default_motion, default_transition
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_LANGUAGES = ("en", "vi")
+
+
+def language_for(language_code: str | None) -> str:
+    """Our catalog language for a Telegram `language_code`."""
+    code = (language_code or "en").split("-")[0].lower()
+    return code if code in SUPPORTED_LANGUAGES else "en"
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise and trim user text; drop control characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class PhotoAdded:
+    """Where a reference photo went."""
+
+    project: Project
+    scene: Scene
+    new_scene: bool
+    project_created: bool
+
+
+@dataclass(frozen=True)
+class IdeaAdded:
+    """A scene idea added to a project."""
+
+    project: Project
+    scene: Scene
+    project_created: bool
+
+
+class Projects:
+    """The director's projects and what goes into them."""
+
+    def __init__(self, store: ProjectStore, media: MediaStore, inspector: MediaInspector,
+                 limits: Limits, style_keys: tuple[str, ...]) -> None:
+        self.store = store
+        self.media = media
+        self.inspector = inspector
+        self.limits = limits
+        self.style_keys = style_keys
+
+    def register_user(self, user_id: int, first_name: str, language_code: str | None) -> User:
+        """Know the user from their first message on."""
+        return self.store.ensure_user(user_id, first_name, language_for(language_code))
+
+    def language_of(self, user_id: int) -> str:
+        """The user's language (English until they are known)."""
+        user = self.store.get_user(user_id)
+        return user.language if user else "en"
+
+    def set_language(self, user_id: int, language: str) -> None:
+        """Remember the language the user picked."""
+        if language not in SUPPORTED_LANGUAGES:
+            raise InputRejected("error.bad_language")
+        self.store.set_language(user_id, language)
+
+    def start_project(self, user_id: int, title: str) -> Project:
+        """Create a project and make it the active one."""
+        title = clean_text(title)
+        if len(title) > self.limits.max_title_chars:
+            raise InputRejected("error.title_too_long", limit=self.limits.max_title_chars)
+        return self.store.create_project(
+            user_id, title, self.limits.default_aspect, self.limits.default_style
+        )
+
+    def active(self, user_id: int) -> Project:
+        """The active project, or NoActiveProject."""
+        project = self.store.active_project(user_id)
+        if project is None:
+            raise NoActiveProject()
+        return project
+
+    def active_id(self, user_id: int) -> int | None:
+        """Id of the active project, if there is one."""
+        project = self.store.active_project(user_id)
+        return project.id if project else None
+
+    def switch(self, user_id: int, project_id: int) -> Project:
+        """Make another of the user's projects active."""
+        project = self.store.get_project(user_id, project_id)
+        if project is None:
+            raise ProjectNotFound()
+        self.store.set_active_project(user_id, project_id)
+        return project
+
+    def list(self, user_id: int) -> list[Project]:
+        """The user's projects, newest first."""
+        return self.store.list_projects(user_id)
+
+    def _active_or_new(self, user_id: int, default_title: str) -> tuple[Project, bool]:
+        project = self.store.active_project(user_id)
+        if project is not None:
+            return project, False
+        return self.start_project(user_id, default_title), True
+
+    def _check_room(self, user_id: int, project: Project) -> None:
+        if self.store.count_scenes(user_id, project.id) >= self.limits.max_scenes:
+            raise InputRejected("error.too_many_scenes", limit=self.limits.max_scenes)
+
+    def _check_idea(self, idea: str) -> str:
+        idea = clean_text(idea)
+        if not idea:
+            raise InputRejected("error.empty_idea")
+        if len(idea) > self.limits.max_idea_chars:
+            raise InputRejected("error.idea_too_long", limit=self.limits.max_idea_chars)
+        return idea
+
+    def _new_scene(self, user_id: int, project: Project, idea: str) -> Scene:
+        position = self.store.count_scenes(user_id, project.id) + 1
+        return self.store.add_scene(
+            user_id, project.id, idea, idea, default_motion(position),
+            default_transition(position),
+        )
+
+    def add_idea(self, user_id: int, text: str, default_title: str) -> IdeaAdded:
+        """Append a scene idea to the active project (starting one if there is none)."""
+        idea = self._check_idea(text)
+        project, created = self._active_or_new(user_id, default_title)
+        self._check_room(user_id, project)
+        scene = self._new_scene(user_id, project, idea)
+        self.store.log_message(project.id, "user", idea)
+        return IdeaAdded(project, scene, created)
+
+    def file_too_big(self) -> InputRejected:
+        """The error for a file over Telegram's download limit."""
+        return InputRejected(
+            "error.file_too_big", limit_mb=self.limits.download_limit // (1024 * 1024)
+        )
+
+    def check_download(self, size: int | None) -> None:
+        """Refuse a file Telegram will not let the bot download."""
+        if size is not None and size > self.limits.download_limit:
+            raise self.file_too_big()
+
+    def scratch_path(self, suffix: str) -> Path:
+        """A fresh file name for an upload on its way in."""
+        return self.media.scratch_path(suffix)
+
+    async def add_photo(self, user_id: int, source: Path, caption: str | None,
+                        original_name: str | None, default_title: str) -> PhotoAdded:
+        """Check and store a reference photo; with a caption it starts a scene of its own."""
+        idea = self._check_idea(caption) if caption and caption.strip() else None
+        normalised = self.media.scratch_path(".jpg")
+        try:
+            facts = await self.inspector.normalise_photo(source, normalised)
+            sha = self.media.put_file(normalised, "jpg")
+        finally:
+            source.unlink(missing_ok=True)
+            normalised.unlink(missing_ok=True)
+        self.store.save_asset(Asset(
+            sha=sha, kind=AssetKind.PHOTO, ext="jpg", size=self.media.path_for(sha, "jpg")
+            .stat().st_size, width=facts.width, height=facts.height,
+            original_name=_safe_name(original_name),
+        ))
+        project, created = self._active_or_new(user_id, default_title)
+        scenes = self.store.scenes(user_id, project.id)
+        if idea is None and scenes:
+            scene, new_scene = scenes[-1], False
+        else:
+            self._check_room(user_id, project)
+            scene = self._new_scene(user_id, project, idea or "")
+            new_scene = True
+        self.store.add_scene_reference(user_id, scene.id, sha)
+        return PhotoAdded(project, scene, new_scene, created)
+
+    async def set_song(self, user_id: int, source: Path, extension: str,
+                       original_name: str | None, default_title: str) -> tuple[Project, Asset]:
+        """Check and store the project's song (replacing any earlier one)."""
+        try:
+            facts = await self.inspector.inspect_song(source)
+            if facts.duration > self.limits.max_song_seconds:
+                raise InputRejected(
+                    "error.song_too_long", limit_min=int(self.limits.max_song_seconds // 60)
+                )
+            size = source.stat().st_size
+            sha = self.media.put_file(source, extension)
+        finally:
+            source.unlink(missing_ok=True)
+        asset = Asset(sha=sha, kind=AssetKind.SONG, ext=extension, size=size,
+                      duration=facts.duration, original_name=_safe_name(original_name))
+        self.store.save_asset(asset)
+        project, _ = self._active_or_new(user_id, default_title)
+        self.store.set_song(user_id, project.id, sha)
+        return project, asset
+
+    def summary(self, user_id: int) -> ProjectSummary:
+        """What the active project holds."""
+        project = self.active(user_id)
+        song = self.store.get_asset(project.song_sha) if project.song_sha else None
+        return ProjectSummary(
+            project=project,
+            scene_count=self.store.count_scenes(user_id, project.id),
+            photo_count=self.store.count_references(user_id, project.id),
+            song=song,
+            last_job=self.store.last_job(user_id, project.id),
+        )
+
+
+def _safe_name(name: str | None) -> str | None:
+    """A file name fit to show: no folders, no control characters, not too long."""
+    if not name:
+        return None
+    name = clean_text(name).replace("\\", "/").rsplit("/", 1)[-1]
+    return name[:120] or None

@@ -1,0 +1,70 @@
+"""The timeline: what the renderer draws, second by second (pure data and pure functions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Motion(StrEnum):
+    """Ken Burns move applied to a still."""
+
+    ZOOM_IN = "zoom_in"
+    ZOOM_OUT = "zoom_out"
+    PAN_LEFT = "pan_left"
+    PAN_RIGHT = "pan_right"
+    PAN_UP = "pan_up"
+    PAN_DOWN = "pan_down"
+    STILL = "still"
+
+
+class Transition(StrEnum):
+    """How a shot begins, relative to the shot before it."""
+
+    CROSSFADE = "crossfade"
+    FADE_BLACK = "fade_black"
+    CUT = "cut"
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One scene on the timeline: a still (or clip) shown from `start` for `duration` seconds.
+
+    Shots tile the timeline without gaps or overlaps; the cut between shot i and i+1 is at
+    `shots[i+1].start`. A transition is centred on that cut and lasts `transition_seconds`.
+    """
+
+    image_path: str
+    start: float
+    duration: float
+    caption: str = ""
+    motion: Motion = Motion.ZOOM_IN
+    transition_in: Transition = Transition.CROSSFADE
+    transition_seconds: float = 0.6
+    clip_path: str | None = None
+
+    @property
+    def end(self) -> float:
+        """Time the shot ends, in seconds from the start of the video."""
+        return self.start + self.duration
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Everything the renderer needs, as plain values that cross a process boundary."""
+
+    width: int
+    height: int
+    fps: int
+    shots: tuple[Shot, ...]
+    title: str = ""
+    audio_path: str | None = None
+    audio_offset: float = 0.0
+    fade_in_seconds: float = 0.5
+    fade_out_seconds: float = 2.0
+    font_path: str | None = None
+
+    @property
+    def duration(self) -> float:
+        """Length of the whole video in seconds."""
+        return self.shots[-1].end if self.shots else 0.0

@@ -1,0 +1,97 @@
+"""Pure rules for sizes, scene lengths and default camera work."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.studio.timeline import Motion, Shot, Timeline, Transition
+
+ASPECTS: dict[str, tuple[int, int]] = {"9:16": (9, 16), "16:9": (16, 9), "1:1": (1, 1)}
+MIN_SCENE_SECONDS = 1.0
+MOTION_CYCLE = (
+    Motion.ZOOM_IN, Motion.PAN_RIGHT, Motion.ZOOM_OUT, Motion.PAN_LEFT, Motion.PAN_UP,
+    Motion.PAN_DOWN,
+)
+
+
+def output_size(aspect: str, short_side: int) -> tuple[int, int]:
+    """Width and height (both even, as H.264 wants) for an aspect ratio name."""
+    across, down = ASPECTS[aspect]
+    short = short_side - short_side % 2
+    if across >= down:
+        long_side = round(short * across / down)
+        return long_side - long_side % 2, short
+    long_side = round(short * down / across)
+    return short, long_side - long_side % 2
+
+
+def default_motion(position: int) -> Motion:
+    """Camera move for the n-th scene (1-based), varied so cuts feel alive."""
+    return MOTION_CYCLE[(position - 1) % len(MOTION_CYCLE)]
+
+
+def default_transition(position: int) -> Transition:
+    """The first scene fades in from black; the rest crossfade."""
+    return Transition.FADE_BLACK if position == 1 else Transition.CROSSFADE
+
+
+def scene_durations(
+    wishes: Sequence[float | None], song_seconds: float | None, seconds_without_song: float,
+    fps: int,
+) -> list[float]:
+    """Split the song across scenes by their wished lengths, on whole frames.
+
+    Without a song every scene lasts `seconds_without_song` unless it wishes otherwise.
+    The durations always add up to the song (to the frame), so the video ends with it.
+    """
+    if not wishes:
+        return []
+    weights = [w if w and w > 0 else seconds_without_song for w in wishes]
+    total = song_seconds if song_seconds else sum(weights)
+    total_frames = max(round(total * fps), len(weights) * round(MIN_SCENE_SECONDS * fps))
+    weight_sum = sum(weights)
+    cuts = [0]
+    running = 0.0
+    for weight in weights[:-1]:
+        running += weight
+        cuts.append(round(total_frames * running / weight_sum))
+    cuts.append(total_frames)
+    return [(b - a) / fps for a, b in itertools.pairwise(cuts)]
+
+
+@dataclass(frozen=True)
+class ShotSource:
+    """A scene as the timeline needs it: its picture and its camera work."""
+
+    image_path: str
+    caption: str
+    motion: Motion
+    transition: Transition
+    wished_seconds: float | None = None
+
+
+def build_timeline(
+    sources: Sequence[ShotSource], *, width: int, height: int, fps: int, title: str,
+    audio_path: str | None, song_seconds: float | None, seconds_without_song: float,
+    font_path: str | None = None,
+) -> Timeline:
+    """Lay the scenes end to end over the song."""
+    durations = scene_durations(
+        [s.wished_seconds for s in sources], song_seconds, seconds_without_song, fps
+    )
+    shots: list[Shot] = []
+    start = 0.0
+    for source, seconds in zip(sources, durations, strict=True):
+        transition_seconds = min(0.8, seconds / 3)
+        shots.append(Shot(
+            image_path=source.image_path, start=start, duration=seconds,
+            caption=source.caption, motion=source.motion, transition_in=source.transition,
+            transition_seconds=round(transition_seconds, 3),
+        ))
+        start = round(start + seconds, 6)
+    return Timeline(
+        width=width, height=height, fps=fps, shots=tuple(shots), title=title,
+        audio_path=audio_path, font_path=font_path,
+    )

@@ -1,0 +1,1 @@
+"""Prompt templates and style presets, shipped as package data."""

@@ -1,0 +1,1 @@
+"""SQLite (through sqlite-utils) and content-addressed media files."""

@@ -1,0 +1,90 @@
+"""Open the SQLite database: WAL, a busy timeout, and forward-only migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+BUSY_TIMEOUT_MS = 5000
+
+migrations = Migrations("pocket_director")
+
+
+@migrations()
+def m001_initial_schema(db: sqlite_utils.Database) -> None:
+    """Users, projects, scenes, assets, references, jobs, messages and usage."""
+    db.table("users").create(
+        {"id": int, "first_name": str, "language": str, "active_project_id": int,
+         "created_at": str},
+        pk="id",
+    )
+    db.table("projects").create(
+        {"id": int, "owner_id": int, "title": str, "aspect": str, "style": str,
+         "song_sha": str, "created_at": str, "updated_at": str},
+        pk="id",
+        not_null={"owner_id", "title", "aspect", "style"},
+    )
+    db.table("projects").create_index(["owner_id"])
+    db.table("assets").create(
+        {"sha": str, "kind": str, "ext": str, "size": int, "width": int, "height": int,
+         "duration": float, "original_name": str, "created_at": str},
+        pk="sha",
+    )
+    db.table("scenes").create(
+        {"id": int, "project_id": int, "position": int, "idea": str, "caption": str,
+         "motion": str, "transition": str, "duration": float, "picture_sha": str,
+         "picture_key": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("project_id", "projects", "id")],
+        not_null={"project_id", "position", "idea"},
+    )
+    db.table("scenes").create_index(["project_id", "position"])
+    db.table("scene_refs").create(
+        {"scene_id": int, "asset_sha": str, "position": int},
+        pk=("scene_id", "asset_sha"),
+        foreign_keys=[("scene_id", "scenes", "id"), ("asset_sha", "assets", "sha")],
+    )
+    db.table("jobs").create(
+        {"id": int, "project_id": int, "owner_id": int, "chat_id": int, "kind": str,
+         "state": str, "progress": float, "step": str, "attempts": int, "error": str,
+         "progress_message_id": int, "result_sha": str, "language": str,
+         "created_at": str, "updated_at": str},
+        pk="id",
+        foreign_keys=[("project_id", "projects", "id")],
+        defaults={"progress": 0.0, "attempts": 0, "step": ""},
+    )
+    db.table("jobs").create_index(["state"])
+    db.table("jobs").create_index(["project_id"])
+    db.table("messages").create(
+        {"id": int, "project_id": int, "role": str, "text": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("project_id", "projects", "id")],
+    )
+    db.table("usage").create(
+        {"id": int, "project_id": int, "owner_id": int, "provider": str, "kind": str,
+         "units": float, "cost_usd": float, "created_at": str},
+        pk="id",
+    )
+
+
+def open_database(path: Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database file and bring its schema up to date."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    db = sqlite_utils.Database(connection)
+    db.enable_wal()
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)
+    return db
+
+
+def backup_database(db: sqlite_utils.Database, target: Path) -> None:
+    """Write a consistent copy of a live database to `target` (SQLite's online backup)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(str(target)) as destination:
+        db.conn.backup(destination)
+    destination.close()

@@ -1,0 +1,320 @@
+"""Queries over the database, every one scoped to the user who owns the data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.studio.models import (
+    UNFINISHED_STATES,
+    Asset,
+    AssetKind,
+    Job,
+    JobState,
+    Project,
+    Scene,
+    User,
+)
+from bot.studio.timeline import Motion, Transition
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _project(row: dict[str, Any]) -> Project:
+    return Project(
+        id=row["id"], owner_id=row["owner_id"], title=row["title"], aspect=row["aspect"],
+        style=row["style"], song_sha=row["song_sha"], created_at=row["created_at"],
+    )
+
+
+def _scene(row: dict[str, Any]) -> Scene:
+    return Scene(
+        id=row["id"], project_id=row["project_id"], position=row["position"],
+        idea=row["idea"], caption=row["caption"] or "", motion=Motion(row["motion"]),
+        transition=Transition(row["transition"]), duration=row["duration"],
+        picture_sha=row["picture_sha"], picture_key=row["picture_key"],
+    )
+
+
+def _asset(row: dict[str, Any]) -> Asset:
+    return Asset(
+        sha=row["sha"], kind=AssetKind(row["kind"]), ext=row["ext"], size=row["size"],
+        width=row["width"], height=row["height"], duration=row["duration"],
+        original_name=row["original_name"],
+    )
+
+
+def _job(row: dict[str, Any]) -> Job:
+    return Job(
+        id=row["id"], project_id=row["project_id"], owner_id=row["owner_id"],
+        chat_id=row["chat_id"], kind=row["kind"], state=JobState(row["state"]),
+        progress=row["progress"] or 0.0, step=row["step"] or "", attempts=row["attempts"] or 0,
+        error=row["error"], progress_message_id=row["progress_message_id"],
+        result_sha=row["result_sha"], language=row["language"] or "en",
+    )
+
+
+class Store:
+    """The project store. Owned by one thread (the bot's event loop)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
+        return next(iter(self.db.query(sql, params)), None)
+
+    # users
+    def get_user(self, user_id: int) -> User | None:
+        """The user, if they have talked to the bot before."""
+        row = self._one("select * from users where id = ?", [user_id])
+        if row is None:
+            return None
+        return User(row["id"], row["first_name"] or "", row["language"] or "en",
+                    row["active_project_id"])
+
+    def ensure_user(self, user_id: int, first_name: str, language: str) -> User:
+        """Return the user, creating them on first contact."""
+        existing = self.get_user(user_id)
+        if existing is not None:
+            return existing
+        self.db.execute(
+            "insert into users (id, first_name, language, created_at) values (?, ?, ?, ?)",
+            [user_id, first_name, language, _now()],
+        )
+        return User(user_id, first_name, language, None)
+
+    def set_language(self, user_id: int, language: str) -> None:
+        """Remember the user's chosen language."""
+        self.db.execute("update users set language = ? where id = ?", [language, user_id])
+
+    def set_active_project(self, user_id: int, project_id: int) -> None:
+        """Make one of the user's projects the active one."""
+        self.db.execute(
+            "update users set active_project_id = ? where id = ? and exists "
+            "(select 1 from projects where id = ? and owner_id = ?)",
+            [project_id, user_id, project_id, user_id],
+        )
+
+    # projects
+    def create_project(self, owner_id: int, title: str, aspect: str, style: str) -> Project:
+        """Create a project and make it the owner's active one."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "insert into projects (owner_id, title, aspect, style, created_at, updated_at) "
+                "values (?, ?, ?, ?, ?, ?)",
+                [owner_id, title, aspect, style, _now(), _now()],
+            )
+            project_id = int(cursor.lastrowid or 0)
+            self.db.execute(
+                "update users set active_project_id = ? where id = ?", [project_id, owner_id]
+            )
+        project = self.get_project(owner_id, project_id)
+        assert project is not None
+        return project
+
+    def get_project(self, owner_id: int, project_id: int) -> Project | None:
+        """The project, only if `owner_id` owns it."""
+        row = self._one(
+            "select * from projects where id = ? and owner_id = ?", [project_id, owner_id]
+        )
+        return _project(row) if row else None
+
+    def active_project(self, owner_id: int) -> Project | None:
+        """The user's active project, if any."""
+        row = self._one(
+            "select p.* from projects p join users u on u.active_project_id = p.id "
+            "where u.id = ? and p.owner_id = ?",
+            [owner_id, owner_id],
+        )
+        return _project(row) if row else None
+
+    def list_projects(self, owner_id: int) -> list[Project]:
+        """The user's projects, newest first."""
+        rows = self.db.query(
+            "select * from projects where owner_id = ? order by id desc", [owner_id]
+        )
+        return [_project(row) for row in rows]
+
+    def set_song(self, owner_id: int, project_id: int, sha: str) -> None:
+        """Make a stored audio asset the project's song."""
+        self.db.execute(
+            "update projects set song_sha = ?, updated_at = ? where id = ? and owner_id = ?",
+            [sha, _now(), project_id, owner_id],
+        )
+
+    # scenes
+    def add_scene(self, owner_id: int, project_id: int, idea: str, caption: str,
+                  motion: Motion, transition: Transition) -> Scene:
+        """Append a scene to the project's storyboard."""
+        if self.get_project(owner_id, project_id) is None:
+            raise LookupError("project not owned by user")
+        with self.db.atomic():
+            row = self._one(
+                "select coalesce(max(position), 0) + 1 as next from scenes where project_id = ?",
+                [project_id],
+            )
+            position = int(row["next"]) if row else 1
+            cursor = self.db.execute(
+                "insert into scenes (project_id, position, idea, caption, motion, transition, "
+                "created_at) values (?, ?, ?, ?, ?, ?, ?)",
+                [project_id, position, idea, caption, motion.value, transition.value, _now()],
+            )
+        scene = self.get_scene(owner_id, int(cursor.lastrowid or 0))
+        assert scene is not None
+        return scene
+
+    def get_scene(self, owner_id: int, scene_id: int) -> Scene | None:
+        """A scene, only if its project belongs to `owner_id`."""
+        row = self._one(
+            "select s.* from scenes s join projects p on p.id = s.project_id "
+            "where s.id = ? and p.owner_id = ?",
+            [scene_id, owner_id],
+        )
+        return _scene(row) if row else None
+
+    def scenes(self, owner_id: int, project_id: int) -> list[Scene]:
+        """The project's scenes in storyboard order."""
+        rows = self.db.query(
+            "select s.* from scenes s join projects p on p.id = s.project_id "
+            "where s.project_id = ? and p.owner_id = ? order by s.position",
+            [project_id, owner_id],
+        )
+        return [_scene(row) for row in rows]
+
+    def count_scenes(self, owner_id: int, project_id: int) -> int:
+        """How many scenes the project has."""
+        row = self._one(
+            "select count(*) as n from scenes s join projects p on p.id = s.project_id "
+            "where s.project_id = ? and p.owner_id = ?",
+            [project_id, owner_id],
+        )
+        return int(row["n"]) if row else 0
+
+    def set_scene_picture(self, owner_id: int, scene_id: int, sha: str, key: str) -> None:
+        """Record the picture made for a scene and the inputs it was made from."""
+        self.db.execute(
+            "update scenes set picture_sha = ?, picture_key = ? where id = ? and project_id in "
+            "(select id from projects where owner_id = ?)",
+            [sha, key, scene_id, owner_id],
+        )
+
+    def add_scene_reference(self, owner_id: int, scene_id: int, sha: str) -> None:
+        """Attach a stored photo to a scene as its reference."""
+        if self.get_scene(owner_id, scene_id) is None:
+            raise LookupError("scene not owned by user")
+        with self.db.atomic():
+            row = self._one(
+                "select coalesce(max(position), 0) + 1 as next from scene_refs "
+                "where scene_id = ?",
+                [scene_id],
+            )
+            self.db.execute(
+                "insert or ignore into scene_refs (scene_id, asset_sha, position) "
+                "values (?, ?, ?)",
+                [scene_id, sha, int(row["next"]) if row else 1],
+            )
+
+    def scene_references(self, owner_id: int, scene_id: int) -> list[Asset]:
+        """The reference photos of a scene, in the order they were sent."""
+        rows = self.db.query(
+            "select a.* from scene_refs r join assets a on a.sha = r.asset_sha "
+            "join scenes s on s.id = r.scene_id join projects p on p.id = s.project_id "
+            "where r.scene_id = ? and p.owner_id = ? order by r.position",
+            [scene_id, owner_id],
+        )
+        return [_asset(row) for row in rows]
+
+    def count_references(self, owner_id: int, project_id: int) -> int:
+        """How many reference photos the project's scenes hold."""
+        row = self._one(
+            "select count(*) as n from scene_refs r join scenes s on s.id = r.scene_id "
+            "join projects p on p.id = s.project_id where p.id = ? and p.owner_id = ?",
+            [project_id, owner_id],
+        )
+        return int(row["n"]) if row else 0
+
+    # assets
+    def save_asset(self, asset: Asset) -> None:
+        """Record a media file (once per hash)."""
+        self.db.execute(
+            "insert or ignore into assets (sha, kind, ext, size, width, height, duration, "
+            "original_name, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [asset.sha, asset.kind.value, asset.ext, asset.size, asset.width, asset.height,
+             asset.duration, asset.original_name, _now()],
+        )
+
+    def get_asset(self, sha: str) -> Asset | None:
+        """The asset with this hash."""
+        row = self._one("select * from assets where sha = ?", [sha])
+        return _asset(row) if row else None
+
+    # conversation
+    def log_message(self, project_id: int, role: str, text: str) -> None:
+        """Keep what was said, for the planner."""
+        self.db.execute(
+            "insert into messages (project_id, role, text, created_at) values (?, ?, ?, ?)",
+            [project_id, role, text, _now()],
+        )
+
+    # jobs
+    def create_job(self, owner_id: int, project_id: int, chat_id: int, kind: str,
+                   language: str) -> Job:
+        """Queue a job for the project."""
+        cursor = self.db.execute(
+            "insert into jobs (project_id, owner_id, chat_id, kind, state, progress, step, "
+            "attempts, language, created_at, updated_at) "
+            "values (?, ?, ?, ?, ?, 0, '', 0, ?, ?, ?)",
+            [project_id, owner_id, chat_id, kind, JobState.QUEUED.value, language, _now(),
+             _now()],
+        )
+        job = self.get_job(int(cursor.lastrowid or 0))
+        assert job is not None
+        return job
+
+    def get_job(self, job_id: int) -> Job | None:
+        """A job by id."""
+        row = self._one("select * from jobs where id = ?", [job_id])
+        return _job(row) if row else None
+
+    def update_job(self, job_id: int, **fields: Any) -> None:
+        """Change a job's state, progress, step, error, attempts or message id."""
+        allowed = {"state", "progress", "step", "attempts", "error", "progress_message_id",
+                   "result_sha"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown job fields: {sorted(unknown)}")
+        values = {k: (v.value if isinstance(v, JobState) else v) for k, v in fields.items()}
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        self.db.execute(
+            f"update jobs set {assignments}, updated_at = :updated_at where id = :id",  # noqa: S608
+            {**values, "updated_at": _now(), "id": job_id},
+        )
+
+    def unfinished_job(self, owner_id: int, project_id: int) -> Job | None:
+        """The project's queued or running job, if any."""
+        row = self._one(
+            "select * from jobs where owner_id = ? and project_id = ? and state in (?, ?) "
+            "order by id limit 1",
+            [owner_id, project_id, *[s.value for s in UNFINISHED_STATES]],
+        )
+        return _job(row) if row else None
+
+    def last_job(self, owner_id: int, project_id: int) -> Job | None:
+        """The project's most recent job."""
+        row = self._one(
+            "select * from jobs where owner_id = ? and project_id = ? order by id desc limit 1",
+            [owner_id, project_id],
+        )
+        return _job(row) if row else None
+
+    def unfinished_jobs(self) -> list[Job]:
+        """Every queued or running job, oldest first (to resume after a restart)."""
+        rows = self.db.query(
+            "select * from jobs where state in (?, ?) order by id",
+            [s.value for s in UNFINISHED_STATES],
+        )
+        return [_job(row) for row in rows]

@@ -1,0 +1,66 @@
+"""Scene durations, output sizes and the timeline layout."""
+
+import pytest
+
+from bot.studio.timeline import Motion, Transition
+from bot.studio.timing import (
+    ShotSource,
+    build_timeline,
+    default_motion,
+    output_size,
+    scene_durations,
+)
+
+
+def test_durations_split_the_song_exactly_on_frames() -> None:
+    durations = scene_durations([None, None, None], song_seconds=20.0,
+                                seconds_without_song=4.0, fps=30)
+    assert sum(durations) == pytest.approx(20.0, abs=1 / 30)
+    assert all(abs(d * 30 - round(d * 30)) < 1e-9 for d in durations)
+    assert max(durations) - min(durations) <= 1 / 30 + 1e-9
+
+
+def test_durations_follow_wishes_in_proportion() -> None:
+    durations = scene_durations([2.0, 6.0], song_seconds=16.0, seconds_without_song=4.0, fps=25)
+    assert durations == [4.0, 12.0]
+
+
+def test_without_song_each_scene_gets_the_default() -> None:
+    assert scene_durations([None, None], None, 4.0, fps=30) == [4.0, 4.0]
+
+
+def test_a_short_song_still_gives_every_scene_a_second() -> None:
+    durations = scene_durations([None] * 5, song_seconds=2.0, seconds_without_song=4.0, fps=30)
+    assert all(d >= 1.0 for d in durations)
+
+
+def test_no_scenes_no_durations() -> None:
+    assert scene_durations([], 10.0, 4.0, 30) == []
+
+
+@pytest.mark.parametrize(("aspect", "size"), [
+    ("9:16", (720, 1280)), ("16:9", (1280, 720)), ("1:1", (720, 720)),
+])
+def test_output_sizes(aspect: str, size: tuple[int, int]) -> None:
+    assert output_size(aspect, 720) == size
+
+
+def test_output_size_is_even() -> None:
+    width, height = output_size("9:16", 1081)
+    assert width % 2 == 0 and height % 2 == 0
+
+
+def test_motion_varies_between_neighbours() -> None:
+    moves = [default_motion(n) for n in range(1, 8)]
+    assert all(a != b for a, b in zip(moves, moves[1:], strict=False))
+
+
+def test_timeline_tiles_shots_without_gaps() -> None:
+    sources = [ShotSource(f"/p{i}.jpg", f"c{i}", Motion.ZOOM_IN, Transition.CROSSFADE)
+               for i in range(3)]
+    timeline = build_timeline(sources, width=640, height=360, fps=30, title="T",
+                              audio_path=None, song_seconds=9.0, seconds_without_song=4.0)
+    assert timeline.duration == pytest.approx(9.0)
+    for before, after in zip(timeline.shots, timeline.shots[1:], strict=False):
+        assert after.start == pytest.approx(before.end)
+    assert all(s.transition_seconds <= s.duration / 3 + 1e-9 for s in timeline.shots)

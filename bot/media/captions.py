@@ -27,7 +27,8 @@ def safe_area(width: int, height: int) -> tuple[int, int, int, int]:
     """(left, top, right, bottom) of the area that text may use."""
     if width / height < 0.7:
         # Vertical short video: Reels/TikTok draw buttons at the right and text at the bottom.
-        return (round(0.06 * width), round(0.10 * height), round(0.88 * width), round(0.80 * height))
+        left, top = round(0.06 * width), round(0.10 * height)
+        return (left, top, round(0.88 * width), round(0.80 * height))
     mx, my = round(0.08 * width), round(0.08 * height)
     return (mx, my, width - mx, height - my)
 
@@ -117,12 +118,22 @@ def _text_band(
     for index, line in enumerate(lines):
         y = pad + index * line_h
         text_draw.text(
-            (centre, y), line, font=font, anchor="ma", fill=(255, 255, 255, 255),
-            stroke_width=stroke, stroke_fill=(0, 0, 0, 255),
+            (centre, y),
+            line,
+            font=font,
+            anchor="ma",
+            fill=(255, 255, 255, 255),
+            stroke_width=stroke,
+            stroke_fill=(0, 0, 0, 255),
         )
         shadow_draw.text(
-            (centre + shadow, y + shadow), line, font=font, anchor="ma", fill=255,
-            stroke_width=stroke, stroke_fill=255,
+            (centre + shadow, y + shadow),
+            line,
+            font=font,
+            anchor="ma",
+            fill=255,
+            stroke_width=stroke,
+            stroke_fill=255,
         )
     shadow_mask = shadow_mask.filter(ImageFilter.GaussianBlur(blur))
     shadow_mask = shadow_mask.point(lambda value: round(value * SHADOW_OPACITY))
@@ -170,9 +181,7 @@ def _balanced(
     return best
 
 
-def _wrap_paragraph(
-    words: list[str], font: ImageFont.FreeTypeFont, max_width: float
-) -> list[str]:
+def _wrap_paragraph(words: list[str], font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in words:

@@ -11,6 +11,7 @@ import bisect
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import cv2
 import numpy as np
@@ -107,6 +108,11 @@ class TimelineFrames:
         self._draw_title(frame, t)
         return frame
 
+    @property
+    def prepared_count(self) -> int:
+        """How many shots are held prepared right now (at most the two a transition needs)."""
+        return len(self._prepared)
+
     def close(self) -> None:
         """Drop every prepared shot."""
         self._prepared.clear()
@@ -125,7 +131,7 @@ class TimelineFrames:
             return _darken(self._shot_frame(incoming, t), (t - shot.start) / half)
         weight = (t - (shot.start - half)) / (2.0 * half)
         before, after = self._shot_frame(outgoing, t), self._shot_frame(incoming, t)
-        return cv2.addWeighted(before, 1.0 - weight, after, weight, 0.0)
+        return cast(Frame, cv2.addWeighted(before, 1.0 - weight, after, weight, 0.0))
 
     def _half_transition(self, index: int) -> float:
         """Half the length of the transition into shot `index` (0 when there is none)."""
@@ -149,15 +155,20 @@ class TimelineFrames:
             self._prepared[index] = prepared
         width, height = self._size
         progress = (t - shot.start) / shot.duration if shot.duration > 0 else 0.0
-        x, y, w, h = crop_window(shot.motion, progress, *prepared.source_size, width, height, self._zoom)
+        x, y, w, h = crop_window(
+            shot.motion, progress, *prepared.source_size, width, height, self._zoom
+        )
         (ox, oy), (sx, sy) = prepared.origin, prepared.scale
         window = ((x - ox) * sx, (y - oy) * sy, w * sx, h * sy)
-        frame: Frame = cv2.warpAffine(
-            prepared.image,
-            affine_for_window(window, width, height),
-            (width, height),
-            flags=cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_REPLICATE,
+        frame = cast(
+            Frame,
+            cv2.warpAffine(
+                prepared.image,
+                affine_for_window(window, width, height),
+                (width, height),
+                flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            ),
         )
         if prepared.caption is not None:
             prepared.caption.blend_into(frame)
@@ -191,7 +202,7 @@ class TimelineFrames:
 def load_still(
     path: Path, motion: Motion, out_w: int, out_h: int, zoom: float = DEFAULT_ZOOM
 ) -> tuple[Frame, tuple[float, float], tuple[float, float], tuple[float, float]]:
-    """Decode a still upright, cut to the move's bounds and scaled so its tightest window is `out_w` wide.
+    """Decode a still upright, cut to the move's bounds, scaled so its tightest window is `out_w`.
 
     Returns the RGB image, the upright source size, and the bounds' origin and scale (image
     pixels per source pixel) that map source windows onto the image.
@@ -230,5 +241,4 @@ def _darken(frame: Frame, level: float) -> Frame:
     level = min(1.0, max(0.0, level))
     if level >= 1.0:
         return frame
-    darkened: Frame = cv2.convertScaleAbs(frame, alpha=level)
-    return darkened
+    return cast(Frame, cv2.convertScaleAbs(frame, alpha=level))

@@ -73,7 +73,7 @@ def motion_bounds(
     out_h: float,
     zoom: float = DEFAULT_ZOOM,
 ) -> Window:
-    """Smallest window containing every window of the move (its first and last, as moves are monotone)."""
+    """Smallest window holding every window of the move (its first and last: moves are monotone)."""
     first = crop_window(motion, 0.0, src_w, src_h, out_w, out_h, zoom)
     last = crop_window(motion, 1.0, src_w, src_h, out_w, out_h, zoom)
     x0, y0 = min(first[0], last[0]), min(first[1], last[1])

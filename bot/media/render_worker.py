@@ -1,7 +1,9 @@
 """Rendering in a separate process, so the bot's event loop never waits on frames or ffmpeg.
 
-The worker runs in its own process group: cancelling kills the group, ffmpeg included.
-Messages from the worker are tuples on a multiprocessing queue:
+The worker is spawned (a fresh interpreter: the bot's main module needs the usual
+`if __name__ == "__main__"` guard) and leads its own process group. To cancel, the parent sends
+it SIGTERM: the worker stops its ffmpeg processes, reaps them and exits; a SIGKILL of the group
+is the backstop. Messages from the worker are tuples on a multiprocessing queue:
 `("progress", fraction)`, `("done", RenderResult)` or `("error", description)`.
 """
 
@@ -21,7 +23,9 @@ import time
 import traceback
 from collections.abc import Awaitable, Callable
 from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from bot.media.renderer import RenderResult, partial_path
@@ -30,7 +34,7 @@ from bot.studio.timeline import Timeline
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.1
-KILL_GRACE_SECONDS = 2.0
+STOP_SECONDS = 2.0  # for ffmpeg to flush and exit after SIGTERM
 
 ProgressCallback = Callable[[float], Awaitable[None] | None]
 
@@ -53,7 +57,7 @@ async def render_in_worker(
 ) -> RenderResult:
     """Render in a spawned process, relaying progress; cancel by setting `cancel_event`."""
     context = multiprocessing.get_context("spawn")
-    messages = context.Queue()
+    messages: Queue[tuple[str, Any]] = context.Queue()
     own_work_dir = "work_dir" not in encode_kwargs
     if own_work_dir:
         # Made here so it is removed even when the worker is killed.
@@ -64,17 +68,18 @@ async def render_in_worker(
         name="pocket-director-render",
         daemon=True,
     )
-    process.start()
     try:
+        process.start()
         return await _relay(process, messages, on_progress, cancel_event)
     except BaseException:
         await _kill(process)
         partial_path(Path(output)).unlink(missing_ok=True)
         raise
     finally:
-        if not await _exited(process, KILL_GRACE_SECONDS):
+        if not await _exited(process, STOP_SECONDS):
             await _kill(process)
-        process.join(timeout=0)
+        if process.pid is not None:
+            process.join(timeout=0)
         messages.close()
         if own_work_dir:
             shutil.rmtree(encode_kwargs["work_dir"], ignore_errors=True)
@@ -82,7 +87,7 @@ async def render_in_worker(
 
 async def _relay(
     process: BaseProcess,
-    messages: Any,
+    messages: Queue[tuple[str, Any]],
     on_progress: ProgressCallback | None,
     cancel_event: asyncio.Event | None,
 ) -> RenderResult:
@@ -91,20 +96,25 @@ async def _relay(
         if cancel_event is not None and cancel_event.is_set():
             raise RenderCancelled("render cancelled")
         alive = process.is_alive()  # checked before draining, so no last message is missed
-        while True:
+        latest: float | None = None
+        result: RenderResult | None = None
+        while result is None:
             try:
                 kind, value = messages.get_nowait()
             except queue.Empty:
                 break
-            if kind == "done":
-                assert isinstance(value, RenderResult)
-                return value
             if kind == "error":
                 raise RenderFailed(str(value))
-            if kind == "progress" and on_progress is not None:
-                reply = on_progress(float(value))
-                if inspect.isawaitable(reply):
-                    await reply
+            if kind == "progress":
+                latest = float(value)  # only the newest matters when several are waiting
+            elif kind == "done":
+                result = value
+        if latest is not None and on_progress is not None:
+            reply = on_progress(latest)
+            if inspect.isawaitable(reply):
+                await reply
+        if result is not None:
+            return result
         if not alive:
             raise RenderFailed(f"render worker exited with code {process.exitcode}")
         await _wait(cancel_event, POLL_SECONDS)
@@ -119,21 +129,24 @@ async def _wait(event: asyncio.Event | None, seconds: float) -> None:
 
 
 async def _kill(process: BaseProcess) -> None:
-    """Stop the worker and everything it started (ffmpeg), politely first."""
-    if process.pid is None:
+    """Ask the worker to stop (it stops and reaps its ffmpeg), then force the whole group."""
+    pid = process.pid
+    if pid is None:
         return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        if not process.is_alive():
-            break
-        _signal_group(process.pid, sig)
-        await _exited(process, KILL_GRACE_SECONDS)
-    # ffmpeg may outlive the worker by a moment after SIGTERM: make sure the group is gone.
-    _signal_group(process.pid, signal.SIGKILL)
+    if process.is_alive():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        if not await _exited(process, STOP_SECONDS + 1.0):
+            logger.warning("render worker %d ignored SIGTERM; killing its group", pid)
+            _kill_group(pid)
+            process.kill()
+            await _exited(process, STOP_SECONDS)
+    _kill_group(pid)  # anything the worker left behind
 
 
-async def _exited(process: BaseProcess, timeout: float) -> bool:
-    """Wait (without blocking the loop) up to `timeout` seconds for the process to end."""
-    deadline = time.monotonic() + timeout
+async def _exited(process: BaseProcess, seconds: float) -> bool:
+    """Wait (without blocking the loop) up to `seconds` for the process to end."""
+    deadline = time.monotonic() + seconds
     while process.is_alive():
         if time.monotonic() >= deadline:
             return False
@@ -141,33 +154,29 @@ async def _exited(process: BaseProcess, timeout: float) -> bool:
     return True
 
 
-def _signal_group(pid: int, sig: signal.Signals) -> None:
-    try:
-        os.killpg(pid, sig)
-    except ProcessLookupError:
-        # The worker may not have made its group yet (or it is gone): signal it alone.
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, sig)
-    except PermissionError:
-        logger.warning("could not signal render process group %d", pid)
+def _kill_group(pgid: int) -> None:
+    # The worker leads its own group (`os.setpgrp`), so this never reaches the bot itself.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
 
 
 def _work(
     timeline: Timeline,
     output: Path,
     encode_kwargs: dict[str, Any],
-    messages: Any,
+    messages: Queue[tuple[str, Any]],
     parent_pid: int,
 ) -> None:
     """Worker process entry: render and report on the queue."""
     os.setpgrp()
+    signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(OSError):
         os.nice(5)  # the bot's own process answers people first
     from bot.media.renderer import render_timeline
 
     def report(fraction: float) -> None:
-        if os.getppid() != parent_pid:
-            raise SystemExit("the bot process is gone")
+        if os.getppid() != parent_pid:  # the bot is gone: nobody will collect this video
+            _stop(signal.SIGHUP, None)
         messages.put(("progress", fraction))
 
     try:
@@ -176,3 +185,25 @@ def _work(
         messages.put(("error", f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
         raise SystemExit(1) from None
     messages.put(("done", result))
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM in the worker: stop our ffmpeg processes, reap them, and leave at once.
+
+    Reaping here matters: ffmpeg orphaned by a killed worker is left to init, and a container's
+    init may never reap it.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.killpg(0, signal.SIGTERM)  # our group: ffmpeg children; we ignore it now
+    # ffmpeg waits for its input to end before it exits: close our ends of its pipes.
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+    deadline = time.monotonic() + STOP_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.01)
+    os._exit(128 + signum)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import cv2
 import numpy as np
@@ -111,12 +110,15 @@ def render_timeline(
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-        os.replace(partial, output)
+        partial.replace(output)
         thumbnail = picker.save(thumbnail_path(output))
     elapsed = time.monotonic() - started
     logger.info(
         "rendered %d frames (%.1f s) in %.1f s: %.2fx realtime",
-        frame_count, duration, elapsed, duration / elapsed if elapsed else 0.0,
+        frame_count,
+        duration,
+        elapsed,
+        duration / elapsed if elapsed else 0.0,
     )
     return RenderResult(
         path=output,
@@ -147,6 +149,9 @@ def _clip_duration(frame_count: int, fps: int) -> float:
 
 
 def _encoder_params(crf: int, max_bitrate_kbps: int | None) -> list[str]:
+    # moviepy appends "-pix_fmt yuva420p" after these; libx264 has no alpha, so ffmpeg falls
+    # back to yuv420p (the renderer test checks it).
+    # fmt: off
     params = [
         "-pix_fmt", "yuv420p",
         "-profile:v", "high",
@@ -159,6 +164,7 @@ def _encoder_params(crf: int, max_bitrate_kbps: int | None) -> list[str]:
         "-vf", "setparams=color_primaries=bt709:color_trc=bt709",
         "-f", "mp4",
     ]
+    # fmt: on
     if max_bitrate_kbps:
         # Capped CRF: one pass that stays under a size limit (see DESIGN.md).
         params += ["-maxrate", f"{max_bitrate_kbps}k", "-bufsize", f"{2 * max_bitrate_kbps}k"]
@@ -234,8 +240,8 @@ class _ThumbnailPicker:
         self._frame_function = frame_function
         self._fps = timeline.fps
         shots = timeline.shots
-        picks = np.linspace(0, len(shots) - 1, min(len(shots), THUMBNAIL_SAMPLES))
-        middles = {shots[int(round(i))].start + shots[int(round(i))].duration / 2 for i in picks}
+        picks = np.linspace(0, len(shots) - 1, min(len(shots), THUMBNAIL_SAMPLES)).round()
+        middles = [shots[int(i)].start + shots[int(i)].duration / 2 for i in picks]
         self._pending = {round(t * self._fps) for t in middles}
         self._best: tuple[float, Frame] | None = None
 
@@ -263,7 +269,7 @@ class _ThumbnailPicker:
         height, width = frame.shape[:2]
         scale = min(1.0, THUMBNAIL_SIDE / max(width, height))
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        small: Frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+        small = cast(Frame, cv2.resize(frame, size, interpolation=cv2.INTER_AREA))
         luma = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
         saturation = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[:, :, 1]
         score = float(luma.std()) / 255.0 + float(saturation.mean()) / 255.0

@@ -10,7 +10,7 @@ from PIL import Image
 
 from bot.media.cards import make_card
 from bot.media.grading import fit_for_output, grade_image
-from bot.studio.ports import PictureRequest, PlannedScene, PlanRequest
+from bot.studio.ports import FREE, PictureRequest, Plan, PlannedScene, PlanRequest, Usage
 from bot.studio.timeline import Motion, Transition
 from bot.studio.timing import default_motion, default_transition
 
@@ -30,17 +30,17 @@ class OfflinePlanner:
 
     name = "offline"
 
-    async def plan(self, request: PlanRequest) -> list[PlannedScene]:
+    async def plan(self, request: PlanRequest) -> Plan:
         """Plan by rules; with no ideas, a title card."""
         if not request.ideas:
-            return [PlannedScene(idea=request.title, caption="", motion=Motion.ZOOM_IN,
-                                 transition=Transition.FADE_BLACK)]
-        return [
+            return Plan([PlannedScene(idea=request.title, caption="", motion=Motion.ZOOM_IN,
+                                      transition=Transition.FADE_BLACK)])
+        return Plan([
             PlannedScene(idea=idea, caption=short_caption(idea),
                          motion=default_motion(position),
                          transition=default_transition(position))
             for position, idea in enumerate(request.ideas, start=1)
-        ]
+        ])
 
 
 def _make_picture(request: PictureRequest, output: Path) -> None:
@@ -59,6 +59,7 @@ class OfflineImageMaker:
 
     name = "offline-v1"
 
-    async def make_picture(self, request: PictureRequest, output: Path) -> None:
+    async def make_picture(self, request: PictureRequest, output: Path) -> Usage:
         """Write the picture off the event loop."""
         await asyncio.to_thread(_make_picture, request, output)
+        return FREE

@@ -16,6 +16,19 @@ ProgressCallback = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True)
+class Usage:
+    """What one provider call cost, for the project's spend."""
+
+    provider: str
+    kind: str
+    units: float = 0.0
+    cost_usd: float = 0.0
+
+
+FREE = Usage(provider="offline", kind="none")
+
+
+@dataclass(frozen=True)
 class PlanRequest:
     """What the planner knows about a project."""
 
@@ -24,6 +37,10 @@ class PlanRequest:
     style: StylePreset
     song_seconds: float | None
     language: str
+    aspect: str = "9:16"
+    tempo_bpm: float | None = None
+    conversation: tuple[str, ...] = ()
+    reference_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +52,15 @@ class PlannedScene:
     motion: Motion
     transition: Transition
     seconds: float | None = None
+    image_prompt: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A storyboard and what making it cost."""
+
+    scenes: list[PlannedScene]
+    usage: Usage = FREE
 
 
 @dataclass(frozen=True)
@@ -47,6 +73,26 @@ class PictureRequest:
     references: tuple[Path, ...]
     width: int
     height: int
+    image_prompt: str = ""
+    style_references: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClipRequest:
+    """A still to bring to life as a short clip."""
+
+    image: Path
+    prompt: str
+    seconds: float
+    aspect: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What a voice note said."""
+
+    text: str
+    usage: Usage = FREE
 
 
 @dataclass(frozen=True)
@@ -82,7 +128,7 @@ class Planner(Protocol):
 
     name: str
 
-    async def plan(self, request: PlanRequest) -> list[PlannedScene]:
+    async def plan(self, request: PlanRequest) -> Plan:
         """Return one planned scene per idea, in order (or a title scene when none)."""
         ...
 
@@ -92,8 +138,26 @@ class ImageMaker(Protocol):
 
     name: str
 
-    async def make_picture(self, request: PictureRequest, output: Path) -> None:
+    async def make_picture(self, request: PictureRequest, output: Path) -> Usage:
         """Write a JPEG picture for the scene to `output`."""
+        ...
+
+
+class ClipMaker(Protocol):
+    """Turns a still into a short video clip."""
+
+    name: str
+
+    async def make_clip(self, request: ClipRequest, output: Path) -> Usage:
+        """Write an MP4 clip to `output`."""
+        ...
+
+
+class Transcriber(Protocol):
+    """Turns a voice note into text."""
+
+    async def transcribe(self, audio: Path, language: str) -> Transcript:
+        """Return what the voice note says."""
         ...
 
 

@@ -103,7 +103,7 @@ class RenderProject:
             title=project.title, ideas=(), style=self._style(project), song_seconds=None,
             language="en",
         ))
-        title_scene = plan[0]
+        title_scene = plan.scenes[0]
         request = PictureRequest(idea=project.title, caption="", style=self._style(project),
                                  references=(), width=width, height=height)
         sha = await self._make(request, [])

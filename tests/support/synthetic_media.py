@@ -62,13 +62,17 @@ def _run_ffmpeg(args: list[str], stdin: bytes | None, output_suffix: str | None)
     """
     base = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]
     if output_suffix is None:
-        proc = subprocess.run([*base, *args, "pipe:1"], input=stdin, capture_output=True, check=False)
+        proc = subprocess.run(
+            [*base, *args, "pipe:1"], input=stdin, capture_output=True, check=False
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"ffmpeg failed: {proc.stderr.decode(errors='replace')}")
         return proc.stdout
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"out{output_suffix}"
-        proc = subprocess.run([*base, *args, str(out)], input=stdin, capture_output=True, check=False)
+        proc = subprocess.run(
+            [*base, *args, str(out)], input=stdin, capture_output=True, check=False
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"ffmpeg failed: {proc.stderr.decode(errors='replace')}")
         return out.read_bytes()
@@ -106,7 +110,7 @@ def make_photo(
     sky[horizon:, :, :] = ground * (0.7 + 0.3 * ys[horizon:, :, None])
     noise = rng.normal(0.0, 6.0, (height, width, 1)).astype(np.float32)
     pixels = np.clip(sky + noise, 0, 255).astype(np.uint8)
-    img = Image.fromarray(pixels, "RGB")
+    img = Image.fromarray(pixels)
 
     draw = ImageDraw.Draw(img)
     unit = min(width, height)
@@ -215,7 +219,7 @@ def _song_samples(
     seconds: float, bpm: float, silent_intro: float, sample_rate: int, channels: int
 ) -> npt.NDArray[np.int16]:
     """Render the song as interleaved int16 samples with shape (frames, channels)."""
-    n = int(round(seconds * sample_rate))
+    n = round(seconds * sample_rate)
     t = np.arange(n, dtype=np.float64) / sample_rate
     mix = np.zeros((n, channels), dtype=np.float64)
 
@@ -234,7 +238,7 @@ def _song_samples(
     phase = 2 * np.pi * np.cumsum(freq) / sample_rate
     kick = np.sin(phase) * np.exp(-kt * 14.0)
     for i, onset in enumerate(beat_times(seconds, bpm, silent_intro)):
-        start = int(round(onset * sample_rate))
+        start = round(onset * sample_rate)
         end = min(n, start + kick_len)
         gain = 0.9 if i % 4 == 0 else 0.7  # accent the downbeat of every bar
         mix[start:end, :] += gain * kick[: end - start, None]

@@ -1,0 +1,21 @@
+# Pocket Director: the bot, with its own ffmpeg (from imageio-ffmpeg) and fonts (from PyPI).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DATA_DIR=/data
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY storage ./storage
+COPY prompts ./prompts
+RUN pip install . && useradd --create-home --uid 1000 director && mkdir -p /data \
+    && chown director /data
+
+USER director
+VOLUME ["/data"]
+# moviepy reads a .env from the working directory; keep it empty of secrets.
+WORKDIR /data
+CMD ["pocket-director", "run"]

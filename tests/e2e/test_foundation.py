@@ -1,0 +1,61 @@
+"""A director's whole first session, through the real Application and the Bot API emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import BotStarter, SettingsFactory
+from tests.support.synthetic_media import make_photo, make_song
+from tests.support.telegram_emulator import BotApiEmulator
+from tests.support.video_checks import moov_before_mdat, probe
+
+
+async def test_chat_in_music_video_out(emulator: BotApiEmulator, make_settings: SettingsFactory,
+                                       running_bot: BotStarter) -> None:
+    settings = make_settings(render_short_side=720, render_fps=24)
+    linh = emulator.user(1001, "Linh", language_code="en")
+    async with running_bot(settings):
+        await linh.send_text("/new Ha Long at dawn")
+        await linh.wait_for_text("Ha Long at dawn")
+        for idea in ("Fishing boats leave the harbour in the mist",
+                     "Karst islands glow as the sun rises",
+                     "A kayak glides into a hidden lagoon"):
+            mark = linh.mark()
+            await linh.send_text(idea)
+            await linh.wait_for_text(idea[:20], after=mark)
+        mark = linh.mark()
+        await linh.send_photo(make_photo(1600, 1200, seed=1))
+        attached = await linh.wait_for_text("Photo added to scene 3", after=mark)
+        assert "kayak" in attached.text
+        mark = linh.mark()
+        await linh.send_photo(make_photo(1200, 1600, seed=2), caption="Vịnh Hạ Long lúc bình minh")
+        await linh.wait_for_text("Scene 4 starts with this photo", after=mark)
+        mark = linh.mark()
+        await linh.send_audio(make_song(seconds=20.0, bpm=120.0, fmt="mp3"), "dawn.mp3",
+                              "audio/mpeg", duration=20)
+        await linh.wait_for_text("dawn.mp3", after=mark)
+
+        mark = linh.mark()
+        await linh.send_text("/render")
+        progress = await linh.wait_for_text("Rendering", after=mark)
+        video_message = await linh.wait_for_video(timeout=180)
+
+    assert any(call.method == "sendVideo" and call.params.get("supports_streaming")
+               for call in emulator.calls)
+    send_video = emulator.last_call("sendVideo")
+    assert int(send_video.params["width"]) == 720
+    assert int(send_video.params["height"]) == 1280
+    assert abs(int(send_video.params["duration"]) - 20) <= 1
+    assert video_message.thumbnail_bytes is not None
+    assert len(progress.edits) >= 1, "the progress message was never edited"
+    assert "Done" in progress.text
+
+    video_file = settings.data_dir / "received.mp4"
+    assert video_message.file_bytes is not None
+    video_file.write_bytes(video_message.file_bytes)
+    info = probe(video_file)
+    assert info.video_codec == "h264"
+    assert info.audio_codec == "aac"
+    assert (info.width, info.height) == (720, 1280)
+    assert info.duration == pytest.approx(20.0, abs=0.5)
+    assert moov_before_mdat(video_file)

@@ -32,8 +32,10 @@ def normalise_photo(source: Path, output: Path, max_pixels: int, max_side: int) 
             rgb = upright.convert("RGB")
     except InputRejected:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
-            Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:
+        logger.info("Rejected a decompression bomb")
+        raise InputRejected("error.image_too_large", max_side=max_side) from error
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         logger.info("Rejected an image: %s", type(error).__name__)
         raise InputRejected("error.bad_image") from error
     rgb.thumbnail((STORED_LONG_SIDE, STORED_LONG_SIDE), Image.Resampling.LANCZOS)

@@ -1,5 +1,7 @@
 """Scene durations, output sizes and the timeline layout."""
 
+import itertools
+
 import pytest
 
 from bot.studio.timeline import Motion, Transition
@@ -52,7 +54,7 @@ def test_output_size_is_even() -> None:
 
 def test_motion_varies_between_neighbours() -> None:
     moves = [default_motion(n) for n in range(1, 8)]
-    assert all(a != b for a, b in zip(moves, moves[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(moves))
 
 
 def test_timeline_tiles_shots_without_gaps() -> None:

@@ -1,0 +1,202 @@
+"""The storyboard planner on OpenAI's Responses API with structured output, plus its repair."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+from collections.abc import Sequence
+
+import openai
+import pydantic
+from openai import Omit, omit
+from openai.types.responses import Response
+from openai.types.shared import ReasoningEffort
+from openai.types.shared_params import Reasoning
+from pydantic import BaseModel, Field
+
+from bot.errors import ProviderError
+from bot.providers.errors_map import SERVICE, openai_errors
+from bot.providers.offline import CAPTION_CHARS, short_caption
+from bot.providers.prompts import PromptTemplates, load_templates
+from bot.studio.ports import Plan, PlannedScene, PlanRequest, Usage
+from bot.studio.timeline import Motion, Transition
+from bot.studio.timing import default_motion, default_transition
+
+logger = logging.getLogger(__name__)
+
+MIN_SCENE_SECONDS = 1.5
+MAX_SCENE_SECONDS = 20.0
+# US$ per 1M tokens (input, output); a dated snapshot like "gpt-5-mini-2025-08-07" matches
+# its family. Reasoning tokens are billed as output.
+TOKEN_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-5": (1.25, 10.00),
+    "gpt-5-mini": (0.25, 2.00),
+    "gpt-5-nano": (0.05, 0.40),
+    "gpt-4.1": (2.00, 8.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4o-mini": (0.15, 0.60),
+}
+# An unknown model is priced as the dearest known one, so budgets err on the safe side.
+FALLBACK_TOKEN_PRICE = max(TOKEN_PRICES.values())
+LANGUAGE_NAMES = {"en": "English", "vi": "Vietnamese (tiếng Việt)"}
+ORIENTATIONS = {"9:16": "portrait", "16:9": "landscape", "1:1": "square"}
+
+
+class StoryboardScene(BaseModel):
+    """One scene of the storyboard, for the idea numbered `idea_number`."""
+
+    idea_number: int
+    image_prompt: str
+    caption: str
+    seconds: float
+    # The schema offers only our values; parsing stays lenient so one odd value is repaired
+    # instead of throwing the whole storyboard away.
+    motion: str = Field(json_schema_extra={"enum": [m.value for m in Motion]})
+    transition: str = Field(json_schema_extra={"enum": [t.value for t in Transition]})
+
+
+class Storyboard(BaseModel):
+    """The storyboard: one scene per idea, in the order of the ideas."""
+
+    scenes: list[StoryboardScene]
+
+
+def token_cost(model: str, input_tokens: int, output_tokens: int) -> float:
+    """US$ for a call to `model` with these token counts."""
+    family = max((name for name in TOKEN_PRICES if model.startswith(name)), key=len, default="")
+    price_in, price_out = TOKEN_PRICES.get(family, FALLBACK_TOKEN_PRICE)
+    return (input_tokens * price_in + output_tokens * price_out) / 1_000_000
+
+
+def repair_storyboard(raw_scenes: Sequence[StoryboardScene],
+                      request: PlanRequest) -> list[PlannedScene]:
+    """Exactly one sound scene per idea, in the user's order, whatever the model answered."""
+    ideas = request.ideas or (request.title,)
+    matched = _match_scenes(raw_scenes, len(ideas))
+    scenes = [_repair_scene(matched.get(position), idea, position)
+              for position, idea in enumerate(ideas, start=1)]
+    return _fit_to_song(scenes, request.song_seconds)
+
+
+def _match_scenes(raw_scenes: Sequence[StoryboardScene],
+                  count: int) -> dict[int, StoryboardScene]:
+    by_number: dict[int, StoryboardScene] = {}
+    for scene in raw_scenes:
+        if 1 <= scene.idea_number <= count:
+            by_number.setdefault(scene.idea_number, scene)
+    if by_number:
+        return by_number
+    # The model ignored the numbering altogether: fall back to the order of its scenes.
+    return {position: scene for position, scene in enumerate(raw_scenes[:count], start=1)}
+
+
+def _repair_scene(raw: StoryboardScene | None, idea: str, position: int) -> PlannedScene:
+    if raw is None:
+        return PlannedScene(idea=idea, caption=short_caption(idea),
+                            motion=default_motion(position),
+                            transition=default_transition(position))
+    motion = raw.motion if raw.motion in set(Motion) else default_motion(position)
+    transition = (raw.transition if raw.transition in set(Transition)
+                  else default_transition(position))
+    return PlannedScene(
+        idea=idea,
+        caption=_clip_words(raw.caption.strip(), CAPTION_CHARS) or short_caption(idea),
+        motion=Motion(motion),
+        transition=Transition(transition),
+        seconds=_clamp_seconds(raw.seconds),
+        image_prompt=raw.image_prompt.strip(),
+    )
+
+
+def _clip_words(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _clamp_seconds(seconds: float) -> float | None:
+    if not math.isfinite(seconds) or seconds <= 0:
+        return None
+    return min(max(seconds, MIN_SCENE_SECONDS), MAX_SCENE_SECONDS)
+
+
+def _fit_to_song(scenes: list[PlannedScene], song_seconds: float | None) -> list[PlannedScene]:
+    if not song_seconds or song_seconds <= 0:
+        return scenes
+    known = [s.seconds for s in scenes if s.seconds is not None]
+    filler = sum(known) / len(known) if known else song_seconds / len(scenes)
+    wishes = [s.seconds if s.seconds is not None else filler for s in scenes]
+    scale = song_seconds / sum(wishes)
+    lengths = [round(w * scale, 3) for w in wishes]
+    lengths[-1] = round(song_seconds - sum(lengths[:-1]), 3)
+    return [dataclasses.replace(s, seconds=length) for s, length in zip(scenes, lengths,
+                                                                         strict=True)]
+
+
+class OpenAIPlanner:
+    """Plans storyboards with an OpenAI model's structured output."""
+
+    def __init__(self, client: openai.AsyncOpenAI, model: str = "gpt-5-mini",
+                 templates: PromptTemplates | None = None,
+                 reasoning_effort: ReasoningEffort = "low") -> None:
+        self._client = client
+        self._model = model
+        self._templates = templates or load_templates()
+        self._reasoning_effort = reasoning_effort
+        self.name = f"openai-{model}"
+
+    def prompts(self, request: PlanRequest) -> tuple[str, str]:
+        """The system and user prompts for a request."""
+        system = self._templates.render(
+            "storyboard_system", caption_chars=CAPTION_CHARS, min_seconds=MIN_SCENE_SECONDS,
+            max_seconds=MAX_SCENE_SECONDS, motions=[m.value for m in Motion],
+            transitions=[t.value for t in Transition],
+        )
+        user = self._templates.render(
+            "storyboard_user", title=request.title, ideas=request.ideas,
+            style_name=request.style.name("en"), style_prompt=request.style.prompt,
+            aspect=request.aspect, orientation=ORIENTATIONS.get(request.aspect, "portrait"),
+            song_seconds=request.song_seconds, tempo_bpm=request.tempo_bpm,
+            language_name=LANGUAGE_NAMES.get(request.language, request.language),
+            conversation=request.conversation, reference_notes=request.reference_notes,
+        )
+        return system, user
+
+    async def plan(self, request: PlanRequest) -> Plan:
+        """Ask the model for a storyboard and repair what it answers."""
+        if not request.ideas:
+            return Plan([PlannedScene(idea=request.title, caption="", motion=Motion.ZOOM_IN,
+                                      transition=Transition.FADE_BLACK)])
+        system, user = self.prompts(request)
+        reasoning: Reasoning | Omit = (
+            {"effort": self._reasoning_effort} if self._reasoning_effort else omit
+        )
+        with openai_errors("storyboard"):
+            # text_format sends the strict schema; parse_as=None leaves the parsing to us, so
+            # an answer that does not parse is repaired and its tokens are still counted.
+            response = await self._client.responses.parse(
+                model=self._model, instructions=system, input=user, text_format=Storyboard,
+                parse_as=None, reasoning=reasoning, store=False,
+            )
+        usage = response.usage
+        tokens_in = usage.input_tokens if usage else 0
+        tokens_out = usage.output_tokens if usage else 0
+        return Plan(
+            repair_storyboard(_read_scenes(response), request),
+            Usage(provider="openai", kind="plan", units=float(tokens_in + tokens_out),
+                  cost_usd=token_cost(self._model, tokens_in, tokens_out)),
+        )
+
+
+def _read_scenes(response: Response) -> list[StoryboardScene]:
+    if any(content.type == "refusal"
+           for item in response.output if item.type == "message"
+           for content in item.content):
+        raise ProviderError("provider.refused", service=SERVICE)
+    try:
+        return Storyboard.model_validate_json(response.output_text).scenes
+    except pydantic.ValidationError:
+        logger.warning("The storyboard answer (status %s) did not parse; planning from the ideas",
+                       response.status)
+        return []

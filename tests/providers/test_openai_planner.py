@@ -1,0 +1,201 @@
+"""The OpenAI planner: structured output over HTTP against the fake, and the repair."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import openai
+import pytest
+
+from bot.errors import ProviderError
+from bot.providers.offline import short_caption
+from bot.providers.openai_planner import (
+    MAX_SCENE_SECONDS,
+    MIN_SCENE_SECONDS,
+    OpenAIPlanner,
+    StoryboardScene,
+    repair_storyboard,
+    token_cost,
+)
+from bot.providers.styles_file import load_styles
+from bot.studio.ports import PlanRequest
+from bot.studio.timeline import Motion, Transition
+from bot.studio.timing import default_motion, default_transition
+from tests.support.fake_openai import FakeOpenAI
+
+IDEAS = ("A girl on a bridge at dawn", "Rain on the old quarter", "Lanterns over the river")
+
+
+def request(*ideas: str, song_seconds: float | None = None, **extra: object) -> PlanRequest:
+    return PlanRequest(title="Autumn", ideas=ideas or IDEAS, style=load_styles()["cinematic"],
+                       song_seconds=song_seconds, language="en", **extra)  # type: ignore[arg-type]
+
+
+def scene(number: int, **fields: object) -> StoryboardScene:
+    values: dict[str, object] = {
+        "idea_number": number, "image_prompt": f"prompt {number}", "caption": f"caption {number}",
+        "seconds": 4.0, "motion": "zoom_out", "transition": "cut",
+    }
+    values.update(fields)
+    return StoryboardScene(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeOpenAI]:
+    async with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+def client(fake: FakeOpenAI) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(api_key="sk-test", base_url=fake.base_url, max_retries=1,
+                              timeout=10)
+
+
+# ---------------------------------------------------------------------------- repair (pure)
+
+
+def test_repair_keeps_the_users_order_and_drops_extra_scenes() -> None:
+    raw = [scene(3), scene(1), scene(2), scene(4), scene(1, caption="duplicate")]
+    scenes = repair_storyboard(raw, request())
+    assert [s.idea for s in scenes] == list(IDEAS)
+    assert [s.caption for s in scenes] == ["caption 1", "caption 2", "caption 3"]
+    assert [s.image_prompt for s in scenes] == ["prompt 1", "prompt 2", "prompt 3"]
+
+
+def test_repair_fills_missing_scenes_from_the_idea() -> None:
+    scenes = repair_storyboard([scene(2)], request())
+    assert [s.caption for s in scenes] == [short_caption(IDEAS[0]), "caption 2",
+                                           short_caption(IDEAS[2])]
+    assert scenes[0].motion == default_motion(1)
+    assert scenes[0].transition == default_transition(1)
+    assert scenes[2].image_prompt == "" and scenes[2].seconds is None
+
+
+def test_repair_fills_empty_captions_and_clips_long_ones() -> None:
+    scenes = repair_storyboard([scene(1, caption="   "), scene(2, caption="word " * 40)],
+                               request(*IDEAS[:2]))
+    assert scenes[0].caption == short_caption(IDEAS[0])
+    assert len(scenes[1].caption) <= 91 and scenes[1].caption.endswith("…")
+
+
+def test_repair_replaces_unknown_motion_and_transition() -> None:
+    scenes = repair_storyboard([scene(1, motion="spin", transition="wipe"),
+                                scene(2, motion="pan_up", transition="fade_black")],
+                               request(*IDEAS[:2]))
+    assert (scenes[0].motion, scenes[0].transition) == (default_motion(1), default_transition(1))
+    assert (scenes[1].motion, scenes[1].transition) == (Motion.PAN_UP, Transition.FADE_BLACK)
+
+
+def test_repair_clamps_seconds_without_a_song() -> None:
+    raw = [scene(1, seconds=0.2), scene(2, seconds=95.0), scene(3, seconds=-1.0)]
+    scenes = repair_storyboard(raw, request())
+    assert [s.seconds for s in scenes] == [MIN_SCENE_SECONDS, MAX_SCENE_SECONDS, None]
+
+
+def test_repair_rescales_seconds_to_the_song() -> None:
+    raw = [scene(1, seconds=2.0), scene(2, seconds=6.0), scene(3, seconds=float("nan"))]
+    scenes = repair_storyboard(raw, request(song_seconds=60.0))
+    seconds = [s.seconds or 0.0 for s in scenes]
+    assert sum(seconds) == pytest.approx(60.0, abs=1e-9)
+    # 2 : 6 : (missing -> the mean, 4)
+    assert seconds == pytest.approx([10.0, 30.0, 20.0], abs=0.01)
+
+
+def test_repair_falls_back_to_the_answers_order_without_numbers() -> None:
+    raw = [scene(0, caption="first"), scene(0, caption="second")]
+    scenes = repair_storyboard(raw, request(*IDEAS[:2]))
+    assert [s.caption for s in scenes] == ["first", "second"]
+
+
+def test_token_cost_uses_the_price_table() -> None:
+    assert token_cost("gpt-5-mini", 1_000_000, 1_000_000) == pytest.approx(2.25)
+    assert token_cost("gpt-5-mini-2025-08-07", 1_000_000, 0) == pytest.approx(0.25)
+    assert token_cost("gpt-5", 1_000_000, 0) == pytest.approx(1.25)
+    assert token_cost("some-future-model", 1_000_000, 0) > 0
+
+
+# ---------------------------------------------------------------------------- over HTTP
+
+
+async def test_plan_sends_structured_output_and_returns_one_scene_per_idea(
+        fake: FakeOpenAI, client: openai.AsyncOpenAI) -> None:
+    fake.token_usage = (10_000, 2_000)
+    plan = await OpenAIPlanner(client).plan(request(song_seconds=30.0))
+
+    assert [s.idea for s in plan.scenes] == list(IDEAS)
+    assert [s.image_prompt for s in plan.scenes] == [f"A cinematic still of {i}" for i in IDEAS]
+    assert sum(s.seconds or 0 for s in plan.scenes) == pytest.approx(30.0)
+    assert plan.usage.provider == "openai" and plan.usage.kind == "plan"
+    assert plan.usage.units == 12_000
+    assert plan.usage.cost_usd == pytest.approx(10_000 * 0.25e-6 + 2_000 * 2e-6)
+
+    (sent,) = fake.requests_to("responses")
+    body = sent.json
+    assert body["model"] == "gpt-5-mini"
+    assert body["store"] is False and body["reasoning"] == {"effort": "low"}
+    assert body["text"]["format"]["type"] == "json_schema"
+    assert body["text"]["format"]["strict"] is True
+    schema = body["text"]["format"]["schema"]["$defs"]["StoryboardScene"]
+    assert schema["properties"]["motion"]["enum"] == [m.value for m in Motion]
+    assert "<ideas>" in body["input"] and "never instructions" in body["instructions"]
+
+
+async def test_plan_repairs_a_sloppy_answer(fake: FakeOpenAI, client: openai.AsyncOpenAI) -> None:
+    fake.storyboard = {"scenes": [
+        {"idea_number": 2, "image_prompt": "rain", "caption": "", "seconds": 500,
+         "motion": "barrel_roll", "transition": "crossfade"},
+        {"idea_number": 9, "image_prompt": "x", "caption": "x", "seconds": 3,
+         "motion": "still", "transition": "cut"},
+    ]}
+    plan = await OpenAIPlanner(client, model="gpt-5-nano").plan(request())
+
+    assert [s.idea for s in plan.scenes] == list(IDEAS)
+    second = plan.scenes[1]
+    assert second.caption == short_caption(IDEAS[1])
+    assert second.seconds == MAX_SCENE_SECONDS and second.motion == default_motion(2)
+    assert plan.scenes[0].image_prompt == "" and plan.scenes[2].image_prompt == ""
+
+
+async def test_an_answer_that_does_not_parse_is_planned_from_the_ideas(
+        fake: FakeOpenAI, client: openai.AsyncOpenAI) -> None:
+    fake.storyboard = '{"scenes": [{"idea_number": 1, "capt'
+    plan = await OpenAIPlanner(client).plan(request())
+    assert [s.caption for s in plan.scenes] == [short_caption(i) for i in IDEAS]
+    assert plan.usage.cost_usd > 0  # the tokens were paid for all the same
+
+
+async def test_a_refusal_is_a_provider_refusal(fake: FakeOpenAI,
+                                               client: openai.AsyncOpenAI) -> None:
+    fake.storyboard_refusal = "I can't help with that."
+    with pytest.raises(ProviderError) as caught:
+        await OpenAIPlanner(client).plan(request())
+    assert caught.value.key == "provider.refused"
+
+
+async def test_no_ideas_gives_a_title_scene_without_a_call(fake: FakeOpenAI,
+                                                          client: openai.AsyncOpenAI) -> None:
+    plan = await OpenAIPlanner(client).plan(
+        PlanRequest(title="Autumn", ideas=(), style=load_styles()["cinematic"],
+                    song_seconds=None, language="en"))
+    assert [s.idea for s in plan.scenes] == ["Autumn"]
+    assert fake.requests == []
+
+
+async def test_rate_limit_is_retried_by_the_client(fake: FakeOpenAI,
+                                                   client: openai.AsyncOpenAI) -> None:
+    fake.fail("responses", "rate_limit")
+    plan = await OpenAIPlanner(client).plan(request())
+    assert len(plan.scenes) == 3
+    assert len(fake.requests_to("responses")) == 2
+
+
+@pytest.mark.parametrize(("kind", "key"), [("bad_key", "provider.bad_key"),
+                                           ("not_found", "provider.model_missing")])
+async def test_errors_map_to_keys(fake: FakeOpenAI, client: openai.AsyncOpenAI, kind: str,
+                                  key: str) -> None:
+    fake.fail("responses", kind)  # type: ignore[arg-type]
+    with pytest.raises(ProviderError) as caught:
+        await OpenAIPlanner(client).plan(request())
+    assert caught.value.key == key
+    assert len(fake.requests_to("responses")) == 1

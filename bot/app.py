@@ -30,10 +30,12 @@ from bot.i18n import languages, t
 from bot.media.fonts import caption_font_path
 from bot.media.inspector import FileInspector
 from bot.media.video_renderer import WorkerRenderer
-from bot.providers.offline import OfflineImageMaker, OfflinePlanner
+from bot.providers.selection import Providers, select_providers
 from bot.providers.styles_file import load_styles
+from bot.studio.clips import Clips
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
+from bot.studio.pictures import Pictures
 from bot.studio.projects import Projects
 from bot.studio.render_requests import RenderRequests
 from bot.studio.rendering import RenderProject
@@ -63,13 +65,23 @@ def default_render_workers() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
 
-def build_render_project(settings: Settings, store: Store, media: MediaFiles) -> RenderProject:
+def build_pictures(settings: Settings, store: Store, media: MediaFiles,
+                   providers: Providers) -> Pictures:
+    """The picture-making use case over the chosen image maker."""
+    return Pictures(store, media, providers.images, providers.offline_images, load_styles(),
+                    settings.provider_concurrency, settings.budget_usd_per_user)
+
+
+def build_render_project(settings: Settings, store: Store, media: MediaFiles,
+                         providers: Providers | None = None) -> RenderProject:
     """The render use case with the providers chosen by settings."""
+    providers = providers or select_providers(settings)
+    clips = (Clips(store, media, providers.clips, settings.provider_concurrency,
+                   settings.budget_usd_per_user) if providers.clips else None)
     return RenderProject(
-        store=store, media=media, planner=OfflinePlanner(), image_maker=OfflineImageMaker(),
-        renderer=WorkerRenderer(settings.render_preset, settings.render_crf),
-        styles=load_styles(), limits=limits_from(settings),
-        font_path=str(caption_font_path()),
+        store=store, media=media, pictures=build_pictures(settings, store, media, providers),
+        clips=clips, renderer=WorkerRenderer(settings.render_preset, settings.render_crf),
+        limits=limits_from(settings), font_path=str(caption_font_path()),
     )
 
 

@@ -45,6 +45,27 @@ class Settings(BaseSettings):
     max_image_side: int = 20_000
     media_write_timeout: float = 300.0
 
+    openai_planner_model: str = "gpt-5-mini"
+    openai_reasoning_effort: (
+        Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
+    ) = "low"
+    openai_image_model: str = "gpt-image-2"
+    openai_image_quality: Literal["low", "medium", "high", "auto"] = "medium"
+    openai_max_references: int = 16
+    openai_transcribe_model: str = "gpt-4o-mini-transcribe"
+    openai_max_retries: int = 2
+    openai_timeout: float = 300.0
+    provider_concurrency: int = 3
+
+    runwayml_api_secret: SecretStr | None = None
+    runwayml_base_url: str = "https://api.dev.runwayml.com"
+    runway_model: str = "gen4_turbo"
+    runway_poll_interval: float = 5.0
+    runway_timeout: float = 600.0
+
+    budget_usd_per_user: float = 20.0
+    confirm_cost_above_usd: float = 1.0
+
     @field_validator("allowed_user_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:

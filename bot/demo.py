@@ -130,7 +130,11 @@ async def render_demo(settings: Settings, output_dir: Path) -> RenderedVideo:
         async def show(fraction: float, step: str) -> None:
             logger.info("%s %3d%%", step, round(fraction * 100))
 
-        video = await build_render_project(settings, store, media).run(job, show, asyncio.Event())
+        async def warn(position: int, key: str) -> None:
+            logger.warning("Scene %s: %s", position, key)
+
+        video = await build_render_project(settings, store, media).run(
+            job, show, warn, asyncio.Event())
     finally:
         database.close()
     target = output_dir / "pocket-director-demo.mp4"

@@ -70,6 +70,31 @@ def m001_initial_schema(db: sqlite_utils.Database) -> None:
     )
 
 
+
+@migrations()
+def m002_storyboard_review(db: sqlite_utils.Database) -> None:
+    """Scene variants and fit, song analysis, project options, and chat message links."""
+    db.table("scenes").add_column("variant", int, not_null_default=0)
+    db.table("scenes").add_column("fit", str, not_null_default="cover")
+    db.table("scenes").add_column("clip_sha", str)
+    db.table("scenes").add_column("clip_key", str)
+    db.table("assets").add_column("tempo_bpm", float)
+    db.table("assets").add_column("beats_json", str)
+    db.table("projects").add_column("clips_enabled", int, not_null_default=0)
+    db.table("project_refs").create(
+        {"project_id": int, "asset_sha": str, "position": int},
+        pk=("project_id", "asset_sha"),
+        foreign_keys=[("project_id", "projects", "id"), ("asset_sha", "assets", "sha")],
+    )
+    # Which chat message shows what: a reply to it, or a tap under it, acts on that target.
+    db.table("message_links").create(
+        {"chat_id": int, "message_id": int, "owner_id": int, "kind": str, "target_id": int,
+         "created_at": str},
+        pk=("chat_id", "message_id"),
+    )
+    db.table("message_links").create_index(["owner_id", "kind", "target_id"])
+
+
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database file and bring its schema up to date."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,11 +14,17 @@ from bot.studio.models import (
     AssetKind,
     Job,
     JobState,
+    MessageLink,
     Project,
     Scene,
     User,
 )
+from bot.studio.ports import Usage
 from bot.studio.timeline import Motion, Transition
+
+SCENE_FIELDS = frozenset({"idea", "caption", "motion", "transition", "duration", "variant",
+                          "fit", "clip_sha", "clip_key"})
+PROJECT_OPTIONS = frozenset({"aspect", "style", "clips_enabled", "title"})
 
 
 def _now() -> str:
@@ -28,6 +35,7 @@ def _project(row: dict[str, Any]) -> Project:
     return Project(
         id=row["id"], owner_id=row["owner_id"], title=row["title"], aspect=row["aspect"],
         style=row["style"], song_sha=row["song_sha"], created_at=row["created_at"],
+        clips_enabled=bool(row.get("clips_enabled")),
     )
 
 
@@ -37,6 +45,8 @@ def _scene(row: dict[str, Any]) -> Scene:
         idea=row["idea"], caption=row["caption"] or "", motion=Motion(row["motion"]),
         transition=Transition(row["transition"]), duration=row["duration"],
         picture_sha=row["picture_sha"], picture_key=row["picture_key"],
+        variant=row.get("variant") or 0, fit=row.get("fit") or "cover",
+        clip_sha=row.get("clip_sha"), clip_key=row.get("clip_key"),
     )
 
 
@@ -44,7 +54,8 @@ def _asset(row: dict[str, Any]) -> Asset:
     return Asset(
         sha=row["sha"], kind=AssetKind(row["kind"]), ext=row["ext"], size=row["size"],
         width=row["width"], height=row["height"], duration=row["duration"],
-        original_name=row["original_name"],
+        original_name=row["original_name"], tempo_bpm=row.get("tempo_bpm"),
+        beats=tuple(json.loads(row["beats_json"])) if row.get("beats_json") else (),
     )
 
 
@@ -318,3 +329,162 @@ class Store:
             [s.value for s in UNFINISHED_STATES],
         )
         return [_job(row) for row in rows]
+
+    # storyboard editing
+    def update_scene(self, owner_id: int, scene_id: int, **fields: Any) -> Scene | None:
+        """Change a scene's idea, caption, camera work, length, variant or fit."""
+        unknown = set(fields) - SCENE_FIELDS
+        if unknown:
+            raise ValueError(f"unknown scene fields: {sorted(unknown)}")
+        values = {k: (v.value if isinstance(v, Motion | Transition) else v)
+                  for k, v in fields.items()}
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        self.db.execute(
+            f"update scenes set {assignments} where id = :id and project_id in "  # noqa: S608
+            "(select id from projects where owner_id = :owner)",
+            {**values, "id": scene_id, "owner": owner_id},
+        )
+        return self.get_scene(owner_id, scene_id)
+
+    def move_scene(self, owner_id: int, scene_id: int, delta: int) -> bool:
+        """Swap a scene with its neighbour `delta` (-1 or +1) places away."""
+        scene = self.get_scene(owner_id, scene_id)
+        if scene is None:
+            return False
+        scenes = self.scenes(owner_id, scene.project_id)
+        index = next(i for i, s in enumerate(scenes) if s.id == scene_id)
+        other_index = index + delta
+        if not 0 <= other_index < len(scenes):
+            return False
+        other = scenes[other_index]
+        with self.db.atomic():
+            self.db.execute("update scenes set position = ? where id = ?",
+                            [other.position, scene.id])
+            self.db.execute("update scenes set position = ? where id = ?",
+                            [scene.position, other.id])
+        return True
+
+    def delete_scene(self, owner_id: int, scene_id: int) -> bool:
+        """Remove a scene and close the gap in the numbering."""
+        scene = self.get_scene(owner_id, scene_id)
+        if scene is None:
+            return False
+        with self.db.atomic():
+            self.db.execute("delete from scene_refs where scene_id = ?", [scene_id])
+            self.db.execute("delete from scenes where id = ?", [scene_id])
+            self.db.execute(
+                "update scenes set position = position - 1 where project_id = ? and position > ?",
+                [scene.project_id, scene.position],
+            )
+        return True
+
+    def update_project(self, owner_id: int, project_id: int, **fields: Any) -> Project | None:
+        """Change a project's title, aspect, style or clips switch."""
+        unknown = set(fields) - PROJECT_OPTIONS
+        if unknown:
+            raise ValueError(f"unknown project fields: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = :{name}" for name in fields)
+        self.db.execute(
+            f"update projects set {assignments}, updated_at = :now "  # noqa: S608
+            "where id = :id and owner_id = :owner",
+            {**fields, "now": _now(), "id": project_id, "owner": owner_id},
+        )
+        return self.get_project(owner_id, project_id)
+
+    def delete_project(self, owner_id: int, project_id: int) -> bool:
+        """Remove a project and everything that belongs to it (media files stay for gc)."""
+        if self.get_project(owner_id, project_id) is None:
+            return False
+        with self.db.atomic():
+            scene_ids = "select id from scenes where project_id = ?"
+            self.db.execute(f"delete from scene_refs where scene_id in ({scene_ids})",  # noqa: S608
+                            [project_id])
+            for table in ("scenes", "project_refs", "jobs", "messages"):
+                self.db.execute(f"delete from {table} where project_id = ?",  # noqa: S608
+                                [project_id])
+            self.db.execute("update users set active_project_id = null where id = ? and "
+                            "active_project_id = ?", [owner_id, project_id])
+            self.db.execute("delete from projects where id = ?", [project_id])
+        return True
+
+    def add_project_reference(self, owner_id: int, project_id: int, sha: str) -> None:
+        """Make a stored photo a style reference of the whole project."""
+        if self.get_project(owner_id, project_id) is None:
+            raise LookupError("project not owned by user")
+        self.db.execute(
+            "insert or ignore into project_refs (project_id, asset_sha, position) values "
+            "(?, ?, (select coalesce(max(position), 0) + 1 from project_refs "
+            "where project_id = ?))",
+            [project_id, sha, project_id],
+        )
+
+    def remove_scene_reference(self, owner_id: int, scene_id: int, sha: str) -> None:
+        """Detach a photo from a scene."""
+        if self.get_scene(owner_id, scene_id) is not None:
+            self.db.execute("delete from scene_refs where scene_id = ? and asset_sha = ?",
+                            [scene_id, sha])
+
+    def project_references(self, owner_id: int, project_id: int) -> list[Asset]:
+        """The project's style references."""
+        rows = self.db.query(
+            "select a.* from project_refs r join assets a on a.sha = r.asset_sha "
+            "join projects p on p.id = r.project_id where p.id = ? and p.owner_id = ? "
+            "order by r.position",
+            [project_id, owner_id],
+        )
+        return [_asset(row) for row in rows]
+
+    def save_song_analysis(self, sha: str, tempo_bpm: float, beats: list[float]) -> None:
+        """Keep a song's tempo and beat times with it."""
+        self.db.execute("update assets set tempo_bpm = ?, beats_json = ? where sha = ?",
+                        [tempo_bpm, json.dumps([round(b, 4) for b in beats]), sha])
+
+    # chat messages that stand for scenes and pending questions
+    def link_message(self, owner_id: int, chat_id: int, message_id: int, kind: str,
+                     target_id: int) -> None:
+        """Remember what a chat message shows or asks about."""
+        self.db.execute(
+            "insert or replace into message_links (chat_id, message_id, owner_id, kind, "
+            "target_id, created_at) values (?, ?, ?, ?, ?, ?)",
+            [chat_id, message_id, owner_id, kind, target_id, _now()],
+        )
+
+    def linked(self, owner_id: int, chat_id: int, message_id: int) -> MessageLink | None:
+        """What a message of this owner's chat stands for."""
+        row = self._one(
+            "select * from message_links where chat_id = ? and message_id = ? and owner_id = ?",
+            [chat_id, message_id, owner_id],
+        )
+        if row is None:
+            return None
+        return MessageLink(row["chat_id"], row["message_id"], row["kind"], row["target_id"])
+
+    def links_to(self, owner_id: int, kind: str, target_id: int) -> list[MessageLink]:
+        """Every message that shows this target, oldest first."""
+        rows = self.db.query(
+            "select * from message_links where owner_id = ? and kind = ? and target_id = ? "
+            "order by created_at, message_id",
+            [owner_id, kind, target_id],
+        )
+        return [MessageLink(r["chat_id"], r["message_id"], r["kind"], r["target_id"])
+                for r in rows]
+
+    # spend
+    def record_usage(self, owner_id: int, project_id: int, usage: Usage) -> None:
+        """Add a paid call to the project's spend."""
+        self.db.execute(
+            "insert into usage (project_id, owner_id, provider, kind, units, cost_usd, "
+            "created_at) values (?, ?, ?, ?, ?, ?, ?)",
+            [project_id, owner_id, usage.provider, usage.kind, usage.units, usage.cost_usd,
+             _now()],
+        )
+
+    def spend(self, owner_id: int, project_id: int | None = None) -> float:
+        """Dollars spent by the owner (on one project, or on all of them)."""
+        sql = "select coalesce(sum(cost_usd), 0) as total from usage where owner_id = ?"
+        params: list[Any] = [owner_id]
+        if project_id is not None:
+            sql += " and project_id = ?"
+            params.append(project_id)
+        row = self._one(sql, params)
+        return float(row["total"]) if row else 0.0

@@ -117,10 +117,14 @@ class TelegramJobReporter:
             )
         await self._edit(job, t(job.language, "render.done"))
 
-    async def failed(self, job: Job, error_key: str) -> None:
+    async def failed(self, job: Job, error_key: str, **params: object) -> None:
         """Say why the job failed."""
         self._trackers.pop(job.id, None)
-        await self._send(job, t(job.language, error_key))
+        await self._send(job, t(job.language, error_key, **params))
+
+    async def notice(self, job: Job, key: str, **params: object) -> None:
+        """Say that one scene had a problem while the others go on."""
+        await self._send(job, t(job.language, key, **params))
 
     async def cancelled(self, job: Job) -> None:
         """Confirm the stop."""

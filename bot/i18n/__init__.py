@@ -44,4 +44,11 @@ def t(language: str, key: str, **params: object) -> str:
     """The message `key` in `language` (falling back to English), with `{params}` filled in."""
     catalog = catalogs().get(language) or catalogs()[DEFAULT_LANGUAGE]
     template = catalog.get(key) or catalogs()[DEFAULT_LANGUAGE][key]
-    return template.format(**params) if params else template
+    return template.format_map(_Params(params)) if params else template
+
+
+class _Params(dict[str, object]):
+    """Format parameters where a missing one shows as an ellipsis instead of failing a reply."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"

@@ -45,9 +45,11 @@ class OfflinePlanner:
 
 def _make_picture(request: PictureRequest, output: Path) -> None:
     if request.references:
-        with Image.open(request.references[0]) as photo:
+        # "Redo picture" offline: the next reference photo, or the same one with new grain.
+        reference = request.references[request.variant % len(request.references)]
+        with Image.open(reference) as photo:
             fitted = fit_for_output(photo.convert("RGB"), request.width, request.height)
-        seed = zlib.crc32(request.references[0].name.encode())
+        seed = zlib.crc32(reference.name.encode()) + request.variant
         picture = grade_image(fitted, request.style.grade, seed=seed)
     else:
         picture = make_card(request.idea, request.style, request.width, request.height)
@@ -63,3 +65,7 @@ class OfflineImageMaker:
         """Write the picture off the event loop."""
         await asyncio.to_thread(_make_picture, request, output)
         return FREE
+
+    def estimate_cost(self, request: PictureRequest) -> float:
+        """Offline pictures are free."""
+        return 0.0

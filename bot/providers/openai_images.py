@@ -98,6 +98,11 @@ class OpenAIImageMaker:
                 api_size(request.width, request.height), "square"),
         )
 
+    def estimate_cost(self, request: PictureRequest) -> float:
+        """The price-table cost of one picture of this size (input tokens not counted)."""
+        return image_cost(self._model, self._quality, api_size(request.width, request.height),
+                          None)
+
     async def make_picture(self, request: PictureRequest, output: Path) -> Usage:
         """Edit the reference photos into the scene, or generate it; write a JPEG."""
         scene_refs, style_refs = pick_references(request, self._max_references)

@@ -56,6 +56,10 @@ class RunwayClipMaker:
         self._request_timeout = request_timeout
         self.name = f"runway-{model}"
 
+    def estimate_cost(self, request: ClipRequest) -> float:
+        """The credits a clip of this length costs, in US$."""
+        return clip_cost(self._model, clip_seconds(request.seconds))[1]
+
     async def make_clip(self, request: ClipRequest, output: Path) -> Usage:
         """Turn the still into an MP4 clip at `output`."""
         seconds = clip_seconds(request.seconds)

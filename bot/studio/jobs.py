@@ -98,13 +98,17 @@ class JobRunner:
                 await self.reporter.progress(job, fraction, step)
 
             try:
-                video = await self.render.run(job, on_step, self._cancel_events[job.id])
+                async def on_failure(position: int, key: str) -> None:
+                    await self.reporter.notice(job, key, scene=position)
+
+                video = await self.render.run(job, on_step, on_failure,
+                                              self._cancel_events[job.id])
             except JobCancelled:
                 self.store.update_job(job.id, state=JobState.CANCELLED)
                 await self.reporter.cancelled(job)
             except (UserFacingError, ProviderError) as error:
                 logger.warning("Job %s failed: %s", job.id, error.key, exc_info=True)
-                await self._fail(job, error.key)
+                await self._fail(job, error.key, **error.params)
             except PocketDirectorError:
                 logger.exception("Job %s failed", job.id)
                 await self._fail(job, "render.failed")
@@ -116,6 +120,6 @@ class JobRunner:
                                       result_sha=video.path.stem)
                 await self.reporter.finished(job, project, video, resumed)
 
-    async def _fail(self, job: Job, key: str) -> None:
+    async def _fail(self, job: Job, key: str, **params: object) -> None:
         self.store.update_job(job.id, state=JobState.FAILED, error=key)
-        await self.reporter.failed(job, key)
+        await self.reporter.failed(job, key, **params)

@@ -15,6 +15,7 @@ class AssetKind(StrEnum):
     SONG = "song"
     PICTURE = "picture"
     VIDEO = "video"
+    CLIP = "clip"
     THUMBNAIL = "thumbnail"
 
 
@@ -52,6 +53,7 @@ class Project:
     style: str
     song_sha: str | None
     created_at: str
+    clips_enabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class Scene:
     duration: float | None
     picture_sha: str | None
     picture_key: str | None
+    variant: int = 0
+    fit: str = "cover"
+    clip_sha: str | None = None
+    clip_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,8 @@ class Asset:
     height: int | None = None
     duration: float | None = None
     original_name: str | None = None
+    tempo_bpm: float | None = None
+    beats: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,3 +120,13 @@ class ProjectSummary:
     photo_count: int
     song: Asset | None
     last_job: Job | None
+
+
+@dataclass(frozen=True)
+class MessageLink:
+    """A chat message that stands for something: a reply or a tap on it acts on `target_id`."""
+
+    chat_id: int
+    message_id: int
+    kind: str
+    target_id: int

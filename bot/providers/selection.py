@@ -1,0 +1,59 @@
+"""Pick the provider implementations that the settings ask for."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import openai
+
+from bot.config import Settings
+from bot.providers.offline import OfflineImageMaker, OfflinePlanner
+from bot.providers.openai_images import OpenAIImageMaker
+from bot.providers.openai_planner import OpenAIPlanner
+from bot.providers.openai_transcriber import OpenAITranscriber
+from bot.providers.prompts import load_templates
+from bot.providers.runway_clips import RunwayClipMaker
+from bot.studio.ports import ClipMaker, ImageMaker, Planner, Transcriber
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Providers:
+    """The edges the studio talks to; `offline_images` is the free fallback."""
+
+    planner: Planner
+    images: ImageMaker
+    offline_images: ImageMaker
+    transcriber: Transcriber | None
+    clips: ClipMaker | None
+
+
+def select_providers(settings: Settings) -> Providers:
+    """OpenAI (and Runway) when configured, offline otherwise."""
+    offline_images = OfflineImageMaker()
+    clips: ClipMaker | None = None
+    if settings.runwayml_api_secret is not None:
+        clips = RunwayClipMaker(
+            settings.runwayml_api_secret.get_secret_value(), settings.runwayml_base_url,
+            settings.runway_model, settings.runway_poll_interval, settings.runway_timeout,
+        )
+    if settings.active_provider == "offline":
+        return Providers(OfflinePlanner(), offline_images, offline_images, None, clips)
+    templates = load_templates()
+    # The client reads OPENAI_API_KEY and OPENAI_BASE_URL itself.
+    client = openai.AsyncOpenAI(max_retries=settings.openai_max_retries,
+                                timeout=settings.openai_timeout)
+    logger.info("Using OpenAI models %s and %s", settings.openai_planner_model,
+                settings.openai_image_model)
+    return Providers(
+        planner=OpenAIPlanner(client, settings.openai_planner_model, templates,
+                              reasoning_effort=settings.openai_reasoning_effort),
+        images=OpenAIImageMaker(client, settings.openai_image_model,
+                                settings.openai_image_quality, settings.openai_max_references,
+                                templates),
+        offline_images=offline_images,
+        transcriber=OpenAITranscriber(client, settings.openai_transcribe_model),
+        clips=clips,
+    )

@@ -1,0 +1,169 @@
+"""Use case: make each scene's picture once, in parallel, within budget, scene by scene."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bot.errors import JobCancelled, ProviderError
+from bot.studio.concurrency import gather_all
+from bot.studio.models import Asset, AssetKind, Project, Scene
+from bot.studio.ports import ImageMaker, MediaStore, PictureRequest, ProjectStore
+from bot.studio.styles import StylePreset
+
+logger = logging.getLogger(__name__)
+
+# Failures that concern one scene: the others go on, and an offline picture stands in.
+SCENE_FAILURES = frozenset({"provider.refused", "provider.timeout", "provider.failed",
+                            "provider.rate_limited"})
+FailureCallback = Callable[[int, str], Awaitable[None]]
+ProgressCallback = Callable[[float], Awaitable[None]]
+
+
+def picture_key(maker: str, request: PictureRequest, reference_shas: list[str],
+                style_shas: list[str]) -> str:
+    """Hash of everything that shapes a picture: same key, same picture, no second call."""
+    payload = {
+        "maker": maker, "idea": request.idea, "prompt": request.image_prompt,
+        "style": request.style.key, "grade": asdict(request.style.grade),
+        "style_prompt": request.style.prompt, "references": reference_shas,
+        "style_references": style_shas, "size": [request.width, request.height],
+        "variant": request.variant,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ScenePicture:
+    """A scene and the picture it shows."""
+
+    scene: Scene
+    path: Path
+    made_now: bool
+    stand_in: bool = False
+
+
+class Pictures:
+    """Makes missing scene pictures with the configured maker, falling back to offline."""
+
+    def __init__(self, store: ProjectStore, media: MediaStore, maker: ImageMaker,
+                 fallback: ImageMaker, styles: dict[str, StylePreset], concurrency: int,
+                 budget_usd: float) -> None:
+        self.store = store
+        self.media = media
+        self.maker = maker
+        self.fallback = fallback
+        self.styles = styles
+        self.concurrency = max(1, concurrency)
+        self.budget_usd = budget_usd
+
+    def style(self, project: Project) -> StylePreset:
+        """The project's style preset (the first one if it names an unknown preset)."""
+        return self.styles.get(project.style) or next(iter(self.styles.values()))
+
+    def request(self, owner_id: int, project: Project, scene: Scene, width: int,
+                height: int) -> tuple[PictureRequest, str]:
+        """What the maker is asked for a scene, and the key of that request."""
+        references = self.store.scene_references(owner_id, scene.id)
+        style_refs = self.store.project_references(owner_id, project.id)
+        request = PictureRequest(
+            idea=scene.idea or scene.caption or project.title, caption=scene.caption,
+            style=self.style(project),
+            references=tuple(self.media.path_for(a.sha, a.ext) for a in references),
+            width=width, height=height,
+            style_references=tuple(self.media.path_for(a.sha, a.ext) for a in style_refs),
+            variant=scene.variant,
+        )
+        key = picture_key(self.maker.name, request, [a.sha for a in references],
+                          [a.sha for a in style_refs])
+        return request, key
+
+    def _current(self, scene: Scene, key: str) -> Path | None:
+        if scene.picture_key != key or not scene.picture_sha:
+            return None
+        path = self.media.path_for(scene.picture_sha, "jpg")
+        return path if path.exists() else None
+
+    def pending_cost(self, owner_id: int, project: Project, width: int, height: int) -> float:
+        """What making the missing pictures is expected to cost."""
+        total = 0.0
+        for scene in self.store.scenes(owner_id, project.id):
+            request, key = self.request(owner_id, project, scene, width, height)
+            if self._current(scene, key) is None:
+                total += self.maker.estimate_cost(request)
+        return total
+
+    async def ensure(self, owner_id: int, project: Project, width: int, height: int,
+                     on_progress: ProgressCallback, cancelled: asyncio.Event,
+                     on_failure: FailureCallback) -> list[ScenePicture]:
+        """Every scene's picture, making only those whose inputs changed."""
+        scenes = self.store.scenes(owner_id, project.id)
+        done: list[int] = []
+        slots = asyncio.Semaphore(self.concurrency)
+        budget_told = False
+
+        async def one(scene: Scene) -> ScenePicture:
+            picture = await picture_for(scene)
+            done.append(scene.id)
+            await on_progress(len(done) / len(scenes))
+            return picture
+
+        async def picture_for(scene: Scene) -> ScenePicture:
+            nonlocal budget_told
+            request, key = self.request(owner_id, project, scene, width, height)
+            current = self._current(scene, key)
+            if current is not None:
+                return ScenePicture(scene, current, made_now=False)
+            async with slots:
+                if cancelled.is_set():
+                    raise JobCancelled()
+                cost = self.maker.estimate_cost(request)
+                if cost and self.store.spend(owner_id) + cost > self.budget_usd:
+                    if not budget_told:
+                        budget_told = True
+                        await on_failure(scene.position, "provider.budget")
+                    return await self._stand_in(scene, request)
+                try:
+                    sha = await self._make(self.maker, request, owner_id, project.id)
+                except ProviderError as error:
+                    if error.key not in SCENE_FAILURES:
+                        raise
+                    logger.warning("Picture of scene %s failed: %s", scene.id, error.key)
+                    await on_failure(scene.position, error.key)
+                    return await self._stand_in(scene, request)
+            self.store.set_scene_picture(owner_id, scene.id, sha, key)
+            return ScenePicture(scene, self.media.path_for(sha, "jpg"), made_now=True)
+
+        return await gather_all([one(scene) for scene in scenes])
+
+    async def _stand_in(self, scene: Scene, request: PictureRequest) -> ScenePicture:
+        sha = await self._make(self.fallback, request, None, None)
+        return ScenePicture(scene, self.media.path_for(sha, "jpg"), made_now=True,
+                            stand_in=True)
+
+    async def make_title_card(self, project: Project, width: int, height: int) -> Path:
+        """A typographic card with the project's title, for a project with no scenes."""
+        request = PictureRequest(idea=project.title, caption="", style=self.style(project),
+                                 references=(), width=width, height=height)
+        sha = await self._make(self.fallback, request, None, None)
+        return self.media.path_for(sha, "jpg")
+
+    async def _make(self, maker: ImageMaker, request: PictureRequest, owner_id: int | None,
+                    project_id: int | None) -> str:
+        scratch = self.media.scratch_path(".jpg")
+        try:
+            usage = await maker.make_picture(request, scratch)
+            size = scratch.stat().st_size
+            sha = self.media.put_file(scratch, "jpg")
+        finally:
+            scratch.unlink(missing_ok=True)
+        if owner_id is not None and project_id is not None and usage.cost_usd > 0:
+            self.store.record_usage(owner_id, project_id, usage)
+        self.store.save_asset(Asset(sha=sha, kind=AssetKind.PICTURE, ext="jpg", size=size,
+                                    width=request.width, height=request.height))
+        return sha

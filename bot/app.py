@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -23,22 +24,28 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.context import SERVICES_KEY, DirectorContext, Services
-from bot.handlers import access, commands, content, projects, render
+from bot.handlers import access, admin, commands, content, projects, render, storyboard
+from bot.handlers.admin import ADMIN_KEY
 from bot.handlers.errors import handle_error
+from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.reporter import TelegramJobReporter
+from bot.handlers.storyboard_view import StoryboardView
 from bot.i18n import languages, t
 from bot.media.fonts import caption_font_path
 from bot.media.inspector import FileInspector
 from bot.media.video_renderer import WorkerRenderer
 from bot.providers.selection import Providers, select_providers
 from bot.providers.styles_file import load_styles
+from bot.studio.admin import AdminReports
 from bot.studio.clips import Clips
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
 from bot.studio.pictures import Pictures
+from bot.studio.ports import JobWork
 from bot.studio.projects import Projects
-from bot.studio.render_requests import RenderRequests
+from bot.studio.render_requests import RENDER, RenderRequests
 from bot.studio.rendering import RenderProject
+from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
 from storage.database import open_database
 from storage.media_files import MediaFiles
 from storage.store import Store
@@ -58,11 +65,6 @@ def limits_from(settings: Settings) -> Limits:
         short_side=settings.render_short_side, default_aspect=settings.default_aspect,
         default_style=settings.default_style,
     )
-
-
-def default_render_workers() -> int:
-    """Parallel renders: one per two cores, at least one."""
-    return max(1, (os.cpu_count() or 2) // 2)
 
 
 def build_pictures(settings: Settings, store: Store, media: MediaFiles,
@@ -98,6 +100,9 @@ def register_handlers(application: DirectorApplication) -> None:
         CommandHandler("lang", commands.choose_language),
         CommandHandler("projects", projects.list_projects),
         CommandHandler("render", render.render),
+        CommandHandler("admin", admin.admin),
+        CommandHandler("storyboard", storyboard.storyboard),
+        CallbackQueryHandler(storyboard.scene_button, pattern=r"^sb:"),
         CallbackQueryHandler(projects.switch_project_button, pattern=r"^switch:"),
         CallbackQueryHandler(commands.language_button, pattern=r"^lang:"),
         MessageHandler(filters.PHOTO, content.receive_photo),
@@ -140,7 +145,9 @@ def build_application(settings: Settings) -> DirectorApplication:
         .token(settings.telegram_bot_token.get_secret_value())
         .context_types(ContextTypes(context=DirectorContext))
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(True)
+        # Chats are served side by side, each chat's updates in order (replies stay in order
+        # even when one waits out a 429).
+        .concurrent_updates(PerChatUpdateProcessor())
         .media_write_timeout(settings.media_write_timeout)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -157,18 +164,28 @@ def build_application(settings: Settings) -> DirectorApplication:
     store = Store(database)
     media = MediaFiles(settings.media_dir)
     limits = limits_from(settings)
+    providers = select_providers(settings)
+    storyboard = Storyboard(store, providers.planner,
+                            build_pictures(settings, store, media, providers), limits)
+    storyboard_view = StoryboardView(application.bot, storyboard)
     reporter = TelegramJobReporter(application.bot, settings.media_write_timeout,
-                                   settings.upload_limit)
-    runner = JobRunner(store, build_render_project(settings, store, media), reporter,
-                       max_parallel=default_render_workers())
+                                   settings.upload_limit, storyboard_view)
+    work: dict[str, JobWork] = {}
+    runner = JobRunner(store, work, reporter, max_parallel=settings.render_workers, media=media)
+    work[RENDER] = build_render_project(settings, store, media, providers)
+    work[STORYBOARD] = storyboard
     projects_use_cases = Projects(
         store, media, FileInspector(settings.max_image_pixels, settings.max_image_side),
         limits, tuple(load_styles()),
     )
     application.bot_data[SERVICES_KEY] = Services(
-        settings=settings, projects=projects_use_cases, renders=RenderRequests(store, runner)
+        settings=settings, projects=projects_use_cases,
+        renders=RenderRequests(store, runner, settings.render_queue_per_user),
+        storyboard=storyboard, storyboard_requests=StoryboardRequests(store, runner),
+        storyboard_view=storyboard_view,
     )
     application.bot_data["runner"] = runner
+    application.bot_data[ADMIN_KEY] = AdminReports(store, runner, settings.admin_user_ids)
     application.bot_data["database"] = database
     register_handlers(application)
     return application
@@ -189,6 +206,44 @@ async def polling(application: DirectorApplication,
     await application.updater.start_polling(
         poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
     )
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Arguments of `run_webhook`/`start_webhook` for WEBHOOK_URL (a random secret if unset)."""
+    if not settings.webhook_url:
+        raise ValueError("WEBHOOK_URL is not set")
+    secret = (settings.webhook_secret_token.get_secret_value()
+              if settings.webhook_secret_token else secrets.token_urlsafe(32))
+    return {
+        "listen": settings.webhook_listen, "port": settings.webhook_port,
+        # The reverse proxy passes the URL's path through: serve on the same path.
+        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url, "secret_token": secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
+@asynccontextmanager
+async def webhook(application: DirectorApplication,
+                  options: dict[str, Any]) -> AsyncIterator[DirectorApplication]:
+    """Run the bot on a webhook inside an event loop we already have (tests, embedding).
+
+    PTB's server answers 403 to any request without the right X-Telegram-Bot-Api-Secret-Token.
+    """
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_webhook(**options)
     await application.start()
     try:
         yield application

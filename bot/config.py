@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -16,7 +18,9 @@ LOCAL_MODE_LIMIT = 2000 * 1024 * 1024
 class Settings(BaseSettings):
     """Typed configuration read once from the environment (and an optional `.env`)."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # env_ignore_empty: `NAME=` lines (as in .env.example) mean "use the default".
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True,
+                                      env_ignore_empty=True)
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None
@@ -30,6 +34,17 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     allowed_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+
+    # Production: render pool, per-user queue, webhook mode, media gc.
+    render_workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2),
+                                ge=1)
+    render_queue_per_user: int = Field(default=2, ge=0)
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret_token: SecretStr | None = None
+    media_gc_grace_minutes: float = Field(default=60.0, ge=0)
 
     default_aspect: Literal["9:16", "16:9", "1:1"] = "9:16"
     render_short_side: int = 720
@@ -66,11 +81,20 @@ class Settings(BaseSettings):
     budget_usd_per_user: float = 20.0
     confirm_cost_above_usd: float = 1.0
 
-    @field_validator("allowed_user_ids", mode="before")
+    @field_validator("allowed_user_ids", "admin_user_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("webhook_secret_token")
+    @classmethod
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1-256 characters from A-Z, a-z, 0-9, _ and - in the header.
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}",
+                                                   value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET_TOKEN: 1-256 characters of A-Z a-z 0-9 _ -")
         return value
 
     @property

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.studio.projects import Projects
 from bot.studio.render_requests import RenderRequests
+from bot.studio.storyboard import Storyboard, StoryboardRequests
+
+if TYPE_CHECKING:
+    from bot.handlers.storyboard_view import StoryboardView
 
 SERVICES_KEY = "services"
 
@@ -21,6 +25,9 @@ class Services:
     settings: Settings
     projects: Projects
     renders: RenderRequests
+    storyboard: Storyboard
+    storyboard_requests: StoryboardRequests
+    storyboard_view: StoryboardView
 
 
 class DirectorContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],

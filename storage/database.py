@@ -95,6 +95,14 @@ def m002_storyboard_review(db: sqlite_utils.Database) -> None:
     db.table("message_links").create_index(["owner_id", "kind", "target_id"])
 
 
+@migrations()
+def m003_scene_image_prompt(db: sqlite_utils.Database) -> None:
+    """The planner's image prompt per scene, and what a job acts on besides its project."""
+    db.table("scenes").add_column("image_prompt", str, not_null_default="")
+    db.table("jobs").add_column("target_id", int)
+    db.table("jobs").add_column("options", str)
+
+
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database file and bring its schema up to date."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,3 +121,11 @@ def backup_database(db: sqlite_utils.Database, target: Path) -> None:
     with sqlite3.connect(str(target)) as destination:
         db.conn.backup(destination)
     destination.close()
+
+
+@migrations()
+def m010_durable_jobs(db: sqlite_utils.Database) -> None:
+    """Keep a finished render's thumbnail with its job, so a restart can still deliver it."""
+    db.table("jobs").add_column("thumbnail_sha", str)
+    db.table("jobs").create_index(["owner_id", "state"])
+    db.table("usage").create_index(["created_at"])

@@ -19,11 +19,11 @@ from bot.studio.models import (
     Scene,
     User,
 )
-from bot.studio.ports import Usage
+from bot.studio.ports import StoreTotals, Usage
 from bot.studio.timeline import Motion, Transition
 
 SCENE_FIELDS = frozenset({"idea", "caption", "motion", "transition", "duration", "variant",
-                          "fit", "clip_sha", "clip_key"})
+                          "fit", "clip_sha", "clip_key", "image_prompt"})
 PROJECT_OPTIONS = frozenset({"aspect", "style", "clips_enabled", "title"})
 
 
@@ -47,6 +47,7 @@ def _scene(row: dict[str, Any]) -> Scene:
         picture_sha=row["picture_sha"], picture_key=row["picture_key"],
         variant=row.get("variant") or 0, fit=row.get("fit") or "cover",
         clip_sha=row.get("clip_sha"), clip_key=row.get("clip_key"),
+        image_prompt=row.get("image_prompt") or "",
     )
 
 
@@ -66,6 +67,8 @@ def _job(row: dict[str, Any]) -> Job:
         progress=row["progress"] or 0.0, step=row["step"] or "", attempts=row["attempts"] or 0,
         error=row["error"], progress_message_id=row["progress_message_id"],
         result_sha=row["result_sha"], language=row["language"] or "en",
+        thumbnail_sha=row.get("thumbnail_sha"),
+        options=json.loads(row["options"]) if row.get("options") else {},
     )
 
 
@@ -271,16 +274,25 @@ class Store:
             [project_id, role, text, _now()],
         )
 
+    def conversation(self, owner_id: int, project_id: int, limit: int = 200) -> list[str]:
+        """What the user said in the project, oldest first."""
+        rows = self.db.query(
+            "select m.text from messages m join projects p on p.id = m.project_id "
+            "where m.project_id = ? and p.owner_id = ? order by m.id desc limit ?",
+            [project_id, owner_id, limit],
+        )
+        return [row["text"] for row in rows][::-1]
+
     # jobs
     def create_job(self, owner_id: int, project_id: int, chat_id: int, kind: str,
-                   language: str) -> Job:
+                   language: str, options: dict[str, Any] | None = None) -> Job:
         """Queue a job for the project."""
         cursor = self.db.execute(
             "insert into jobs (project_id, owner_id, chat_id, kind, state, progress, step, "
-            "attempts, language, created_at, updated_at) "
-            "values (?, ?, ?, ?, ?, 0, '', 0, ?, ?, ?)",
-            [project_id, owner_id, chat_id, kind, JobState.QUEUED.value, language, _now(),
-             _now()],
+            "attempts, language, options, created_at, updated_at) "
+            "values (?, ?, ?, ?, ?, 0, '', 0, ?, ?, ?, ?)",
+            [project_id, owner_id, chat_id, kind, JobState.QUEUED.value, language,
+             json.dumps(options or {}), _now(), _now()],
         )
         job = self.get_job(int(cursor.lastrowid or 0))
         assert job is not None
@@ -294,7 +306,7 @@ class Store:
     def update_job(self, job_id: int, **fields: Any) -> None:
         """Change a job's state, progress, step, error, attempts or message id."""
         allowed = {"state", "progress", "step", "attempts", "error", "progress_message_id",
-                   "result_sha"}
+                   "result_sha", "thumbnail_sha"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown job fields: {sorted(unknown)}")
@@ -488,3 +500,29 @@ class Store:
             params.append(project_id)
         row = self._one(sql, params)
         return float(row["total"]) if row else 0.0
+
+    # operations
+    def totals(self, since: str, top: int = 5) -> StoreTotals:
+        """Users, projects, scenes, jobs since `since` by state, and spend (for /admin)."""
+        def count(table: str) -> int:
+            row = self._one(f"select count(*) as n from {table}", [])  # noqa: S608
+            return int(row["n"]) if row else 0
+
+        jobs = self.db.query(
+            "select state, count(*) as n from jobs where created_at >= ? group by state "
+            "order by state", [since])
+        spend = self._one(
+            "select coalesce(sum(cost_usd), 0) as total, coalesce(sum(case when created_at >= ? "
+            "then cost_usd else 0 end), 0) as recent from usage", [since])
+        spenders = self.db.query(
+            "select u.owner_id, coalesce(s.first_name, '') as name, sum(u.cost_usd) as total "
+            "from usage u left join users s on s.id = u.owner_id group by u.owner_id "
+            "having total > 0 order by total desc limit ?", [top])
+        return StoreTotals(
+            users=count("users"), projects=count("projects"), scenes=count("scenes"),
+            recent_jobs=tuple((row["state"], int(row["n"])) for row in jobs),
+            spend_usd=float(spend["total"]) if spend else 0.0,
+            recent_spend_usd=float(spend["recent"]) if spend else 0.0,
+            top_spenders=tuple((int(r["owner_id"]), str(r["name"]), float(r["total"]))
+                               for r in spenders),
+        )

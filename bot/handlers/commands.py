@@ -12,6 +12,7 @@ from bot.i18n import languages, t
 # The command menu, in the order users see it: (command, catalog key of its description).
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("new", "command.new"),
+    ("storyboard", "command.storyboard"),
     ("render", "command.render"),
     ("status", "command.status"),
     ("projects", "command.projects"),

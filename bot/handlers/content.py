@@ -10,6 +10,7 @@ from telegram.error import BadRequest
 
 from bot.context import DirectorContext
 from bot.errors import InputRejected
+from bot.handlers import storyboard
 from bot.handlers.files import FileKind, audio_extension, classify_document
 from bot.handlers.replies import escape, reply, short
 from bot.i18n import t
@@ -42,6 +43,8 @@ async def receive_text(update: Update, context: DirectorContext) -> None:
     message = update.effective_message
     if message is None or message.text is None or update.effective_user is None:
         return
+    if await storyboard.reply_to_scene(update, context):
+        return
     added = context.services.projects.add_idea(
         update.effective_user.id, message.text, _default_title(context)
     )
@@ -65,9 +68,16 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
     else:
         return
     source = await _download(context, file_id, size, ".upload")
+    reply_scene = storyboard.replied_scene_id(update, context)
     added = await context.services.projects.add_photo(
-        update.effective_user.id, source, message.caption, name, _default_title(context)
+        update.effective_user.id, source, message.caption, name, _default_title(context),
+        scene_id=reply_scene,
     )
+    if reply_scene is not None:
+        await reply(update, context, "photo.attached", number=added.scene.position,
+                    idea=short(added.scene.idea))
+        await storyboard.refresh_pictures(update, context, added.project.id)
+        return
     if added.project_created:
         await reply(update, context, "project.started_for_you", title=escape(added.project.title))
     if added.new_scene and added.scene.idea:

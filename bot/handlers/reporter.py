@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from telegram import Bot
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.errors import DeliveryFailed, RecipientGone
 from bot.handlers.replies import escape
+from bot.handlers.storyboard_view import StoryboardView
 from bot.i18n import t
 from bot.studio.models import Job, Project
-from bot.studio.ports import RenderedVideo
+from bot.studio.ports import JobResult, RenderedVideo
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +40,28 @@ def eta_seconds(elapsed: float, fraction: float) -> int | None:
     return max(0, round(elapsed * (1 - fraction) / fraction))
 
 
+def video_file_name(title: str) -> str:
+    """The video's file name: the title's letters and digits, never a path."""
+    safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in title[:40]).strip()
+    return f"{safe or 'video'}.mp4"
+
+
+@contextmanager
+def handing_over(job_id: int) -> Iterator[None]:
+    """Turn Telegram's errors into the studio's: blocked, refused for good, or try again."""
+    try:
+        yield
+    except Forbidden as error:
+        raise RecipientGone() from error
+    except BadRequest as error:
+        logger.warning("Telegram refused a message of job %s: %s", job_id, error.message)
+        raise DeliveryFailed(permanent=True) from error
+    except TelegramError as error:
+        # Network trouble, timeouts, a 429 the rate limiter gave up on: worth another try.
+        logger.warning("Could not reach the chat of job %s (%s)", job_id, type(error).__name__)
+        raise DeliveryFailed() from error
+
+
 @dataclass
 class _Tracker:
     started: float = field(default_factory=time.monotonic)
@@ -47,21 +73,29 @@ class _Tracker:
 class TelegramJobReporter:
     """Implements the studio's JobReporter over the Bot API."""
 
-    def __init__(self, bot: Bot, video_write_timeout: float, upload_limit: int) -> None:
+    def __init__(self, bot: Bot, video_write_timeout: float, upload_limit: int,
+                 storyboard_view: StoryboardView) -> None:
         self.bot = bot
+        self.storyboard_view = storyboard_view
         self.video_write_timeout = video_write_timeout
         self.upload_limit = upload_limit
         self._trackers: dict[int, _Tracker] = {}
 
+    async def queued(self, job: Job, position: int) -> None:
+        """Say that the render waits for a worker, and its place in line."""
+        await self._send(job, t(job.language, "jobs.queued", position=position))
+
     async def started(self, job: Job, project: Project, resumed: bool) -> int | None:
         """Send the progress message."""
         self._trackers[job.id] = _Tracker()
-        key = "render.resumed" if resumed else "render.started"
+        key = f"{job.kind}.resumed" if resumed else f"{job.kind}.started"
         try:
             message = await self.bot.send_message(
                 job.chat_id, t(job.language, key, title=escape(project.title)),
                 parse_mode=ParseMode.HTML,
             )
+        except Forbidden as error:
+            raise RecipientGone() from error
         except TelegramError:
             logger.warning("Could not announce job %s", job.id, exc_info=True)
             return job.progress_message_id
@@ -76,6 +110,8 @@ class TelegramJobReporter:
             action = ChatAction.UPLOAD_PHOTO if step == "pictures" else ChatAction.RECORD_VIDEO
             try:
                 await self.bot.send_chat_action(job.chat_id, action)
+            except Forbidden as error:
+                raise RecipientGone() from error
             except TelegramError:
                 logger.debug("Chat action failed for job %s", job.id)
         if job.progress_message_id is None or now - tracker.last_edit < EDIT_INTERVAL:
@@ -90,10 +126,19 @@ class TelegramJobReporter:
         await self._edit(job, text)
         tracker.last_text = text
 
-    async def finished(self, job: Job, project: Project, video: RenderedVideo,
+    async def finished(self, job: Job, project: Project, result: JobResult,
                        resumed: bool) -> None:
-        """Send the video, playable in the chat, and close the progress message."""
+        """Deliver what the job made: a video, or the storyboard's previews."""
         self._trackers.pop(job.id, None)
+        with handing_over(job.id):
+            if isinstance(result, RenderedVideo):
+                await self._deliver_video(job, project, result, resumed)
+            else:
+                await self.storyboard_view.show(job, project, result)
+                await self._edit(job, t(job.language, "storyboard.ready"))
+
+    async def _deliver_video(self, job: Job, project: Project, video: RenderedVideo,
+                             resumed: bool) -> None:
         await self._edit(job, t(job.language, "render.uploading"))
         if video.size_bytes > self.upload_limit:
             await self._send(job, t(job.language, "render.too_big",
@@ -101,6 +146,8 @@ class TelegramJobReporter:
             return
         try:
             await self.bot.send_chat_action(job.chat_id, ChatAction.UPLOAD_VIDEO)
+        except Forbidden:
+            raise
         except TelegramError:
             logger.debug("Chat action failed for job %s", job.id)
         seconds = round(video.duration)
@@ -112,7 +159,7 @@ class TelegramJobReporter:
             await self.bot.send_video(
                 job.chat_id, video_file, duration=seconds, width=video.width,
                 height=video.height, thumbnail=thumb, supports_streaming=True,
-                caption=caption, parse_mode=ParseMode.HTML, filename=f"{project.title[:40]}.mp4",
+                caption=caption, parse_mode=ParseMode.HTML, filename=video_file_name(project.title),
                 write_timeout=self.video_write_timeout, read_timeout=self.video_write_timeout,
             )
         await self._edit(job, t(job.language, "render.done"))
@@ -127,17 +174,23 @@ class TelegramJobReporter:
         await self._send(job, t(job.language, key, **params))
 
     async def cancelled(self, job: Job) -> None:
-        """Confirm the stop."""
+        """Confirm the stop (best effort: the stop itself already happened)."""
         self._trackers.pop(job.id, None)
-        await self._edit(job, t(job.language, "render.cancelled"))
+        try:
+            await self._edit(job, t(job.language, "render.cancelled"))
+        except RecipientGone:
+            logger.info("Job %s stopped; its user blocked the bot", job.id)
 
     async def _edit(self, job: Job, text: str) -> None:
-        if job.progress_message_id is None:
-            await self._send(job, text)
-            return
+        """Best effort: a lost progress edit is not worth a retry, but a block is news."""
         try:
-            await self.bot.edit_message_text(text, job.chat_id, job.progress_message_id,
-                                             parse_mode=ParseMode.HTML)
+            if job.progress_message_id is None:
+                await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML)
+            else:
+                await self.bot.edit_message_text(text, job.chat_id, job.progress_message_id,
+                                                 parse_mode=ParseMode.HTML)
+        except Forbidden as error:
+            raise RecipientGone() from error
         except BadRequest as error:
             if "not modified" not in error.message.lower():
                 logger.warning("Could not edit progress of job %s: %s", job.id, error.message)
@@ -145,7 +198,6 @@ class TelegramJobReporter:
             logger.warning("Could not edit progress of job %s", job.id, exc_info=True)
 
     async def _send(self, job: Job, text: str) -> None:
-        try:
+        """A message that must arrive: DeliveryFailed lets the runner try again."""
+        with handing_over(job.id):
             await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML)
-        except TelegramError:
-            logger.warning("Could not message the owner of job %s", job.id, exc_info=True)

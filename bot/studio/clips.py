@@ -12,8 +12,7 @@ from pathlib import Path
 from bot.errors import ProviderError
 from bot.studio.concurrency import gather_all
 from bot.studio.models import Asset, AssetKind, Project, Scene
-from bot.studio.pictures import FailureCallback
-from bot.studio.ports import ClipMaker, ClipRequest, MediaStore, ProjectStore
+from bot.studio.ports import ClipMaker, ClipRequest, FailureCallback, MediaStore, ProjectStore
 from bot.studio.timeline import Shot
 
 logger = logging.getLogger(__name__)

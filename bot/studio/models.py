@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from bot.studio.timeline import Motion, Transition
 
@@ -74,6 +75,7 @@ class Scene:
     fit: str = "cover"
     clip_sha: str | None = None
     clip_key: str | None = None
+    image_prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ class Job:
     progress_message_id: int | None
     result_sha: str | None
     language: str
+    thumbnail_sha: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,13 @@ from pathlib import Path
 from bot.errors import JobCancelled, ProviderError
 from bot.studio.concurrency import gather_all
 from bot.studio.models import Asset, AssetKind, Project, Scene
-from bot.studio.ports import ImageMaker, MediaStore, PictureRequest, ProjectStore
+from bot.studio.ports import (
+    FailureCallback,
+    ImageMaker,
+    MediaStore,
+    PictureRequest,
+    ProjectStore,
+)
 from bot.studio.styles import StylePreset
 
 logger = logging.getLogger(__name__)
@@ -21,7 +27,6 @@ logger = logging.getLogger(__name__)
 # Failures that concern one scene: the others go on, and an offline picture stands in.
 SCENE_FAILURES = frozenset({"provider.refused", "provider.timeout", "provider.failed",
                             "provider.rate_limited"})
-FailureCallback = Callable[[int, str], Awaitable[None]]
 ProgressCallback = Callable[[float], Awaitable[None]]
 
 
@@ -77,7 +82,7 @@ class Pictures:
             references=tuple(self.media.path_for(a.sha, a.ext) for a in references),
             width=width, height=height,
             style_references=tuple(self.media.path_for(a.sha, a.ext) for a in style_refs),
-            variant=scene.variant,
+            variant=scene.variant, image_prompt=scene.image_prompt,
         )
         key = picture_key(self.maker.name, request, [a.sha for a in references],
                           [a.sha for a in style_refs])

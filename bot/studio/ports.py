@@ -123,6 +123,11 @@ class RenderedVideo:
     height: int
     size_bytes: int
 
+    @property
+    def result_sha(self) -> str | None:
+        """The stored video's hash (its file is named by it)."""
+        return self.path.stem
+
 
 class Planner(Protocol):
     """Turns a project's ideas into a storyboard."""
@@ -191,8 +196,66 @@ class Renderer(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ScenePreview:
+    """A scene's picture as the storyboard shows it."""
+
+    scene: Scene
+    path: Path
+    stand_in: bool = False
+    changed: bool = True
+
+
+@dataclass(frozen=True)
+class StoryboardReady:
+    """A storyboard whose pictures are made, ready to show."""
+
+    previews: tuple[ScenePreview, ...]
+    refresh_only: bool = False
+
+    @property
+    def result_sha(self) -> str | None:
+        """Storyboards leave no single result file."""
+        return None
+
+
+JobResult = RenderedVideo | StoryboardReady
+
+
+@dataclass(frozen=True)
+class StoreTotals:
+    """Counts and spend across every user, for the admin's load report."""
+
+    users: int
+    projects: int
+    scenes: int
+    recent_jobs: tuple[tuple[str, int], ...]
+    spend_usd: float
+    recent_spend_usd: float
+    top_spenders: tuple[tuple[int, str, float], ...]
+StepCallback = Callable[[float, str], Awaitable[None]]
+FailureCallback = Callable[[int, str], Awaitable[None]]
+
+
+class JobWork(Protocol):
+    """One kind of long work the job runner can do (render, storyboard...)."""
+
+    async def run(self, job: Job, on_step: StepCallback, on_failure: FailureCallback,
+                  cancelled: asyncio.Event) -> JobResult:
+        """Do the job; report steps and per-scene failures; stop when `cancelled` is set."""
+        ...
+
+
 class JobReporter(Protocol):
-    """Tells the user how their job is going (the chat layer implements it)."""
+    """Tells the user how their job is going (the chat layer implements it).
+
+    Sends raise DeliveryFailed when the message could not be handed over (RecipientGone when
+    the user blocked the bot), so the runner can retry, or stop quietly.
+    """
+
+    async def queued(self, job: Job, position: int) -> None:
+        """Tell the user their job waits for a worker, and its place in line."""
+        ...
 
     async def started(self, job: Job, project: Project, resumed: bool) -> int | None:
         """Announce the job; return the id of the progress message, if one was sent."""
@@ -202,7 +265,7 @@ class JobReporter(Protocol):
         """Update the progress message."""
         ...
 
-    async def finished(self, job: Job, project: Project, video: RenderedVideo,
+    async def finished(self, job: Job, project: Project, result: JobResult,
                        resumed: bool) -> None:
         """Deliver the result."""
         ...
@@ -245,7 +308,7 @@ class ProjectStore(Protocol):
     def get_asset(self, sha: str) -> Asset | None: ...
     def log_message(self, project_id: int, role: str, text: str) -> None: ...
     def create_job(self, owner_id: int, project_id: int, chat_id: int, kind: str,
-                   language: str) -> Job: ...
+                   language: str, options: dict[str, Any] | None = None) -> Job: ...
     def get_job(self, job_id: int) -> Job | None: ...
     def update_job(self, job_id: int, **fields: Any) -> None: ...
     def unfinished_job(self, owner_id: int, project_id: int) -> Job | None: ...
@@ -267,6 +330,9 @@ class ProjectStore(Protocol):
     def links_to(self, owner_id: int, kind: str, target_id: int) -> list[MessageLink]: ...
     def record_usage(self, owner_id: int, project_id: int, usage: Usage) -> None: ...
     def spend(self, owner_id: int, project_id: int | None = None) -> float: ...
+    def totals(self, since: str, top: int = 5) -> StoreTotals: ...
+    def conversation(self, owner_id: int, project_id: int, limit: int = 200) -> list[str]: ...
+
 
 class MediaStore(Protocol):
     """Content-addressed media files (storage.media_files.MediaFiles)."""

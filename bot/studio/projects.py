@@ -159,8 +159,12 @@ class Projects:
         return self.media.scratch_path(suffix)
 
     async def add_photo(self, user_id: int, source: Path, caption: str | None,
-                        original_name: str | None, default_title: str) -> PhotoAdded:
-        """Check and store a reference photo; with a caption it starts a scene of its own."""
+                        original_name: str | None, default_title: str,
+                        scene_id: int | None = None) -> PhotoAdded:
+        """Check and store a reference photo; with a caption it starts a scene of its own.
+
+        With `scene_id` (a reply to a scene's preview) the photo joins that scene.
+        """
         idea = self._check_idea(caption) if caption and caption.strip() else None
         normalised = self.media.scratch_path(".jpg")
         try:
@@ -174,6 +178,12 @@ class Projects:
             .stat().st_size, width=facts.width, height=facts.height,
             original_name=_safe_name(original_name),
         ))
+        target = self.store.get_scene(user_id, scene_id) if scene_id is not None else None
+        if target is not None:
+            self.store.add_scene_reference(user_id, target.id, sha)
+            project = self.store.get_project(user_id, target.project_id)
+            assert project is not None
+            return PhotoAdded(project, target, False, False)
         project, created = self._active_or_new(user_id, default_title)
         scenes = self.store.scenes(user_id, project.id)
         if idea is None and scenes:

@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
-from bot.errors import JobAlreadyRunning, NoActiveProject
-from bot.studio.jobs import JobRunner
+from bot.errors import JobAlreadyRunning, NoActiveProject, QueueFull
+from bot.studio.jobs import RENDER, JobRunner
 from bot.studio.models import Job, JobState
 from bot.studio.ports import ProjectStore
 
-RENDER = "render"
+__all__ = ["RENDER", "RenderRequests"]
+
+DEFAULT_QUEUE_PER_USER = 2
 
 
 class RenderRequests:
     """Turns `/render` and `/cancel` into durable jobs."""
 
-    def __init__(self, store: ProjectStore, runner: JobRunner) -> None:
+    def __init__(self, store: ProjectStore, runner: JobRunner,
+                 queue_per_user: int = DEFAULT_QUEUE_PER_USER) -> None:
         self.store = store
         self.runner = runner
+        self.queue_per_user = queue_per_user
 
     def request(self, user_id: int, chat_id: int, language: str) -> Job:
-        """Queue a render of the active project; one at a time per project."""
+        """Queue a render of the active project: one per project, a few waiting per user."""
         project = self.store.active_project(user_id)
         if project is None:
             raise NoActiveProject()
-        if self.store.unfinished_job(user_id, project.id) is not None:
-            raise JobAlreadyRunning()
+        unfinished = self.store.unfinished_job(user_id, project.id)
+        if unfinished is not None:
+            if self.runner.knows(unfinished.id):
+                raise JobAlreadyRunning()
+            # Left unfinished by an earlier run (say, Telegram refused the upload for a
+            # while): asking again takes it up where it stopped.
+            self.runner.submit(unfinished, resumed=True)
+            return unfinished
+        if (not self.runner.can_start_now(user_id)
+                and self.runner.waiting_for(user_id) >= self.queue_per_user):
+            raise QueueFull(limit=self.queue_per_user)
         job = self.store.create_job(user_id, project.id, chat_id, RENDER, language)
         self.runner.submit(job)
         return job

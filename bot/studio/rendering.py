@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.errors import ProjectNotFound
 from bot.studio.clips import Clips
 from bot.studio.limits import Limits
 from bot.studio.models import Asset, AssetKind, Job, Project
-from bot.studio.pictures import FailureCallback, Pictures, ScenePicture
-from bot.studio.ports import MediaStore, ProjectStore, RenderedVideo, Renderer
+from bot.studio.pictures import Pictures, ScenePicture
+from bot.studio.ports import (
+    FailureCallback,
+    MediaStore,
+    ProjectStore,
+    RenderedVideo,
+    Renderer,
+    StepCallback,
+)
 from bot.studio.timeline import Motion, Timeline, Transition
 from bot.studio.timing import ShotSource, build_timeline, output_size
 
 logger = logging.getLogger(__name__)
 
-StepCallback = Callable[[float, str], Awaitable[None]]
 PICTURES_SHARE = 0.25
 CLIPS_SHARE = 0.25
 

@@ -18,6 +18,13 @@ class Motion(StrEnum):
     STILL = "still"
 
 
+class Fit(StrEnum):
+    """How a still fills the frame."""
+
+    COVER = "cover"  # fill the frame, cropping around the interesting part
+    CONTAIN = "contain"  # the whole photo over a blurred, darkened cover of itself
+
+
 class Transition(StrEnum):
     """How a shot begins, relative to the shot before it."""
 
@@ -32,6 +39,8 @@ class Shot:
 
     Shots tile the timeline without gaps or overlaps; the cut between shot i and i+1 is at
     `shots[i+1].start`. A transition is centred on that cut and lasts `transition_seconds`.
+    `focus` is the point (x, y as fractions of the picture) that a cover crop keeps in view;
+    None lets the renderer find it (faces, else the most detailed region).
     """
 
     image_path: str
@@ -42,6 +51,8 @@ class Shot:
     transition_in: Transition = Transition.CROSSFADE
     transition_seconds: float = 0.6
     clip_path: str | None = None
+    fit: Fit = Fit.COVER
+    focus: tuple[float, float] | None = None
 
     @property
     def end(self) -> float:

@@ -6,7 +6,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.studio.timeline import Motion, Shot, Timeline, Transition
+from bot.studio.beats import beat_period, snap_to_beats, transition_seconds
+from bot.studio.timeline import Fit, Motion, Shot, Timeline, Transition
 
 ASPECTS: dict[str, tuple[int, int]] = {"9:16": (9, 16), "16:9": (16, 9), "1:1": (1, 1)}
 MIN_SCENE_SECONDS = 1.0
@@ -70,25 +71,32 @@ class ShotSource:
     motion: Motion
     transition: Transition
     wished_seconds: float | None = None
+    fit: Fit = Fit.COVER
+    focus: tuple[float, float] | None = None
+    clip_path: str | None = None
 
 
 def build_timeline(
     sources: Sequence[ShotSource], *, width: int, height: int, fps: int, title: str,
     audio_path: str | None, song_seconds: float | None, seconds_without_song: float,
-    font_path: str | None = None,
+    font_path: str | None = None, beats: Sequence[float] | None = None,
 ) -> Timeline:
-    """Lay the scenes end to end over the song."""
+    """Lay the scenes end to end over the song, cutting on its `beats` when they are known."""
     durations = scene_durations(
         [s.wished_seconds for s in sources], song_seconds, seconds_without_song, fps
     )
+    period = None
+    if beats and song_seconds:
+        durations = snap_to_beats(durations, beats, fps)
+        period = beat_period(sorted(beats))
     shots: list[Shot] = []
     start = 0.0
     for source, seconds in zip(sources, durations, strict=True):
-        transition_seconds = min(0.8, seconds / 3)
         shots.append(Shot(
             image_path=source.image_path, start=start, duration=seconds,
             caption=source.caption, motion=source.motion, transition_in=source.transition,
-            transition_seconds=round(transition_seconds, 3),
+            transition_seconds=transition_seconds(seconds, period), clip_path=source.clip_path,
+            fit=source.fit, focus=source.focus,
         ))
         start = round(start + seconds, 6)
     return Timeline(

@@ -28,12 +28,13 @@ async def test_start_explains_and_menu_is_registered(
     user = emulator.user(2001, "An", language_code="vi")
     async with running_bot(make_settings()):
         greeting = await _say(user, "/start", "Pocket Director")
-    for command in ("/new", "/render", "/status", "/projects", "/cancel", "/lang", "/help"):
+    for command in ("/new", "/storyboard", "/render", "/status", "/projects", "/cancel",
+                    "/lang", "/help"):
         assert command in greeting
     english = [c["command"] for c in emulator.commands()]
     vietnamese = [c["command"] for c in emulator.commands(language_code="vi")]
-    assert english == vietnamese == ["new", "render", "status", "projects", "cancel", "lang",
-                                     "help"]
+    assert english == vietnamese == ["new", "storyboard", "render", "status", "projects",
+                                     "cancel", "lang", "help"]
 
 
 async def test_projects_switch_with_buttons_and_survive_a_restart(

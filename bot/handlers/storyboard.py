@@ -1,0 +1,120 @@
+"""/storyboard, the scene panel's buttons, and replies to a scene's preview."""
+
+from __future__ import annotations
+
+from telegram import ForceReply, Message, Update
+
+from bot.context import DirectorContext
+from bot.errors import JobAlreadyRunning, ProjectNotFound
+from bot.handlers.replies import reply, short
+from bot.handlers.storyboard_view import SCENE_PREFIX
+from bot.i18n import t
+from bot.studio.storyboard import SceneAction
+
+NAVIGATION = {"prev": -1, "next": 1}
+
+
+async def storyboard(update: Update, context: DirectorContext) -> None:
+    """Plan (or re-plan) the storyboard and show it; progress arrives as a job."""
+    if update.effective_user is None or update.effective_chat is None:
+        return
+    context.services.storyboard_requests.request(
+        update.effective_user.id, update.effective_chat.id, context.language())
+
+
+def _parse(data: str | None) -> tuple[int, str] | None:
+    """`sb:<scene id>:<action>` from untrusted callback data."""
+    if not data:
+        return None
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != SCENE_PREFIX or not parts[1].isdigit():
+        return None
+    if parts[2] not in NAVIGATION and parts[2] != "edit" and parts[2] not in {
+            a.value for a in SceneAction}:
+        return None
+    return int(parts[1]), parts[2]
+
+
+async def scene_button(update: Update, context: DirectorContext) -> None:
+    """A tap under the storyboard panel: navigate, edit, or change the scene at once."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None or not isinstance(query.message, Message):
+        return
+    parsed = _parse(query.data)
+    if parsed is None:
+        raise ProjectNotFound()
+    scene_id, action = parsed
+    board = context.services.storyboard
+    view = context.services.storyboard_view
+    language = context.language()
+    panel = query.message
+    scene = board.scene(user.id, scene_id)
+    if action == "edit":
+        await query.answer()
+        question = await context.bot.send_message(
+            panel.chat.id, t(language, "storyboard.ask_idea", number=scene.position),
+            reply_markup=ForceReply(selective=True))
+        board.remember_question(user.id, panel.chat.id, question.message_id, scene.id)
+        return
+    if action in NAVIGATION:
+        scenes = board.neighbours(user.id, scene)
+        index = (scenes.index(scene) + NAVIGATION[action]) % len(scenes)
+        await query.answer()
+        await view.show_panel(user.id, panel, language, scenes[index], len(scenes))
+        return
+    before = board.neighbours(user.id, scene)
+    updated = board.apply(user.id, scene_id, SceneAction(action))
+    after = board.neighbours(user.id, scene)
+    await query.answer(t(language, f"storyboard.done.{action}"))
+    renumbered = [s for s in after if s not in before]
+    await view.update_captions(user.id, renumbered)
+    if not after:
+        await reply(update, context, "storyboard.empty")
+        return
+    shown = updated or after[min(scene.position - 1, len(after) - 1)]
+    await view.show_panel(user.id, panel, language, shown, len(after))
+    if action == SceneAction.REDO:
+        await refresh_pictures(update, context, scene.project_id)
+
+
+async def refresh_pictures(update: Update, context: DirectorContext, project_id: int) -> None:
+    """Remake changed pictures in a job; previews are replaced in place when it ends."""
+    if update.effective_user is None or update.effective_chat is None:
+        return
+    try:
+        context.services.storyboard_requests.request(
+            update.effective_user.id, update.effective_chat.id, context.language(),
+            replan=False, refresh_only=True, project_id=project_id)
+    except JobAlreadyRunning:
+        await reply(update, context, "storyboard.later_refresh")
+
+
+async def reply_to_scene(update: Update, context: DirectorContext) -> bool:
+    """Text replying to a scene's preview (or the bot's question) becomes its new idea."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.reply_to_message is None:
+        return False
+    board = context.services.storyboard
+    scene = board.scene_for_message(user.id, message.chat.id,
+                                    message.reply_to_message.message_id)
+    if scene is None or message.text is None:
+        return False
+    updated = board.replace_idea(user.id, scene.id, message.text)
+    await reply(update, context, "storyboard.idea_replaced", number=updated.position,
+                idea=short(updated.idea))
+    await context.services.storyboard_view.update_captions(user.id, [updated])
+    await refresh_pictures(update, context, updated.project_id)
+    return True
+
+
+def replied_scene_id(update: Update, context: DirectorContext) -> int | None:
+    """The scene whose preview this message replies to, if any."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.reply_to_message is None:
+        return None
+    scene = context.services.storyboard.scene_for_message(
+        user.id, message.chat.id, message.reply_to_message.message_id)
+    return scene.id if scene else None

@@ -1,0 +1,140 @@
+"""How a storyboard looks in the chat: albums of previews and one control panel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Sequence
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+
+from bot.handlers.callback_data import encode
+from bot.handlers.replies import escape
+from bot.i18n import t
+from bot.studio.models import Job, Project, Scene
+from bot.studio.ports import ScenePreview, StoryboardReady
+from bot.studio.storyboard import SceneAction, Storyboard
+
+logger = logging.getLogger(__name__)
+
+ALBUM_SIZE = 10  # Telegram's largest media group
+SCENE_PREFIX = "sb"
+CAPTION_LIMIT = 1024
+
+
+def album_caption(scene: Scene) -> str:
+    """The caption under a scene's preview: its number and caption (plain text)."""
+    return f"{scene.position}. {scene.caption or scene.idea}"[:CAPTION_LIMIT]
+
+
+def chunks(items: Sequence[ScenePreview], size: int = ALBUM_SIZE) -> list[list[ScenePreview]]:
+    """Albums of at most `size`; never a lone item after a full album if it can be avoided."""
+    groups = [list(items[i:i + size]) for i in range(0, len(items), size)]
+    if len(groups) > 1 and len(groups[-1]) == 1:
+        groups[-1].insert(0, groups[-2].pop())
+    return groups
+
+
+def panel_text(language: str, scene: Scene, total: int) -> str:
+    """The panel's text for one scene."""
+    seconds = f"{scene.duration:g} s" if scene.duration else t(language, "storyboard.auto_length")
+    return t(language, "storyboard.panel", number=scene.position, total=total,
+             length=seconds, motion=t(language, f"motion.{scene.motion.value}"),
+             caption=escape(scene.caption or scene.idea))
+
+
+def panel_keyboard(language: str, scene: Scene, total: int) -> InlineKeyboardMarkup:
+    """Buttons acting on this scene (by id, so they keep acting on the right project)."""
+
+    def button(label_key: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(t(language, label_key),
+                                    callback_data=encode(SCENE_PREFIX, f"{scene.id}:{action}"))
+
+    return InlineKeyboardMarkup([
+        [button("storyboard.redo", SceneAction.REDO), button("storyboard.edit", "edit"),
+         button("storyboard.delete", SceneAction.DELETE)],
+        [button("storyboard.earlier", SceneAction.EARLIER),
+         button("storyboard.later", SceneAction.LATER),
+         button("storyboard.shorter", SceneAction.SHORTER),
+         button("storyboard.longer", SceneAction.LONGER)],
+        [button("storyboard.motion", SceneAction.MOTION)],
+        [button("storyboard.previous", "prev"),
+         InlineKeyboardButton(f"{scene.position}/{total}", callback_data="noop"),
+         button("storyboard.next", "next")],
+    ])
+
+
+class StoryboardView:
+    """Sends and updates storyboard messages; remembers which message shows which scene."""
+
+    def __init__(self, bot: Bot, storyboard: Storyboard) -> None:
+        self.bot = bot
+        self.storyboard = storyboard
+
+    async def show(self, job: Job, project: Project, result: StoryboardReady) -> None:
+        """Send the albums and the panel, or replace changed previews in place."""
+        if result.refresh_only:
+            for preview in result.previews:
+                if preview.changed:
+                    await self.replace_picture(job.owner_id, preview)
+            return
+        for group in chunks(result.previews):
+            messages = await self._send_album(job.chat_id, group)
+            for preview, message in zip(group, messages, strict=True):
+                self.storyboard.remember_preview(job.owner_id, job.chat_id,
+                                                 message.message_id, preview.scene.id)
+        first = result.previews[0].scene
+        panel = await self.bot.send_message(
+            job.chat_id, panel_text(job.language, first, len(result.previews)),
+            parse_mode=ParseMode.HTML,
+            reply_markup=panel_keyboard(job.language, first, len(result.previews)),
+        )
+        self.storyboard.remember_panel(job.owner_id, job.chat_id, panel.message_id, first.id)
+
+    async def _send_album(self, chat_id: int, group: list[ScenePreview]) -> Sequence[Message]:
+        if len(group) == 1:
+            with group[0].path.open("rb") as photo:
+                return [await self.bot.send_photo(chat_id, photo,
+                                                  caption=album_caption(group[0].scene))]
+        media = [InputMediaPhoto(p.path.read_bytes(), caption=album_caption(p.scene))
+                 for p in group]
+        return await self.bot.send_media_group(chat_id, media)
+
+    async def replace_picture(self, owner_id: int, preview: ScenePreview) -> None:
+        """Put a scene's new picture into every message that previews it."""
+        for chat_id, message_id in self.storyboard.preview_messages(owner_id, preview.scene.id):
+            media = InputMediaPhoto(preview.path.read_bytes(),
+                                    caption=album_caption(preview.scene))
+            await self._quietly(self.bot.edit_message_media(media, chat_id, message_id))
+
+    async def update_captions(self, owner_id: int, scenes: Sequence[Scene]) -> None:
+        """Renumber / recaption the previews of these scenes."""
+        for scene in scenes:
+            for chat_id, message_id in self.storyboard.preview_messages(owner_id, scene.id):
+                await self._quietly(self.bot.edit_message_caption(
+                    chat_id, message_id, caption=album_caption(scene)))
+
+    async def show_panel(self, owner_id: int, message: Message, language: str,
+                         scene: Scene, total: int) -> None:
+        """Make an existing panel message show `scene`."""
+        await self._quietly(message.edit_text(
+            panel_text(language, scene, total), parse_mode=ParseMode.HTML,
+            reply_markup=panel_keyboard(language, scene, total)))
+        self.storyboard.remember_panel(owner_id, message.chat_id, message.message_id, scene.id)
+
+    async def _quietly(self, call: Awaitable[object]) -> None:
+        """Await a Telegram edit; an unchanged or vanished message is not an error here."""
+        try:
+            await call
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                logger.info("Storyboard edit refused: %s", error.message)
+        except TelegramError:
+            logger.warning("Storyboard edit failed", exc_info=True)

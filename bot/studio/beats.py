@@ -1,0 +1,146 @@
+"""The song's beats as stored data, and cutting scenes on them (pure functions).
+
+Scenes keep the lengths the storyboard wished for, as near as the beats allow: every cut lands
+on a detected beat (rounded to the frame grid, so within half a frame of it), a scene spans a
+whole number of beats, and a scene of two bars or more spans whole bars when it can.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+BEATS_PER_BAR = 4
+BAR_SCENE_BEATS = 8  # a scene wished this many beats or longer is cut on whole bars
+CANDIDATES_PER_CUT = 12
+OFF_BAR_PENALTY = 0.05
+OFF_BEAT_PENALTY = 1.0
+MIN_SCENE_FRAMES = 2
+TRANSITION_TARGET_SECONDS = 0.6
+TRANSITION_MAX_SECONDS = 0.8
+
+
+@dataclass(frozen=True)
+class SongAnalysis:
+    """What the beat tracker found in a song: its tempo and beat times, in seconds."""
+
+    tempo_bpm: float
+    beats: tuple[float, ...]
+    duration: float
+
+    def to_json(self) -> str:
+        """A compact JSON text to store with the song."""
+        beats = [round(beat, 4) for beat in self.beats]
+        return json.dumps({"tempo_bpm": round(self.tempo_bpm, 3), "beats": beats,
+                           "duration": round(self.duration, 4)})
+
+    @classmethod
+    def from_json(cls, text: str) -> SongAnalysis:
+        """The analysis stored by `to_json`."""
+        data = json.loads(text)
+        return cls(float(data["tempo_bpm"]), tuple(float(b) for b in data["beats"]),
+                   float(data["duration"]))
+
+
+def beat_period(beats: Sequence[float]) -> float | None:
+    """Median time between beats, or None with fewer than two beats."""
+    if len(beats) < 2:
+        return None
+    return statistics.median(b - a for a, b in zip(beats, beats[1:], strict=False))
+
+
+def transition_seconds(scene_seconds: float, period: float | None) -> float:
+    """Length of a scene's transition: whole beats near 0.6 s with a song, at most a third of it."""
+    if period is None or period <= 0:
+        return round(min(TRANSITION_MAX_SECONDS, scene_seconds / 3), 3)
+    beats = max(1, round(TRANSITION_TARGET_SECONDS / period))
+    return round(min(beats * period, scene_seconds / 3), 3)
+
+
+def snap_to_beats(durations: Sequence[float], beats: Sequence[float], fps: int) -> list[float]:
+    """Scene durations (whole frames, same total) whose cuts fall on beats near the wished cuts.
+
+    Cuts with no beat near their wished time stay where they were wished.
+    """
+    total_frames = round(sum(durations) * fps)
+    total = total_frames / fps
+    grid = sorted({b for b in beats if 0.0 < b < total})
+    period = beat_period(grid)
+    if len(durations) < 2 or period is None:
+        return list(durations)
+    wishes = [float(d) for d in durations]
+    targets = [sum(wishes[: k + 1]) for k in range(len(wishes) - 1)]
+    candidates = [_candidates(grid, t, wishes[k], wishes[k + 1]) for k, t in enumerate(targets)]
+    cuts = _best_cuts(candidates, wishes, total, period, fps)
+    if cuts is None:
+        return list(durations)
+    frames = [0, *(round(c * fps) for c in cuts), total_frames]
+    return [(b - a) / fps for a, b in zip(frames, frames[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class _Cut:
+    time: float
+    beat: int | None  # index into the beat grid, None when no beat was near
+    edge: bool = False  # the video's start or end: not a cut
+
+
+def _candidates(grid: list[float], target: float, before: float, after: float) -> list[_Cut]:
+    """Beats within half a scene of a wished cut, nearest first; the wish itself if none."""
+    low = bisect.bisect_right(grid, target - before / 2)
+    high = bisect.bisect_left(grid, target + after / 2)
+    near = sorted(range(low, high), key=lambda i: abs(grid[i] - target))[:CANDIDATES_PER_CUT]
+    if not near:
+        return [_Cut(target, None)]
+    return [_Cut(grid[i], i) for i in sorted(near)]
+
+
+def _best_cuts(
+    candidates: list[list[_Cut]], wishes: list[float], total: float, period: float, fps: int
+) -> list[float] | None:
+    """Dynamic programme over the candidate cuts: the sequence with the least total cost."""
+    start = _Cut(0.0, None, edge=True)
+    layers: list[list[tuple[float, int]]] = []  # per cut: (cost so far, back index)
+    previous: list[tuple[float, _Cut]] = [(0.0, start)]
+    for k, options in enumerate(candidates):
+        layer: list[tuple[float, int]] = []
+        for cut in options:
+            best = (math.inf, -1)
+            for index, (cost, before) in enumerate(previous):
+                step = _scene_cost(before, cut, wishes[k], period, fps)
+                if cost + step < best[0]:
+                    best = (cost + step, index)
+            layer.append(best)
+        layers.append(layer)
+        previous = [(cost, cut) for (cost, _), cut in zip(layer, options, strict=True)]
+    end = _Cut(total, None, edge=True)
+    finals = [
+        cost + _scene_cost(cut, end, wishes[-1], period, fps) for cost, cut in previous
+    ]
+    index = min(range(len(finals)), key=finals.__getitem__)
+    if math.isinf(finals[index]):
+        return None
+    chosen: list[float] = []
+    for k in range(len(candidates) - 1, -1, -1):
+        chosen.append(candidates[k][index].time)
+        index = layers[k][index][1]
+    return chosen[::-1]
+
+
+def _scene_cost(begin: _Cut, end: _Cut, wish: float, period: float, fps: int) -> float:
+    """How far a scene between two cuts is from its wish, plus penalties for off-grid cuts."""
+    if round(end.time * fps) - round(begin.time * fps) < MIN_SCENE_FRAMES:
+        return math.inf
+    length = end.time - begin.time
+    cost = ((length - wish) / wish) ** 2
+    if end.beat is None and not end.edge:
+        cost += OFF_BEAT_PENALTY
+    if begin.beat is not None and end.beat is not None and wish / period >= BAR_SCENE_BEATS:
+        if (end.beat - begin.beat) % BEATS_PER_BAR:
+            cost += OFF_BAR_PENALTY
+    return cost
+

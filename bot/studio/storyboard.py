@@ -1,0 +1,212 @@
+"""Use cases of the storyboard: plan it, show it, and edit any scene without starting over."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from enum import StrEnum
+
+from bot.errors import InputRejected, JobAlreadyRunning, NoActiveProject, ProjectNotFound
+from bot.studio.jobs import JobRunner
+from bot.studio.limits import Limits
+from bot.studio.models import Job, Project, Scene
+from bot.studio.pictures import Pictures
+from bot.studio.ports import (
+    FailureCallback,
+    Planner,
+    PlanRequest,
+    ProjectStore,
+    ScenePreview,
+    StepCallback,
+    StoryboardReady,
+)
+from bot.studio.projects import clean_text
+from bot.studio.timeline import Motion
+from bot.studio.timing import MOTION_CYCLE, output_size
+
+logger = logging.getLogger(__name__)
+
+STORYBOARD = "storyboard"
+SCENE_LINK = "scene"
+PANEL_LINK = "panel"
+EDIT_IDEA_LINK = "edit_idea"
+LENGTH_STEP = 1.25
+MIN_WISH, MAX_WISH = 1.0, 30.0
+
+
+class SceneAction(StrEnum):
+    """What a button under a scene does."""
+
+    REDO = "redo"
+    EARLIER = "up"
+    LATER = "down"
+    LONGER = "long"
+    SHORTER = "short"
+    MOTION = "move"
+    DELETE = "del"
+
+
+def next_motion(motion: Motion) -> Motion:
+    """The next camera move in the cycle (a button steps through them)."""
+    moves = [*MOTION_CYCLE, Motion.STILL]
+    return moves[(moves.index(motion) + 1) % len(moves)]
+
+
+def wished_length(scene: Scene, longer: bool, default_seconds: float) -> float:
+    """A scene's wished length one step longer or shorter."""
+    current = scene.duration or default_seconds
+    wish = current * LENGTH_STEP if longer else current / LENGTH_STEP
+    return round(min(MAX_WISH, max(MIN_WISH, wish)), 2)
+
+
+class StoryboardRequests:
+    """Turns `/storyboard` and picture edits into durable jobs."""
+
+    def __init__(self, store: ProjectStore, runner: JobRunner) -> None:
+        self.store = store
+        self.runner = runner
+
+    def request(self, user_id: int, chat_id: int, language: str, *, replan: bool = True,
+                refresh_only: bool = False, project_id: int | None = None) -> Job:
+        """Queue a storyboard job: plan (unless told not to), make pictures, show them."""
+        project = (self.store.get_project(user_id, project_id) if project_id is not None
+                   else self.store.active_project(user_id))
+        if project is None:
+            raise NoActiveProject() if project_id is None else ProjectNotFound()
+        if not self.store.count_scenes(user_id, project.id):
+            raise InputRejected("storyboard.empty")
+        if self.store.unfinished_job(user_id, project.id) is not None:
+            raise JobAlreadyRunning()
+        job = self.store.create_job(user_id, project.id, chat_id, STORYBOARD, language,
+                                    {"replan": replan, "refresh_only": refresh_only})
+        self.runner.submit(job)
+        return job
+
+
+class Storyboard:
+    """Plans scenes, makes their previews through jobs, and applies edits at once."""
+
+    def __init__(self, store: ProjectStore, planner: Planner, pictures: Pictures,
+                 limits: Limits) -> None:
+        self.store = store
+        self.planner = planner
+        self.pictures = pictures
+        self.limits = limits
+
+    async def run(self, job: Job, on_step: StepCallback, on_failure: FailureCallback,
+                  cancelled: asyncio.Event) -> StoryboardReady:
+        """The storyboard job: plan, then the pictures (only those whose inputs changed)."""
+        project = self.store.get_project(job.owner_id, job.project_id)
+        if project is None:
+            raise ProjectNotFound()
+        if job.options.get("replan"):
+            await on_step(0.0, "planning")
+            await self.plan(job.owner_id, project, job.language)
+        width, height = output_size(project.aspect, self.limits.short_side)
+
+        async def on_pictures(fraction: float) -> None:
+            await on_step(0.1 + 0.9 * fraction, "pictures")
+
+        pictures = await self.pictures.ensure(job.owner_id, project, width, height,
+                                              on_pictures, cancelled, on_failure)
+        return StoryboardReady(
+            previews=tuple(ScenePreview(p.scene, p.path, p.stand_in, p.made_now)
+                           for p in pictures),
+            refresh_only=bool(job.options.get("refresh_only")),
+        )
+
+    async def plan(self, owner_id: int, project: Project, language: str) -> None:
+        """Ask the planner for captions, camera work and lengths of the project's scenes."""
+        scenes = self.store.scenes(owner_id, project.id)
+        song = self.store.get_asset(project.song_sha) if project.song_sha else None
+        plan = await self.planner.plan(PlanRequest(
+            title=project.title, ideas=tuple(s.idea or s.caption for s in scenes),
+            style=self.pictures.style(project), song_seconds=song.duration if song else None,
+            language=language, aspect=project.aspect,
+            tempo_bpm=song.tempo_bpm if song else None,
+            conversation=tuple(self.store.conversation(owner_id, project.id)),
+            reference_notes=tuple(
+                f"scene {s.position}: {len(self.store.scene_references(owner_id, s.id))} photo(s)"
+                for s in scenes),
+        ))
+        if plan.usage.cost_usd > 0:
+            self.store.record_usage(owner_id, project.id, plan.usage)
+        for scene, planned in zip(scenes, plan.scenes, strict=False):
+            self.store.update_scene(
+                owner_id, scene.id, caption=planned.caption or scene.caption,
+                motion=planned.motion, transition=planned.transition,
+                duration=planned.seconds, image_prompt=planned.image_prompt,
+            )
+
+    # what chat messages stand for
+    def remember_preview(self, owner_id: int, chat_id: int, message_id: int,
+                         scene_id: int) -> None:
+        """A message shows this scene: replies and taps on it act on the scene."""
+        self.store.link_message(owner_id, chat_id, message_id, SCENE_LINK, scene_id)
+
+    def remember_panel(self, owner_id: int, chat_id: int, message_id: int,
+                       scene_id: int) -> None:
+        """The control panel now shows this scene."""
+        self.store.link_message(owner_id, chat_id, message_id, PANEL_LINK, scene_id)
+
+    def remember_question(self, owner_id: int, chat_id: int, message_id: int,
+                          scene_id: int) -> None:
+        """A message asks for this scene's new idea."""
+        self.store.link_message(owner_id, chat_id, message_id, EDIT_IDEA_LINK, scene_id)
+
+    def scene_for_message(self, owner_id: int, chat_id: int, message_id: int) -> Scene | None:
+        """The scene a message shows or asks about (None if it shows none of the user's)."""
+        link = self.store.linked(owner_id, chat_id, message_id)
+        if link is None:
+            return None
+        return self.store.get_scene(owner_id, link.target_id)
+
+    def preview_messages(self, owner_id: int, scene_id: int) -> list[tuple[int, int]]:
+        """(chat id, message id) of every preview of a scene."""
+        return [(link.chat_id, link.message_id)
+                for link in self.store.links_to(owner_id, SCENE_LINK, scene_id)]
+
+    # edits
+    def scene(self, owner_id: int, scene_id: int) -> Scene:
+        """A scene of the user's, or ProjectNotFound (it was deleted, or it is not theirs)."""
+        scene = self.store.get_scene(owner_id, scene_id)
+        if scene is None:
+            raise ProjectNotFound()
+        return scene
+
+    def neighbours(self, owner_id: int, scene: Scene) -> list[Scene]:
+        """All scenes of the scene's project, in order."""
+        return self.store.scenes(owner_id, scene.project_id)
+
+    def apply(self, owner_id: int, scene_id: int, action: SceneAction) -> Scene | None:
+        """Apply a button's edit at once; the scene after it (None if it was deleted)."""
+        scene = self.scene(owner_id, scene_id)
+        if action is SceneAction.DELETE:
+            self.store.delete_scene(owner_id, scene_id)
+            return None
+        if action in (SceneAction.EARLIER, SceneAction.LATER):
+            self.store.move_scene(owner_id, scene_id, -1 if action is SceneAction.EARLIER else 1)
+        elif action in (SceneAction.LONGER, SceneAction.SHORTER):
+            self.store.update_scene(owner_id, scene_id, duration=wished_length(
+                scene, action is SceneAction.LONGER, self.limits.seconds_without_song))
+        elif action is SceneAction.MOTION:
+            self.store.update_scene(owner_id, scene_id, motion=next_motion(scene.motion))
+        elif action is SceneAction.REDO:
+            self.store.update_scene(owner_id, scene_id, variant=scene.variant + 1)
+        return self.scene(owner_id, scene_id)
+
+    def replace_idea(self, owner_id: int, scene_id: int, text: str) -> Scene:
+        """A new idea (and caption) for a scene."""
+        idea = clean_text(text)
+        if not idea:
+            raise InputRejected("error.empty_idea")
+        if len(idea) > self.limits.max_idea_chars:
+            raise InputRejected("error.idea_too_long", limit=self.limits.max_idea_chars)
+        self.scene(owner_id, scene_id)
+        updated = self.store.update_scene(owner_id, scene_id, idea=idea, caption=idea,
+                                          image_prompt="")
+        assert updated is not None
+        project = self.store.get_project(owner_id, updated.project_id)
+        if project is not None:
+            self.store.log_message(project.id, "user", idea)
+        return updated

@@ -1,0 +1,155 @@
+"""Directing from the chat: the storyboard's albums, its panel's buttons, replies to previews."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+
+from bot.config import Settings
+from tests.conftest import BotStarter, SettingsFactory
+from tests.support.synthetic_media import make_photo
+from tests.support.telegram_emulator import BotApiEmulator, BotMessage, SimulatedUser
+
+
+def _scenes(settings: Settings, owner: int) -> list[tuple[int, int, str, str, int, float | None]]:
+    with sqlite3.connect(settings.database_path) as db:
+        rows = db.execute(
+            "select s.id, s.position, s.idea, s.motion, s.variant, s.duration from scenes s "
+            "join projects p on p.id = s.project_id where p.owner_id = ? order by s.position",
+            [owner]).fetchall()
+    db.close()
+    return rows
+
+
+async def _storyboard(user: SimulatedUser) -> BotMessage:
+    mark = user.mark()
+    await user.send_text("/storyboard")
+    return await user.wait_for(lambda m: bool(m.buttons) and "Scene 1/" in m.text, after=mark,
+                               timeout=60, what="the storyboard panel")
+
+
+async def test_albums_hold_at_most_ten_previews(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    user = emulator.user(3001, "Mai")
+    async with running_bot(settings):
+        await user.send_text("/new Twelve scenes")
+        for index in range(12):
+            mark = user.mark()
+            await user.send_text(f"Idea number {index + 1}")
+            await user.wait_for_text(f"Scene {index + 1}:", after=mark)
+        panel = await _storyboard(user)
+    groups = [call for call in emulator.calls_to("sendMediaGroup") if call.response_ok]
+    sizes = [len(call.params["media"]) for call in groups]
+    singles = [call for call in emulator.calls_to("sendPhoto") if call.response_ok]
+    assert sum(sizes) + len(singles) == 12
+    assert all(2 <= size <= 10 for size in sizes)
+    captions = [item["caption"] for call in groups for item in call.params["media"]]
+    assert captions[0] == "1. Idea number 1"
+    assert "Scene 1/12" in panel.text
+    progress = next(m for m in user.bot_messages() if "Storyboard ready" in m.text)
+    times = [t for t, _ in progress.edits]
+    assert all(b - a >= 1.9 for a, b in itertools.pairwise(times)), times
+
+
+async def test_panel_buttons_change_the_stored_scene_and_the_preview(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    user = emulator.user(3002, "Khanh")
+    async with running_bot(settings):
+        await user.send_text("/new Buttons")
+        for idea in ("Dawn over the bay", "Boats in the harbour", "Night market lights"):
+            mark = user.mark()
+            await user.send_text(idea)
+            await user.wait_for_text(idea, after=mark)
+        panel = await _storyboard(user)
+        first_id = _scenes(settings, 3002)[0][0]
+
+        await user.press_button(panel, "Later")
+        await user.wait_for(lambda m: "Scene 2/3" in m.text, timeout=10)
+        assert [row[2] for row in _scenes(settings, 3002)] == [
+            "Boats in the harbour", "Dawn over the bay", "Night market lights"]
+        renamed = [call for call in emulator.calls_to("editMessageCaption") if call.response_ok]
+        assert any(call.params["caption"] == "2. Dawn over the bay" for call in renamed)
+
+        before = dict((row[0], row[3]) for row in _scenes(settings, 3002))[first_id]
+        await user.press_button(user.bot_message(panel.message_id), "Camera move")
+        await user.wait_for(lambda m: m.message_id == panel.message_id
+                            and before.replace("_", " ") not in m.text, timeout=10)
+        assert dict((row[0], row[3]) for row in _scenes(settings, 3002))[first_id] != before
+
+        await user.press_button(user.bot_message(panel.message_id), "Longer")
+        await user.wait_for(lambda m: m.message_id == panel.message_id and " s ·" in m.text,
+                            timeout=10)
+        assert dict((row[0], row[5]) for row in _scenes(settings, 3002))[first_id] == 5.0
+
+        media_edits = len(emulator.calls_to("editMessageMedia"))
+        await user.press_button(user.bot_message(panel.message_id), "Picture")
+        await user.wait_for(lambda m: "Storyboard ready" in m.text and m.message_id >
+                            panel.message_id, timeout=60)
+        assert dict((row[0], row[4]) for row in _scenes(settings, 3002))[first_id] == 1
+        assert len(emulator.calls_to("editMessageMedia")) > media_edits
+
+        await user.press_button(user.bot_message(panel.message_id), "Delete")
+        await user.wait_for(lambda m: "Scene" in m.text and "/2" in m.text, timeout=10)
+        assert [row[2] for row in _scenes(settings, 3002)] == [
+            "Boats in the harbour", "Night market lights"]
+
+
+async def test_replies_to_a_preview_edit_that_scene(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    user = emulator.user(3003, "Thao")
+    async with running_bot(settings):
+        await user.send_text("/new Replies")
+        for idea in ("Temple at noon", "River at dusk"):
+            mark = user.mark()
+            await user.send_text(idea)
+            await user.wait_for_text(idea, after=mark)
+        await _storyboard(user)
+        album = [m for m in user.bot_messages() if m.media_kind == "photo"]
+        second = next(m for m in album if m.text.startswith("2."))
+
+        mark = user.mark()
+        await user.send_text("Lanterns float down the river", reply_to=second.message_id)
+        await user.wait_for_text("Scene 2 is now", after=mark)
+        assert [row[2] for row in _scenes(settings, 3003)] == [
+            "Temple at noon", "Lanterns float down the river"]
+
+        mark = user.mark()
+        await user.send_photo(make_photo(800, 600, seed=9), reply_to=second.message_id)
+        await user.wait_for_text("Photo added to scene 2", after=mark)
+        with sqlite3.connect(settings.database_path) as db:
+            refs = db.execute("select s.position from scene_refs r join scenes s on "
+                              "s.id = r.scene_id").fetchall()
+        db.close()
+        assert refs == [(2,)]
+
+
+async def test_a_forged_scene_button_touches_nothing(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    owner = emulator.user(3004, "Owner")
+    intruder = emulator.user(3005, "Intruder")
+    async with running_bot(settings):
+        await owner.send_text("/new Mine")
+        mark = owner.mark()
+        await owner.send_text("My only scene")
+        await owner.wait_for_text("Scene 1", after=mark)
+        [(scene_id, *_)] = _scenes(settings, 3004)
+        await intruder.send_text("/new Theirs")
+        await intruder.wait_for_text("Theirs")
+        mark = intruder.mark()
+        await intruder.send_text("/start")
+        await intruder.wait_for_text("Pocket Director", after=mark)
+        anchor = intruder.last_bot_message()
+        for data in (f"sb:{scene_id}:del", f"sb:{scene_id}:down", "sb:x:del", "sb:1:rm -rf",
+                     f"sb:{scene_id}:edit"):
+            query = await intruder.press(anchor, data)
+            answer = await intruder.wait_for_callback_answer(query)
+            assert answer.text is not None and "no longer exists" in answer.text
+    assert [row[2] for row in _scenes(settings, 3004)] == ["My only scene"]

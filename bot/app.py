@@ -24,7 +24,16 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.context import SERVICES_KEY, DirectorContext, Services
-from bot.handlers import access, admin, commands, content, projects, render, storyboard
+from bot.handlers import (
+    access,
+    admin,
+    commands,
+    content,
+    projects,
+    render,
+    setup,
+    storyboard,
+)
 from bot.handlers.admin import ADMIN_KEY
 from bot.handlers.errors import handle_error
 from bot.handlers.ordering import PerChatUpdateProcessor
@@ -46,6 +55,7 @@ from bot.studio.projects import Projects
 from bot.studio.render_requests import RENDER, RenderRequests
 from bot.studio.rendering import RenderProject
 from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
+from bot.studio.voice import VoiceNotes
 from storage.database import open_database
 from storage.media_files import MediaFiles
 from storage.store import Store
@@ -103,6 +113,7 @@ def register_handlers(application: DirectorApplication) -> None:
         CommandHandler("admin", admin.admin),
         CommandHandler("storyboard", storyboard.storyboard),
         CallbackQueryHandler(storyboard.scene_button, pattern=r"^sb:"),
+        CallbackQueryHandler(setup.project_option_button, pattern=r"^opt:"),
         CallbackQueryHandler(projects.switch_project_button, pattern=r"^switch:"),
         CallbackQueryHandler(commands.language_button, pattern=r"^lang:"),
         MessageHandler(filters.PHOTO, content.receive_photo),
@@ -182,7 +193,8 @@ def build_application(settings: Settings) -> DirectorApplication:
         settings=settings, projects=projects_use_cases,
         renders=RenderRequests(store, runner, settings.render_queue_per_user),
         storyboard=storyboard, storyboard_requests=StoryboardRequests(store, runner),
-        storyboard_view=storyboard_view,
+        storyboard_view=storyboard_view, voice=VoiceNotes(store, providers.transcriber),
+        clips_available=providers.clips is not None,
     )
     application.bot_data["runner"] = runner
     application.bot_data[ADMIN_KEY] = AdminReports(store, runner, settings.admin_user_ids)

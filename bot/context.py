@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.studio.projects import Projects
 from bot.studio.render_requests import RenderRequests
 from bot.studio.storyboard import Storyboard, StoryboardRequests
+from bot.studio.voice import VoiceNotes
 
 if TYPE_CHECKING:
     from bot.handlers.storyboard_view import StoryboardView
@@ -28,6 +29,8 @@ class Services:
     storyboard: Storyboard
     storyboard_requests: StoryboardRequests
     storyboard_view: StoryboardView
+    voice: VoiceNotes
+    clips_available: bool = False
 
 
 class DirectorContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],

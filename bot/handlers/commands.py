@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.context import DirectorContext
 from bot.handlers.callback_data import encode
 from bot.handlers.replies import escape, reply
+from bot.handlers.setup import options_keyboard
 from bot.i18n import languages, t
 
 # The command menu, in the order users see it: (command, catalog key of its description).
@@ -51,7 +52,9 @@ async def new_project(update: Update, context: DirectorContext) -> None:
         return
     title = " ".join(context.args or []) or t(context.language(), "project.default_title")
     project = context.services.projects.start_project(update.effective_user.id, title)
-    await reply(update, context, "project.created", title=escape(project.title))
+    await reply(update, context, "project.created", title=escape(project.title),
+                markup=options_keyboard(context.language(), project,
+                                        context.services.clips_available))
 
 
 async def status(update: Update, context: DirectorContext) -> None:
@@ -67,7 +70,10 @@ async def status(update: Update, context: DirectorContext) -> None:
            if summary.last_job else t(language, "status.job.none"))
     await reply(update, context, "status.text", title=escape(summary.project.title),
                 scenes=summary.scene_count, photos=summary.photo_count, song=song, job=job,
-                aspect=summary.project.aspect, style=summary.project.style)
+                aspect=summary.project.aspect, style=summary.project.style,
+                spent=f"{summary.spent_usd:.2f}",
+                markup=options_keyboard(language, summary.project,
+                                        context.services.clips_available))
 
 
 async def cancel(update: Update, context: DirectorContext) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from telegram import Update
+from telegram.constants import ChatAction
 from telegram.error import BadRequest
 
 from bot.context import DirectorContext
@@ -41,12 +43,19 @@ def _default_title(context: DirectorContext) -> str:
 async def receive_text(update: Update, context: DirectorContext) -> None:
     """A text message is the next scene idea of the active project."""
     message = update.effective_message
-    if message is None or message.text is None or update.effective_user is None:
+    if message is None or message.text is None:
         return
-    if await storyboard.reply_to_scene(update, context):
+    await _take_text(update, context, message.text)
+
+
+async def _take_text(update: Update, context: DirectorContext, text: str) -> None:
+    """Typed or transcribed text: a reply edits a scene, anything else is a new idea."""
+    if update.effective_user is None:
+        return
+    if await storyboard.reply_to_scene(update, context, text):
         return
     added = context.services.projects.add_idea(
-        update.effective_user.id, message.text, _default_title(context)
+        update.effective_user.id, text, _default_title(context)
     )
     if added.project_created:
         await reply(update, context, "project.started_for_you", title=escape(added.project.title))
@@ -122,8 +131,19 @@ async def receive_document(update: Update, context: DirectorContext) -> None:
 
 
 async def receive_voice(update: Update, context: DirectorContext) -> None:
-    """Voice notes need a transcriber; offline, say how to send the idea instead."""
-    await reply(update, context, "voice.needs_openai")
+    """A voice note is transcribed, echoed so the user can correct it, then used as text."""
+    message = update.effective_message
+    if message is None or message.voice is None or update.effective_user is None:
+        return
+    voice = context.services.voice
+    duration = message.voice.duration
+    voice.check(int(duration.total_seconds()) if isinstance(duration, timedelta) else duration)
+    source = await _download(context, message.voice.file_id, message.voice.file_size, ".ogg")
+    if message.chat is not None:
+        await context.bot.send_chat_action(message.chat.id, ChatAction.TYPING)
+    text = await voice.transcribe(update.effective_user.id, source, context.language())
+    await reply(update, context, "provider.heard", text=escape(text))
+    await _take_text(update, context, text)
 
 
 async def receive_other(update: Update, context: DirectorContext) -> None:

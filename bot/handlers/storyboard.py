@@ -90,7 +90,7 @@ async def refresh_pictures(update: Update, context: DirectorContext, project_id:
         await reply(update, context, "storyboard.later_refresh")
 
 
-async def reply_to_scene(update: Update, context: DirectorContext) -> bool:
+async def reply_to_scene(update: Update, context: DirectorContext, text: str) -> bool:
     """Text replying to a scene's preview (or the bot's question) becomes its new idea."""
     message = update.effective_message
     user = update.effective_user
@@ -99,9 +99,9 @@ async def reply_to_scene(update: Update, context: DirectorContext) -> bool:
     board = context.services.storyboard
     scene = board.scene_for_message(user.id, message.chat.id,
                                     message.reply_to_message.message_id)
-    if scene is None or message.text is None:
+    if scene is None:
         return False
-    updated = board.replace_idea(user.id, scene.id, message.text)
+    updated = board.replace_idea(user.id, scene.id, text)
     await reply(update, context, "storyboard.idea_replaced", number=updated.position,
                 idea=short(updated.idea))
     await context.services.storyboard_view.update_captions(user.id, [updated])

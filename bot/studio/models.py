@@ -124,6 +124,7 @@ class ProjectSummary:
     photo_count: int
     song: Asset | None
     last_job: Job | None
+    spent_usd: float = 0.0
 
 
 @dataclass(frozen=True)

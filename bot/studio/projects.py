@@ -11,7 +11,7 @@ from bot.errors import InputRejected, NoActiveProject, ProjectNotFound
 from bot.studio.limits import Limits
 from bot.studio.models import Asset, AssetKind, Project, ProjectSummary, Scene, User
 from bot.studio.ports import MediaInspector, MediaStore, ProjectStore
-from bot.studio.timing import default_motion, default_transition
+from bot.studio.timing import ASPECTS, default_motion, default_transition
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,27 @@ class Projects:
         if project is None:
             raise NoActiveProject()
         return project
+
+    def configure(self, user_id: int, project_id: int, *, aspect: str | None = None,
+                  style: str | None = None, toggle_clips: bool = False) -> Project:
+        """Change a project's aspect ratio, style or clips switch (only the owner's)."""
+        project = self.store.get_project(user_id, project_id)
+        if project is None:
+            raise ProjectNotFound()
+        changes: dict[str, object] = {}
+        if aspect is not None:
+            if aspect not in ASPECTS:
+                raise InputRejected()
+            changes["aspect"] = aspect
+        if style is not None:
+            if style not in self.style_keys:
+                raise InputRejected()
+            changes["style"] = style
+        if toggle_clips:
+            changes["clips_enabled"] = 0 if project.clips_enabled else 1
+        updated = self.store.update_project(user_id, project_id, **changes) if changes else project
+        assert updated is not None
+        return updated
 
     def active_id(self, user_id: int) -> int | None:
         """Id of the active project, if there is one."""
@@ -225,6 +246,7 @@ class Projects:
             photo_count=self.store.count_references(user_id, project.id),
             song=song,
             last_job=self.store.last_job(user_id, project.id),
+            spent_usd=self.store.spend(user_id, project.id),
         )
 
 

@@ -49,8 +49,9 @@ async def test_albums_hold_at_most_ten_previews(
     assert captions[0] == "1. Idea number 1"
     assert "Scene 1/12" in panel.text
     progress = next(m for m in user.bot_messages() if "Storyboard ready" in m.text)
-    times = [t for t, _ in progress.edits]
-    assert all(b - a >= 1.9 for a, b in itertools.pairwise(times)), times
+    # The last edit says "ready" and may come at once; progress edits are 2 s apart.
+    times = [t for t, _ in progress.edits][:-1]
+    assert all(b - a >= 1.9 for a, b in itertools.pairwise(times)), progress.edits
 
 
 async def test_panel_buttons_change_the_stored_scene_and_the_preview(

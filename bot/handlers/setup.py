@@ -1,0 +1,77 @@
+"""Project options as buttons: aspect ratio, style preset, clips. Ignoring them keeps defaults."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.context import DirectorContext
+from bot.errors import ProjectNotFound
+from bot.handlers.callback_data import encode
+from bot.i18n import t
+from bot.providers.styles_file import load_styles
+from bot.studio.models import Project
+from bot.studio.timing import ASPECTS
+
+PREFIX = "opt"
+STYLES_PER_ROW = 2
+
+
+def _aspect_token(aspect: str) -> str:
+    return aspect.replace(":", "x")
+
+
+def options_keyboard(language: str, project: Project,
+                     clips_available: bool) -> InlineKeyboardMarkup:
+    """Buttons for the project's look; the current choice is ticked."""
+
+    def tick(label: str, chosen: bool) -> str:
+        return f"✓ {label}" if chosen else label
+
+    aspects = [InlineKeyboardButton(
+        tick(t(language, f"setup.aspect.{_aspect_token(aspect)}"), aspect == project.aspect),
+        callback_data=encode(PREFIX, f"{project.id}:a:{_aspect_token(aspect)}"))
+        for aspect in ASPECTS]
+    styles = [InlineKeyboardButton(tick(style.name(language), key == project.style),
+                                   callback_data=encode(PREFIX, f"{project.id}:s:{key}"))
+              for key, style in load_styles().items()]
+    rows = [aspects] + [styles[i:i + STYLES_PER_ROW]
+                        for i in range(0, len(styles), STYLES_PER_ROW)]
+    if clips_available:
+        state = "on" if project.clips_enabled else "off"
+        rows.append([InlineKeyboardButton(t(language, f"setup.clips_{state}"),
+                                          callback_data=encode(PREFIX, f"{project.id}:c:x"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def parse_option(data: str | None) -> tuple[int, str, str] | None:
+    """`opt:<project id>:<a|s|c>:<value>` from untrusted callback data."""
+    parts = (data or "").split(":")
+    if len(parts) != 4 or parts[0] != PREFIX or not parts[1].isdigit():
+        return None
+    if parts[2] not in {"a", "s", "c"} or len(parts[3]) > 32:
+        return None
+    return int(parts[1]), parts[2], parts[3]
+
+
+async def project_option_button(update: Update, context: DirectorContext) -> None:
+    """Apply a tapped option to the project the buttons were shown for."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    parsed = parse_option(query.data)
+    if parsed is None:
+        raise ProjectNotFound()
+    project_id, kind, value = parsed
+    projects = context.services.projects
+    if kind == "a":
+        project = projects.configure(user.id, project_id, aspect=value.replace("x", ":"))
+    elif kind == "s":
+        project = projects.configure(user.id, project_id, style=value)
+    else:
+        project = projects.configure(user.id, project_id, toggle_clips=True)
+    language = context.language()
+    await query.answer(t(language, "setup.saved"))
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(options_keyboard(
+            language, project, context.services.clips_available))

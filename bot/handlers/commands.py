@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.context import DirectorContext
 from bot.handlers.callback_data import encode
 from bot.handlers.replies import escape, reply
-from bot.handlers.setup import options_keyboard
+from bot.handlers.setup import options_keyboard, style_name
 from bot.i18n import languages, t
 
 # The command menu, in the order users see it: (command, catalog key of its description).
@@ -70,7 +70,8 @@ async def status(update: Update, context: DirectorContext) -> None:
            if summary.last_job else t(language, "status.job.none"))
     await reply(update, context, "status.text", title=escape(summary.project.title),
                 scenes=summary.scene_count, photos=summary.photo_count, song=song, job=job,
-                aspect=summary.project.aspect, style=summary.project.style,
+                aspect=summary.project.aspect,
+                style=escape(style_name(summary.project.style, language)),
                 spent=f"{summary.spent_usd:.2f}",
                 markup=options_keyboard(language, summary.project,
                                         context.services.clips_available))

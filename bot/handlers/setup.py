@@ -20,6 +20,12 @@ def _aspect_token(aspect: str) -> str:
     return aspect.replace(":", "x")
 
 
+def style_name(key: str, language: str) -> str:
+    """A style preset's name in the user's language (the key if it is unknown)."""
+    style = load_styles().get(key)
+    return style.name(language) if style else key
+
+
 def options_keyboard(language: str, project: Project,
                      clips_available: bool) -> InlineKeyboardMarkup:
     """Buttons for the project's look; the current choice is ticked."""

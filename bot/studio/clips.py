@@ -50,11 +50,11 @@ class Clips:
         slots = asyncio.Semaphore(self.concurrency)
 
         async def one(scene: Scene, shot: Shot) -> Shot:
-            if not scene.picture_sha:
-                return shot
+            # Pictures live in the media store under their hash, so the file name is its key.
+            picture_sha = Path(shot.image_path).stem
             request = ClipRequest(image=Path(shot.image_path), prompt=clip_prompt(scene),
                                   seconds=shot.duration, aspect=project.aspect)
-            key = clip_key(self.maker.name, request, scene.picture_sha)
+            key = clip_key(self.maker.name, request, picture_sha)
             if scene.clip_key == key and scene.clip_sha:
                 path = self.media.path_for(scene.clip_sha, "mp4")
                 if path.exists():

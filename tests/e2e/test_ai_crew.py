@@ -1,0 +1,183 @@
+"""The AI crew end to end: the real openai client and Runway calls against local fakes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.config import Settings
+from tests.conftest import BotStarter, SettingsFactory
+from tests.support.fake_openai import FakeOpenAI
+from tests.support.fake_runway import FakeRunway
+from tests.support.synthetic_media import make_photo, make_song, make_voice_ogg
+from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
+from tests.support.video_checks import probe
+
+
+@pytest.fixture
+async def fake_openai(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeOpenAI]:
+    """A fake OpenAI server the real client finds through its own environment variables."""
+    async with FakeOpenAI() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-fake-key-0123456789")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        yield fake
+
+
+def _ai_settings(make_settings: SettingsFactory, **extra: object) -> Settings:
+    return make_settings(provider="openai", openai_max_retries=1, **extra)
+
+
+def _reference_bytes(settings: Settings, position: int) -> list[bytes]:
+    with sqlite3.connect(settings.database_path) as db:
+        shas = [row[0] for row in db.execute(
+            "select r.asset_sha from scene_refs r join scenes s on s.id = r.scene_id "
+            "where s.position = ? order by r.position", [position])]
+    db.close()
+    media = settings.media_dir
+    return [(media / sha[:2] / f"{sha}.jpg").read_bytes() for sha in shas]
+
+
+async def _send(user: SimulatedUser, text: str, expect: str) -> None:
+    mark = user.mark()
+    await user.send_text(text)
+    await user.wait_for(lambda m: any(expect in h for h in m.history), after=mark,
+                        what=repr(expect), timeout=60)
+
+
+async def test_storyboard_pictures_and_video_with_openai(
+        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
+        fake_openai: FakeOpenAI) -> None:
+    settings = _ai_settings(make_settings)
+    user = emulator.user(4001, "Duc")
+    async with running_bot(settings):
+        await _send(user, "/new Hanoi mornings", "Hanoi mornings")
+        await _send(user, "Old Quarter streets wake up", "Scene 1")
+        mark = user.mark()
+        await user.send_photo(make_photo(1200, 900, seed=11))
+        await user.wait_for_text("Photo added to scene 1", after=mark)
+        mark = user.mark()
+        await user.send_photo(make_photo(900, 1200, seed=12), caption="Hoàn Kiếm lake at dawn")
+        await user.wait_for_text("Scene 2 starts", after=mark)
+        await _send(user, "Street food steam in the lamplight", "Scene 3")
+        await user.send_audio(make_song(seconds=12, fmt="mp3"), "hanoi.mp3", "audio/mpeg", 12)
+        await user.wait_for_text("hanoi.mp3")
+
+        await _send(user, "/storyboard", "Scene 1/3")
+        [plan] = fake_openai.requests_to("responses")
+        assert "Old Quarter streets wake up" in str(plan.json)
+        edits = fake_openai.requests_to("images/edits")
+        generations = fake_openai.requests_to("images/generations")
+        assert len(edits) == 2 and len(generations) == 1
+        sent = sorted([part.data for part in request.files["image[]"]] for request in edits)
+        expected = sorted([_reference_bytes(settings, 1), _reference_bytes(settings, 2)])
+        assert sent == expected
+
+        mark = user.mark()
+        await user.send_text("/render")
+        video = await user.wait_for_video(timeout=120, after=mark)
+        assert len(fake_openai.requests_to("images/edits")) == 2
+        assert len(fake_openai.requests_to("images/generations")) == 1
+
+        album = [m for m in user.bot_messages() if m.media_kind == "photo"]
+        third = next(m for m in album if m.text.startswith("3."))
+        mark = user.mark()
+        await user.send_text("Pho stalls glowing at 5 a.m.", reply_to=third.message_id)
+        await user.wait_for(lambda m: "Storyboard ready" in m.text, after=mark, timeout=60)
+        assert len(fake_openai.requests_to("images/generations")) == 2
+        assert len(fake_openai.requests_to("images/edits")) == 2
+
+        status = [h for m in user.bot_messages() for h in m.history if "Spent" in h]
+        await _send(user, "/status", "Spent")
+    assert video.file_bytes is not None
+    path = settings.data_dir / "ai.mp4"
+    path.write_bytes(video.file_bytes)
+    assert probe(path).duration == pytest.approx(12.0, abs=0.5)
+    spent_lines = [h for m in user.bot_messages() for h in m.history if "Spent: $" in h]
+    assert spent_lines and spent_lines[-1] != "Spent: $0.00"
+    del status
+
+
+async def test_a_refused_scene_is_named_and_the_others_go_on(
+        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
+        fake_openai: FakeOpenAI) -> None:
+    settings = _ai_settings(make_settings)
+    user = emulator.user(4002, "Nga")
+    async with running_bot(settings):
+        await _send(user, "/new Refusals", "Refusals")
+        await _send(user, "A calm river", "Scene 1")
+        fake_openai.fail("images/generations", "refusal", times=1)
+        mark = user.mark()
+        await user.send_text("/render")
+        await user.wait_for_text("refused to make scene 1", after=mark, timeout=60)
+        await user.wait_for_video(timeout=120, after=mark)
+        with sqlite3.connect(settings.database_path) as db:
+            [(picture,)] = db.execute("select picture_sha from scenes").fetchall()
+        db.close()
+        assert picture is None, "a stand-in picture must not be cached as the scene's picture"
+        assert len(fake_openai.requests_to("images/generations")) == 1
+
+
+async def test_a_wrong_key_ends_the_job_with_a_clear_message(
+        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
+        fake_openai: FakeOpenAI) -> None:
+    settings = _ai_settings(make_settings)
+    user = emulator.user(4003, "Hieu")
+    async with running_bot(settings):
+        await _send(user, "/new Bad key", "Bad key")
+        await _send(user, "Anything at all", "Scene 1")
+        fake_openai.fail("images/generations", "bad_key", times=None)
+        mark = user.mark()
+        await user.send_text("/render")
+        await user.wait_for_text("rejected the API key", after=mark, timeout=60)
+        await _send(user, "/status", "Scenes: 1")
+
+
+async def test_a_voice_note_becomes_a_scene_idea(
+        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
+        fake_openai: FakeOpenAI) -> None:
+    settings = _ai_settings(make_settings)
+    user = emulator.user(4004, "Linh", language_code="vi")
+    async with running_bot(settings):
+        await _send(user, "/new Cầu Long Biên", "Cầu Long Biên")
+        mark = user.mark()
+        await user.send_voice(make_voice_ogg(2.0), duration=2)
+        await user.wait_for_text("Mình nghe được", after=mark)
+        await user.wait_for_text("Cảnh 1", after=mark)
+    [transcription] = fake_openai.requests_to("audio/transcriptions")
+    assert transcription.files["file"][0].data[:4] == b"OggS"
+    with sqlite3.connect(settings.database_path) as db:
+        ideas = [row[0] for row in db.execute("select idea from scenes")]
+    db.close()
+    assert ideas == [fake_openai.transcript_text]
+
+
+@pytest.mark.skip(reason="TEMP: renderer clip playback is being finished")
+async def test_clips_from_runway_go_into_the_video(
+        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
+        fake_openai: FakeOpenAI) -> None:
+    async with FakeRunway() as runway:
+        settings = _ai_settings(make_settings, runwayml_api_secret=runway.secret,
+                                runwayml_base_url=runway.base_url, runway_poll_interval=0.05)
+        user = emulator.user(4005, "Phong")
+        async with running_bot(settings):
+            await _send(user, "/new Clips", "Clips")
+            await _send(user, "Waves on the shore", "Scene 1")
+            await _send(user, "Gulls over the cliffs", "Scene 2")
+            await _send(user, "/status", "Spent")
+            panel = user.last_bot_message()
+            mark = user.mark()
+            await user.press_button(panel, "Clips (Runway): off")
+            await user.wait_for(lambda m: m.has_button("🎞 Clips (Runway): on"), after=mark)
+            mark = user.mark()
+            await user.send_text("/render")
+            video = await user.wait_for_video(timeout=180, after=mark)
+        created = runway.requests_to("image_to_video")
+        assert len(created) == 2, user.transcript()
+    assert video.file_bytes is not None
+    with sqlite3.connect(settings.database_path) as db:
+        clips = db.execute("select count(*) from scenes where clip_sha is not null").fetchone()
+        kinds = db.execute("select count(*) from assets where kind = 'clip'").fetchone()
+    db.close()
+    assert clips == (2,) and kinds == (2,)

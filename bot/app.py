@@ -46,7 +46,9 @@ from bot.media.video_renderer import WorkerRenderer
 from bot.providers.selection import Providers, select_providers
 from bot.providers.styles_file import load_styles
 from bot.studio.admin import AdminReports
+from bot.studio.budget import Budget
 from bot.studio.clips import Clips
+from bot.studio.costs import Costs
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
 from bot.studio.pictures import Pictures
@@ -78,20 +80,23 @@ def limits_from(settings: Settings) -> Limits:
 
 
 def build_pictures(settings: Settings, store: Store, media: MediaFiles,
-                   providers: Providers) -> Pictures:
+                   providers: Providers, budget: Budget) -> Pictures:
     """The picture-making use case over the chosen image maker."""
     return Pictures(store, media, providers.images, providers.offline_images, load_styles(),
-                    settings.provider_concurrency, settings.budget_usd_per_user)
+                    settings.provider_concurrency, budget)
 
 
 def build_render_project(settings: Settings, store: Store, media: MediaFiles,
-                         providers: Providers | None = None) -> RenderProject:
+                         providers: Providers | None = None,
+                         budget: Budget | None = None) -> RenderProject:
     """The render use case with the providers chosen by settings."""
     providers = providers or select_providers(settings)
-    clips = (Clips(store, media, providers.clips, settings.provider_concurrency,
-                   settings.budget_usd_per_user) if providers.clips else None)
+    budget = budget or Budget(store, settings.budget_usd_per_user)
+    clips = (Clips(store, media, providers.clips, settings.provider_concurrency, budget)
+             if providers.clips else None)
     return RenderProject(
-        store=store, media=media, pictures=build_pictures(settings, store, media, providers),
+        store=store, media=media,
+        pictures=build_pictures(settings, store, media, providers, budget),
         clips=clips, renderer=WorkerRenderer(settings.render_preset, settings.render_crf),
         limits=limits_from(settings), font_path=str(caption_font_path()),
     )
@@ -114,6 +119,7 @@ def register_handlers(application: DirectorApplication) -> None:
         CommandHandler("storyboard", storyboard.storyboard),
         CallbackQueryHandler(storyboard.scene_button, pattern=r"^sb:"),
         CallbackQueryHandler(setup.project_option_button, pattern=r"^opt:"),
+        CallbackQueryHandler(render.go_button, pattern=r"^go:"),
         CallbackQueryHandler(projects.switch_project_button, pattern=r"^switch:"),
         CallbackQueryHandler(commands.language_button, pattern=r"^lang:"),
         MessageHandler(filters.PHOTO, content.receive_photo),
@@ -123,6 +129,8 @@ def register_handlers(application: DirectorApplication) -> None:
         MessageHandler(filters.TEXT & ~filters.COMMAND, content.receive_text),
         MessageHandler(filters.COMMAND, commands.help_command),
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, content.receive_other),
+        # Last: a button nobody above knows (stale or forged) is answered and changes nothing.
+        CallbackQueryHandler(access.unknown_button),
     ])
     application.add_error_handler(handle_error)
 
@@ -176,14 +184,15 @@ def build_application(settings: Settings) -> DirectorApplication:
     media = MediaFiles(settings.media_dir)
     limits = limits_from(settings)
     providers = select_providers(settings)
-    storyboard = Storyboard(store, providers.planner,
-                            build_pictures(settings, store, media, providers), limits)
+    budget = Budget(store, settings.budget_usd_per_user)
+    pictures = build_pictures(settings, store, media, providers, budget)
+    storyboard = Storyboard(store, providers.planner, pictures, limits)
     storyboard_view = StoryboardView(application.bot, storyboard)
     reporter = TelegramJobReporter(application.bot, settings.media_write_timeout,
                                    settings.upload_limit, storyboard_view)
     work: dict[str, JobWork] = {}
     runner = JobRunner(store, work, reporter, max_parallel=settings.render_workers, media=media)
-    work[RENDER] = build_render_project(settings, store, media, providers)
+    work[RENDER] = build_render_project(settings, store, media, providers, budget)
     work[STORYBOARD] = storyboard
     projects_use_cases = Projects(
         store, media, FileInspector(settings.max_image_pixels, settings.max_image_side),
@@ -195,6 +204,8 @@ def build_application(settings: Settings) -> DirectorApplication:
         storyboard=storyboard, storyboard_requests=StoryboardRequests(store, runner),
         storyboard_view=storyboard_view, voice=VoiceNotes(store, providers.transcriber),
         clips_available=providers.clips is not None,
+        costs=Costs(store, pictures, providers.clips, limits, settings.budget_usd_per_user,
+                    settings.confirm_cost_above_usd),
     )
     application.bot_data["runner"] = runner
     application.bot_data[ADMIN_KEY] = AdminReports(store, runner, settings.admin_user_ids)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.studio.costs import Costs
 from bot.studio.projects import Projects
 from bot.studio.render_requests import RenderRequests
 from bot.studio.storyboard import Storyboard, StoryboardRequests
@@ -30,6 +31,7 @@ class Services:
     storyboard_requests: StoryboardRequests
     storyboard_view: StoryboardView
     voice: VoiceNotes
+    costs: Costs
     clips_available: bool = False
 
 

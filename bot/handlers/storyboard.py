@@ -6,6 +6,7 @@ from telegram import ForceReply, Message, Update
 
 from bot.context import DirectorContext
 from bot.errors import JobAlreadyRunning, ProjectNotFound
+from bot.handlers import render
 from bot.handlers.replies import reply, short
 from bot.handlers.storyboard_view import SCENE_PREFIX
 from bot.i18n import t
@@ -16,10 +17,8 @@ NAVIGATION = {"prev": -1, "next": 1}
 
 async def storyboard(update: Update, context: DirectorContext) -> None:
     """Plan (or re-plan) the storyboard and show it; progress arrives as a job."""
-    if update.effective_user is None or update.effective_chat is None:
-        return
-    context.services.storyboard_requests.request(
-        update.effective_user.id, update.effective_chat.id, context.language())
+    await render.start_paid_work(update, context, "storyboard", project_id=None,
+                                 confirmed=False)
 
 
 def _parse(data: str | None) -> tuple[int, str] | None:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.errors import ProviderError
+from bot.studio.budget import Budget
 from bot.studio.concurrency import gather_all
 from bot.studio.models import Asset, AssetKind, Project, Scene
 from bot.studio.ports import ClipMaker, ClipRequest, FailureCallback, MediaStore, ProjectStore
@@ -37,12 +38,12 @@ class Clips:
     """Makes Runway (or other) clips for a project's shots."""
 
     def __init__(self, store: ProjectStore, media: MediaStore, maker: ClipMaker,
-                 concurrency: int, budget_usd: float) -> None:
+                 concurrency: int, budget: Budget) -> None:
         self.store = store
         self.media = media
         self.maker = maker
         self.concurrency = max(1, concurrency)
-        self.budget_usd = budget_usd
+        self.budget = budget
 
     async def attach(self, owner_id: int, project: Project, scenes: list[Scene],
                      shots: tuple[Shot, ...], on_failure: FailureCallback) -> tuple[Shot, ...]:
@@ -61,7 +62,7 @@ class Clips:
                     return replace(shot, clip_path=str(path))
             async with slots:
                 cost = self.maker.estimate_cost(request)
-                if self.store.spend(owner_id) + cost > self.budget_usd:
+                if not self.budget.reserve(owner_id, cost):
                     await on_failure(scene.position, "provider.budget")
                     return shot
                 try:
@@ -72,6 +73,8 @@ class Clips:
                     logger.warning("Clip of scene %s failed: %s", scene.id, error.key)
                     await on_failure(scene.position, "provider.clip_failed")
                     return shot
+                finally:
+                    self.budget.release(owner_id, cost)
             self.store.update_scene(owner_id, scene.id, clip_sha=sha, clip_key=key)
             return replace(shot, clip_path=str(self.media.path_for(sha, "mp4")))
 

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bot.errors import JobCancelled, ProviderError
+from bot.studio.budget import Budget
 from bot.studio.concurrency import gather_all
 from bot.studio.models import Asset, AssetKind, Project, Scene
 from bot.studio.ports import (
@@ -58,14 +59,14 @@ class Pictures:
 
     def __init__(self, store: ProjectStore, media: MediaStore, maker: ImageMaker,
                  fallback: ImageMaker, styles: dict[str, StylePreset], concurrency: int,
-                 budget_usd: float) -> None:
+                 budget: Budget) -> None:
         self.store = store
         self.media = media
         self.maker = maker
         self.fallback = fallback
         self.styles = styles
         self.concurrency = max(1, concurrency)
-        self.budget_usd = budget_usd
+        self.budget = budget
 
     def style(self, project: Project) -> StylePreset:
         """The project's style preset (the first one if it names an unknown preset)."""
@@ -128,7 +129,7 @@ class Pictures:
                 if cancelled.is_set():
                     raise JobCancelled()
                 cost = self.maker.estimate_cost(request)
-                if cost and self.store.spend(owner_id) + cost > self.budget_usd:
+                if not self.budget.reserve(owner_id, cost):
                     if not budget_told:
                         budget_told = True
                         await on_failure(scene.position, "provider.budget")
@@ -141,6 +142,8 @@ class Pictures:
                     logger.warning("Picture of scene %s failed: %s", scene.id, error.key)
                     await on_failure(scene.position, error.key)
                     return await self._stand_in(scene, request)
+                finally:
+                    self.budget.release(owner_id, cost)
             self.store.set_scene_picture(owner_id, scene.id, sha, key)
             return ScenePicture(scene, self.media.path_for(sha, "jpg"), made_now=True)
 

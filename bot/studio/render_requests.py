@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.errors import JobAlreadyRunning, NoActiveProject, QueueFull
+from bot.errors import JobAlreadyRunning, NoActiveProject, ProjectNotFound, QueueFull
 from bot.studio.jobs import RENDER, JobRunner
 from bot.studio.models import Job, JobState
 from bot.studio.ports import ProjectStore
@@ -21,11 +21,13 @@ class RenderRequests:
         self.runner = runner
         self.queue_per_user = queue_per_user
 
-    def request(self, user_id: int, chat_id: int, language: str) -> Job:
-        """Queue a render of the active project: one per project, a few waiting per user."""
-        project = self.store.active_project(user_id)
+    def request(self, user_id: int, chat_id: int, language: str,
+                project_id: int | None = None) -> Job:
+        """Queue a render of the active (or given) project: one per project, a few per user."""
+        project = (self.store.active_project(user_id) if project_id is None
+                   else self.store.get_project(user_id, project_id))
         if project is None:
-            raise NoActiveProject()
+            raise NoActiveProject() if project_id is None else ProjectNotFound()
         unfinished = self.store.unfinished_job(user_id, project.id)
         if unfinished is not None:
             if self.runner.knows(unfinished.id):

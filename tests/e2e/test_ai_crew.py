@@ -181,3 +181,25 @@ async def test_clips_from_runway_go_into_the_video(
         kinds = db.execute("select count(*) from assets where kind = 'clip'").fetchone()
     db.close()
     assert clips == (2,) and kinds == (2,)
+
+
+async def test_costly_work_waits_for_a_tap_and_the_budget_caps_spend(
+        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
+        fake_openai: FakeOpenAI) -> None:
+    settings = _ai_settings(make_settings, confirm_cost_above_usd=0.05,
+                            budget_usd_per_user=0.06)
+    user = emulator.user(4006, "Binh")
+    async with running_bot(settings):
+        await _send(user, "/new Costly", "Costly")
+        for idea in ("One", "Two", "Three"):
+            await _send(user, f"Scene idea {idea}", f"Scene idea {idea}")
+        mark = user.mark()
+        await user.send_text("/render")
+        question = await user.wait_for(lambda m: m.has_button("Go ahead"), after=mark)
+        assert "$0.12" in question.text
+        assert not fake_openai.requests_to("images/generations")
+        mark = user.mark()
+        await user.press_button(question, "Go ahead")
+        await user.wait_for_text("reached your budget", after=mark, timeout=60)
+        await user.wait_for_video(timeout=120, after=mark)
+    assert len(fake_openai.requests_to("images/generations")) == 1

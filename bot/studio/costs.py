@@ -1,0 +1,54 @@
+"""Use case: what the next paid batch of a project is expected to cost, before it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import NoActiveProject, ProjectNotFound
+from bot.studio.limits import Limits
+from bot.studio.models import Project
+from bot.studio.pictures import Pictures
+from bot.studio.ports import ClipMaker, ClipRequest, ProjectStore
+from bot.studio.timing import output_size
+
+ASSUMED_CLIP_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The expected cost of a project's missing pictures (and clips), and the user's spend."""
+
+    project: Project
+    usd: float
+    spent_usd: float
+    budget_usd: float
+    needs_confirmation: bool
+
+
+class Costs:
+    """Estimates before paying, so the user can decide."""
+
+    def __init__(self, store: ProjectStore, pictures: Pictures, clips: ClipMaker | None,
+                 limits: Limits, budget_usd: float, confirm_above_usd: float) -> None:
+        self.store = store
+        self.pictures = pictures
+        self.clips = clips
+        self.limits = limits
+        self.budget_usd = budget_usd
+        self.confirm_above_usd = confirm_above_usd
+
+    def estimate(self, user_id: int, project_id: int | None = None) -> Estimate:
+        """The active (or given) project's pending cost."""
+        project = (self.store.active_project(user_id) if project_id is None
+                   else self.store.get_project(user_id, project_id))
+        if project is None:
+            raise NoActiveProject() if project_id is None else ProjectNotFound()
+        width, height = output_size(project.aspect, self.limits.short_side)
+        usd = self.pictures.pending_cost(user_id, project, width, height)
+        if self.clips is not None and project.clips_enabled:
+            missing = [s for s in self.store.scenes(user_id, project.id) if not s.clip_sha]
+            usd += len(missing) * self.clips.estimate_cost(ClipRequest(
+                image=Path(), prompt="", seconds=ASSUMED_CLIP_SECONDS, aspect=project.aspect))
+        return Estimate(project, round(usd, 4), self.store.spend(user_id), self.budget_usd,
+                        usd > self.confirm_above_usd)

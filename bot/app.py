@@ -49,6 +49,7 @@ from bot.studio.admin import AdminReports
 from bot.studio.budget import Budget
 from bot.studio.clips import Clips
 from bot.studio.costs import Costs
+from bot.studio.export import Exports
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
 from bot.studio.pictures import Pictures
@@ -59,6 +60,7 @@ from bot.studio.rendering import RenderProject
 from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
 from bot.studio.voice import VoiceNotes
 from storage.database import open_database
+from storage.export_zip import write_zip
 from storage.media_files import MediaFiles
 from storage.store import Store
 
@@ -120,8 +122,10 @@ def register_handlers(application: DirectorApplication) -> None:
         CallbackQueryHandler(storyboard.scene_button, pattern=r"^sb:"),
         CallbackQueryHandler(setup.project_option_button, pattern=r"^opt:"),
         CallbackQueryHandler(render.go_button, pattern=r"^go:"),
-        CallbackQueryHandler(projects.switch_project_button, pattern=r"^switch:"),
+        CallbackQueryHandler(projects.project_action_button, pattern=r"^pj:"),
         CallbackQueryHandler(commands.language_button, pattern=r"^lang:"),
+        # Last: stale or forged buttons get a polite answer instead of a spinning button.
+        CallbackQueryHandler(commands.unknown_button),
         MessageHandler(filters.PHOTO, content.receive_photo),
         MessageHandler(filters.AUDIO, content.receive_audio),
         MessageHandler(filters.Document.ALL, content.receive_document),
@@ -206,6 +210,7 @@ def build_application(settings: Settings) -> DirectorApplication:
         clips_available=providers.clips is not None,
         costs=Costs(store, pictures, providers.clips, limits, settings.budget_usd_per_user,
                     settings.confirm_cost_above_usd),
+        exports=Exports(store, media, load_styles(), write_zip),
     )
     application.bot_data["runner"] = runner
     application.bot_data[ADMIN_KEY] = AdminReports(store, runner, settings.admin_user_ids)

@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.studio.costs import Costs
+from bot.studio.export import Exports
 from bot.studio.projects import Projects
 from bot.studio.render_requests import RenderRequests
 from bot.studio.storyboard import Storyboard, StoryboardRequests
@@ -32,6 +33,7 @@ class Services:
     storyboard_view: StoryboardView
     voice: VoiceNotes
     costs: Costs
+    exports: Exports
     clips_available: bool = False
 
 

@@ -101,3 +101,14 @@ async def language_button(update: Update, context: DirectorContext) -> None:
     context.services.projects.set_language(update.effective_user.id, code)
     await query.answer()
     await reply(update, context, "language.set")
+
+
+async def unknown_button(update: Update, context: DirectorContext) -> None:
+    """A button we do not (or no longer) know: say so, change nothing."""
+    query = update.callback_query
+    if query is None:
+        return
+    if query.data == "noop":
+        await query.answer()
+        return
+    await query.answer(t(context.language(), "error.project_gone"), show_alert=True)

@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 
 from bot.context import DirectorContext
 from bot.errors import InputRejected
-from bot.handlers import storyboard
+from bot.handlers import projects, storyboard
 from bot.handlers.files import FileKind, audio_extension, classify_document
 from bot.handlers.replies import escape, reply, short
 from bot.i18n import t
@@ -51,6 +51,8 @@ async def receive_text(update: Update, context: DirectorContext) -> None:
 async def _take_text(update: Update, context: DirectorContext, text: str) -> None:
     """Typed or transcribed text: a reply edits a scene, anything else is a new idea."""
     if update.effective_user is None:
+        return
+    if await projects.rename_reply(update, context, text):
         return
     if await storyboard.reply_to_scene(update, context, text):
         return

@@ -1,20 +1,36 @@
-"""/projects: list the user's projects and switch the active one with a button."""
+"""/projects: switch, rename, delete (after a confirmation) and export, each by a button."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import DirectorContext
-from bot.handlers.callback_data import encode, parse_int_argument
+from bot.errors import ProjectNotFound
+from bot.handlers import render
+from bot.handlers.callback_data import encode
 from bot.handlers.replies import escape, reply
 from bot.i18n import t
 
-SWITCH = "switch"
+PREFIX = "pj"
 MAX_LISTED = 20
+ACTIONS = frozenset({"sw", "rn", "rm", "rmok", "ex", "rr"})
+
+
+def project_button(language: str, project_id: int, action: str,
+                   label_key: str) -> InlineKeyboardButton:
+    """A button acting on one project (its id travels in the callback data)."""
+    return InlineKeyboardButton(t(language, label_key),
+                                callback_data=encode(PREFIX, f"{project_id}:{action}"))
+
+
+def video_keyboard(language: str, project_id: int) -> InlineKeyboardMarkup:
+    """Buttons under a finished video."""
+    return InlineKeyboardMarkup([[project_button(language, project_id, "rr", "video.rerender"),
+                                  project_button(language, project_id, "ex", "video.export")]])
 
 
 async def list_projects(update: Update, context: DirectorContext) -> None:
-    """Show the projects, the active one marked, each a button that makes it active."""
+    """Show the projects, the active one marked, each with switch/rename/delete/export."""
     if update.effective_user is None:
         return
     projects = context.services.projects.list(update.effective_user.id)
@@ -22,23 +38,98 @@ async def list_projects(update: Update, context: DirectorContext) -> None:
         await reply(update, context, "projects.none")
         return
     active_id = context.services.projects.active_id(update.effective_user.id)
-    buttons = [
-        [InlineKeyboardButton(("▶ " if p.id == active_id else "") + p.title[:40],
-                              callback_data=encode(SWITCH, p.id))]
-        for p in projects[:MAX_LISTED]
-    ]
-    await reply(update, context, "projects.list", markup=InlineKeyboardMarkup(buttons))
+    language = context.language()
+    rows = [[InlineKeyboardButton(("▶ " if p.id == active_id else "") + p.title[:40],
+                                  callback_data=encode(PREFIX, f"{p.id}:sw")),
+             project_button(language, p.id, "rn", "projects.rename"),
+             project_button(language, p.id, "rm", "projects.delete"),
+             project_button(language, p.id, "ex", "projects.export")]
+            for p in projects[:MAX_LISTED]]
+    await reply(update, context, "projects.list", markup=InlineKeyboardMarkup(rows))
 
 
-async def switch_project_button(update: Update, context: DirectorContext) -> None:
-    """Make the tapped project active (only if it is the user's own)."""
-    query = update.callback_query
-    if query is None or update.effective_user is None:
+def _parse(data: str | None) -> tuple[int, str] | None:
+    parts = (data or "").split(":")
+    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit() or parts[2] not in ACTIONS:
+        return None
+    return int(parts[1]), parts[2]
+
+
+async def project_action_button(update: Update, context: DirectorContext) -> None:
+    """Act on the project the button was shown for, if it is still the user's."""
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
         return
-    project_id = parse_int_argument(query.data, SWITCH)
+    parsed = _parse(query.data)
+    if parsed is None:
+        raise ProjectNotFound()
+    project_id, action = parsed
+    projects = context.services.projects
+    language = context.language()
+    if action == "sw":
+        project = projects.switch(user.id, project_id)
+        await query.answer()
+        await reply(update, context, "projects.switched", title=escape(project.title))
+    elif action == "rn":
+        project = projects.get(user.id, project_id)
+        await query.answer()
+        question = await context.bot.send_message(
+            chat.id, t(language, "projects.ask_title", title=project.title),
+            reply_markup=ForceReply(selective=True))
+        projects.remember_rename_question(user.id, chat.id, question.message_id, project_id)
+    elif action == "rm":
+        project = projects.get(user.id, project_id)
+        await query.answer()
+        confirm = InlineKeyboardMarkup([[project_button(language, project_id, "rmok",
+                                                        "projects.delete_confirm")]])
+        await reply(update, context, "projects.delete_question", title=escape(project.title),
+                    markup=confirm)
+    elif action == "rmok":
+        project = projects.delete(user.id, project_id)
+        await query.answer()
+        await reply(update, context, "projects.deleted", title=escape(project.title))
+    elif action == "rr":
+        projects.get(user.id, project_id)
+        await query.answer()
+        await render.start_paid_work(update, context, "render", project_id, confirmed=False)
+    else:
+        projects.get(user.id, project_id)
+        await query.answer()
+        await send_export(update, context, project_id)
+
+
+async def send_export(update: Update, context: DirectorContext, project_id: int) -> None:
+    """Zip the project and send it as a document, if it fits what bots may upload."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    exports = context.services.exports
+    path, name = await exports.make_zip(user.id, project_id)
+    try:
+        size = path.stat().st_size
+        if size > context.services.settings.upload_limit:
+            await reply(update, context, "projects.export_too_big",
+                        size_mb=round(size / 1024 / 1024))
+            return
+        with path.open("rb") as archive:
+            await context.bot.send_document(
+                chat.id, archive, filename=name,
+                caption=t(context.language(), "projects.export_caption"),
+                write_timeout=context.services.settings.media_write_timeout)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+async def rename_reply(update: Update, context: DirectorContext, text: str) -> bool:
+    """A reply to the "new title?" question renames that project."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.reply_to_message is None:
+        return False
+    projects = context.services.projects
+    project_id = projects.project_to_rename(user.id, message.chat.id,
+                                            message.reply_to_message.message_id)
     if project_id is None:
-        await query.answer(t(context.language(), "error.project_gone"), show_alert=True)
-        return
-    project = context.services.projects.switch(update.effective_user.id, project_id)
-    await query.answer()
-    await reply(update, context, "projects.switched", title=escape(project.title))
+        return False
+    project = projects.rename(user.id, project_id, text)
+    await reply(update, context, "projects.renamed", title=escape(project.title))
+    return True

@@ -13,6 +13,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.errors import DeliveryFailed, RecipientGone
+from bot.handlers.projects import video_keyboard
 from bot.handlers.replies import escape
 from bot.handlers.storyboard_view import StoryboardView
 from bot.i18n import t
@@ -129,17 +130,21 @@ class TelegramJobReporter:
     async def finished(self, job: Job, project: Project, result: JobResult,
                        resumed: bool) -> None:
         """Deliver what the job made: a video, or the storyboard's previews."""
-        self._trackers.pop(job.id, None)
         with handing_over(job.id):
             if isinstance(result, RenderedVideo):
                 await self._deliver_video(job, project, result, resumed)
             else:
                 await self.storyboard_view.show(job, project, result)
                 await self._edit(job, t(job.language, "storyboard.ready"))
+        self._trackers.pop(job.id, None)
 
     async def _deliver_video(self, job: Job, project: Project, video: RenderedVideo,
                              resumed: bool) -> None:
-        await self._edit(job, t(job.language, "render.uploading"))
+        tracker = self._trackers.setdefault(job.id, _Tracker())
+        uploading = t(job.language, "render.uploading")
+        if tracker.last_text != uploading:  # a retried upload does not edit it again
+            await self._edit(job, uploading)
+            tracker.last_text = uploading
         if video.size_bytes > self.upload_limit:
             await self._send(job, t(job.language, "render.too_big",
                                     size_mb=round(video.size_bytes / 1024 / 1024)))
@@ -161,6 +166,7 @@ class TelegramJobReporter:
                 height=video.height, thumbnail=thumb, supports_streaming=True,
                 caption=caption, parse_mode=ParseMode.HTML, filename=video_file_name(project.title),
                 write_timeout=self.video_write_timeout, read_timeout=self.video_write_timeout,
+                reply_markup=video_keyboard(job.language, project.id),
             )
         await self._edit(job, t(job.language, "render.done"))
 

@@ -16,6 +16,7 @@ from bot.studio.timing import ASPECTS, default_motion, default_transition
 logger = logging.getLogger(__name__)
 
 SUPPORTED_LANGUAGES = ("en", "vi")
+RENAME_LINK = "rename"
 
 
 def language_for(language_code: str | None) -> str:
@@ -113,10 +114,46 @@ class Projects:
         assert updated is not None
         return updated
 
+    def rename(self, user_id: int, project_id: int, title: str) -> Project:
+        """Give one of the user's projects a new title."""
+        title = clean_text(title)
+        if not title:
+            raise InputRejected("error.empty_idea")
+        if len(title) > self.limits.max_title_chars:
+            raise InputRejected("error.title_too_long", limit=self.limits.max_title_chars)
+        project = self.store.update_project(user_id, project_id, title=title)
+        if project is None:
+            raise ProjectNotFound()
+        return project
+
+    def delete(self, user_id: int, project_id: int) -> Project:
+        """Delete one of the user's projects (its media files go at the next gc)."""
+        project = self.store.get_project(user_id, project_id)
+        if project is None or not self.store.delete_project(user_id, project_id):
+            raise ProjectNotFound()
+        return project
+
+    def remember_rename_question(self, user_id: int, chat_id: int, message_id: int,
+                                 project_id: int) -> None:
+        """A message asks for a project's new title."""
+        self.store.link_message(user_id, chat_id, message_id, RENAME_LINK, project_id)
+
+    def project_to_rename(self, user_id: int, chat_id: int, message_id: int) -> int | None:
+        """The project whose new title a reply to this message gives."""
+        link = self.store.linked(user_id, chat_id, message_id)
+        return link.target_id if link is not None and link.kind == RENAME_LINK else None
+
     def active_id(self, user_id: int) -> int | None:
         """Id of the active project, if there is one."""
         project = self.store.active_project(user_id)
         return project.id if project else None
+
+    def get(self, user_id: int, project_id: int) -> Project:
+        """One of the user's projects, or ProjectNotFound."""
+        project = self.store.get_project(user_id, project_id)
+        if project is None:
+            raise ProjectNotFound()
+        return project
 
     def switch(self, user_id: int, project_id: int) -> Project:
         """Make another of the user's projects active."""

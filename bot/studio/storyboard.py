@@ -157,7 +157,7 @@ class Storyboard:
     def scene_for_message(self, owner_id: int, chat_id: int, message_id: int) -> Scene | None:
         """The scene a message shows or asks about (None if it shows none of the user's)."""
         link = self.store.linked(owner_id, chat_id, message_id)
-        if link is None:
+        if link is None or link.kind not in (SCENE_LINK, PANEL_LINK, EDIT_IDEA_LINK):
             return None
         return self.store.get_scene(owner_id, link.target_id)
 

@@ -75,8 +75,9 @@ async def _assert_listing(user: SimulatedUser):  # type: ignore[no-untyped-def]
     mark = user.mark()
     await user.send_text("/projects")
     listing = await user.wait_for(lambda m: bool(m.buttons), after=mark)
-    assert len(listing.buttons) == 2
-    assert "▶" in next(b["text"] for b in listing.buttons if "Hue" in b["text"])
+    switches = [b for b in listing.buttons if b["callback_data"].endswith(":sw")]
+    assert len(switches) == 2
+    assert "▶" in next(b["text"] for b in switches if "Hue" in b["text"])
     return listing
 
 

@@ -1,0 +1,85 @@
+"""Use case: everything a project made, gathered for a zip the director can keep."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ProjectNotFound
+from bot.studio.models import JobState
+from bot.studio.ports import MediaStore, ProjectStore
+from bot.studio.styles import StylePreset
+
+
+@dataclass(frozen=True)
+class ExportBundle:
+    """Files to put in the zip (name inside the zip, path on disk) and the storyboard JSON."""
+
+    name: str
+    files: tuple[tuple[str, Path], ...]
+    storyboard_json: str
+
+
+def safe_file_stem(title: str) -> str:
+    """A file name made from a title: letters, digits and dashes only."""
+    stem = "".join(c if c.isalnum() else "-" for c in title).strip("-")
+    return "-".join(part for part in stem.split("-") if part)[:60] or "project"
+
+
+class Exports:
+    """Gathers a project's video, pictures, storyboard and prompts."""
+
+    def __init__(self, store: ProjectStore, media: MediaStore,
+                 styles: dict[str, StylePreset],
+                 writer: Callable[[ExportBundle, Path], Path]) -> None:
+        self.store = store
+        self.media = media
+        self.styles = styles
+        self.writer = writer
+
+    async def make_zip(self, owner_id: int, project_id: int) -> tuple[Path, str]:
+        """Write the project's export to a scratch file; return it and its file name."""
+        bundle = self.bundle(owner_id, project_id)
+        target = self.media.scratch_path(".zip")
+        # Reads stay on the database's thread; only the file copying moves off the loop.
+        await asyncio.to_thread(self.writer, bundle, target)
+        return target, f"{bundle.name}.zip"
+
+    def bundle(self, owner_id: int, project_id: int) -> ExportBundle:
+        """What goes into the project's export."""
+        project = self.store.get_project(owner_id, project_id)
+        if project is None:
+            raise ProjectNotFound()
+        files: list[tuple[str, Path]] = []
+        job = self.store.last_job(owner_id, project_id)
+        if job is not None and job.state is JobState.DONE and job.result_sha:
+            video = self.media.path_for(job.result_sha, "mp4")
+            if video.exists():
+                files.append(("video.mp4", video))
+        style = self.styles.get(project.style)
+        scenes = []
+        for scene in self.store.scenes(owner_id, project_id):
+            picture = None
+            if scene.picture_sha:
+                path = self.media.path_for(scene.picture_sha, "jpg")
+                if path.exists():
+                    picture = f"pictures/scene-{scene.position:02d}.jpg"
+                    files.append((picture, path))
+            scenes.append({
+                "number": scene.position, "idea": scene.idea, "caption": scene.caption,
+                "motion": scene.motion.value, "transition": scene.transition.value,
+                "seconds": scene.duration, "image_prompt": scene.image_prompt,
+                "picture": picture,
+                "references": [a.original_name or a.sha[:12]
+                               for a in self.store.scene_references(owner_id, scene.id)],
+            })
+        storyboard = {
+            "title": project.title, "aspect": project.aspect, "style": project.style,
+            "style_prompt": style.prompt if style else None, "scenes": scenes,
+            "spent_usd": round(self.store.spend(owner_id, project_id), 4),
+        }
+        return ExportBundle(name=safe_file_stem(project.title), files=tuple(files),
+                            storyboard_json=json.dumps(storyboard, ensure_ascii=False, indent=2))

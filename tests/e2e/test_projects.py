@@ -1,0 +1,87 @@
+"""Managing projects from the chat: rename, delete with confirmation, export, re-render."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import zipfile
+
+from tests.conftest import BotStarter, SettingsFactory
+from tests.support.synthetic_media import make_photo
+from tests.support.telegram_emulator import BotApiEmulator, BotMessage, SimulatedUser
+
+
+async def _send(user: SimulatedUser, text: str, expect: str) -> BotMessage:
+    mark = user.mark()
+    await user.send_text(text)
+    return await user.wait_for(lambda m: any(expect in h for h in m.history), after=mark,
+                               what=repr(expect), timeout=60)
+
+
+def _button(message: BotMessage, title: str, action: str) -> str:
+    rows = message.reply_markup["inline_keyboard"] if message.reply_markup else []
+    for row in rows:
+        if any(title in b["text"] for b in row):
+            return next(b["callback_data"] for b in row if b["callback_data"].endswith(action))
+    raise AssertionError(f"no {action} button for {title}")
+
+
+async def test_rename_delete_and_export(emulator: BotApiEmulator,
+                                        make_settings: SettingsFactory,
+                                        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    user = emulator.user(5001, "Tam")
+    async with running_bot(settings):
+        await _send(user, "/new Draft <b>one</b> & co", "Draft <b>one</b> & co")
+        await _send(user, "A bridge in the fog", "Scene 1")
+        mark = user.mark()
+        await user.send_photo(make_photo(800, 600, seed=5))
+        await user.wait_for_text("Photo added", after=mark)
+        mark = user.mark()
+        await user.send_text("/render")
+        video = await user.wait_for_video(timeout=120, after=mark)
+        assert video.has_button("Re-render") and video.has_button("Export project")
+
+        mark = user.mark()
+        await user.press_button(video, "Export project")
+        document = await user.wait_for(lambda m: m.media_kind == "document", after=mark,
+                                       timeout=60)
+        assert document.file_bytes is not None
+        with zipfile.ZipFile(io.BytesIO(document.file_bytes)) as archive:
+            names = set(archive.namelist())
+            storyboard = json.loads(archive.read("storyboard.json"))
+            assert archive.read("video.mp4") == video.file_bytes
+        assert {"storyboard.json", "video.mp4", "pictures/scene-01.jpg"} <= names
+        assert storyboard["scenes"][0]["idea"] == "A bridge in the fog"
+        assert storyboard["style_prompt"]
+
+        await _send(user, "/new Keeper", "Keeper")
+        listing = await _send(user, "/projects", "Your projects")
+        mark = user.mark()
+        await user.press(listing, _button(listing, "Draft", ":rn"))
+        question = await user.wait_for_text("Send the new title", after=mark)
+        mark = user.mark()
+        await user.send_text("Sương mù trên cầu", reply_to=question.message_id)
+        await user.wait_for_text("Renamed: Sương mù trên cầu", after=mark)
+
+        listing = await _send(user, "/projects", "Your projects")
+        mark = user.mark()
+        await user.press(listing, _button(listing, "Sương mù", ":rm"))
+        confirm = await user.wait_for(lambda m: m.has_button("Yes, delete it"), after=mark)
+        with sqlite3.connect(settings.database_path) as db:
+            assert db.execute("select count(*) from projects").fetchone() == (2,)
+        db.close()
+        mark = user.mark()
+        await user.press_button(confirm, "Yes, delete it")
+        await user.wait_for_text("is deleted", after=mark)
+
+        query = await user.press_button(video, "Re-render")
+        answer = await user.wait_for_callback_answer(query)
+        assert answer.text is not None and "no longer exists" in answer.text
+    with sqlite3.connect(settings.database_path) as db:
+        titles = [row[0] for row in db.execute("select title from projects")]
+        orphans = db.execute("select count(*) from scenes").fetchone()
+    db.close()
+    assert titles == ["Keeper"] and orphans == (0,)
+    assert not [c for c in emulator.failed_calls() if c.method == "sendMessage"]

@@ -1,4 +1,4 @@
-"""Command line: `pocket-director run | demo | backup PATH`. Builds Settings; no logic."""
+"""Command line: `pocket-director run | demo | backup PATH | gc`. Builds Settings; no logic."""
 
 from __future__ import annotations
 
@@ -19,16 +19,21 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 def run(settings: Settings) -> None:
-    """Run the bot by long polling; without a token, render the offline demo instead."""
+    """Run the bot (webhook when WEBHOOK_URL is set, else long polling); no token: the demo."""
     if settings.telegram_bot_token is None:
         logger.warning("TELEGRAM_BOT_TOKEN is not set: rendering the offline demo instead")
         demo(settings, Path("demo-output"))
         return
-    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.app import ALLOWED_UPDATES, build_application, webhook_options
 
     application = build_application(settings)
     logger.info("Pocket Director is running (provider: %s)", settings.active_provider)
-    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    if settings.webhook_url:
+        options = webhook_options(settings)
+        logger.info("Listening for webhook updates on %s:%s", options["listen"], options["port"])
+        application.run_webhook(**options)
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
 
 
 def demo(settings: Settings, output_dir: Path) -> None:
@@ -52,6 +57,23 @@ def backup(settings: Settings, target: Path) -> None:
     print(f"Backup written to {target}")
 
 
+def gc(settings: Settings, grace_minutes: float | None, dry_run: bool) -> None:
+    """Remove media files and asset rows that nothing points to."""
+    from datetime import timedelta
+
+    from storage.database import open_database
+    from storage.gc import collect_garbage
+
+    minutes = settings.media_gc_grace_minutes if grace_minutes is None else grace_minutes
+    database = open_database(settings.database_path)
+    try:
+        report = collect_garbage(database, settings.media_dir, timedelta(minutes=minutes),
+                                 dry_run=dry_run)
+    finally:
+        database.close()
+    print(("Would have " if dry_run else "Media gc: ") + report.summary())
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `pocket-director` script."""
     parser = argparse.ArgumentParser(prog="pocket-director", description=__doc__)
@@ -62,6 +84,10 @@ def main(argv: list[str] | None = None) -> None:
     demo_parser.add_argument("--output", type=Path, default=Path("demo-output"))
     backup_parser = commands.add_parser("backup", help="copy the database safely while live")
     backup_parser.add_argument("path", type=Path)
+    gc_parser = commands.add_parser("gc", help="remove media files no project points to")
+    gc_parser.add_argument("--grace-minutes", type=float, default=None,
+                           help="leave files younger than this (default: MEDIA_GC_GRACE_MINUTES)")
+    gc_parser.add_argument("--dry-run", action="store_true", help="only report")
     arguments = parser.parse_args(argv)
     settings = Settings()
     setup_logging(arguments.log_level, _secrets(settings))
@@ -69,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
         demo(settings, arguments.output)
     elif arguments.command == "backup":
         backup(settings, arguments.path)
+    elif arguments.command == "gc":
+        gc(settings, arguments.grace_minutes, arguments.dry_run)
     else:
         run(settings)
 

@@ -6,9 +6,12 @@
     │   ├── InputRejected          (bad file, too big, too long, too many)
     │   ├── NothingToRender
     │   ├── JobAlreadyRunning
+    │   ├── QueueFull
     │   └── ProjectNotFound
     ├── ProviderError              (a provider failed; `key` says how to tell the user)
-    └── JobCancelled               (the user stopped a job)
+    ├── JobCancelled               (the user stopped a job)
+    └── DeliveryFailed             (the chat could not be reached; the job tries again later)
+        └── RecipientGone          (the user blocked the bot: the job ends quietly)
 """
 
 from __future__ import annotations
@@ -70,3 +73,24 @@ class ProviderError(PocketDirectorError):
 
 class JobCancelled(PocketDirectorError):
     """The user cancelled the job; what was done is kept."""
+
+
+class QueueFull(UserFacingError):
+    """The user already has as many renders waiting as the queue allows."""
+
+    key = "jobs.queue_full"
+
+
+class DeliveryFailed(PocketDirectorError):
+    """A message or video could not be handed to the chat; `permanent` if retrying is futile."""
+
+    def __init__(self, permanent: bool = False) -> None:
+        self.permanent = permanent
+        super().__init__("permanent" if permanent else "transient")
+
+
+class RecipientGone(DeliveryFailed):
+    """The user blocked the bot (or the chat is gone): nobody is listening any more."""
+
+    def __init__(self) -> None:
+        super().__init__(permanent=True)

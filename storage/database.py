@@ -99,6 +99,7 @@ def m002_storyboard_review(db: sqlite_utils.Database) -> None:
 def m003_scene_image_prompt(db: sqlite_utils.Database) -> None:
     """The planner's image prompt per scene, and what a job acts on besides its project."""
     db.table("scenes").add_column("image_prompt", str, not_null_default="")
+    db.table("scenes").add_column("accepted", int, not_null_default=0)
     db.table("jobs").add_column("target_id", int)
     db.table("jobs").add_column("options", str)
 

@@ -70,7 +70,7 @@ def collect_garbage(db: sqlite_utils.Database, media_root: Path,
     for sha, ext in rows:
         path = media_root / sha[:2] / f"{sha}.{ext}"
         # The same content may have been stored again since: then its new row owns the file.
-        if _asset_exists(db, sha):
+        if not dry_run and _asset_exists(db, sha):
             continue
         size = _remove(path, dry_run)
         if size is not None:

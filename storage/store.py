@@ -23,7 +23,7 @@ from bot.studio.ports import StoreTotals, Usage
 from bot.studio.timeline import Motion, Transition
 
 SCENE_FIELDS = frozenset({"idea", "caption", "motion", "transition", "duration", "variant",
-                          "fit", "clip_sha", "clip_key", "image_prompt"})
+                          "fit", "clip_sha", "clip_key", "image_prompt", "accepted"})
 PROJECT_OPTIONS = frozenset({"aspect", "style", "clips_enabled", "title"})
 
 
@@ -47,7 +47,7 @@ def _scene(row: dict[str, Any]) -> Scene:
         picture_sha=row["picture_sha"], picture_key=row["picture_key"],
         variant=row.get("variant") or 0, fit=row.get("fit") or "cover",
         clip_sha=row.get("clip_sha"), clip_key=row.get("clip_key"),
-        image_prompt=row.get("image_prompt") or "",
+        image_prompt=row.get("image_prompt") or "", accepted=bool(row.get("accepted")),
     )
 
 

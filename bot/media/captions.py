@@ -6,6 +6,7 @@ per shot and blended over each frame's band only.
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
@@ -13,7 +14,9 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from bot.media.fonts import caption_font_path, load_font, missing_glyphs, normalise_text
+from bot.media.fonts import covering_font, load_font, missing_glyphs, normalise_text
+
+logger = logging.getLogger(__name__)
 
 Overlay = tuple[NDArray[np.uint8], int]
 
@@ -67,6 +70,7 @@ def render_caption_overlay(
 ) -> Overlay:
     """A scene caption at the bottom of the safe area, centred in it."""
     size = font_size or max(12, round(min(width, height) * CAPTION_SIZE))
+    font_path = covering_font(text, font_path)
     font = load_font(size, "Bold", font_path)
     band = _text_band(text, font, width, height, max_lines, font_path)
     _, _, _, bottom = safe_area(width, height)
@@ -84,6 +88,7 @@ def render_title_overlay(
 ) -> Overlay:
     """The project title, bigger, centred in the safe area."""
     size = font_size or max(16, round(min(width, height) * TITLE_SIZE))
+    font_path = covering_font(title, font_path)
     font = load_font(size, "Bold", font_path)
     band = _text_band(title, font, width, height, max_lines, font_path)
     _, top, _, bottom = safe_area(width, height)
@@ -96,7 +101,7 @@ def _text_band(
     width: int,
     height: int,
     max_lines: int,
-    font_path: Path | None,
+    font_path: Path,
 ) -> NDArray[np.uint8]:
     left, _, right, _ = safe_area(width, height)
     size = int(font.size)
@@ -151,10 +156,13 @@ def _trim(band: NDArray[np.uint8], y: int) -> Overlay:
     return band[rows[0] : rows[-1] + 1].copy(), y + int(rows[0])
 
 
-def _drawable(text: str, font_path: Path | None) -> str:
-    """Drop characters the font cannot draw (emoji, say) rather than draw boxes."""
+def _drawable(text: str, font_path: Path) -> str:
+    """Drop characters no font can draw (emoji, say) rather than draw boxes."""
     text = normalise_text(text)
-    missing = missing_glyphs(text, font_path or caption_font_path())
+    missing = missing_glyphs(text, font_path)
+    if missing:
+        logger.warning("caption drops %d character(s) no font covers: %s", len(missing),
+                       " ".join(f"U+{ord(char):04X}" for char in sorted(missing)))
     return "".join(char for char in text if char not in missing)
 
 

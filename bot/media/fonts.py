@@ -20,6 +20,16 @@ def caption_font_path() -> Path:
     return Path(fontpkg_noto_sans.__file__).parent / "files" / _NOTO_SANS
 
 
+def covering_font(text: str, preferred: Path | None = None) -> Path:
+    """The first font of `preferred`, then the packaged one, that draws every character of `text`.
+
+    When none covers it all, the one that misses fewest characters.
+    """
+    candidates = [path for path in (preferred, caption_font_path()) if path is not None]
+    misses = [len(missing_glyphs(text, path)) for path in candidates]
+    return candidates[misses.index(min(misses))]
+
+
 def normalise_text(text: str) -> str:
     """NFC-normalise text so Pillow draws precomposed letters (Vietnamese needs it)."""
     return unicodedata.normalize("NFC", text)

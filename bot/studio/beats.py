@@ -8,6 +8,7 @@ whole number of beats, and a scene of two bars or more spans whole bars when it 
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import math
 import statistics
@@ -50,7 +51,7 @@ def beat_period(beats: Sequence[float]) -> float | None:
     """Median time between beats, or None with fewer than two beats."""
     if len(beats) < 2:
         return None
-    return statistics.median(b - a for a, b in zip(beats, beats[1:], strict=False))
+    return statistics.median(b - a for a, b in itertools.pairwise(beats))
 
 
 def transition_seconds(scene_seconds: float, period: float | None) -> float:
@@ -79,7 +80,7 @@ def snap_to_beats(durations: Sequence[float], beats: Sequence[float], fps: int) 
     if cuts is None:
         return list(durations)
     frames = [0, *(round(c * fps) for c in cuts), total_frames]
-    return [(b - a) / fps for a, b in zip(frames, frames[1:], strict=False)]
+    return [(b - a) / fps for a, b in itertools.pairwise(frames)]
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,6 @@ def _scene_cost(begin: _Cut, end: _Cut, wish: float, period: float, fps: int) ->
     if end.beat is None and not end.edge:
         cost += OFF_BEAT_PENALTY
     if begin.beat is not None and end.beat is not None and wish / period >= BAR_SCENE_BEATS:
-        if (end.beat - begin.beat) % BEATS_PER_BAR:
-            cost += OFF_BAR_PENALTY
+        cost += OFF_BAR_PENALTY if (end.beat - begin.beat) % BEATS_PER_BAR else 0.0
     return cost
 

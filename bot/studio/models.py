@@ -76,6 +76,7 @@ class Scene:
     clip_sha: str | None = None
     clip_key: str | None = None
     image_prompt: str = ""
+    accepted: bool = False
 
 
 @dataclass(frozen=True)

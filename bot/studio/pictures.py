@@ -77,6 +77,11 @@ class Pictures:
         """What the maker is asked for a scene, and the key of that request."""
         references = self.store.scene_references(owner_id, scene.id)
         style_refs = self.store.project_references(owner_id, project.id)
+        # One look across scenes: pictures the user kept guide the scenes after them.
+        kept = [s.picture_sha for s in self.store.scenes(owner_id, project.id)
+                if s.accepted and s.picture_sha and s.position < scene.position]
+        style_refs += [Asset(sha=sha, kind=AssetKind.PICTURE, ext="jpg", size=0)
+                       for sha in kept if sha]
         request = PictureRequest(
             idea=scene.idea or scene.caption or project.title, caption=scene.caption,
             style=self.style(project),
@@ -90,7 +95,7 @@ class Pictures:
         return request, key
 
     def _current(self, scene: Scene, key: str) -> Path | None:
-        if scene.picture_key != key or not scene.picture_sha:
+        if not scene.picture_sha or (scene.picture_key != key and not scene.accepted):
             return None
         path = self.media.path_for(scene.picture_sha, "jpg")
         return path if path.exists() else None

@@ -44,6 +44,7 @@ class SceneAction(StrEnum):
     SHORTER = "short"
     MOTION = "move"
     DELETE = "del"
+    KEEP = "ok"
 
 
 def next_motion(motion: Motion) -> Motion:
@@ -192,7 +193,9 @@ class Storyboard:
         elif action is SceneAction.MOTION:
             self.store.update_scene(owner_id, scene_id, motion=next_motion(scene.motion))
         elif action is SceneAction.REDO:
-            self.store.update_scene(owner_id, scene_id, variant=scene.variant + 1)
+            self.store.update_scene(owner_id, scene_id, variant=scene.variant + 1, accepted=0)
+        elif action is SceneAction.KEEP:
+            self.store.update_scene(owner_id, scene_id, accepted=0 if scene.accepted else 1)
         return self.scene(owner_id, scene_id)
 
     def replace_idea(self, owner_id: int, scene_id: int, text: str) -> Scene:
@@ -204,7 +207,7 @@ class Storyboard:
             raise InputRejected("error.idea_too_long", limit=self.limits.max_idea_chars)
         self.scene(owner_id, scene_id)
         updated = self.store.update_scene(owner_id, scene_id, idea=idea, caption=idea,
-                                          image_prompt="")
+                                          image_prompt="", accepted=0)
         assert updated is not None
         project = self.store.get_project(owner_id, updated.project_id)
         if project is not None:

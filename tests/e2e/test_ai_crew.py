@@ -203,3 +203,31 @@ async def test_costly_work_waits_for_a_tap_and_the_budget_caps_spend(
         await user.wait_for_text("reached your budget", after=mark, timeout=60)
         await user.wait_for_video(timeout=120, after=mark)
     assert len(fake_openai.requests_to("images/generations")) == 1
+
+
+async def test_a_kept_picture_guides_the_scenes_after_it(
+        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
+        fake_openai: FakeOpenAI) -> None:
+    settings = _ai_settings(make_settings)
+    user = emulator.user(4007, "Yen")
+    async with running_bot(settings):
+        await _send(user, "/new One look", "One look")
+        await _send(user, "A red lantern", "Scene 1")
+        await _send(user, "A blue boat", "Scene 2")
+        await _send(user, "/storyboard", "Scene 1/2")
+        panel = next(m for m in user.bot_messages() if m.has_button("Keep this look"))
+        mark = user.mark()
+        await user.press_button(panel, "Keep this look")
+        await user.wait_for(lambda m: m.has_button("Kept (tap to release)"), after=mark)
+        with sqlite3.connect(settings.database_path) as db:
+            [(kept_sha,)] = db.execute("select picture_sha from scenes where position = 1")
+        db.close()
+        kept = (settings.media_dir / kept_sha[:2] / f"{kept_sha}.jpg").read_bytes()
+        album = [m for m in user.bot_messages() if m.media_kind == "photo"]
+        second = next(m for m in album if m.text.startswith("2."))
+        mark = user.mark()
+        await user.send_text("A blue boat at dusk", reply_to=second.message_id)
+        await user.wait_for(lambda m: "Storyboard ready" in m.text, after=mark, timeout=60)
+    last_edit = fake_openai.requests_to("images/edits")[-1]
+    assert [part.data for part in last_edit.files["image[]"]] == [kept]
+    assert len(fake_openai.requests_to("images/generations")) == 2

@@ -191,3 +191,23 @@ async def test_no_token_in_a_debug_log_of_a_whole_conversation(
     assert "getUpdates" in err or "sendMessage" in err, "the log should show the API traffic"
     assert TOKEN not in err
     assert TOKEN.split(":")[1] not in err
+
+
+async def test_lang_switches_every_reply_and_is_remembered(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    user = emulator.user(2008, "Kim", language_code="en")
+    async with running_bot(settings):
+        await _say(user, "/new Language", "New project")
+        mark = user.mark()
+        await user.send_text("/lang")
+        choice = await user.wait_for(lambda m: m.has_button("Tiếng Việt"), after=mark)
+        mark = user.mark()
+        await user.press_button(choice, "Tiếng Việt")
+        await user.wait_for_text("Đã chọn: Tiếng Việt", after=mark)
+        await _say(user, "Một buổi sáng ở Huế", "Cảnh 1")
+    async with running_bot(settings):
+        status = await _say(user, "/status", "Cảnh:")
+        assert "Lần dựng gần nhất" in status
+        await _say(user, "/help", "tạo dự án mới")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from dataclasses import replace
 from pathlib import Path
 
 from bot.media.audio import inspect_song
+from bot.media.beats import analyse_song
 from bot.media.photos import normalise_photo_async
 from bot.studio.ports import AudioFacts, ImageFacts
+
+logger = logging.getLogger(__name__)
 
 
 class FileInspector:
@@ -21,5 +27,12 @@ class FileInspector:
         return await normalise_photo_async(source, output, self.max_pixels, self.max_side)
 
     async def inspect_song(self, source: Path) -> AudioFacts:
-        """Validate a song and read its duration."""
-        return await inspect_song(source)
+        """Validate a song, read its duration, and find its tempo and beats."""
+        facts = await inspect_song(source)
+        try:
+            analysis = await asyncio.to_thread(analyse_song, source)
+        except (OSError, ValueError, RuntimeError):
+            # A song we cannot analyse still plays; scenes then split it evenly.
+            logger.warning("Beat analysis failed", exc_info=True)
+            return facts
+        return replace(facts, tempo_bpm=analysis.tempo_bpm, beats=tuple(analysis.beats))

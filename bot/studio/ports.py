@@ -107,9 +107,11 @@ class ImageFacts:
 
 @dataclass(frozen=True)
 class AudioFacts:
-    """A checked song."""
+    """A checked song, with its tempo and beat times when they could be found."""
 
     duration: float
+    tempo_bpm: float | None = None
+    beats: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

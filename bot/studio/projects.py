@@ -269,6 +269,8 @@ class Projects:
         asset = Asset(sha=sha, kind=AssetKind.SONG, ext=extension, size=size,
                       duration=facts.duration, original_name=_safe_name(original_name))
         self.store.save_asset(asset)
+        if facts.tempo_bpm is not None and facts.beats:
+            self.store.save_song_analysis(sha, facts.tempo_bpm, list(facts.beats))
         project, _ = self._active_or_new(user_id, default_title)
         self.store.set_song(user_id, project.id, sha)
         return project, asset

@@ -90,6 +90,7 @@ class RenderProject:
             audio_path=str(self.media.path_for(song.sha, song.ext)) if song else None,
             song_seconds=song.duration if song else None,
             seconds_without_song=self.limits.seconds_without_song, font_path=self.font_path,
+            beats=song.beats if song else None,
         )
 
     def _keep(self, rendered: RenderedVideo) -> RenderedVideo:

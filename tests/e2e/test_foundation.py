@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import pytest
 
 from tests.conftest import BotStarter, SettingsFactory
@@ -59,3 +62,9 @@ async def test_chat_in_music_video_out(emulator: BotApiEmulator, make_settings: 
     assert (info.width, info.height) == (720, 1280)
     assert info.duration == pytest.approx(20.0, abs=0.5)
     assert moov_before_mdat(video_file)
+    with sqlite3.connect(settings.database_path) as db:
+        [(tempo, beats)] = db.execute(
+            "select tempo_bpm, beats_json from assets where kind = 'song'").fetchall()
+    db.close()
+    assert tempo == pytest.approx(120.0, rel=0.02)
+    assert len(json.loads(beats)) >= 35

@@ -32,6 +32,16 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def checked_text(text: str, limit: int, too_long_key: str) -> str:
+    """Cleaned user text, refused when it is empty or longer than `limit`."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        raise InputRejected("error.empty_idea")
+    if len(cleaned) > limit:
+        raise InputRejected(too_long_key, limit=limit)
+    return cleaned
+
+
 @dataclass(frozen=True)
 class PhotoAdded:
     """Where a reference photo went."""
@@ -79,9 +89,7 @@ class Projects:
 
     def start_project(self, user_id: int, title: str) -> Project:
         """Create a project and make it the active one."""
-        title = clean_text(title)
-        if len(title) > self.limits.max_title_chars:
-            raise InputRejected("error.title_too_long", limit=self.limits.max_title_chars)
+        title = checked_text(title, self.limits.max_title_chars, "error.title_too_long")
         return self.store.create_project(
             user_id, title, self.limits.default_aspect, self.limits.default_style
         )
@@ -116,11 +124,7 @@ class Projects:
 
     def rename(self, user_id: int, project_id: int, title: str) -> Project:
         """Give one of the user's projects a new title."""
-        title = clean_text(title)
-        if not title:
-            raise InputRejected("error.empty_idea")
-        if len(title) > self.limits.max_title_chars:
-            raise InputRejected("error.title_too_long", limit=self.limits.max_title_chars)
+        title = checked_text(title, self.limits.max_title_chars, "error.title_too_long")
         project = self.store.update_project(user_id, project_id, title=title)
         if project is None:
             raise ProjectNotFound()
@@ -178,12 +182,7 @@ class Projects:
             raise InputRejected("error.too_many_scenes", limit=self.limits.max_scenes)
 
     def _check_idea(self, idea: str) -> str:
-        idea = clean_text(idea)
-        if not idea:
-            raise InputRejected("error.empty_idea")
-        if len(idea) > self.limits.max_idea_chars:
-            raise InputRejected("error.idea_too_long", limit=self.limits.max_idea_chars)
-        return idea
+        return checked_text(idea, self.limits.max_idea_chars, "error.idea_too_long")
 
     def _new_scene(self, user_id: int, project: Project, idea: str) -> Scene:
         position = self.store.count_scenes(user_id, project.id) + 1

@@ -20,7 +20,7 @@ from bot.studio.ports import (
     StepCallback,
     StoryboardReady,
 )
-from bot.studio.projects import clean_text
+from bot.studio.projects import checked_text
 from bot.studio.timeline import Motion
 from bot.studio.timing import MOTION_CYCLE, output_size
 
@@ -200,11 +200,7 @@ class Storyboard:
 
     def replace_idea(self, owner_id: int, scene_id: int, text: str) -> Scene:
         """A new idea (and caption) for a scene."""
-        idea = clean_text(text)
-        if not idea:
-            raise InputRejected("error.empty_idea")
-        if len(idea) > self.limits.max_idea_chars:
-            raise InputRejected("error.idea_too_long", limit=self.limits.max_idea_chars)
+        idea = checked_text(text, self.limits.max_idea_chars, "error.idea_too_long")
         self.scene(owner_id, scene_id)
         updated = self.store.update_scene(owner_id, scene_id, idea=idea, caption=idea,
                                           image_prompt="", accepted=0)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
+from tests.support.telegram_emulator import BotMessage, SimulatedUser
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,17 @@ def snapshot(settings: Settings, owner_id: int) -> Snapshot:
             "r.position", [owner_id]).fetchall()
     connection.close()
     return Snapshot(tuple(projects), tuple(scenes), tuple(references))
+
+
+async def say(user: SimulatedUser, text: str, expect: str,
+              timeout: float = 60.0) -> BotMessage:  # noqa: ASYNC109 - reads better in tests
+    """Send text; return the reply that contains (or, edited since, contained) `expect`."""
+    mark = user.mark()
+    await user.send_text(text)
+    return await user.wait_for(lambda m: any(expect in h for h in m.history), after=mark,
+                               what=repr(expect), timeout=timeout)
+
+
+def version_with(message: BotMessage, expect: str) -> str:
+    """The text the message had when it contained `expect`."""
+    return next(h for h in message.history if expect in h)

@@ -9,10 +9,11 @@ import pytest
 
 from bot.config import Settings
 from tests.conftest import BotStarter, SettingsFactory
+from tests.e2e.helpers import say
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fake_runway import FakeRunway
 from tests.support.synthetic_media import make_photo, make_song, make_voice_ogg
-from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
+from tests.support.telegram_emulator import BotApiEmulator
 from tests.support.video_checks import probe
 
 
@@ -39,12 +40,6 @@ def _reference_bytes(settings: Settings, position: int) -> list[bytes]:
     return [(media / sha[:2] / f"{sha}.jpg").read_bytes() for sha in shas]
 
 
-async def _send(user: SimulatedUser, text: str, expect: str) -> None:
-    mark = user.mark()
-    await user.send_text(text)
-    await user.wait_for(lambda m: any(expect in h for h in m.history), after=mark,
-                        what=repr(expect), timeout=60)
-
 
 async def test_storyboard_pictures_and_video_with_openai(
         emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
@@ -52,19 +47,19 @@ async def test_storyboard_pictures_and_video_with_openai(
     settings = _ai_settings(make_settings)
     user = emulator.user(4001, "Duc")
     async with running_bot(settings):
-        await _send(user, "/new Hanoi mornings", "Hanoi mornings")
-        await _send(user, "Old Quarter streets wake up", "Scene 1")
+        await say(user, "/new Hanoi mornings", "Hanoi mornings")
+        await say(user, "Old Quarter streets wake up", "Scene 1")
         mark = user.mark()
         await user.send_photo(make_photo(1200, 900, seed=11))
         await user.wait_for_text("Photo added to scene 1", after=mark)
         mark = user.mark()
         await user.send_photo(make_photo(900, 1200, seed=12), caption="Hoàn Kiếm lake at dawn")
         await user.wait_for_text("Scene 2 starts", after=mark)
-        await _send(user, "Street food steam in the lamplight", "Scene 3")
+        await say(user, "Street food steam in the lamplight", "Scene 3")
         await user.send_audio(make_song(seconds=12, fmt="mp3"), "hanoi.mp3", "audio/mpeg", 12)
         await user.wait_for_text("hanoi.mp3")
 
-        await _send(user, "/storyboard", "Scene 1/3")
+        await say(user, "/storyboard", "Scene 1/3")
         [plan] = fake_openai.requests_to("responses")
         assert "Old Quarter streets wake up" in str(plan.json)
         edits = fake_openai.requests_to("images/edits")
@@ -89,7 +84,7 @@ async def test_storyboard_pictures_and_video_with_openai(
         assert len(fake_openai.requests_to("images/edits")) == 2
 
         status = [h for m in user.bot_messages() for h in m.history if "Spent" in h]
-        await _send(user, "/status", "Spent")
+        await say(user, "/status", "Spent")
     assert video.file_bytes is not None
     path = settings.data_dir / "ai.mp4"
     path.write_bytes(video.file_bytes)
@@ -105,8 +100,8 @@ async def test_a_refused_scene_is_named_and_the_others_go_on(
     settings = _ai_settings(make_settings)
     user = emulator.user(4002, "Nga")
     async with running_bot(settings):
-        await _send(user, "/new Refusals", "Refusals")
-        await _send(user, "A calm river", "Scene 1")
+        await say(user, "/new Refusals", "Refusals")
+        await say(user, "A calm river", "Scene 1")
         fake_openai.fail("images/generations", "refusal", times=1)
         mark = user.mark()
         await user.send_text("/render")
@@ -125,13 +120,13 @@ async def test_a_wrong_key_ends_the_job_with_a_clear_message(
     settings = _ai_settings(make_settings)
     user = emulator.user(4003, "Hieu")
     async with running_bot(settings):
-        await _send(user, "/new Bad key", "Bad key")
-        await _send(user, "Anything at all", "Scene 1")
+        await say(user, "/new Bad key", "Bad key")
+        await say(user, "Anything at all", "Scene 1")
         fake_openai.fail("images/generations", "bad_key", times=None)
         mark = user.mark()
         await user.send_text("/render")
         await user.wait_for_text("rejected the API key", after=mark, timeout=60)
-        await _send(user, "/status", "Scenes: 1")
+        await say(user, "/status", "Scenes: 1")
 
 
 async def test_a_voice_note_becomes_a_scene_idea(
@@ -140,7 +135,7 @@ async def test_a_voice_note_becomes_a_scene_idea(
     settings = _ai_settings(make_settings)
     user = emulator.user(4004, "Linh", language_code="vi")
     async with running_bot(settings):
-        await _send(user, "/new Cầu Long Biên", "Cầu Long Biên")
+        await say(user, "/new Cầu Long Biên", "Cầu Long Biên")
         mark = user.mark()
         await user.send_voice(make_voice_ogg(2.0), duration=2)
         await user.wait_for_text("Mình nghe được", after=mark)
@@ -162,10 +157,10 @@ async def test_clips_from_runway_go_into_the_video(
                                 runwayml_base_url=runway.base_url, runway_poll_interval=0.05)
         user = emulator.user(4005, "Phong")
         async with running_bot(settings):
-            await _send(user, "/new Clips", "Clips")
-            await _send(user, "Waves on the shore", "Scene 1")
-            await _send(user, "Gulls over the cliffs", "Scene 2")
-            await _send(user, "/status", "Spent")
+            await say(user, "/new Clips", "Clips")
+            await say(user, "Waves on the shore", "Scene 1")
+            await say(user, "Gulls over the cliffs", "Scene 2")
+            await say(user, "/status", "Spent")
             panel = user.last_bot_message()
             mark = user.mark()
             await user.press_button(panel, "Clips (Runway): off")
@@ -190,9 +185,9 @@ async def test_costly_work_waits_for_a_tap_and_the_budget_caps_spend(
                             budget_usd_per_user=0.06)
     user = emulator.user(4006, "Binh")
     async with running_bot(settings):
-        await _send(user, "/new Costly", "Costly")
+        await say(user, "/new Costly", "Costly")
         for idea in ("One", "Two", "Three"):
-            await _send(user, f"Scene idea {idea}", f"Scene idea {idea}")
+            await say(user, f"Scene idea {idea}", f"Scene idea {idea}")
         mark = user.mark()
         await user.send_text("/render")
         question = await user.wait_for(lambda m: m.has_button("Go ahead"), after=mark)
@@ -211,10 +206,10 @@ async def test_a_kept_picture_guides_the_scenes_after_it(
     settings = _ai_settings(make_settings)
     user = emulator.user(4007, "Yen")
     async with running_bot(settings):
-        await _send(user, "/new One look", "One look")
-        await _send(user, "A red lantern", "Scene 1")
-        await _send(user, "A blue boat", "Scene 2")
-        await _send(user, "/storyboard", "Scene 1/2")
+        await say(user, "/new One look", "One look")
+        await say(user, "A red lantern", "Scene 1")
+        await say(user, "A blue boat", "Scene 2")
+        await say(user, "/storyboard", "Scene 1/2")
         panel = next(m for m in user.bot_messages() if m.has_button("Keep this look"))
         mark = user.mark()
         await user.press_button(panel, "Keep this look")

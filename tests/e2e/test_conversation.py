@@ -8,18 +8,13 @@ import pytest
 
 from bot.logs import setup_logging
 from tests.conftest import TOKEN, BotStarter, SettingsFactory
-from tests.e2e.helpers import snapshot
+from tests.e2e.helpers import say, snapshot, version_with
 from tests.support import synthetic_media as media
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
 
 
 async def _say(user: SimulatedUser, text: str, expect: str) -> str:
-    """Send text; return the reply that contains (or, edited since, contained) `expect`."""
-    mark = user.mark()
-    await user.send_text(text)
-    reply = await user.wait_for(lambda m: any(expect in h for h in m.history), after=mark,
-                                what=repr(expect))
-    return next(h for h in reply.history if expect in h)
+    return version_with(await say(user, text, expect), expect)
 
 
 async def test_start_explains_and_menu_is_registered(

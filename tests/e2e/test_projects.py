@@ -8,15 +8,9 @@ import sqlite3
 import zipfile
 
 from tests.conftest import BotStarter, SettingsFactory
+from tests.e2e.helpers import say
 from tests.support.synthetic_media import make_photo
-from tests.support.telegram_emulator import BotApiEmulator, BotMessage, SimulatedUser
-
-
-async def _send(user: SimulatedUser, text: str, expect: str) -> BotMessage:
-    mark = user.mark()
-    await user.send_text(text)
-    return await user.wait_for(lambda m: any(expect in h for h in m.history), after=mark,
-                               what=repr(expect), timeout=60)
+from tests.support.telegram_emulator import BotApiEmulator, BotMessage
 
 
 def _button(message: BotMessage, title: str, action: str) -> str:
@@ -33,8 +27,8 @@ async def test_rename_delete_and_export(emulator: BotApiEmulator,
     settings = make_settings()
     user = emulator.user(5001, "Tam")
     async with running_bot(settings):
-        await _send(user, "/new Draft <b>one</b> & co", "Draft <b>one</b> & co")
-        await _send(user, "A bridge in the fog", "Scene 1")
+        await say(user, "/new Draft <b>one</b> & co", "Draft <b>one</b> & co")
+        await say(user, "A bridge in the fog", "Scene 1")
         mark = user.mark()
         await user.send_photo(make_photo(800, 600, seed=5))
         await user.wait_for_text("Photo added", after=mark)
@@ -56,8 +50,8 @@ async def test_rename_delete_and_export(emulator: BotApiEmulator,
         assert storyboard["scenes"][0]["idea"] == "A bridge in the fog"
         assert storyboard["style_prompt"]
 
-        await _send(user, "/new Keeper", "Keeper")
-        listing = await _send(user, "/projects", "Your projects")
+        await say(user, "/new Keeper", "Keeper")
+        listing = await say(user, "/projects", "Your projects")
         mark = user.mark()
         await user.press(listing, _button(listing, "Draft", ":rn"))
         question = await user.wait_for_text("Send the new title", after=mark)
@@ -65,7 +59,7 @@ async def test_rename_delete_and_export(emulator: BotApiEmulator,
         await user.send_text("Sương mù trên cầu", reply_to=question.message_id)
         await user.wait_for_text("Renamed: Sương mù trên cầu", after=mark)
 
-        listing = await _send(user, "/projects", "Your projects")
+        listing = await say(user, "/projects", "Your projects")
         mark = user.mark()
         await user.press(listing, _button(listing, "Sương mù", ":rm"))
         confirm = await user.wait_for(lambda m: m.has_button("Yes, delete it"), after=mark)

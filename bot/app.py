@@ -133,8 +133,6 @@ def register_handlers(application: DirectorApplication) -> None:
         MessageHandler(filters.TEXT & ~filters.COMMAND, content.receive_text),
         MessageHandler(filters.COMMAND, commands.help_command),
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, content.receive_other),
-        # Last: a button nobody above knows (stale or forged) is answered and changes nothing.
-        CallbackQueryHandler(access.unknown_button),
     ])
     application.add_error_handler(handle_error)
 
@@ -199,7 +197,8 @@ def build_application(settings: Settings) -> DirectorApplication:
     work[RENDER] = build_render_project(settings, store, media, providers, budget)
     work[STORYBOARD] = storyboard
     projects_use_cases = Projects(
-        store, media, FileInspector(settings.max_image_pixels, settings.max_image_side),
+        store, media, FileInspector(settings.max_image_pixels, settings.max_image_side,
+                                    settings.max_song_seconds),
         limits, tuple(load_styles()),
     )
     application.bot_data[SERVICES_KEY] = Services(

@@ -114,7 +114,8 @@ async def render_demo(settings: Settings, output_dir: Path) -> RenderedVideo:
         store = Store(database)
         media = MediaFiles(settings.media_dir)
         projects = Projects(store, media,
-                            FileInspector(settings.max_image_pixels, settings.max_image_side),
+                            FileInspector(settings.max_image_pixels, settings.max_image_side,
+                                          settings.max_song_seconds),
                             limits_from(settings), tuple(load_styles()))
         store.ensure_user(DEMO_USER, "Demo", "vi")
         project = projects.start_project(DEMO_USER, "Việt Nam — Pocket Director demo")

@@ -45,10 +45,3 @@ async def admit_user(update: Update, context: DirectorContext) -> None:
         raise ApplicationHandlerStop
     context.services.projects.register_user(user.id, user.first_name, user.language_code)
 
-
-async def unknown_button(update: Update, context: DirectorContext) -> None:
-    """Answer a button no handler knows (stale or forged), so the client stops waiting."""
-    if update.callback_query is not None:
-        logger.info("Ignored unknown callback data from user %s",
-                    update.effective_user.id if update.effective_user else None)
-        await update.callback_query.answer()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 from telegram import Bot
@@ -168,7 +168,8 @@ class TelegramJobReporter:
                 write_timeout=self.video_write_timeout, read_timeout=self.video_write_timeout,
                 reply_markup=video_keyboard(job.language, project.id),
             )
-        await self._edit(job, t(job.language, "render.done"))
+        with suppress(RecipientGone):  # the video arrived: that is what counts
+            await self._edit(job, t(job.language, "render.done"))
 
     async def failed(self, job: Job, error_key: str, **params: object) -> None:
         """Say why the job failed."""

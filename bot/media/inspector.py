@@ -18,9 +18,10 @@ logger = logging.getLogger(__name__)
 class FileInspector:
     """Checks photos and songs on disk, off the event loop."""
 
-    def __init__(self, max_pixels: int, max_side: int) -> None:
+    def __init__(self, max_pixels: int, max_side: int, max_song_seconds: float) -> None:
         self.max_pixels = max_pixels
         self.max_side = max_side
+        self.max_song_seconds = max_song_seconds
 
     async def normalise_photo(self, source: Path, output: Path) -> ImageFacts:
         """Validate and normalise an image."""
@@ -29,6 +30,9 @@ class FileInspector:
     async def inspect_song(self, source: Path) -> AudioFacts:
         """Validate a song, read its duration, and find its tempo and beats."""
         facts = await inspect_song(source)
+        if facts.duration > self.max_song_seconds:
+            # The caller refuses it; decoding hours of audio for beats would cost gigabytes.
+            return facts
         try:
             analysis = await asyncio.to_thread(analyse_song, source)
         except (OSError, ValueError, RuntimeError):

@@ -1,0 +1,115 @@
+"""Load benchmark: reply latency of plain messages with no renders vs while renders run.
+
+    python bench/load.py                   # 50 users x 10 messages; 4 renders at 720p/30 fps
+    python bench/load.py --quick           # 50 users x 4 messages; 360p renders
+    python bench/load.py --workers 0       # the bot's default pool: one worker per 2 cores
+    python bench/load.py --idle-workers    # experiment: render workers at SCHED_IDLE
+
+Everything runs on the loopback interface: the real bot (long polling, the real
+AIORateLimiter) against the Bot API emulator, with simulated users in this process. Each
+phase gets a fresh emulator and data folder. The busy figures count only the messages sent
+while every render was running. Prints each phase, then one line of key=value pairs.
+
+`--idle-workers` moves each spawned render worker (and the ffmpeg it starts) to Linux's
+SCHED_IDLE class right after it starts, from this process: a what-if for the renderer, which
+today lowers its own priority with `nice(5)` once its imports are done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing.context
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.config import Settings  # noqa: E402
+from tests.conftest import TOKEN  # noqa: E402
+from tests.reliability.load_scenario import (  # noqa: E402
+    LoadResult,
+    describe,
+    percentile,
+    run_load,
+)
+from tests.support.telegram_emulator import BotApiEmulator  # noqa: E402
+
+
+def _idle_workers() -> None:
+    """Put every spawned process into SCHED_IDLE as soon as it exists (Linux only)."""
+    start = multiprocessing.context.SpawnProcess.start
+
+    def start_idle(process: Any) -> None:
+        start(process)
+        os.sched_setscheduler(process.pid, os.SCHED_IDLE, os.sched_param(0))
+
+    multiprocessing.context.SpawnProcess.start = start_idle  # type: ignore[method-assign]
+
+
+async def _phase(arguments: argparse.Namespace, renders: int) -> LoadResult:
+    with tempfile.TemporaryDirectory(prefix="pocket-load-") as folder:
+        async with BotApiEmulator(token=TOKEN) as emulator:
+            workers = {"render_workers": arguments.workers or max(1, renders)}
+            if arguments.workers == 0:  # the default: one per two cores
+                workers = {}
+            settings = Settings(  # type: ignore[call-arg]
+                _env_file=None, telegram_bot_token=TOKEN,
+                telegram_api_base_url=emulator.base_url,
+                telegram_file_base_url=emulator.base_file_url, data_dir=Path(folder),
+                provider="offline", render_short_side=arguments.short_side,
+                render_fps=arguments.fps, **workers,
+            )
+            return await run_load(emulator, settings, chatters=arguments.chatters,
+                                  messages=arguments.messages, renders=renders,
+                                  song_seconds=arguments.song_seconds, video_timeout=0)
+
+
+async def main(arguments: argparse.Namespace) -> None:
+    """Run both phases and print the figures."""
+    idle = await _phase(arguments, renders=0)
+    print(f"no renders:        {describe(idle.latencies_ms)} lost={idle.lost}")
+    busy = await _phase(arguments, renders=arguments.renders)
+    print(f"{arguments.renders} renders asked:  {describe(busy.busy_ms)} lost={busy.lost}")
+    print(f"  (all messages of that phase: {describe(busy.latencies_ms)})")
+    p95_idle = percentile(idle.latencies_ms, 0.95)
+    p95_busy = percentile(busy.busy_ms, 0.95)
+    print(f"p50_idle_ms={percentile(idle.latencies_ms, 0.5):.1f} "
+          f"p50_busy_ms={percentile(busy.busy_ms, 0.5):.1f} "
+          f"p99_idle_ms={percentile(idle.latencies_ms, 0.99):.1f} "
+          f"p99_busy_ms={percentile(busy.busy_ms, 0.99):.1f} "
+          f"idle_workers={int(arguments.idle_workers)}")
+    print(f"p95_idle_ms={p95_idle:.1f} p95_busy_ms={p95_busy:.1f} "
+          f"p95_ratio={p95_busy / p95_idle:.2f} lost={idle.lost + busy.lost}")
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chatters", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=10, help="per chatter")
+    parser.add_argument("--renders", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="RENDER_WORKERS (default: one per render; 0: the bot's default)")
+    parser.add_argument("--song-seconds", type=int, default=120)
+    parser.add_argument("--short-side", type=int, default=720)
+    parser.add_argument("--fps", type=int, default=30)
+    parser.add_argument("--quick", action="store_true", help="4 messages, 360p/24 fps renders")
+    parser.add_argument("--idle-workers", action="store_true",
+                        help="experiment: render workers at SCHED_IDLE")
+    arguments = parser.parse_args(argv)
+    if arguments.quick:
+        arguments.messages, arguments.short_side, arguments.fps = 4, 360, 24
+        arguments.song_seconds = 60
+    return arguments
+
+
+if __name__ == "__main__":  # the render workers are spawned: they import this module
+    options = parse()
+    if options.idle_workers:
+        _idle_workers()
+    asyncio.run(main(options))

@@ -99,7 +99,13 @@ def build_render_project(settings: Settings, store: Store, media: MediaFiles,
     return RenderProject(
         store=store, media=media,
         pictures=build_pictures(settings, store, media, providers, budget),
-        clips=clips, renderer=WorkerRenderer(settings.render_preset, settings.render_crf),
+        clips=clips,
+        renderer=WorkerRenderer(
+            settings.render_preset, settings.render_crf,
+            segment_dir=settings.media_dir / "segments", max_bytes=settings.upload_limit,
+            loudness_lufs=settings.render_loudness_lufs, workers=settings.render_encoders,
+            cache_max_bytes=settings.render_segment_cache_bytes,
+        ),
         limits=limits_from(settings), font_path=str(caption_font_path()),
     )
 

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     render_fps: int = 30
     render_preset: str = "veryfast"
     render_crf: int = 23
+    render_loudness_lufs: float = -14.0
+    render_encoders: int = 2
+    render_segment_cache_bytes: int = 2 * 1024 * 1024 * 1024
     seconds_per_scene_without_song: float = 4.0
     max_scenes: int = 100
     max_idea_chars: int = 1000

@@ -56,23 +56,38 @@ class ClipSource:
         self._slow = slowdown(self._clip_seconds, slot_seconds)
         self._bytes = width * height * 3 // 2
         self._process: subprocess.Popen[bytes] | None = None
+        self._first = 0
         self._next = 0
         self._last: Frame | None = None
+        self._held: tuple[int, Frame] | None = None  # (first missing index, last good frame)
 
     def frame(self, seconds: float) -> Frame:
         """The frame `seconds` into the slot (clamped to it); a copy the caller may draw on."""
         index = min(self._frames - 1, max(0, round(seconds * self._fps)))
+        if self._held is not None and index >= self._held[0]:
+            return self._held[1].copy()
         if self._process is None or index < self._next or index - self._next > 2 * self._fps:
             self._open(index)
+        self._read_up_to(index)
+        if self._last is None and self._first > 0:
+            # The seek found nothing: the file ends before its header says (a cut-short
+            # download). Read it from the start and hold its last good frame.
+            self._open(0)
+            self._read_up_to(index)
+        if self._last is None:
+            raise ValueError(f"clip {self._path.name} ({self._clip_seconds:.2f} s) has no frame "
+                             f"{index} of its {self._frames}-frame slot")
+        return self._last.copy()
+
+    def _read_up_to(self, index: int) -> None:
         while self._next <= index:
             frame = self._read()
-            if frame is None:  # fewer frames than promised: hold the last one
-                break
+            if frame is None:  # fewer frames than promised: the last one is held
+                if self._last is not None:
+                    self._held = (self._next, self._last)
+                return
             self._last = frame
             self._next += 1
-        if self._last is None:
-            raise ValueError(f"clip has no frames: {self._path.name}")
-        return self._last.copy()
 
     def close(self) -> None:
         """Stop the decoder."""
@@ -110,7 +125,7 @@ class ClipSource:
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        self._next = first
+        self._first = self._next = first
         self._last = None
 
     def _read(self) -> Frame | None:

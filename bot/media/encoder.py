@@ -9,7 +9,9 @@ the raw input, since ffmpeg takes them from the frames, not from the encoder's o
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -37,6 +39,15 @@ class EncodeSettings:
     def fingerprint(self) -> dict[str, object]:
         """The settings as plain values, for cache keys."""
         return asdict(self)
+
+
+def partial_of(path: Path) -> Path:
+    """A name to write `path` under until it is complete, unique to this process and thread.
+
+    Renders may share a cache folder; two of them writing one segment must not mix bytes.
+    """
+    tag = f"{os.getpid()}-{threading.get_ident()}"
+    return path.with_name(f"{path.stem}.{tag}.part{path.suffix}")
 
 
 def ffmpeg_exe() -> str:
@@ -69,7 +80,7 @@ class SegmentWriter:
 
     def __init__(self, settings: EncodeSettings, output: Path) -> None:
         self.output = output
-        self._partial = output.with_name(f"{output.stem}.part{output.suffix}")
+        self._partial = partial_of(output)
         self._process = subprocess.Popen(
             segment_command(settings, self._partial), stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pipesize=PIPE_BYTES,

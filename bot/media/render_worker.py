@@ -170,8 +170,13 @@ def _work(
     """Worker process entry: render and report on the queue."""
     os.setpgrp()
     signal.signal(signal.SIGTERM, _stop)
-    with contextlib.suppress(OSError):
-        os.nice(5)  # the bot's own process answers people first
+    # The bot's own process answers people first: renders (and the ffmpeg they start, which
+    # inherits this) only get CPU time nobody else wants. nice 19 where SCHED_IDLE is missing.
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        with contextlib.suppress(OSError):
+            os.nice(19)
     from bot.media.renderer import render_timeline
 
     def report(fraction: float) -> None:

@@ -9,7 +9,11 @@ from both ends: each keeps its shots prepared across neighbouring segments.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import ctypes
+import ctypes.util
 import dataclasses
+import functools
 import logging
 import tempfile
 import time
@@ -32,6 +36,8 @@ logger = logging.getLogger(__name__)
 CACHE_MAX_BYTES = 2 * 1024**3
 JOIN_SHARE = 0.02  # of the progress bar, for joining and muxing
 SHRINK_RETRIES = 2
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
+MMAP_THRESHOLD_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ def render_timeline(
     it); `segment_dir` keeps encoded segments between renders; `threads` is per encoder.
     """
     _check(timeline)
+    _release_frames_promptly()
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     frame_count = max(1, round(timeline.duration * timeline.fps))
@@ -164,6 +171,21 @@ def _thumbnail(timeline: Timeline, segments: list[Segment], folder: Path, output
         save_thumbnail(small_rgb(frame, timeline.width, timeline.height), output)
     finally:
         frames.close()
+
+
+@functools.cache
+def _release_frames_promptly() -> None:
+    """Make glibc give frame-sized buffers back to the system as soon as they are freed.
+
+    glibc raises its mmap threshold each time a large block is freed, after which frames come
+    from the heap and fragment it: the renderer's memory then grows with the video's length.
+    A fixed threshold keeps it flat. (A no-op where the C library is not glibc.)
+    """
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(name).mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
 
 
 def _check(timeline: Timeline) -> None:

@@ -76,9 +76,10 @@ class _Context:
 
     def __init__(self, timeline: Timeline, fingerprint: dict[str, object]) -> None:
         self.timeline = timeline
-        font = Path(timeline.font_path) if timeline.font_path else caption_font_path()
+        # Text falls back to the packaged font where the project's font lacks a glyph.
+        fonts = [caption_font_path(), *([Path(timeline.font_path)] if timeline.font_path else [])]
         self.common = {"version": RENDER_VERSION, "encode": fingerprint,
-                       "font": file_digest(font)}
+                       "fonts": [file_digest(font) for font in fonts]}
 
     def key(self, first: int, last: int, visible: tuple[int, ...]) -> str:
         timeline = self.timeline

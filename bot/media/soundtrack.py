@@ -17,7 +17,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from bot.media.encoder import ffmpeg_exe
+from bot.media.encoder import ffmpeg_exe, partial_of
 from bot.media.segments import file_digest
 from bot.studio.timeline import Timeline
 
@@ -42,20 +42,25 @@ def soundtrack_key(timeline: Timeline, seconds: float, loudness_lufs: float,
 def make_soundtrack(timeline: Timeline, seconds: float, output: Path, *,
                     loudness_lufs: float = -14.0, audio_kbps: int = 160) -> Path:
     """Write the video's AAC soundtrack (exactly `seconds` long) to `output` (.m4a)."""
-    partial = output.with_name(f"{output.stem}.part{output.suffix}")
-    encode = ["-c:a", "aac", "-b:a", f"{audio_kbps}k", "-ar", str(SAMPLE_RATE), "-ac", "2",
-              "-t", f"{seconds:.6f}", "-f", "mp4", str(partial)]
-    if timeline.audio_path is None:
-        source = ["-f", "lavfi", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
-        _ffmpeg([*source, *encode])
-    else:
-        source = _song_input(timeline)
-        shaped = _shape(timeline, seconds)
-        measured = _measure(source, shaped)
-        chain = shaped
-        if measured is not None:
-            chain += "," + _gain(loudness_lufs, *measured)
-        _ffmpeg([*source, "-af", chain, *encode])
+    partial = partial_of(output)
+    # The "fast" AAC coder sounds as good as "twoloop" from 128 kb/s up (FFmpeg's own finding
+    # when it made it the default for a while) for half the CPU; below, twoloop is better.
+    coder = "fast" if audio_kbps >= 128 else "twoloop"
+    encode = ["-c:a", "aac", "-aac_coder", coder, "-b:a", f"{audio_kbps}k",
+              "-ar", str(SAMPLE_RATE), "-ac", "2", "-t", f"{seconds:.6f}", "-f", "mp4",
+              str(partial)]
+    try:
+        if timeline.audio_path is None:
+            _ffmpeg(["-f", "lavfi", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo", *encode])
+        else:
+            source = _song_input(timeline)
+            shaped = _shape(timeline, seconds)
+            measured = _measure(source, shaped)
+            chain = shaped if measured is None else f"{shaped},{_gain(loudness_lufs, *measured)}"
+            _ffmpeg([*source, "-af", chain, *encode])
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(output)
     return output
 

@@ -2,7 +2,8 @@
 
 Each still is decoded once (JPEG at a reduced scale when that is enough), cut to the area its
 move covers, scaled so its tightest window is as wide as the output, and converted to I420
-planes; a frame is then one sub-pixel warp of each plane.
+planes; a frame is then one sub-pixel warp of each plane. A pan's window keeps its size, so its
+frames are pure sub-pixel shifts: a 2x2 bilinear filter, five times cheaper than the warp.
 """
 
 from __future__ import annotations
@@ -51,12 +52,12 @@ class PreparedStill:
         window = ((x - ox) * sx, (y - oy) * sy, w * sx, h * sy)
         frame = new_frame(width, height)
         luma, u, v = planes(frame, width, height)
-        _warp(self.luma, window, luma)
+        _sample(self.luma, window, luma)
         rx = self.chroma[0].shape[1] / self.luma.shape[1]
         ry = self.chroma[0].shape[0] / self.luma.shape[0]
         half = (window[0] * rx, window[1] * ry, window[2] * rx, window[3] * ry)
-        _warp(self.chroma[0], half, u)
-        _warp(self.chroma[1], half, v)
+        _sample(self.chroma[0], half, u)
+        _sample(self.chroma[1], half, v)
         return frame
 
 
@@ -73,7 +74,7 @@ def prepare_still(
     src_w, src_h = image.size
     bx, by, bw, bh = motion_bounds(motion, src_w, src_h, out_w, out_h, zoom, focus)
     scale = out_w / smallest_window_width(motion, src_w, src_h, out_w, out_h, zoom)
-    size = (max(2, math.ceil(bw * scale)), max(2, math.ceil(bh * scale)))
+    size = (max(2, _whole(bw * scale)), max(2, _whole(bh * scale)))
     resized = image.resize(
         size, Image.Resampling.LANCZOS, box=(bx, by, bx + bw, by + bh), reducing_gap=3.0
     )
@@ -103,6 +104,47 @@ def _decode_scale(path: Path, motion: Motion, fit: Fit, out_w: int, out_h: int,
         return float(min(1.0, zoom * max(out_w / upright_w, out_h / upright_h)))
     tightest = smallest_window_width(motion, upright_w, upright_h, out_w, out_h, zoom)
     return min(1.0, out_w / tightest)
+
+
+def _whole(pixels: float) -> int:
+    """Pixels rounded up, but a float a hair over a whole number is that number.
+
+    A pan's window then spans exactly the output's pixels, so its frames are pure shifts.
+    """
+    nearest = round(pixels)
+    return nearest if abs(pixels - nearest) < 1e-6 else math.ceil(pixels)
+
+
+def _sample(source: Plane, window: tuple[float, float, float, float], target: Plane) -> None:
+    """Fill `target` with the source window: a shift when it is target-sized, else a warp."""
+    x, y, w, h = window
+    height, width = target.shape
+    if abs(w - width) < 1e-6 and abs(h - height) < 1e-6 and _shift(source, x, y, target):
+        return
+    _warp(source, window, target)
+
+
+def _shift(source: Plane, x: float, y: float, target: Plane) -> bool:
+    """Bilinear sample of the source at a sub-pixel offset; False if it would leave the source."""
+    height, width = target.shape
+    left, top = math.floor(x), math.floor(y)
+    fx, fy = x - left, y - top
+    # Each output pixel mixes its source pixel with the next one along an axis that has a
+    # fraction, so the region reaches one row or column further on that axis.
+    wide, tall = int(fx > 1e-9), int(fy > 1e-9)
+    rows, cols = source.shape
+    if left < 0 or top < 0 or left + width + wide > cols or top + height + tall > rows:
+        return False
+    region = source[top : top + height + tall, left : left + width + wide]
+    if not (wide or tall):
+        target[:] = region
+        return True
+    horizontal = np.array([1.0 - fx, fx] if wide else [1.0], dtype=np.float32)
+    vertical = np.array([1.0 - fy, fy] if tall else [1.0], dtype=np.float32)
+    kernel = np.outer(vertical, horizontal)
+    shifted = cv2.filter2D(region, -1, kernel, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
+    target[:] = shifted[:height, :width]
+    return True
 
 
 def _warp(source: Plane, window: tuple[float, float, float, float], target: Plane) -> None:

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from bot.media.encoder import partial_of
 from bot.media.yuv import Frame, frame_to_rgb
 
 THUMBNAIL_SIDE = 320
@@ -40,7 +41,7 @@ def striking(rgb: Rgb) -> float:
 
 def save_candidate(rgb: Rgb, path: Path) -> None:
     """Keep a candidate frame (already thumbnail-sized) for later choosing."""
-    partial = path.with_name(f"{path.stem}.part.jpg")
+    partial = partial_of(path)
     Image.fromarray(rgb).save(partial, "JPEG", quality=92)
     partial.replace(path)
 

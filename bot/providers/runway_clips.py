@@ -147,8 +147,8 @@ class RunwayClipMaker:
             try:
                 async with session.get(url) as response:
                     if response.status < 400:
-                        data = await response.content.read(MAX_CLIP_BYTES + 1)
-                        if len(data) > MAX_CLIP_BYTES or data[4:8] != b"ftyp":
+                        data = await _read_capped(response, MAX_CLIP_BYTES)
+                        if data is None or data[4:8] != b"ftyp":
                             raise ProviderError("provider.clip_failed", service=SERVICE)
                         return data
                     logger.warning("Runway clip download answered %s", response.status)
@@ -189,3 +189,15 @@ def _retry_after(header: str | None, default: float) -> float:
     except ValueError:
         return default
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+async def _read_capped(response: aiohttp.ClientResponse, limit: int) -> bytes | None:
+    """The whole body, or None once it grows past `limit` (a read returns only what arrived)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(1024 * 1024):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -19,7 +19,7 @@ from bot.studio.ports import (
     Renderer,
     StepCallback,
 )
-from bot.studio.timeline import Motion, Timeline, Transition
+from bot.studio.timeline import Fit, Motion, Timeline, Transition
 from bot.studio.timing import ShotSource, build_timeline, output_size
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ class RenderProject:
             sources = [ShotSource(
                 image_path=str(p.path), caption=p.scene.caption, motion=p.scene.motion,
                 transition=p.scene.transition, wished_seconds=p.scene.duration,
+                fit=Fit(p.scene.fit),
             ) for p in pictures]
         else:
             card = await self.pictures.make_title_card(project, width, height)

@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import multiprocessing
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -16,35 +15,12 @@ from PIL import Image
 from bot.media.frames import TimelineFrames
 from bot.media.render_worker import RenderCancelled, RenderFailed, render_in_worker
 from bot.media.renderer import RenderResult, render_timeline
+from bot.media.video_renderer import WorkerRenderer
 from bot.studio.timeline import Motion, Shot, Timeline, Transition
-from tests.support.video_checks import moov_before_mdat, probe
+from tests.media.helpers import assert_good_thumbnail, assert_probed_video, make_song, make_still
 
 WIDTH, HEIGHT, FPS = 640, 360, 24
 COLOURS = [(200, 40, 40), (40, 160, 60), (40, 60, 200)]
-
-
-def make_still(path: Path, colour: tuple[int, int, int], size: tuple[int, int]) -> Path:
-    """A still with a colour wash, a gradient and a few bars (so motion and contrast show)."""
-    w, h = size
-    ramp = np.linspace(0.6, 1.0, w, dtype=np.float32)[None, :, None]
-    pixels = (np.array(colour, dtype=np.float32) * ramp * np.ones((h, 1, 1))).astype(np.uint8)
-    for x in range(0, w, max(1, w // 8)):
-        pixels[:, x : x + max(1, w // 40)] = 255
-    Image.fromarray(pixels).save(path, quality=90)
-    return path
-
-
-def make_song(path: Path, seconds: float, rate: int = 44100) -> Path:
-    """A stereo 16-bit WAV: a 220 Hz tone with a click every half second."""
-    t = np.arange(int(seconds * rate)) / rate
-    tone = 0.3 * np.sin(2 * np.pi * 220 * t) + 0.3 * (np.mod(t, 0.5) < 0.01)
-    samples = (np.clip(tone, -1, 1) * 32767).astype(np.int16)
-    with wave.open(str(path), "wb") as song:
-        song.setnchannels(2)
-        song.setsampwidth(2)
-        song.setframerate(rate)
-        song.writeframes(np.repeat(samples, 2).tobytes())
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -89,28 +65,7 @@ def timeline(
 
 
 def assert_good_video(result: RenderResult, seconds: float) -> None:
-    info = probe(result.path)
-    assert info.video_codec == "h264"
-    assert info.profile == "High"
-    assert info.pix_fmt == "yuv420p"
-    assert (info.width, info.height) == (WIDTH, HEIGHT)
-    assert info.fps == pytest.approx(FPS)
-    assert info.frames == round(seconds * FPS)
-    assert info.video_duration == pytest.approx(seconds, abs=1 / FPS)
-    assert info.duration == pytest.approx(seconds, abs=0.1)  # AAC priming may add a little
-    assert info.has_audio and info.audio_codec == "aac"
-    assert info.audio_duration == pytest.approx(seconds, abs=0.1)
-    assert moov_before_mdat(result.path)
-    assert result.size_bytes == result.path.stat().st_size
-    assert (result.width, result.height, result.fps) == (WIDTH, HEIGHT, FPS)
-    assert result.duration == pytest.approx(seconds)
-
-
-def assert_good_thumbnail(path: Path) -> None:
-    assert path.stat().st_size <= 200_000
-    with Image.open(path) as thumbnail:
-        assert thumbnail.format == "JPEG"
-        assert max(thumbnail.size) <= 320
+    assert_probed_video(result, seconds, (WIDTH, HEIGHT), FPS)
 
 
 def test_render_with_a_song(media: Path, tmp_path: Path) -> None:
@@ -290,3 +245,21 @@ async def test_worker_failure_is_reported(tmp_path: Path) -> None:
     with pytest.raises(RenderFailed, match="FileNotFoundError"):
         await render_in_worker(broken, tmp_path / "broken.mp4")
     assert not list(tmp_path.glob("broken*"))
+
+
+async def test_the_renderer_port_passes_its_settings_to_the_worker(
+    media: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "segments"
+    renderer = WorkerRenderer("veryfast", 23, segment_dir=cache, max_bytes=150_000)
+    seen: list[float] = []
+
+    async def on_progress(fraction: float) -> None:
+        seen.append(fraction)
+
+    video = await renderer.render(timeline(media), tmp_path / "port.mp4", on_progress,
+                                  asyncio.Event())
+    assert video.size_bytes <= 150_000
+    assert (video.width, video.height) == (640, 360), "a small budget keeps 360p"
+    assert len(list(cache.glob("*.mp4"))) == 3, "one cached segment per shot"
+    assert video.thumbnail_path.exists() and seen[-1] == pytest.approx(1.0)

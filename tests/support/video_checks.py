@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 import struct
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import imageio_ffmpeg
+import numpy as np
+
+BT709 = 1  # the ITU-T H.273 code shared by colour primaries, transfer and matrix
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,8 @@ class VideoInfo:
     has_audio: bool
     audio_codec: str | None
     audio_duration: float | None
+    colour: tuple[int, int, int]  # primaries, transfer, matrix (H.273 codes)
+    limited_range: bool
 
 
 def probe(path: Path) -> VideoInfo:
@@ -46,6 +55,9 @@ def probe(path: Path) -> VideoInfo:
             has_audio=audio is not None,
             audio_codec=audio.codec_context.name if audio is not None else None,
             audio_duration=_stream_seconds(audio) if audio is not None else None,
+            colour=(int(context.color_primaries), int(context.color_trc),
+                    int(context.colorspace)),
+            limited_range=int(context.color_range) == 1,
         )
 
 
@@ -81,3 +93,34 @@ def moov_before_mdat(path: Path) -> bool:
     """True when the movie header precedes the media data (playback can start while downloading)."""
     boxes = top_level_boxes(path)
     return "moov" in boxes and "mdat" in boxes and boxes.index("moov") < boxes.index("mdat")
+
+
+def frame_steps(path: Path) -> set[float]:
+    """The distinct gaps (s) between consecutive video frames' presentation times."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        times = sorted(float(frame.pts * stream.time_base) for frame in container.decode(stream))
+    return {round(b - a, 6) for a, b in itertools.pairwise(times)}
+
+
+def video_frames(path: Path, indices: set[int]) -> dict[int, np.ndarray]:
+    """Decoded RGB frames of a video at the given frame numbers."""
+    found: dict[int, np.ndarray] = {}
+    with av.open(str(path)) as container:
+        for number, frame in enumerate(container.decode(video=0)):
+            if number in indices:
+                found[number] = frame.to_ndarray(format="rgb24")
+    return found
+
+
+def integrated_loudness(path: Path) -> float:
+    """EBU R128 integrated loudness (LUFS) of a file's audio, by ffmpeg's ebur128 meter."""
+    done = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-hide_banner", "-i", str(path),
+         "-map", "0:a:0", "-af", "ebur128", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )
+    summary = done.stderr[done.stderr.rfind("Summary:") :]
+    match = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
+    assert match is not None, done.stderr[-500:]
+    return float(match.group(1))

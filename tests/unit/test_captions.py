@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+import logging
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import ImageFont
 
 from bot.media.captions import (
     ELLIPSIS,
@@ -15,7 +19,13 @@ from bot.media.captions import (
     safe_area,
     wrap_caption,
 )
-from bot.media.fonts import caption_font_path, load_font, missing_glyphs, normalise_text
+from bot.media.fonts import (
+    caption_font_path,
+    covering_font,
+    load_font,
+    missing_glyphs,
+    normalise_text,
+)
 
 VIETNAMESE = "Vịnh Hạ Long lúc bình minh"
 
@@ -166,3 +176,46 @@ def test_title_is_bigger_and_centred_in_the_safe_area(width: int, height: int) -
     assert abs((left + right) / 2 - (sl + sr) / 2) < 0.03 * width
     assert abs((top + bottom) / 2 - (st + sb) / 2) < 0.05 * height
     assert title[0].shape[0] > caption[0].shape[0]
+
+
+@pytest.fixture
+def latin_only_font(tmp_path: Path) -> Path:
+    """Pillow's built-in Aileron: Basic Latin only, no Vietnamese letters."""
+    font = ImageFont.load_default(40)
+    assert isinstance(font.path, io.BytesIO)
+    path = tmp_path / "aileron.ttf"
+    path.write_bytes(font.path.getvalue())
+    return path
+
+
+def test_a_font_without_vietnamese_falls_back_to_one_that_covers_it(latin_only_font: Path) -> None:
+    assert missing_glyphs(VIETNAMESE, latin_only_font), "the test font lacks Vietnamese"
+    assert covering_font(VIETNAMESE, latin_only_font) == caption_font_path()
+    assert covering_font("Ha Long Bay", latin_only_font) == latin_only_font
+    fallback = render_caption_overlay(VIETNAMESE, 1080, 1920, font_path=latin_only_font)
+    packaged = render_caption_overlay(VIETNAMESE, 1080, 1920)
+    assert fallback[1] == packaged[1] and np.array_equal(fallback[0], packaged[0])
+
+
+def test_a_vietnamese_caption_keeps_every_glyph_inside_the_safe_area(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        overlay = render_caption_overlay(unicodedata.normalize("NFD", VIETNAMESE), 1080, 1920)
+    assert not caplog.records, "nothing dropped"
+    assert missing_glyphs(VIETNAMESE, covering_font(VIETNAMESE)) == set()
+    left, top, right, bottom = ink_box(overlay)
+    sl, st, sr, sb = safe_area(1080, 1920)
+    assert sl <= left and right <= sr and st <= top and bottom <= sb
+    # Drawn in the covering font, the text has the ink of its letters and diacritics: the
+    # same text with its marks stripped draws less.
+    plain = render_caption_overlay("Vinh Ha Long luc binh minh", 1080, 1920)
+    assert (overlay[0][:, :, 3] == 255).sum() > (plain[0][:, :, 3] == 255).sum()
+
+
+def test_characters_no_font_covers_are_dropped_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.media.captions"):
+        render_caption_overlay(f"{VIETNAMESE} 🎬", 1280, 720)
+    assert any("U+1F3AC" in record.getMessage() for record in caplog.records)

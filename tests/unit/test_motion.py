@@ -21,12 +21,14 @@ OUT_W, OUT_H = 1280, 720  # 16:9 video
 FPS, SECONDS = 30, 5.0
 
 
-def windows(motion: Motion) -> np.ndarray:
+def windows(motion: Motion, focus: tuple[float, float] | None = None,
+            src: tuple[float, float] = (SRC_W, SRC_H)) -> np.ndarray:
     """Windows of every frame of a 5 s shot, as rows (x, y, w, h)."""
     frames = round(FPS * SECONDS)
-    return np.array(
-        [crop_window(motion, i / (frames - 1), SRC_W, SRC_H, OUT_W, OUT_H) for i in range(frames)]
-    )
+    return np.array([
+        crop_window(motion, i / (frames - 1), *src, OUT_W, OUT_H, focus=focus)
+        for i in range(frames)
+    ])
 
 
 def test_ease_is_smoothstep_clamped() -> None:
@@ -137,3 +139,51 @@ def test_warp_samples_the_sub_pixel_window() -> None:
     )
     expected = 10.3 + (np.arange(400) + 0.5) * 0.5 - 0.5
     assert np.allclose(out[50, 2:-2], expected[2:-2], atol=0.02)
+
+
+FOCI = [(0.5, 0.5), (0.15, 0.2), (0.9, 0.85), (0.0, 1.0)]
+
+
+@pytest.mark.parametrize("focus", FOCI)
+@pytest.mark.parametrize("motion", [Motion.ZOOM_IN, Motion.ZOOM_OUT, Motion.PAN_LEFT,
+                                    Motion.PAN_RIGHT, Motion.PAN_UP, Motion.PAN_DOWN])
+def test_windows_are_continuous_and_monotone_around_any_focus(
+    motion: Motion, focus: tuple[float, float]
+) -> None:
+    for src in [(SRC_W, SRC_H), (1080.0, 1920.0)]:
+        rows = windows(motion, focus, src)
+        edges = np.column_stack([rows[:, 0], rows[:, 1], rows[:, 0] + rows[:, 2],
+                                 rows[:, 1] + rows[:, 3]])
+        steps = np.diff(edges, axis=0)
+        for column in steps.T:  # every edge moves one way only
+            assert np.all(column >= -1e-9) or np.all(column <= 1e-9)
+        # Continuous: no edge moves more than a few pixels between frames (eased, no jumps).
+        assert np.abs(steps).max() < 6.0
+        assert np.all(rows[:, 0] >= -1e-9) and np.all(rows[:, 0] + rows[:, 2] <= src[0] + 1e-9)
+        assert np.all(rows[:, 1] >= -1e-9) and np.all(rows[:, 1] + rows[:, 3] <= src[1] + 1e-9)
+        assert np.allclose(rows[:, 2] / rows[:, 3], OUT_W / OUT_H)
+
+
+def test_the_cover_crop_moves_to_the_focus() -> None:
+    # A portrait still in a landscape frame: the crop slides along the height only.
+    x, y, w, h = cover_window(1200.0, 1600.0, OUT_W, OUT_H, focus=(0.5, 0.3))
+    assert (x, w) == pytest.approx((0.0, 1200.0))
+    assert y + h / 2 == pytest.approx(0.3 * 1600.0)
+    x, y, w, h = cover_window(1200.0, 1600.0, OUT_W, OUT_H, focus=(0.5, 0.01))
+    assert y == 0.0, "clamped inside the picture"
+
+
+def test_a_zoom_closes_in_on_the_focus() -> None:
+    focus = (0.3, 0.4)
+    rows = windows(Motion.ZOOM_IN, focus)
+    bx, by, bw, bh = cover_window(SRC_W, SRC_H, OUT_W, OUT_H, focus)
+    px, py = focus[0] * SRC_W, focus[1] * SRC_H
+    # The focus point keeps its place in the frame while the window shrinks around it.
+    assert np.allclose((px - rows[:, 0]) / rows[:, 2], (px - bx) / bw)
+    assert np.allclose((py - rows[:, 1]) / rows[:, 3], (py - by) / bh)
+    assert rows[0, 2] / rows[-1, 2] == pytest.approx(1.15)
+
+
+def test_a_pan_keeps_the_focus_level() -> None:
+    rows = windows(Motion.PAN_RIGHT, (0.5, 0.3), src=(1600.0, 1600.0))
+    assert np.allclose(rows[:, 1] + rows[:, 3] / 2, 0.3 * 1600.0)

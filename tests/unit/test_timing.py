@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import Fit, Motion, Transition
 from bot.studio.timing import (
     ShotSource,
     build_timeline,
@@ -40,11 +40,12 @@ def test_no_scenes_no_durations() -> None:
     assert scene_durations([], 10.0, 4.0, 30) == []
 
 
-@pytest.mark.parametrize(("aspect", "size"), [
-    ("9:16", (720, 1280)), ("16:9", (1280, 720)), ("1:1", (720, 720)),
+@pytest.mark.parametrize(("aspect", "short", "size"), [
+    ("9:16", 720, (720, 1280)), ("16:9", 720, (1280, 720)), ("1:1", 720, (720, 720)),
+    ("9:16", 1080, (1080, 1920)), ("16:9", 1080, (1920, 1080)), ("1:1", 1080, (1080, 1080)),
 ])
-def test_output_sizes(aspect: str, size: tuple[int, int]) -> None:
-    assert output_size(aspect, 720) == size
+def test_output_sizes(aspect: str, short: int, size: tuple[int, int]) -> None:
+    assert output_size(aspect, short) == size
 
 
 def test_output_size_is_even() -> None:
@@ -66,3 +67,16 @@ def test_timeline_tiles_shots_without_gaps() -> None:
     for before, after in zip(timeline.shots, timeline.shots[1:], strict=False):
         assert after.start == pytest.approx(before.end)
     assert all(s.transition_seconds <= s.duration / 3 + 1e-9 for s in timeline.shots)
+
+
+def test_fit_focus_and_clips_reach_the_shots() -> None:
+    sources = [
+        ShotSource("/a.jpg", "", Motion.STILL, Transition.CUT, fit=Fit.CONTAIN),
+        ShotSource("/b.jpg", "", Motion.ZOOM_IN, Transition.CUT, focus=(0.2, 0.3),
+                   clip_path="/b.mp4"),
+    ]
+    timeline = build_timeline(sources, width=640, height=360, fps=30, title="",
+                              audio_path=None, song_seconds=None, seconds_without_song=2.0)
+    first, second = timeline.shots
+    assert (first.fit, first.focus, first.clip_path) == (Fit.CONTAIN, None, None)
+    assert (second.fit, second.focus, second.clip_path) == (Fit.COVER, (0.2, 0.3), "/b.mp4")

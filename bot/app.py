@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +19,7 @@ from telegram.ext import (
     ContextTypes,
     MessageHandler,
     TypeHandler,
+    Updater,
     filters,
 )
 
@@ -232,22 +233,11 @@ async def polling(application: DirectorApplication,
     The same lifecycle as `Application.run_polling`, which owns its loop and so cannot be
     used from async code: initialise, post_init, poll, and the reverse on the way out.
     """
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(
-        poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
-    )
-    await application.start()
-    try:
+    async with _running(application,
+                        lambda updater: updater.start_polling(
+                            poll_interval=0.0, timeout=poll_timeout,
+                            allowed_updates=ALLOWED_UPDATES)):
         yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
@@ -272,14 +262,23 @@ async def webhook(application: DirectorApplication,
 
     PTB's server answers 403 to any request without the right X-Telegram-Bot-Api-Secret-Token.
     """
+    async with _running(application, lambda updater: updater.start_webhook(**options)):
+        yield application
+
+
+@asynccontextmanager
+async def _running(application: DirectorApplication,
+                   start_updates: Callable[[Updater], Awaitable[object]],
+                   ) -> AsyncIterator[None]:
+    """The lifecycle `run_polling`/`run_webhook` follow, for a loop we already have."""
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
     assert application.updater is not None
-    await application.updater.start_webhook(**options)
+    await start_updates(application.updater)
     await application.start()
     try:
-        yield application
+        yield
     finally:
         await application.updater.stop()
         await application.stop()

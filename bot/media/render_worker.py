@@ -70,6 +70,8 @@ async def render_in_worker(
     )
     try:
         process.start()
+        if process.pid is not None:
+            _lower_priority(process.pid)
         return await _relay(process, messages, on_progress, cancel_event)
     except BaseException:
         await _kill(process)
@@ -170,13 +172,7 @@ def _work(
     """Worker process entry: render and report on the queue."""
     os.setpgrp()
     signal.signal(signal.SIGTERM, _stop)
-    # The bot's own process answers people first: renders (and the ffmpeg they start, which
-    # inherits this) only get CPU time nobody else wants. nice 19 where SCHED_IDLE is missing.
-    try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    except (AttributeError, OSError):
-        with contextlib.suppress(OSError):
-            os.nice(19)
+    _lower_priority(0)
     from bot.media.renderer import render_timeline
 
     def report(fraction: float) -> None:
@@ -212,3 +208,16 @@ def _stop(signum: int, frame: FrameType | None) -> None:
         if pid == 0:
             time.sleep(0.01)
     os._exit(128 + signum)
+
+
+def _lower_priority(pid: int) -> None:
+    """The bot's own process answers people first: a render (and the ffmpeg it starts, which
+    inherits this) only gets CPU time nobody else wants. Set from the parent right after the
+    spawn, so the worker's heavy imports are idle too; nice 19 where SCHED_IDLE is missing.
+    """
+    try:
+        os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        with contextlib.suppress(OSError):
+            if pid == 0:
+                os.nice(19)

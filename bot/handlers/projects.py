@@ -89,9 +89,8 @@ async def project_action_button(update: Update, context: DirectorContext) -> Non
         await query.answer()
         await reply(update, context, "projects.deleted", title=escape(project.title))
     elif action == "rr":
-        projects.get(user.id, project_id)
-        await query.answer()
         await render.start_paid_work(update, context, "render", project_id, confirmed=False)
+        await query.answer()
     else:
         projects.get(user.id, project_id)
         await query.answer()

@@ -52,7 +52,6 @@ async def go_button(update: Update, context: DirectorContext) -> None:
     parts = (query.data or "").split(":")
     if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in KINDS:
         raise ProjectNotFound()
-    context.services.projects.get(update.effective_user.id if update.effective_user else 0,
-                                  int(parts[1]))
-    await query.answer()
+    # Answered after the work is queued: for a project that is gone, the error handler answers.
     await start_paid_work(update, context, parts[2], int(parts[1]), confirmed=True)
+    await query.answer()

@@ -72,16 +72,15 @@ class Pictures:
         """The project's style preset (the first one if it names an unknown preset)."""
         return self.styles.get(project.style) or next(iter(self.styles.values()))
 
-    def request(self, owner_id: int, project: Project, scene: Scene, width: int,
-                height: int) -> tuple[PictureRequest, str]:
-        """What the maker is asked for a scene, and the key of that request."""
+    def request(self, owner_id: int, project: Project, scenes: list[Scene], scene: Scene,
+                width: int, height: int) -> tuple[PictureRequest, str]:
+        """What the maker is asked for a scene (one of `scenes`), and the key of that request."""
         references = self.store.scene_references(owner_id, scene.id)
         style_refs = self.store.project_references(owner_id, project.id)
         # One look across scenes: pictures the user kept guide the scenes after them.
-        kept = [s.picture_sha for s in self.store.scenes(owner_id, project.id)
-                if s.accepted and s.picture_sha and s.position < scene.position]
-        style_refs += [Asset(sha=sha, kind=AssetKind.PICTURE, ext="jpg", size=0)
-                       for sha in kept if sha]
+        style_refs += [Asset(sha=s.picture_sha, kind=AssetKind.PICTURE, ext="jpg", size=0)
+                       for s in scenes
+                       if s.accepted and s.picture_sha and s.position < scene.position]
         request = PictureRequest(
             idea=scene.idea or scene.caption or project.title, caption=scene.caption,
             style=self.style(project),
@@ -103,8 +102,9 @@ class Pictures:
     def pending_cost(self, owner_id: int, project: Project, width: int, height: int) -> float:
         """What making the missing pictures is expected to cost."""
         total = 0.0
-        for scene in self.store.scenes(owner_id, project.id):
-            request, key = self.request(owner_id, project, scene, width, height)
+        scenes = self.store.scenes(owner_id, project.id)
+        for scene in scenes:
+            request, key = self.request(owner_id, project, scenes, scene, width, height)
             if self._current(scene, key) is None:
                 total += self.maker.estimate_cost(request)
         return total
@@ -126,7 +126,7 @@ class Pictures:
 
         async def picture_for(scene: Scene) -> ScenePicture:
             nonlocal budget_told
-            request, key = self.request(owner_id, project, scene, width, height)
+            request, key = self.request(owner_id, project, scenes, scene, width, height)
             current = self._current(scene, key)
             if current is not None:
                 return ScenePicture(scene, current, made_now=False)

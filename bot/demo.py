@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from bot.config import Settings
-from bot.studio.ports import RenderedVideo
+from bot.studio.ports import JobEvents, RenderedVideo, SceneReady
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +134,12 @@ async def render_demo(settings: Settings, output_dir: Path) -> RenderedVideo:
         async def warn(position: int, key: str) -> None:
             logger.warning("Scene %s: %s", position, key)
 
+        async def made(ready: SceneReady) -> None:
+            logger.info("Scene %s: %s made", ready.scene.position, ready.kind)
+
+        events = JobEvents(step=show, scene_failed=warn, scene_ready=made)
         video = await build_render_project(settings, store, media).run(
-            job, show, warn, asyncio.Event())
+            job, events, asyncio.Event())
     finally:
         database.close()
     target = output_dir / "pocket-director-demo.mp4"

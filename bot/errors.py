@@ -51,9 +51,12 @@ class NothingToRender(UserFacingError):
 
 
 class JobAlreadyRunning(UserFacingError):
-    """The project already has a job running."""
+    """The project already has a job running (the message names the job's kind)."""
 
     key = "render.already_running"
+
+    def __init__(self, kind: str = "render") -> None:
+        super().__init__(f"{kind}.already_running")
 
 
 class ProjectNotFound(UserFacingError):

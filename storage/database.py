@@ -104,6 +104,20 @@ def m003_scene_image_prompt(db: sqlite_utils.Database) -> None:
     db.table("jobs").add_column("options", str)
 
 
+@migrations()
+def m010_durable_jobs(db: sqlite_utils.Database) -> None:
+    """Keep a finished render's thumbnail with its job, so a restart can still deliver it."""
+    db.table("jobs").add_column("thumbnail_sha", str)
+    db.table("jobs").create_index(["owner_id", "state"])
+    db.table("usage").create_index(["created_at"])
+
+
+@migrations()
+def m011_scene_previews(db: sqlite_utils.Database) -> None:
+    """Whether a project's director wants each picture and clip sent as soon as it is made."""
+    db.table("projects").add_column("previews_enabled", int, not_null_default=0)
+
+
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database file and bring its schema up to date."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,11 +136,3 @@ def backup_database(db: sqlite_utils.Database, target: Path) -> None:
     with sqlite3.connect(str(target)) as destination:
         db.conn.backup(destination)
     destination.close()
-
-
-@migrations()
-def m010_durable_jobs(db: sqlite_utils.Database) -> None:
-    """Keep a finished render's thumbnail with its job, so a restart can still deliver it."""
-    db.table("jobs").add_column("thumbnail_sha", str)
-    db.table("jobs").create_index(["owner_id", "state"])
-    db.table("usage").create_index(["created_at"])

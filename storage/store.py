@@ -24,7 +24,7 @@ from bot.studio.timeline import Motion, Transition
 
 SCENE_FIELDS = frozenset({"idea", "caption", "motion", "transition", "duration", "variant",
                           "fit", "clip_sha", "clip_key", "image_prompt", "accepted"})
-PROJECT_OPTIONS = frozenset({"aspect", "style", "clips_enabled", "title"})
+PROJECT_OPTIONS = frozenset({"aspect", "style", "clips_enabled", "previews_enabled", "title"})
 
 
 def _now() -> str:
@@ -36,6 +36,7 @@ def _project(row: dict[str, Any]) -> Project:
         id=row["id"], owner_id=row["owner_id"], title=row["title"], aspect=row["aspect"],
         style=row["style"], song_sha=row["song_sha"], created_at=row["created_at"],
         clips_enabled=bool(row.get("clips_enabled")),
+        previews_enabled=bool(row.get("previews_enabled")),
     )
 
 

@@ -17,8 +17,8 @@ from bot.handlers.projects import video_keyboard
 from bot.handlers.replies import escape
 from bot.handlers.storyboard_view import StoryboardView
 from bot.i18n import t
-from bot.studio.models import Job, Project
-from bot.studio.ports import JobResult, RenderedVideo
+from bot.studio.models import AssetKind, Job, Project
+from bot.studio.ports import JobResult, RenderedVideo, SceneReady
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ class _Tracker:
     last_edit: float = 0.0
     last_action: float = 0.0
     last_text: str = ""
+    shown_scenes: set[int] = field(default_factory=set)
 
 
 class TelegramJobReporter:
@@ -134,7 +135,8 @@ class TelegramJobReporter:
             if isinstance(result, RenderedVideo):
                 await self._deliver_video(job, project, result, resumed)
             else:
-                await self.storyboard_view.show(job, project, result)
+                shown = self._trackers.get(job.id, _Tracker()).shown_scenes
+                await self.storyboard_view.show(job, project, result, shown)
                 await self._edit(job, t(job.language, "storyboard.ready"))
         self._trackers.pop(job.id, None)
 
@@ -179,6 +181,13 @@ class TelegramJobReporter:
     async def notice(self, job: Job, key: str, **params: object) -> None:
         """Say that one scene had a problem while the others go on."""
         await self._send(job, t(job.language, key, **params))
+
+    async def scene_ready(self, job: Job, ready: SceneReady) -> None:
+        """Send a scene's picture or clip as soon as it is made (the user asked for it)."""
+        with handing_over(job.id):
+            await self.storyboard_view.show_ready(job, ready, self.video_write_timeout)
+        if ready.kind is AssetKind.PICTURE:
+            self._trackers.setdefault(job.id, _Tracker()).shown_scenes.add(ready.scene.id)
 
     async def cancelled(self, job: Job) -> None:
         """Confirm the stop (best effort: the stop itself already happened)."""

@@ -1,4 +1,4 @@
-"""Project options as buttons: aspect ratio, style preset, clips. Ignoring them keeps defaults."""
+"""Project options as buttons: aspect, style, clips, previews. Ignoring them keeps defaults."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from bot.errors import ProjectNotFound
 from bot.handlers.callback_data import encode
 from bot.i18n import t
 from bot.providers.styles_file import load_styles
-from bot.studio.models import Project
+from bot.studio.models import Project, ProjectSwitch
 from bot.studio.timing import ASPECTS
 
 PREFIX = "opt"
 STYLES_PER_ROW = 2
+# Callback-data letter of each switch, and its label's catalog key before "_on"/"_off".
+SWITCHES = {"c": (ProjectSwitch.CLIPS, "setup.clips"),
+            "p": (ProjectSwitch.PREVIEWS, "setup.previews")}
 
 
 def _aspect_token(aspect: str) -> str:
@@ -42,19 +45,22 @@ def options_keyboard(language: str, project: Project,
               for key, style in load_styles().items()]
     rows = [aspects] + [styles[i:i + STYLES_PER_ROW]
                         for i in range(0, len(styles), STYLES_PER_ROW)]
-    if clips_available:
-        state = "on" if project.clips_enabled else "off"
-        rows.append([InlineKeyboardButton(t(language, f"setup.clips_{state}"),
-                                          callback_data=encode(PREFIX, f"{project.id}:c:x"))])
+    for letter, (switch, label) in SWITCHES.items():
+        if switch is ProjectSwitch.CLIPS and not clips_available:
+            continue
+        state = "on" if getattr(project, switch.value) else "off"
+        rows.append([InlineKeyboardButton(
+            t(language, f"{label}_{state}"),
+            callback_data=encode(PREFIX, f"{project.id}:{letter}:x"))])
     return InlineKeyboardMarkup(rows)
 
 
 def parse_option(data: str | None) -> tuple[int, str, str] | None:
-    """`opt:<project id>:<a|s|c>:<value>` from untrusted callback data."""
+    """`opt:<project id>:<a|s|c|p>:<value>` from untrusted callback data."""
     parts = (data or "").split(":")
     if len(parts) != 4 or parts[0] != PREFIX or not parts[1].isdigit():
         return None
-    if parts[2] not in {"a", "s", "c"} or len(parts[3]) > 32:
+    if (parts[2] not in {"a", "s"} and parts[2] not in SWITCHES) or len(parts[3]) > 32:
         return None
     return int(parts[1]), parts[2], parts[3]
 
@@ -75,7 +81,7 @@ async def project_option_button(update: Update, context: DirectorContext) -> Non
     elif kind == "s":
         project = projects.configure(user.id, project_id, style=value)
     else:
-        project = projects.configure(user.id, project_id, toggle_clips=True)
+        project = projects.configure(user.id, project_id, toggle=SWITCHES[kind][0])
     language = context.language()
     await query.answer(t(language, "setup.saved"))
     if isinstance(query.message, Message):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Collection, Sequence
 
 from telegram import (
     Bot,
@@ -18,8 +18,8 @@ from telegram.error import BadRequest, TelegramError
 from bot.handlers.callback_data import encode
 from bot.handlers.replies import escape
 from bot.i18n import t
-from bot.studio.models import Job, Project, Scene
-from bot.studio.ports import ScenePreview, StoryboardReady
+from bot.studio.models import AssetKind, Job, Project, Scene
+from bot.studio.ports import ScenePreview, SceneReady, StoryboardReady
 from bot.studio.storyboard import SceneAction, Storyboard
 
 logger = logging.getLogger(__name__)
@@ -79,14 +79,19 @@ class StoryboardView:
         self.bot = bot
         self.storyboard = storyboard
 
-    async def show(self, job: Job, project: Project, result: StoryboardReady) -> None:
-        """Send the albums and the panel, or replace changed previews in place."""
+    async def show(self, job: Job, project: Project, result: StoryboardReady,
+                   already_shown: Collection[int] = ()) -> None:
+        """Send the albums and the panel, or replace changed previews in place.
+
+        Scenes in `already_shown` (ids) were sent one by one as they were made: no album
+        repeats them.
+        """
         if result.refresh_only:
             for preview in result.previews:
                 if preview.changed:
                     await self.replace_picture(job.owner_id, preview)
             return
-        for group in chunks(result.previews):
+        for group in chunks([p for p in result.previews if p.scene.id not in already_shown]):
             messages = await self._send_album(job.chat_id, group)
             for preview, message in zip(group, messages, strict=True):
                 self.storyboard.remember_preview(job.owner_id, job.chat_id,
@@ -98,6 +103,21 @@ class StoryboardView:
             reply_markup=panel_keyboard(job.language, first, len(result.previews)),
         )
         self.storyboard.remember_panel(job.owner_id, job.chat_id, panel.message_id, first.id)
+
+    async def show_ready(self, job: Job, ready: SceneReady, write_timeout: float) -> None:
+        """Send a scene's picture or clip the moment it is made, linked to its scene."""
+        caption = album_caption(ready.scene)
+        with ready.path.open("rb") as media:
+            if ready.kind is AssetKind.CLIP:
+                message = await self.bot.send_video(
+                    job.chat_id, media, caption=caption, supports_streaming=True,
+                    write_timeout=write_timeout, read_timeout=write_timeout)
+                self.storyboard.remember_clip(job.owner_id, job.chat_id, message.message_id,
+                                              ready.scene.id)
+                return
+            message = await self.bot.send_photo(job.chat_id, media, caption=caption)
+        self.storyboard.remember_preview(job.owner_id, job.chat_id, message.message_id,
+                                         ready.scene.id)
 
     async def _send_album(self, chat_id: int, group: list[ScenePreview]) -> Sequence[Message]:
         if len(group) == 1:

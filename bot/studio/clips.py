@@ -13,7 +13,15 @@ from bot.errors import ProviderError
 from bot.studio.budget import Budget
 from bot.studio.concurrency import gather_all
 from bot.studio.models import Asset, AssetKind, Project, Scene
-from bot.studio.ports import ClipMaker, ClipRequest, FailureCallback, MediaStore, ProjectStore
+from bot.studio.ports import (
+    ClipMaker,
+    ClipRequest,
+    FailureCallback,
+    MediaStore,
+    ProjectStore,
+    SceneReady,
+    SceneReadyCallback,
+)
 from bot.studio.timeline import Shot
 
 logger = logging.getLogger(__name__)
@@ -46,8 +54,12 @@ class Clips:
         self.budget = budget
 
     async def attach(self, owner_id: int, project: Project, scenes: list[Scene],
-                     shots: tuple[Shot, ...], on_failure: FailureCallback) -> tuple[Shot, ...]:
-        """The shots with a clip where one could be had; stills elsewhere."""
+                     shots: tuple[Shot, ...], on_failure: FailureCallback,
+                     on_ready: SceneReadyCallback | None = None) -> tuple[Shot, ...]:
+        """The shots with a clip where one could be had; stills elsewhere.
+
+        `on_ready` hears of each clip made now, as soon as it is made.
+        """
         slots = asyncio.Semaphore(self.concurrency)
 
         async def one(scene: Scene, shot: Shot) -> Shot:
@@ -76,7 +88,10 @@ class Clips:
                 finally:
                     self.budget.release(owner_id, cost)
             self.store.update_scene(owner_id, scene.id, clip_sha=sha, clip_key=key)
-            return replace(shot, clip_path=str(self.media.path_for(sha, "mp4")))
+            path = self.media.path_for(sha, "mp4")
+            if on_ready is not None:
+                await on_ready(SceneReady(scene, path, AssetKind.CLIP))
+            return replace(shot, clip_path=str(path))
 
         return tuple(await gather_all(
             [one(scene, shot) for scene, shot in zip(scenes, shots, strict=True)]))

@@ -30,12 +30,14 @@ from bot.errors import (
 )
 from bot.studio.models import Job, JobState, Project
 from bot.studio.ports import (
+    JobEvents,
     JobReporter,
     JobResult,
     JobWork,
     MediaStore,
     ProjectStore,
     RenderedVideo,
+    SceneReady,
 )
 
 logger = logging.getLogger(__name__)
@@ -278,8 +280,12 @@ class JobRunner:
         async def on_failure(position: int, key: str) -> None:
             await self._watched(attempt, self.reporter.notice(job, key, scene=position))
 
+        async def on_ready(ready: SceneReady) -> None:
+            await self._watched(attempt, self.reporter.scene_ready(job, ready))
+
+        events = JobEvents(step=on_step, scene_failed=on_failure, scene_ready=on_ready)
         try:
-            result = await self.work[job.kind].run(job, on_step, on_failure, attempt.cancel)
+            result = await self.work[job.kind].run(job, events, attempt.cancel)
         except JobCancelled:
             if attempt.gone:
                 self._end_quietly(job)

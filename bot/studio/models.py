@@ -43,6 +43,13 @@ class User:
     active_project_id: int | None
 
 
+class ProjectSwitch(StrEnum):
+    """An on/off option of a project (the value names its stored field)."""
+
+    CLIPS = "clips_enabled"
+    PREVIEWS = "previews_enabled"
+
+
 @dataclass(frozen=True)
 class Project:
     """A music video in the making."""
@@ -55,6 +62,7 @@ class Project:
     song_sha: str | None
     created_at: str
     clips_enabled: bool = False
+    previews_enabled: bool = False
 
 
 @dataclass(frozen=True)

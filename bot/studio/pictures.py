@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -19,7 +18,10 @@ from bot.studio.ports import (
     ImageMaker,
     MediaStore,
     PictureRequest,
+    ProgressCallback,
     ProjectStore,
+    SceneReady,
+    SceneReadyCallback,
 )
 from bot.studio.styles import StylePreset
 
@@ -28,7 +30,6 @@ logger = logging.getLogger(__name__)
 # Failures that concern one scene: the others go on, and an offline picture stands in.
 SCENE_FAILURES = frozenset({"provider.refused", "provider.timeout", "provider.failed",
                             "provider.rate_limited"})
-ProgressCallback = Callable[[float], Awaitable[None]]
 
 
 def picture_key(maker: str, request: PictureRequest, reference_shas: list[str],
@@ -109,10 +110,14 @@ class Pictures:
                 total += self.maker.estimate_cost(request)
         return total
 
-    async def ensure(self, owner_id: int, project: Project, width: int, height: int,
-                     on_progress: ProgressCallback, cancelled: asyncio.Event,
-                     on_failure: FailureCallback) -> list[ScenePicture]:
-        """Every scene's picture, making only those whose inputs changed."""
+    async def ensure(self, owner_id: int, project: Project, width: int, height: int, *,
+                     cancelled: asyncio.Event, on_progress: ProgressCallback,
+                     on_failure: FailureCallback,
+                     on_ready: SceneReadyCallback | None = None) -> list[ScenePicture]:
+        """Every scene's picture, making only those whose inputs changed.
+
+        `on_ready` hears of each picture made now, as soon as it is made.
+        """
         scenes = self.store.scenes(owner_id, project.id)
         done: list[int] = []
         slots = asyncio.Semaphore(self.concurrency)
@@ -120,6 +125,8 @@ class Pictures:
 
         async def one(scene: Scene) -> ScenePicture:
             picture = await picture_for(scene)
+            if picture.made_now and on_ready is not None:
+                await on_ready(SceneReady(scene, picture.path, AssetKind.PICTURE))
             done.append(scene.id)
             await on_progress(len(done) / len(scenes))
             return picture

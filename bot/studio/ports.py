@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.studio.models import Asset, Job, MessageLink, Project, Scene, User
+from bot.studio.models import Asset, AssetKind, Job, MessageLink, Project, Scene, User
 from bot.studio.styles import StylePreset
 from bot.studio.timeline import Motion, Timeline, Transition
 
@@ -235,16 +235,34 @@ class StoreTotals:
     spend_usd: float
     recent_spend_usd: float
     top_spenders: tuple[tuple[int, str, float], ...]
+@dataclass(frozen=True)
+class SceneReady:
+    """A scene's picture or clip, made just now, for a user who wants to see each at once."""
+
+    scene: Scene
+    path: Path
+    kind: AssetKind = AssetKind.PICTURE
+
+
 StepCallback = Callable[[float, str], Awaitable[None]]
 FailureCallback = Callable[[int, str], Awaitable[None]]
+SceneReadyCallback = Callable[[SceneReady], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class JobEvents:
+    """What long work reports while it runs; the job runner passes each on to the chat."""
+
+    step: StepCallback
+    scene_failed: FailureCallback
+    scene_ready: SceneReadyCallback
 
 
 class JobWork(Protocol):
     """One kind of long work the job runner can do (render, storyboard...)."""
 
-    async def run(self, job: Job, on_step: StepCallback, on_failure: FailureCallback,
-                  cancelled: asyncio.Event) -> JobResult:
-        """Do the job; report steps and per-scene failures; stop when `cancelled` is set."""
+    async def run(self, job: Job, events: JobEvents, cancelled: asyncio.Event) -> JobResult:
+        """Do the job, reporting through `events`; stop when `cancelled` is set."""
         ...
 
 
@@ -278,6 +296,10 @@ class JobReporter(Protocol):
 
     async def notice(self, job: Job, key: str, **params: object) -> None:
         """Tell the user something went wrong with one part while the job goes on."""
+        ...
+
+    async def scene_ready(self, job: Job, ready: SceneReady) -> None:
+        """Show a scene's new picture or clip as soon as it is made."""
         ...
 
     async def cancelled(self, job: Job) -> None:

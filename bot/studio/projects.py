@@ -9,7 +9,15 @@ from pathlib import Path
 
 from bot.errors import InputRejected, NoActiveProject, ProjectNotFound
 from bot.studio.limits import Limits
-from bot.studio.models import Asset, AssetKind, Project, ProjectSummary, Scene, User
+from bot.studio.models import (
+    Asset,
+    AssetKind,
+    Project,
+    ProjectSummary,
+    ProjectSwitch,
+    Scene,
+    User,
+)
 from bot.studio.ports import MediaInspector, MediaStore, ProjectStore
 from bot.studio.timing import ASPECTS, default_motion, default_transition
 
@@ -102,8 +110,8 @@ class Projects:
         return project
 
     def configure(self, user_id: int, project_id: int, *, aspect: str | None = None,
-                  style: str | None = None, toggle_clips: bool = False) -> Project:
-        """Change a project's aspect ratio, style or clips switch (only the owner's)."""
+                  style: str | None = None, toggle: ProjectSwitch | None = None) -> Project:
+        """Change a project's aspect ratio or style, or flip a switch (only the owner's)."""
         project = self.store.get_project(user_id, project_id)
         if project is None:
             raise ProjectNotFound()
@@ -116,8 +124,8 @@ class Projects:
             if style not in self.style_keys:
                 raise InputRejected()
             changes["style"] = style
-        if toggle_clips:
-            changes["clips_enabled"] = 0 if project.clips_enabled else 1
+        if toggle is not None:
+            changes[toggle.value] = 0 if getattr(project, toggle.value) else 1
         updated = self.store.update_project(user_id, project_id, **changes) if changes else project
         assert updated is not None
         return updated

@@ -31,7 +31,7 @@ class RenderRequests:
         unfinished = self.store.unfinished_job(user_id, project.id)
         if unfinished is not None:
             if self.runner.knows(unfinished.id):
-                raise JobAlreadyRunning()
+                raise JobAlreadyRunning(unfinished.kind)
             # Left unfinished by an earlier run (say, Telegram refused the upload for a
             # while): asking again takes it up where it stopped.
             self.runner.submit(unfinished, resumed=True)

@@ -12,12 +12,11 @@ from bot.studio.limits import Limits
 from bot.studio.models import Asset, AssetKind, Job, Project
 from bot.studio.pictures import Pictures, ScenePicture
 from bot.studio.ports import (
-    FailureCallback,
+    JobEvents,
     MediaStore,
     ProjectStore,
     RenderedVideo,
     Renderer,
-    StepCallback,
 )
 from bot.studio.timeline import Fit, Motion, Timeline, Transition
 from bot.studio.timing import ShotSource, build_timeline, output_size
@@ -42,33 +41,34 @@ class RenderProject:
         self.limits = limits
         self.font_path = font_path
 
-    async def run(self, job: Job, on_step: StepCallback, on_failure: FailureCallback,
-                  cancelled: asyncio.Event) -> RenderedVideo:
+    async def run(self, job: Job, events: JobEvents, cancelled: asyncio.Event) -> RenderedVideo:
         """Render the job's project; raise JobCancelled if the user stops it."""
         project = self.store.get_project(job.owner_id, job.project_id)
         if project is None:
             raise ProjectNotFound()
         width, height = output_size(project.aspect, self.limits.short_side)
-        await on_step(0.0, "pictures")
+        on_ready = events.scene_ready if project.previews_enabled else None
+        await events.step(0.0, "pictures")
 
         async def on_pictures(fraction: float) -> None:
-            await on_step(PICTURES_SHARE * fraction, "pictures")
+            await events.step(PICTURES_SHARE * fraction, "pictures")
 
-        pictures = await self.pictures.ensure(job.owner_id, project, width, height, on_pictures,
-                                              cancelled, on_failure)
+        pictures = await self.pictures.ensure(
+            job.owner_id, project, width, height, cancelled=cancelled,
+            on_progress=on_pictures, on_failure=events.scene_failed, on_ready=on_ready)
         timeline = await self._timeline(project, pictures, width, height)
         render_start = PICTURES_SHARE
         if self.clips is not None and project.clips_enabled and pictures:
-            await on_step(PICTURES_SHARE, "clips")
+            await events.step(PICTURES_SHARE, "clips")
             shots = await self.clips.attach(job.owner_id, project,
                                             [p.scene for p in pictures], timeline.shots,
-                                            on_failure)
+                                            events.scene_failed, on_ready)
             timeline = replace(timeline, shots=shots)
             render_start += CLIPS_SHARE
         output = self.media.scratch_path(".mp4")
 
         async def on_render_progress(fraction: float) -> None:
-            await on_step(render_start + (1 - render_start) * fraction, "render")
+            await events.step(render_start + (1 - render_start) * fraction, "render")
 
         rendered = await self.renderer.render(timeline, output, on_render_progress, cancelled)
         return self._keep(rendered)

@@ -12,12 +12,11 @@ from bot.studio.limits import Limits
 from bot.studio.models import Job, Project, Scene
 from bot.studio.pictures import Pictures
 from bot.studio.ports import (
-    FailureCallback,
+    JobEvents,
     Planner,
     PlanRequest,
     ProjectStore,
     ScenePreview,
-    StepCallback,
     StoryboardReady,
 )
 from bot.studio.projects import checked_text
@@ -28,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 STORYBOARD = "storyboard"
 SCENE_LINK = "scene"
+CLIP_LINK = "clip"
 PANEL_LINK = "panel"
 EDIT_IDEA_LINK = "edit_idea"
 LENGTH_STEP = 1.25
@@ -76,8 +76,9 @@ class StoryboardRequests:
             raise NoActiveProject() if project_id is None else ProjectNotFound()
         if not self.store.count_scenes(user_id, project.id):
             raise InputRejected("storyboard.empty")
-        if self.store.unfinished_job(user_id, project.id) is not None:
-            raise JobAlreadyRunning()
+        unfinished = self.store.unfinished_job(user_id, project.id)
+        if unfinished is not None:
+            raise JobAlreadyRunning(unfinished.kind)
         job = self.store.create_job(user_id, project.id, chat_id, STORYBOARD, language,
                                     {"replan": replan, "refresh_only": refresh_only})
         self.runner.submit(job)
@@ -94,26 +95,30 @@ class Storyboard:
         self.pictures = pictures
         self.limits = limits
 
-    async def run(self, job: Job, on_step: StepCallback, on_failure: FailureCallback,
+    async def run(self, job: Job, events: JobEvents,
                   cancelled: asyncio.Event) -> StoryboardReady:
         """The storyboard job: plan, then the pictures (only those whose inputs changed)."""
         project = self.store.get_project(job.owner_id, job.project_id)
         if project is None:
             raise ProjectNotFound()
         if job.options.get("replan"):
-            await on_step(0.0, "planning")
+            await events.step(0.0, "planning")
             await self.plan(job.owner_id, project, job.language)
         width, height = output_size(project.aspect, self.limits.short_side)
+        refresh_only = bool(job.options.get("refresh_only"))
 
         async def on_pictures(fraction: float) -> None:
-            await on_step(0.1 + 0.9 * fraction, "pictures")
+            await events.step(0.1 + 0.9 * fraction, "pictures")
 
-        pictures = await self.pictures.ensure(job.owner_id, project, width, height,
-                                              on_pictures, cancelled, on_failure)
+        # A refresh replaces the shown previews in place; a new picture on its own would repeat.
+        wants_each = project.previews_enabled and not refresh_only
+        pictures = await self.pictures.ensure(
+            job.owner_id, project, width, height, cancelled=cancelled, on_progress=on_pictures,
+            on_failure=events.scene_failed, on_ready=events.scene_ready if wants_each else None)
         return StoryboardReady(
             previews=tuple(ScenePreview(p.scene, p.path, p.stand_in, p.made_now)
                            for p in pictures),
-            refresh_only=bool(job.options.get("refresh_only")),
+            refresh_only=refresh_only,
         )
 
     async def plan(self, owner_id: int, project: Project, language: str) -> None:
@@ -145,6 +150,11 @@ class Storyboard:
         """A message shows this scene: replies and taps on it act on the scene."""
         self.store.link_message(owner_id, chat_id, message_id, SCENE_LINK, scene_id)
 
+    def remember_clip(self, owner_id: int, chat_id: int, message_id: int,
+                      scene_id: int) -> None:
+        """A message shows this scene's clip: replies act on the scene, picture edits skip it."""
+        self.store.link_message(owner_id, chat_id, message_id, CLIP_LINK, scene_id)
+
     def remember_panel(self, owner_id: int, chat_id: int, message_id: int,
                        scene_id: int) -> None:
         """The control panel now shows this scene."""
@@ -158,7 +168,7 @@ class Storyboard:
     def scene_for_message(self, owner_id: int, chat_id: int, message_id: int) -> Scene | None:
         """The scene a message shows or asks about (None if it shows none of the user's)."""
         link = self.store.linked(owner_id, chat_id, message_id)
-        if link is None or link.kind not in (SCENE_LINK, PANEL_LINK, EDIT_IDEA_LINK):
+        if link is None or link.kind not in (SCENE_LINK, CLIP_LINK, PANEL_LINK, EDIT_IDEA_LINK):
             return None
         return self.store.get_scene(owner_id, link.target_id)
 

@@ -178,6 +178,41 @@ async def test_clips_from_runway_go_into_the_video(
     assert clips == (2,) and kinds == (1,)
 
 
+async def test_each_clip_arrives_as_it_is_made_when_the_director_asks(
+        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
+        fake_openai: FakeOpenAI) -> None:
+    async with FakeRunway() as runway:
+        settings = _ai_settings(make_settings, runwayml_api_secret=runway.secret,
+                                runwayml_base_url=runway.base_url, runway_poll_interval=0.05)
+        user = emulator.user(4009, "Hien")
+        async with running_bot(settings):
+            await say(user, "/new Previews", "Previews")
+            await say(user, "Mist over the mountains", "Scene 1")
+            await say(user, "A river ferry at noon", "Scene 2")
+            await say(user, "/status", "Spent")
+            for switch in ("Clips (Runway)", "Send each picture when made"):
+                panel = user.last_bot_message()
+                mark = user.mark()
+                await user.press_button(panel, f"{switch}: off")
+                await user.wait_for(lambda m, on=f"{switch}: on": m.has_button(on), after=mark)
+            mark = user.mark()
+            await user.send_text("/render")
+            final = await user.wait_for(
+                lambda m: m.media_kind == "video" and m.has_button("Re-render"), after=mark,
+                timeout=180, what="the finished video")
+        shown = [m for m in user.bot_messages() if m.media_kind in ("photo", "video")
+                 and m.message_id != final.message_id]
+    # Each scene's picture, then its clip, came on its own before the video.
+    assert sorted((m.media_kind, m.text) for m in shown) == [
+        ("photo", "1. Mist over the mountains"), ("photo", "2. A river ferry at noon"),
+        ("video", "1. Mist over the mountains"), ("video", "2. A river ferry at noon")]
+    assert all(m.message_id < final.message_id for m in shown)
+    clip_sends = [c for c in emulator.calls_to("sendVideo")
+                  if c.response_ok and c.params.get("caption", "").startswith(("1.", "2."))]
+    assert len(clip_sends) == 2 and len(runway.requests_to("image_to_video")) == 2
+    assert all(c.params.get("supports_streaming") in (True, "true") for c in clip_sends)
+
+
 async def test_costly_work_waits_for_a_tap_and_the_budget_caps_spend(
         emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
         fake_openai: FakeOpenAI) -> None:

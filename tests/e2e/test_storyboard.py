@@ -7,6 +7,7 @@ import sqlite3
 
 from bot.config import Settings
 from tests.conftest import BotStarter, SettingsFactory
+from tests.e2e.helpers import say
 from tests.support.synthetic_media import make_photo
 from tests.support.telegram_emulator import BotApiEmulator, BotMessage, SimulatedUser
 
@@ -154,3 +155,57 @@ async def test_a_forged_scene_button_touches_nothing(
             answer = await intruder.wait_for_callback_answer(query)
             assert answer.text is not None and "no longer exists" in answer.text
     assert [row[2] for row in _scenes(settings, 3004)] == ["My only scene"]
+
+
+def _previews_switch(settings: Settings, owner: int) -> list[int]:
+    with sqlite3.connect(settings.database_path) as db:
+        rows = [row[0] for row in db.execute(
+            "select previews_enabled from projects where owner_id = ?", [owner])]
+    db.close()
+    return rows
+
+
+async def test_pictures_arrive_one_by_one_when_the_director_asks(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    user = emulator.user(3006, "Lan")
+    async with running_bot(settings):
+        mark = user.mark()
+        await user.send_text("/new As they come")
+        setup = await user.wait_for(lambda m: m.has_button("Send each picture when made: off"),
+                                    after=mark)
+        assert _previews_switch(settings, 3006) == [0]
+        mark = user.mark()
+        await user.press_button(setup, "Send each picture when made: off")
+        await user.wait_for(lambda m: m.has_button("🖼 Send each picture when made: on"),
+                            after=mark)
+        assert _previews_switch(settings, 3006) == [1]
+        for idea in ("Rice terraces at dawn", "Fishing boats at sea", "Lanterns in Hoi An"):
+            await say(user, idea, idea)
+
+        panel = await _storyboard(user)
+        photos = [m for m in user.bot_messages() if m.media_kind == "photo"]
+        # One message per picture as it was made, then the panel: no album repeats them.
+        assert sorted(m.text[:2] for m in photos) == ["1.", "2.", "3."]
+        assert all(m.method == "sendPhoto" and m.message_id < panel.message_id for m in photos)
+        assert not emulator.calls_to("sendMediaGroup")
+
+        second = next(m for m in photos if m.text.startswith("2."))
+        last_preview = max(m.message_id for m in photos)
+        mark = user.mark()
+        await user.send_text("Squid boats glowing at night", reply_to=second.message_id)
+        await user.wait_for_text("Scene 2 is now", after=mark)
+        await user.wait_for_text("Storyboard ready", after=mark, timeout=60)
+        # A redone picture replaces its preview in place instead of arriving again.
+        assert user.bot_message(second.message_id).text == "2. Squid boats glowing at night"
+
+        await say(user, "Sunset over Ha Long Bay", "Scene 4")
+        mark = user.mark()
+        await user.send_text("/render")
+        video = await user.wait_for_video(timeout=120, after=mark)
+        new_photos = [m for m in user.bot_messages()
+                      if m.media_kind == "photo" and m.message_id > last_preview]
+    # Only the new scene's picture was made during the render, and it came before the video.
+    assert [m.text for m in new_photos] == ["4. Sunset over Ha Long Bay"]
+    assert new_photos[0].message_id < video.message_id

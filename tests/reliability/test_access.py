@@ -102,10 +102,13 @@ async def test_forged_buttons_never_touch_another_users_project(
         before = (snapshot(settings, victim.user_id), snapshot(settings, forger.user_id))
         active_before = query(settings.database_path, "select id, active_project_id from users "
                               "order by id")
+        options = "select aspect, style, clips_enabled, previews_enabled from projects"
+        options_before = query(settings.database_path, options)
         anchor = forger.last_bot_message()
         forged = [*(f"pj:{secret}:{action}" for action in ("sw", "rn", "rm", "rmok", "rr", "ex")),
                   f"go:{secret}:render", f"go:{secret}:storyboard", f"opt:{secret}:a:16x9",
-                  f"opt:{secret}:s:watercolor", f"opt:{secret}:c:1", f"sb:{scene}:del",
+                  f"opt:{secret}:s:watercolor", f"opt:{secret}:c:1", f"opt:{secret}:p:x",
+                  f"sb:{scene}:del",
                   f"sb:{scene}:long", f"sb:{scene}:redo", f"sb:{scene}:edit", "pj:abc:sw",
                   "pj:-1:sw", f"pj:{10**30}:sw", f"pj:{secret}:sw:extra", f"switch:{secret}",
                   "lang:xx", "nonsense", "x" * 64]
@@ -117,6 +120,7 @@ async def test_forged_buttons_never_touch_another_users_project(
     assert (snapshot(settings, victim.user_id), snapshot(settings, forger.user_id)) == before
     assert query(settings.database_path, "select id, active_project_id from users order by id") \
         == active_before
+    assert query(settings.database_path, options) == options_before
     assert query(settings.database_path, "select count(*) from jobs") == [(0,)]
     assert not forger.bot_messages()[-1].media_kind, "something was exported to the forger"
     assert not emulator.calls_to("sendDocument")

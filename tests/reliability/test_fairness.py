@@ -13,7 +13,7 @@ import pytest
 from bot.errors import DeliveryFailed, JobCancelled, QueueFull, RecipientGone
 from bot.studio.jobs import JobRunner
 from bot.studio.models import Asset, AssetKind, Job, JobState, Project
-from bot.studio.ports import FailureCallback, JobResult, RenderedVideo, StepCallback
+from bot.studio.ports import JobEvents, JobResult, RenderedVideo, SceneReady
 from bot.studio.render_requests import RenderRequests
 from storage.database import open_database
 from storage.media_files import MediaFiles
@@ -57,6 +57,9 @@ class RecordingReporter:
     async def notice(self, job: Job, key: str, **params: object) -> None:
         self.said.append(("notice", job.id, key))
 
+    async def scene_ready(self, job: Job, ready: SceneReady) -> None:
+        self.said.append(("scene_ready", job.id, ready.scene.id))
+
     async def cancelled(self, job: Job) -> None:
         self.said.append(("cancelled", job.id, None))
 
@@ -76,10 +79,9 @@ class GatedWork:
     def gate(self, job_id: int) -> asyncio.Event:
         return self.gates.setdefault(job_id, asyncio.Event())
 
-    async def run(self, job: Job, on_step: StepCallback, on_failure: FailureCallback,
-                  cancelled: asyncio.Event) -> JobResult:
+    async def run(self, job: Job, events: JobEvents, cancelled: asyncio.Event) -> JobResult:
         self.started.append(job.id)
-        await on_step(0.5, "render")
+        await events.step(0.5, "render")
         gate = self.gate(job.id)
         while not gate.is_set():
             if cancelled.is_set():

@@ -124,24 +124,42 @@ class TimelineFrames:
                 return self._darken(self._shot_frame(outgoing, t), (shot.start - t) / half)
             return self._darken(self._shot_frame(incoming, t), (t - shot.start) / half)
         weight = (t - (shot.start - half)) / (2.0 * half)
-        before, after = self._shot_frame(outgoing, t), self._shot_frame(incoming, t)
-        return cast(Frame, cv2.addWeighted(before, 1.0 - weight, after, weight, 0.0))
+        before = self._shot_frame(outgoing, t, captioned=False)
+        after = self._shot_frame(incoming, t, captioned=False)
+        frame = cast(Frame, cv2.addWeighted(before, 1.0 - weight, after, weight, 0.0))
+        # Two captions dissolving into each other cannot be read: the old one fades out in
+        # the first half of the crossfade, the new one fades in during the second.
+        if self._timeline.shots[outgoing].caption == shot.caption:
+            self._draw_caption(incoming, frame, 1.0)
+        else:
+            self._draw_caption(outgoing if weight < 0.5 else incoming, frame,
+                               abs(1.0 - 2.0 * weight))
+        return frame
 
-    def _shot_frame(self, index: int, t: float) -> Frame:
+    def _shot_frame(self, index: int, t: float, *, captioned: bool = True) -> Frame:
         shot = self._timeline.shots[index]
-        prepared = self._prepared.get(index)
-        if prepared is None:
-            prepared = self._prepare(index)
-            self._prepared[index] = prepared
+        prepared = self._prepared_shot(index)
         if prepared.clip is not None:
             frame = prepared.clip.frame(t - shot.start)
         else:
             assert prepared.still is not None
             progress = (t - shot.start) / shot.duration if shot.duration > 0 else 0.0
             frame = prepared.still.frame(progress, *self._size)
-        if prepared.caption is not None:
-            prepared.caption.blend_into(frame, *self._size)
+        if captioned:
+            self._draw_caption(index, frame, 1.0)
         return frame
+
+    def _prepared_shot(self, index: int) -> _PreparedShot:
+        prepared = self._prepared.get(index)
+        if prepared is None:
+            prepared = self._prepare(index)
+            self._prepared[index] = prepared
+        return prepared
+
+    def _draw_caption(self, index: int, frame: Frame, opacity: float) -> None:
+        caption = self._prepared_shot(index).caption
+        if caption is not None:
+            caption.blend_into(frame, *self._size, opacity)
 
     def _prepare(self, index: int) -> _PreparedShot:
         shot = self._timeline.shots[index]

@@ -25,7 +25,7 @@ from bot.media.fonts import caption_font_path
 from bot.media.frames import end_fade_seconds, half_transition, title_end
 from bot.studio.timeline import Shot, Timeline, Transition
 
-RENDER_VERSION = 1  # bump when the drawing code changes what a frame looks like
+RENDER_VERSION = 2  # bump when the drawing code changes what a frame looks like
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,28 @@ def test_frames_follow_the_transitions(media: Path) -> None:
     assert frame.shape == (HEIGHT, WIDTH, 3) and frame.dtype == np.uint8
 
 
+def test_captions_hand_over_in_a_crossfade_without_overlapping(media: Path) -> None:
+    def frames_with(first: str, second: str) -> TimelineFrames:
+        base = dataclasses.replace(timeline(media), title="")
+        shots = list(base.shots)
+        shots[0] = dataclasses.replace(shots[0], caption=first)
+        shots[1] = dataclasses.replace(shots[1], caption=second)  # crossfades in at t=2
+        return TimelineFrames(dataclasses.replace(base, shots=tuple(shots)))
+
+    both = frames_with("Hà Nội mùa thu", "Huế trong mưa")
+    only_old, only_new = frames_with("Hà Nội mùa thu", ""), frames_with("", "Huế trong mưa")
+    bare = frames_with("", "")
+
+    def same(a: TimelineFrames, b: TimelineFrames, t: float) -> bool:
+        return bool(np.array_equal(a.frame_at(t), b.frame_at(t)))
+
+    # A quarter into the 0.6 s crossfade only the old caption shows (fading); halfway none;
+    # three quarters in only the new one.
+    assert same(both, only_old, 1.85) and not same(both, bare, 1.85)
+    assert same(both, bare, 2.0)
+    assert same(both, only_new, 2.15) and not same(both, bare, 2.15)
+
+
 def test_title_shows_first_then_fades(media: Path) -> None:
     titled = TimelineFrames(timeline(media))
     untitled = TimelineFrames(dataclasses.replace(timeline(media), title=""))

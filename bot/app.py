@@ -198,7 +198,8 @@ def build_application(settings: Settings) -> DirectorApplication:
     storyboard = Storyboard(store, providers.planner, pictures, limits)
     storyboard_view = StoryboardView(application.bot, storyboard)
     reporter = TelegramJobReporter(application.bot, settings.media_write_timeout,
-                                   settings.upload_limit, storyboard_view)
+                                   settings.upload_limit, storyboard_view,
+                                   settings.render_short_side)
     work: dict[str, JobWork] = {}
     runner = JobRunner(store, work, reporter, max_parallel=settings.render_workers, media=media)
     work[RENDER] = build_render_project(settings, store, media, providers, budget)

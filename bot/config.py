@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     telegram_api_base_url: str | None = None
     telegram_file_base_url: str | None = None
     telegram_local_mode: bool = False
+    # A lower ceiling for sent videos than Telegram's (say, for users on slow mobile data).
+    upload_limit_mb: int | None = Field(default=None, gt=0)
 
     openai_api_key: SecretStr | None = None
     provider: Literal["openai", "offline"] | None = Field(
@@ -116,7 +118,9 @@ class Settings(BaseSettings):
     def upload_limit(self) -> int:
         """Largest file the bot may upload to Telegram (with a little headroom)."""
         limit = LOCAL_MODE_LIMIT if self.telegram_local_mode else CLOUD_UPLOAD_LIMIT
-        return limit - 1024 * 1024
+        if self.upload_limit_mb is not None:
+            limit = min(limit, self.upload_limit_mb * 1024 * 1024)
+        return limit - min(1024 * 1024, limit // 20)
 
     @property
     def database_path(self) -> Path:

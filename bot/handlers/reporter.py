@@ -76,11 +76,12 @@ class TelegramJobReporter:
     """Implements the studio's JobReporter over the Bot API."""
 
     def __init__(self, bot: Bot, video_write_timeout: float, upload_limit: int,
-                 storyboard_view: StoryboardView) -> None:
+                 storyboard_view: StoryboardView, short_side: int) -> None:
         self.bot = bot
         self.storyboard_view = storyboard_view
         self.video_write_timeout = video_write_timeout
         self.upload_limit = upload_limit
+        self.short_side = short_side
         self._trackers: dict[int, _Tracker] = {}
 
     async def queued(self, job: Job, position: int) -> None:
@@ -160,6 +161,11 @@ class TelegramJobReporter:
         seconds = round(video.duration)
         caption = t(job.language, "render.caption", title=escape(project.title),
                     minutes=seconds // 60, seconds=f"{seconds % 60:02d}")
+        if min(video.width, video.height) < self.short_side:
+            # The renderer made the frame smaller so the file fits what Telegram accepts.
+            caption += "\n" + t(job.language, "render.sized_down", width=video.width,
+                                 height=video.height,
+                                 limit_mb=round(self.upload_limit / 1024 / 1024))
         if resumed:
             caption += "\n" + t(job.language, "render.was_resumed")
         with video.path.open("rb") as video_file, video.thumbnail_path.open("rb") as thumb:

@@ -68,3 +68,33 @@ async def test_chat_in_music_video_out(emulator: BotApiEmulator, make_settings: 
     db.close()
     assert tempo == pytest.approx(120.0, rel=0.02)
     assert len(json.loads(beats)) >= 35
+
+
+async def test_a_video_over_the_upload_limit_is_sized_down_and_says_so(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings(render_short_side=720, render_fps=24, upload_limit_mb=1)
+    user = emulator.user(1002, "Tuan", language_code="en")
+    async with running_bot(settings):
+        await user.send_text("/new Tight limit")
+        await user.wait_for_text("Tight limit")
+        for seed in (3, 4):
+            mark = user.mark()
+            await user.send_photo(make_photo(1600, 1200, seed=seed), caption=f"Hillside {seed}")
+            await user.wait_for_text("starts with this photo", after=mark)
+        mark = user.mark()
+        await user.send_audio(make_song(seconds=20.0, fmt="mp3"), "hills.mp3", "audio/mpeg",
+                              duration=20)
+        await user.wait_for_text("hills.mp3", after=mark)
+        mark = user.mark()
+        await user.send_text("/render")
+        video_message = await user.wait_for_video(timeout=180, after=mark)
+
+    assert video_message.file_bytes is not None
+    assert len(video_message.file_bytes) <= settings.upload_limit < 1024 * 1024
+    video_file = settings.data_dir / "received.mp4"
+    video_file.write_bytes(video_message.file_bytes)
+    info = probe(video_file)
+    assert min(info.width, info.height) < 720
+    assert info.duration == pytest.approx(20.0, abs=0.5)
+    assert f"Sized down to {info.width}×{info.height}" in video_message.text

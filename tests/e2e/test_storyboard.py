@@ -196,7 +196,8 @@ async def test_pictures_arrive_one_by_one_when_the_director_asks(
         mark = user.mark()
         await user.send_text("Squid boats glowing at night", reply_to=second.message_id)
         await user.wait_for_text("Scene 2 is now", after=mark)
-        await user.wait_for_text("Storyboard ready", after=mark, timeout=60)
+        await user.wait_for(lambda m: "Storyboard ready" in m.text
+                            and m.message_id > panel.message_id, after=mark, timeout=60)
         # A redone picture replaces its preview in place instead of arriving again.
         assert user.bot_message(second.message_id).text == "2. Squid boats glowing at night"
 

@@ -197,6 +197,10 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     with contextlib.suppress(OSError):
         os.killpg(0, signal.SIGTERM)  # our group: ffmpeg children; we ignore it now
+    # Threads still writing to the pipes closed below (the queue's feeder, the frame writers)
+    # die with "Bad file descriptor": we leave on purpose, so their tracebacks are noise.
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     # ffmpeg waits for its input to end before it exits: close our ends of its pipes.
     os.closerange(3, os.sysconf("SC_OPEN_MAX"))
     deadline = time.monotonic() + STOP_SECONDS

@@ -13,7 +13,7 @@ from tests.e2e.helpers import say
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fake_runway import FakeRunway
 from tests.support.synthetic_media import make_photo, make_song, make_voice_ogg
-from tests.support.telegram_emulator import BotApiEmulator
+from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
 from tests.support.video_checks import probe
 
 
@@ -148,27 +148,44 @@ async def test_a_voice_note_becomes_a_scene_idea(
     assert ideas == [fake_openai.transcript_text]
 
 
+@pytest.fixture
+async def fake_runway() -> AsyncIterator[FakeRunway]:
+    """A fake Runway API for the bot's clips."""
+    async with FakeRunway() as fake:
+        yield fake
+
+
+def _clip_settings(make_settings: SettingsFactory, runway: FakeRunway) -> Settings:
+    return _ai_settings(make_settings, runwayml_api_secret=runway.secret,
+                        runwayml_base_url=runway.base_url, runway_poll_interval=0.05)
+
+
+async def _two_scenes_with(user: SimulatedUser, title: str, ideas: tuple[str, str],
+                           *switches: str) -> None:
+    """A new project of two scenes, with these switches under /status turned on."""
+    await say(user, f"/new {title}", title)
+    for number, idea in enumerate(ideas, start=1):
+        await say(user, idea, f"Scene {number}")
+    await say(user, "/status", "Spent")
+    for switch in switches:
+        panel = user.last_bot_message()
+        mark = user.mark()
+        await user.press_button(panel, f"{switch}: off")
+        await user.wait_for(lambda m, on=f"{switch}: on": m.has_button(on), after=mark)
+
+
 async def test_clips_from_runway_go_into_the_video(
         emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI) -> None:
-    async with FakeRunway() as runway:
-        settings = _ai_settings(make_settings, runwayml_api_secret=runway.secret,
-                                runwayml_base_url=runway.base_url, runway_poll_interval=0.05)
-        user = emulator.user(4005, "Phong")
-        async with running_bot(settings):
-            await say(user, "/new Clips", "Clips")
-            await say(user, "Waves on the shore", "Scene 1")
-            await say(user, "Gulls over the cliffs", "Scene 2")
-            await say(user, "/status", "Spent")
-            panel = user.last_bot_message()
-            mark = user.mark()
-            await user.press_button(panel, "Clips (Runway): off")
-            await user.wait_for(lambda m: m.has_button("🎞 Clips (Runway): on"), after=mark)
-            mark = user.mark()
-            await user.send_text("/render")
-            video = await user.wait_for_video(timeout=180, after=mark)
-        created = runway.requests_to("image_to_video")
-        assert len(created) == 2, user.transcript()
+        fake_openai: FakeOpenAI, fake_runway: FakeRunway) -> None:
+    settings = _clip_settings(make_settings, fake_runway)
+    user = emulator.user(4005, "Phong")
+    async with running_bot(settings):
+        await _two_scenes_with(user, "Clips", ("Waves on the shore", "Gulls over the cliffs"),
+                               "Clips (Runway)")
+        mark = user.mark()
+        await user.send_text("/render")
+        video = await user.wait_for_video(timeout=180, after=mark)
+    assert len(fake_runway.requests_to("image_to_video")) == 2, user.transcript()
     assert video.file_bytes is not None
     with sqlite3.connect(settings.database_path) as db:
         clips = db.execute("select count(*) from scenes where clip_sha is not null").fetchone()
@@ -180,28 +197,20 @@ async def test_clips_from_runway_go_into_the_video(
 
 async def test_each_clip_arrives_as_it_is_made_when_the_director_asks(
         emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI) -> None:
-    async with FakeRunway() as runway:
-        settings = _ai_settings(make_settings, runwayml_api_secret=runway.secret,
-                                runwayml_base_url=runway.base_url, runway_poll_interval=0.05)
-        user = emulator.user(4009, "Hien")
-        async with running_bot(settings):
-            await say(user, "/new Previews", "Previews")
-            await say(user, "Mist over the mountains", "Scene 1")
-            await say(user, "A river ferry at noon", "Scene 2")
-            await say(user, "/status", "Spent")
-            for switch in ("Clips (Runway)", "Send each picture when made"):
-                panel = user.last_bot_message()
-                mark = user.mark()
-                await user.press_button(panel, f"{switch}: off")
-                await user.wait_for(lambda m, on=f"{switch}: on": m.has_button(on), after=mark)
-            mark = user.mark()
-            await user.send_text("/render")
-            final = await user.wait_for(
-                lambda m: m.media_kind == "video" and m.has_button("Re-render"), after=mark,
-                timeout=180, what="the finished video")
-        shown = [m for m in user.bot_messages() if m.media_kind in ("photo", "video")
-                 and m.message_id != final.message_id]
+        fake_openai: FakeOpenAI, fake_runway: FakeRunway) -> None:
+    settings = _clip_settings(make_settings, fake_runway)
+    user = emulator.user(4009, "Hien")
+    async with running_bot(settings):
+        await _two_scenes_with(user, "Previews",
+                               ("Mist over the mountains", "A river ferry at noon"),
+                               "Clips (Runway)", "Send each picture when made")
+        mark = user.mark()
+        await user.send_text("/render")
+        final = await user.wait_for(
+            lambda m: m.media_kind == "video" and m.has_button("Re-render"), after=mark,
+            timeout=180, what="the finished video")
+    shown = [m for m in user.bot_messages() if m.media_kind in ("photo", "video")
+             and m.message_id != final.message_id]
     # Each scene's picture, then its clip, came on its own before the video.
     assert sorted((m.media_kind, m.text) for m in shown) == [
         ("photo", "1. Mist over the mountains"), ("photo", "2. A river ferry at noon"),
@@ -209,7 +218,7 @@ async def test_each_clip_arrives_as_it_is_made_when_the_director_asks(
     assert all(m.message_id < final.message_id for m in shown)
     clip_sends = [c for c in emulator.calls_to("sendVideo")
                   if c.response_ok and c.params.get("caption", "").startswith(("1.", "2."))]
-    assert len(clip_sends) == 2 and len(runway.requests_to("image_to_video")) == 2
+    assert len(clip_sends) == 2 and len(fake_runway.requests_to("image_to_video")) == 2
     assert all(c.params.get("supports_streaming") in (True, "true") for c in clip_sends)
 
 

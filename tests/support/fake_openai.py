@@ -35,12 +35,13 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any, Literal
 
 import numpy as np
 from aiohttp import web
 from PIL import Image
+
+from tests.support.local_server import LocalServer
 
 Endpoint = Literal["responses", "images/generations", "images/edits", "audio/transcriptions"]
 FaultKind = Literal["rate_limit", "quota", "server_error", "refusal", "bad_key", "forbidden",
@@ -138,10 +139,13 @@ def default_storyboard(prompt: str) -> dict[str, Any]:
     return {"scenes": scenes}
 
 
-class FakeOpenAI:
+class FakeOpenAI(LocalServer):
     """An aiohttp server answering like api.openai.com for our endpoints."""
 
+    max_request_bytes = 256 * 1024 * 1024
+
     def __init__(self, host: str = "127.0.0.1", retry_after_ms: int = 10) -> None:
+        super().__init__(host)
         self.requests: list[RecordedRequest] = []
         self.storyboard: dict[str, Any] | str | None = None
         self.storyboard_refusal: str | None = None
@@ -149,33 +153,19 @@ class FakeOpenAI:
         self.transcript_text = "Một cô gái đứng trên cầu Long Biên lúc bình minh"
         self.transcription_seconds: float | None = None
         self.retry_after_ms = retry_after_ms
-        self._host = host
-        self._port = 0
         self._rules: dict[str, list[_Rule]] = {}
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
 
     # ------------------------------------------------------------------ lifecycle and scripting
 
-    async def __aenter__(self) -> FakeOpenAI:
-        app = web.Application(client_max_size=256 * 1024 * 1024)
+    def add_routes(self, app: web.Application) -> None:
+        """Every path goes to one dispatcher that mimics the endpoint asked for."""
         app.router.add_route("*", "/{path:.*}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, 0)
-        await site.start()
-        self._port = self._runner.addresses[0][1]
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     @property
     def base_url(self) -> str:
         """Value for ``openai.AsyncOpenAI(base_url=...)``."""
-        return f"http://{self._host}:{self._port}/v1"
+        return f"{self.origin}/v1"
 
     def fail(self, endpoint: Endpoint, kind: FaultKind, times: int | None = 1) -> None:
         """Answer the next `times` requests to `endpoint` with an error (None: always)."""

@@ -27,11 +27,12 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal
 
 import imageio_ffmpeg
 from aiohttp import web
+
+from tests.support.local_server import LocalServer
 
 RunwayEndpoint = Literal["image_to_video", "tasks", "output"]
 API_VERSION = "2024-11-06"
@@ -76,45 +77,32 @@ class FakeTask:
     output: list[str] = field(default_factory=list)
 
 
-class FakeRunway:
+class FakeRunway(LocalServer):
     """An aiohttp server answering like api.dev.runwayml.com for image-to-video."""
 
     def __init__(self, secret: str = "key_test_secret", host: str = "127.0.0.1",
                  polls_to_finish: int = 2) -> None:
+        super().__init__(host)
         self.secret = secret
         self.polls_to_finish = polls_to_finish
         self.hold_tasks = False
         self.requests: list[RecordedRequest] = []
         self.tasks: dict[str, FakeTask] = {}
-        self._host = host
-        self._port = 0
         self._faults: dict[str, list[tuple[int, int | None]]] = {}
         self._next_failure: tuple[str, str] | None = None
-        self._runner: web.AppRunner | None = None
         self._ids = itertools.count(1)
 
-    async def __aenter__(self) -> FakeRunway:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+    def add_routes(self, app: web.Application) -> None:
+        """Task creation, polling, cancelling, and the finished clips' downloads."""
         app.router.add_post("/v1/image_to_video", self._create)
         app.router.add_get("/v1/tasks/{task_id}", self._get_task)
         app.router.add_delete("/v1/tasks/{task_id}", self._delete_task)
         app.router.add_get("/outputs/{task_id}.mp4", self._output)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, 0)
-        await site.start()
-        self._port = self._runner.addresses[0][1]
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     @property
     def base_url(self) -> str:
         """The API base URL (the real one is ``https://api.dev.runwayml.com``)."""
-        return f"http://{self._host}:{self._port}"
+        return self.origin
 
     def fail(self, endpoint: RunwayEndpoint, status: int, times: int | None = 1) -> None:
         """Answer the next `times` requests to `endpoint` with `status` (None: always)."""

@@ -70,9 +70,7 @@ def render_caption_overlay(
 ) -> Overlay:
     """A scene caption at the bottom of the safe area, centred in it."""
     size = font_size or max(12, round(min(width, height) * CAPTION_SIZE))
-    font_path = covering_font(text, font_path)
-    font = load_font(size, "Bold", font_path)
-    band = _text_band(text, font, width, height, max_lines, font_path)
+    band = _bold_band(text, size, width, height, max_lines, font_path)
     _, _, _, bottom = safe_area(width, height)
     return _trim(band, bottom - band.shape[0])
 
@@ -88,11 +86,17 @@ def render_title_overlay(
 ) -> Overlay:
     """The project title, bigger, centred in the safe area."""
     size = font_size or max(16, round(min(width, height) * TITLE_SIZE))
-    font_path = covering_font(title, font_path)
-    font = load_font(size, "Bold", font_path)
-    band = _text_band(title, font, width, height, max_lines, font_path)
+    band = _bold_band(title, size, width, height, max_lines, font_path)
     _, top, _, bottom = safe_area(width, height)
     return _trim(band, (top + bottom - band.shape[0]) // 2)
+
+
+def _bold_band(text: str, size: int, width: int, height: int, max_lines: int,
+               font_path: Path | None) -> NDArray[np.uint8]:
+    """The text in bold at `size` px, in a font that covers its characters."""
+    font_path = covering_font(text, font_path)
+    font = load_font(size, "Bold", font_path)
+    return _text_band(text, font, width, height, max_lines, font_path)
 
 
 def _text_band(

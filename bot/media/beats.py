@@ -190,7 +190,8 @@ def _mel_bank() -> NDArray[np.float32]:
     def hz(m: NDArray[np.float64]) -> NDArray[np.float64]:
         return 700.0 * (10.0 ** (m / 2595.0) - 1.0)
 
-    edges = hz(np.linspace(mel(np.array(30.0)), mel(np.array(8000.0)), MEL_BANDS + 2))
+    edges = hz(np.linspace(mel(np.array(30.0)), mel(np.array(8000.0)), MEL_BANDS + 2,
+                           dtype=np.float64))
     freqs = np.fft.rfftfreq(N_FFT, 1.0 / SAMPLE_RATE)
     bank = np.zeros((MEL_BANDS, freqs.size), dtype=np.float32)
     for band in range(MEL_BANDS):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image, ImageEnhance, ImageOps
 
 from bot.studio.styles import Grade
@@ -20,12 +21,13 @@ def fit_for_output(image: Image.Image, width: int, height: int) -> Image.Image:
     return image.resize(size, Image.Resampling.LANCZOS)
 
 
-def vignette_mask(width: int, height: int, strength: float) -> np.ndarray:
+def vignette_mask(width: int, height: int, strength: float) -> NDArray[np.float32]:
     """A multiplier that darkens the corners by up to `strength`."""
     ys = np.linspace(-1.0, 1.0, height, dtype=np.float32)[:, None]
     xs = np.linspace(-1.0, 1.0, width, dtype=np.float32)[None, :]
     distance = np.sqrt(xs * xs + ys * ys) / np.sqrt(2.0)
-    mask: np.ndarray = 1.0 - strength * np.clip(distance, 0.0, 1.0) ** 2
+    mask: NDArray[np.float32] = (1.0 - strength * np.clip(distance, 0.0, 1.0) ** 2).astype(
+        np.float32)
     return mask
 
 

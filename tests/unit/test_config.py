@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from bot.config import Settings
@@ -27,3 +30,15 @@ def test_a_zero_upload_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("UPLOAD_LIMIT_MB", "0")
     with pytest.raises(ValueError, match="upload_limit_mb"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def _environment_name(field_name: str) -> str:
+    alias = Settings.model_fields[field_name].validation_alias
+    return alias.upper() if isinstance(alias, str) else field_name.upper()
+
+
+def test_every_setting_is_in_the_example_environment_file() -> None:
+    example = (Path(__file__).parents[2] / ".env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
+    missing = {_environment_name(name) for name in Settings.model_fields} - listed
+    assert not missing, f"add these to .env.example: {sorted(missing)}"

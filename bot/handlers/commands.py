@@ -50,8 +50,10 @@ async def new_project(update: Update, context: DirectorContext) -> None:
     """Create a project from `/new [title]` and make it active."""
     if update.effective_user is None:
         return
-    title = " ".join(context.args or []) or t(context.language(), "project.default_title")
-    project = context.services.projects.start_project(update.effective_user.id, title)
+    projects, user_id = context.services.projects, update.effective_user.id
+    title = " ".join(context.args or [])
+    project = (projects.start_project(user_id, title) if title else
+               projects.start_untitled(user_id, t(context.language(), "project.default_title")))
     await reply(update, context, "project.created", title=escape(project.title),
                 markup=options_keyboard(context.language(), project,
                                         context.services.clips_available))

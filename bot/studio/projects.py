@@ -40,6 +40,15 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def free_title(title: str, taken: set[str]) -> str:
+    """`title`, or `title 2`, `title 3`... : the first one not in `taken`."""
+    candidate, number = title, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{title} {number}"
+    return candidate
+
+
 def checked_text(text: str, limit: int, too_long_key: str) -> str:
     """Cleaned user text, refused when it is empty or longer than `limit`."""
     cleaned = clean_text(text)
@@ -101,6 +110,11 @@ class Projects:
         return self.store.create_project(
             user_id, title, self.limits.default_aspect, self.limits.default_style
         )
+
+    def start_untitled(self, user_id: int, default_title: str) -> Project:
+        """Start a project under the default title, numbered so /projects tells them apart."""
+        taken = {project.title for project in self.store.list_projects(user_id)}
+        return self.start_project(user_id, free_title(default_title, taken))
 
     def active(self, user_id: int) -> Project:
         """The active project, or NoActiveProject."""
@@ -183,7 +197,7 @@ class Projects:
         project = self.store.active_project(user_id)
         if project is not None:
             return project, False
-        return self.start_project(user_id, default_title), True
+        return self.start_untitled(user_id, default_title), True
 
     def _check_room(self, user_id: int, project: Project) -> None:
         if self.store.count_scenes(user_id, project.id) >= self.limits.max_scenes:

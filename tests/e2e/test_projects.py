@@ -79,3 +79,19 @@ async def test_rename_delete_and_export(emulator: BotApiEmulator,
     db.close()
     assert titles == ["Keeper"] and orphans == (0,)
     assert not [c for c in emulator.failed_calls() if c.method == "sendMessage"]
+
+
+async def test_untitled_projects_get_numbered_titles(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    user = emulator.user(5007, "Quynh")
+    async with running_bot(make_settings()):
+        await say(user, "A first idea before any project", "I started a project")
+        await say(user, "/new", "My music video 2")
+        await say(user, "/new", "My music video 3")
+        await say(user, "/new My music video", "New project")
+        listing = await say(user, "/projects", "Your projects")
+    titles = [b["text"].removeprefix("▶ ") for row in listing.reply_markup["inline_keyboard"]
+              for b in row if b["callback_data"].endswith(":sw")]
+    # A title the director typed is theirs to repeat; only the defaults are numbered.
+    assert titles == ["My music video", "My music video 3", "My music video 2", "My music video"]

@@ -63,9 +63,12 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
         await view.show_panel(user.id, panel, language, scenes[index], len(scenes))
         return
     before = board.neighbours(user.id, scene)
+    previews = board.preview_messages(user.id, scene_id)
     updated = board.apply(user.id, scene_id, SceneAction(action))
     after = board.neighbours(user.id, scene)
     await query.answer(t(language, f"storyboard.done.{action}"))
+    if updated is None:  # deleted: its pictures leave the chat too
+        await view.remove_messages(previews)
     renumbered = [s for s in after if s not in before]
     await view.update_captions(user.id, renumbered)
     if not after:

@@ -135,6 +135,11 @@ class StoryboardView:
                                     caption=album_caption(preview.scene))
             await self._quietly(self.bot.edit_message_media(media, chat_id, message_id))
 
+    async def remove_messages(self, messages: Sequence[tuple[int, int]]) -> None:
+        """Delete these (chat id, message id) messages, as far as Telegram still allows."""
+        for chat_id, message_id in messages:
+            await self._quietly(self.bot.delete_message(chat_id, message_id))
+
     async def update_captions(self, owner_id: int, scenes: Sequence[Scene]) -> None:
         """Renumber / recaption the previews of these scenes."""
         for scene in scenes:

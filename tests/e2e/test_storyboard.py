@@ -98,6 +98,12 @@ async def test_panel_buttons_change_the_stored_scene_and_the_preview(
         await user.wait_for(lambda m: "Scene" in m.text and "/2" in m.text, timeout=10)
         assert [row[2] for row in _scenes(settings, 3002)] == [
             "Boats in the harbour", "Night market lights"]
+        # The deleted scene's preview left the chat; the one after it was renumbered.
+        await user.wait_for(lambda m: m.text == "2. Night market lights", timeout=10)
+        previews = [m for m in user.bot_messages() if m.media_kind == "photo"]
+        assert sorted(m.text for m in previews if not m.deleted) == [
+            "1. Boats in the harbour", "2. Night market lights"]
+        assert [m.original_text for m in previews if m.deleted] == ["1. Dawn over the bay"]
 
 
 async def test_replies_to_a_preview_edit_that_scene(

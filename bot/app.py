@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -36,9 +37,11 @@ from bot.handlers import (
     storyboard,
 )
 from bot.handlers.admin import ADMIN_KEY
+from bot.handlers.albums import AlbumReplies
 from bot.handlers.errors import handle_error
 from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.reporter import TelegramJobReporter
+from bot.handlers.storyboard import request_refresh
 from bot.handlers.storyboard_view import StoryboardView
 from bot.i18n import languages, t
 from bot.media.fonts import caption_font_path
@@ -209,15 +212,18 @@ def build_application(settings: Settings) -> DirectorApplication:
                                     settings.max_song_seconds),
         limits, tuple(load_styles()),
     )
+    storyboard_requests = StoryboardRequests(store, runner)
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings, projects=projects_use_cases,
         renders=RenderRequests(store, runner, settings.render_queue_per_user),
-        storyboard=storyboard, storyboard_requests=StoryboardRequests(store, runner),
+        storyboard=storyboard, storyboard_requests=storyboard_requests,
         storyboard_view=storyboard_view, voice=VoiceNotes(store, providers.transcriber),
         clips_available=providers.clips is not None,
         costs=Costs(store, pictures, providers.clips, limits, settings.budget_usd_per_user,
                     settings.confirm_cost_above_usd),
         exports=Exports(store, media, load_styles(), write_zip),
+        albums=AlbumReplies(functools.partial(
+            request_refresh, application.bot, storyboard_requests)),
     )
     application.bot_data["runner"] = runner
     application.bot_data[ADMIN_KEY] = AdminReports(store, runner, settings.admin_user_ids)

@@ -16,6 +16,7 @@ from bot.studio.storyboard import Storyboard, StoryboardRequests
 from bot.studio.voice import VoiceNotes
 
 if TYPE_CHECKING:
+    from bot.handlers.albums import AlbumReplies
     from bot.handlers.storyboard_view import StoryboardView
 
 SERVICES_KEY = "services"
@@ -34,6 +35,7 @@ class Services:
     voice: VoiceNotes
     costs: Costs
     exports: Exports
+    albums: AlbumReplies
     clips_available: bool = False
 
 

@@ -84,13 +84,21 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
         update.effective_user.id, source, message.caption, name, _default_title(context),
         scene_id=reply_scene,
     )
+    if added.project_created:
+        await reply(update, context, "project.started_for_you", title=escape(added.project.title))
+    if message.media_group_id is not None and context.job_queue is not None:
+        context.services.albums.add(
+            context.job_queue, message.media_group_id, chat_id=message.chat_id,
+            user_id=update.effective_user.id, language=context.language(),
+            scene_id=added.scene.id, number=added.scene.position, idea=short(added.scene.idea),
+            new_scene=added.new_scene,
+            refresh_project=added.project.id if reply_scene is not None else None)
+        return
     if reply_scene is not None:
         await reply(update, context, "photo.attached", number=added.scene.position,
                     idea=short(added.scene.idea))
         await storyboard.refresh_pictures(update, context, added.project.id)
         return
-    if added.project_created:
-        await reply(update, context, "project.started_for_you", title=escape(added.project.title))
     if added.new_scene and added.scene.idea:
         key = "photo.new_scene"
     elif added.new_scene:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import ForceReply, Message, Update
+from telegram import Bot, ForceReply, Message, Update
 
 from bot.context import DirectorContext
 from bot.errors import JobAlreadyRunning, ProjectNotFound
@@ -10,7 +10,7 @@ from bot.handlers import render
 from bot.handlers.replies import reply, short
 from bot.handlers.storyboard_view import SCENE_PREFIX
 from bot.i18n import t
-from bot.studio.storyboard import SceneAction
+from bot.studio.storyboard import SceneAction, StoryboardRequests
 
 NAVIGATION = {"prev": -1, "next": 1}
 
@@ -84,12 +84,19 @@ async def refresh_pictures(update: Update, context: DirectorContext, project_id:
     """Remake changed pictures in a job; previews are replaced in place when it ends."""
     if update.effective_user is None or update.effective_chat is None:
         return
+    await request_refresh(context.bot, context.services.storyboard_requests,
+                          update.effective_user.id, update.effective_chat.id,
+                          context.language(), project_id)
+
+
+async def request_refresh(bot: Bot, requests: StoryboardRequests, user_id: int, chat_id: int,
+                          language: str, project_id: int) -> None:
+    """Queue the picture refresh of a project, or say it will come after the running job."""
     try:
-        context.services.storyboard_requests.request(
-            update.effective_user.id, update.effective_chat.id, context.language(),
-            replan=False, refresh_only=True, project_id=project_id)
+        requests.request(user_id, chat_id, language, replan=False, refresh_only=True,
+                         project_id=project_id)
     except JobAlreadyRunning:
-        await reply(update, context, "storyboard.later_refresh")
+        await bot.send_message(chat_id, t(language, "storyboard.later_refresh"))
 
 
 async def reply_to_scene(update: Update, context: DirectorContext, text: str) -> bool:

@@ -216,3 +216,46 @@ async def test_pictures_arrive_one_by_one_when_the_director_asks(
     # Only the new scene's picture was made during the render, and it came before the video.
     assert [m.text for m in new_photos] == ["4. Sunset over Ha Long Bay"]
     assert new_photos[0].message_id < video.message_id
+
+
+def _references(settings: Settings) -> list[tuple[int, int]]:
+    """(scene position, reference count) of every scene."""
+    with sqlite3.connect(settings.database_path) as db:
+        rows = db.execute(
+            "select s.position, count(r.asset_sha) from scenes s left join scene_refs r "
+            "on r.scene_id = s.id group by s.id order by s.position").fetchall()
+    db.close()
+    return rows
+
+
+async def test_an_album_of_photos_gets_one_answer(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    user = emulator.user(3007, "Vy")
+    async with running_bot(settings):
+        await say(user, "/new Albums", "Albums")
+        mark = user.mark()
+        await user.send_album([make_photo(800, 600, seed=s) for s in (1, 2, 3)],
+                              caption="Phố cổ Hội An")
+        await user.wait_for_text("Scene 1 starts with 3 photos: Phố cổ Hội An", after=mark)
+        mark = user.mark()
+        await user.send_album([make_photo(800, 600, seed=s) for s in (4, 5)])
+        await user.wait_for_text("2 photos added to scene 1", after=mark)
+        assert _references(settings) == [(1, 5)]
+        await say(user, "Thuyền trên sông Thu Bồn", "Scene 2")
+
+        await _storyboard(user)
+        second = next(m for m in user.bot_messages() if m.text.startswith("2. Thuyền"))
+        refreshes = len([m for m in user.bot_messages() if "Storyboard ready" in m.text])
+        mark = user.mark()
+        await user.send_album([make_photo(800, 600, seed=s) for s in (6, 7)],
+                              reply_to=second.message_id)
+        await user.wait_for_text("2 photos added to scene 2", after=mark)
+        await user.wait_for(lambda m: "Storyboard ready" in m.text
+                            and m.message_id > second.message_id, after=mark, timeout=60)
+    photo_replies = [m for m in user.bot_messages() if "📷" in m.text]
+    assert len(photo_replies) == 3, user.transcript()
+    assert len([m for m in user.bot_messages() if "Storyboard ready" in m.text]) == refreshes + 1
+    assert not [m for m in user.bot_messages() if "updated after the running job" in m.text]
+    assert _references(settings) == [(1, 5), (2, 2)]

@@ -1,0 +1,87 @@
+"""One reply per album: the photos of an album arrive as separate updates, a moment apart.
+
+Each photo is stored as it comes; what it did (which scene it started or joined) is noted
+here, and once the album has been quiet for a moment the notes become one message. A reply to
+a scene's preview with an album remakes that scene's picture once, after the last photo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.constants import ParseMode
+from telegram.ext import CallbackContext, JobQueue
+
+from bot.i18n import t
+
+# Telegram delivers an album's photos within a second or so of each other.
+QUIET_SECONDS = 1.5
+
+RefreshCallback = Callable[[int, int, str, int], Awaitable[None]]
+
+
+@dataclass
+class _SceneNote:
+    number: int
+    idea: str
+    new_scene: bool
+    photos: int = 1
+
+
+@dataclass
+class _Album:
+    chat_id: int
+    user_id: int
+    language: str
+    scenes: dict[int, _SceneNote] = field(default_factory=dict)  # by scene id, in order
+    refresh_project: int | None = None
+
+
+def note_text(language: str, note: _SceneNote) -> str:
+    """The line that tells what the album's photos did to one scene."""
+    if note.photos == 1:
+        key = ("photo.new_scene" if note.idea else "photo.new_scene_no_idea") \
+            if note.new_scene else "photo.attached"
+    elif note.new_scene:
+        key = "photo.album_new_scene" if note.idea else "photo.album_new_scene_no_idea"
+    else:
+        key = "photo.album_attached"
+    return t(language, key, number=note.number, idea=note.idea, count=note.photos)
+
+
+class AlbumReplies:
+    """Collects what an album's photos did and answers once, when the album is complete."""
+
+    def __init__(self, refresh: RefreshCallback) -> None:
+        self._albums: dict[str, _Album] = {}
+        self._refresh = refresh
+
+    def add(self, job_queue: JobQueue[Any], group_id: str, *,
+            chat_id: int, user_id: int, language: str, scene_id: int, number: int, idea: str,
+            new_scene: bool, refresh_project: int | None = None) -> None:
+        """Note one photo of the album `group_id`; the reply waits for the album's last photo."""
+        album = self._albums.setdefault(group_id, _Album(chat_id, user_id, language))
+        note = album.scenes.get(scene_id)
+        if note is None:
+            album.scenes[scene_id] = _SceneNote(number, idea, new_scene)
+        else:
+            note.photos += 1
+        if refresh_project is not None:
+            album.refresh_project = refresh_project
+        name = f"album:{group_id}"
+        for waiting in job_queue.get_jobs_by_name(name):
+            waiting.schedule_removal()
+        job_queue.run_once(self._answer, QUIET_SECONDS, data=group_id, name=name)
+
+    async def _answer(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        job = context.job
+        album = self._albums.pop(str(job.data), None) if job is not None else None
+        if album is None:
+            return
+        text = "\n".join(note_text(album.language, note) for note in album.scenes.values())
+        await context.bot.send_message(album.chat_id, text, parse_mode=ParseMode.HTML)
+        if album.refresh_project is not None:
+            await self._refresh(album.user_id, album.chat_id, album.language,
+                                album.refresh_project)

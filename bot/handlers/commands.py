@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import DirectorContext
 from bot.handlers.callback_data import encode
-from bot.handlers.replies import escape, reply
+from bot.handlers.replies import escape, pace_hint, reply
 from bot.handlers.setup import options_keyboard, style_name
 from bot.i18n import languages, t
 
@@ -67,6 +67,7 @@ async def status(update: Update, context: DirectorContext) -> None:
     language = context.language()
     song = (t(language, "status.song", name=escape(summary.song.original_name or "♪"),
               seconds=round(summary.song.duration or 0))
+            + pace_hint(language, summary.song.duration, summary.scene_count)
             if summary.song else t(language, "status.no_song"))
     job = (t(language, f"status.job.{summary.last_job.state.value}")
            if summary.last_job else t(language, "status.job.none"))

@@ -14,7 +14,7 @@ from bot.context import DirectorContext
 from bot.errors import InputRejected
 from bot.handlers import projects, storyboard
 from bot.handlers.files import FileKind, audio_extension, classify_document
-from bot.handlers.replies import escape, reply, short
+from bot.handlers.replies import escape, pace_hint, reply, short
 from bot.i18n import t
 
 logger = logging.getLogger(__name__)
@@ -122,8 +122,10 @@ async def receive_audio(update: Update, context: DirectorContext) -> None:
         update.effective_user.id, source, extension, media.file_name, _default_title(context)
     )
     seconds = round(song.duration or 0)
+    scenes = context.services.projects.scene_count(update.effective_user.id, project.id)
     await reply(update, context, "song.set", name=escape(song.original_name or "♪"),
-                minutes=seconds // 60, seconds=f"{seconds % 60:02d}", title=escape(project.title))
+                minutes=seconds // 60, seconds=f"{seconds % 60:02d}", title=escape(project.title),
+                hint=pace_hint(context.language(), song.duration, scenes))
 
 
 async def receive_document(update: Update, context: DirectorContext) -> None:

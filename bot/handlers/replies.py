@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 
 from bot.context import DirectorContext
 from bot.i18n import t
+from bot.studio.timing import slow_pace
 
 
 def escape(text: str) -> str:
@@ -34,3 +35,12 @@ def short(text: str, limit: int = 60) -> str:
     """A one-line preview of user text, escaped."""
     flat = " ".join(text.split())
     return escape(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+
+
+def pace_hint(language: str, song_seconds: float | None, scene_count: int) -> str:
+    """A nudge to add scenes when each would hold the screen too long ("" when none is due)."""
+    pace = slow_pace(song_seconds, scene_count)
+    if pace is None:
+        return ""
+    return "\n" + t(language, "song.slow_pace", seconds=round(pace.seconds_per_scene),
+                    suggested=pace.suggested_scenes)

@@ -296,6 +296,10 @@ class Projects:
         self.store.set_song(user_id, project.id, sha)
         return project, asset
 
+    def scene_count(self, user_id: int, project_id: int) -> int:
+        """How many scenes one of the user's projects has."""
+        return self.store.count_scenes(user_id, project_id)
+
     def summary(self, user_id: int) -> ProjectSummary:
         """What the active project holds."""
         project = self.active(user_id)

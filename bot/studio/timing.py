@@ -11,6 +11,9 @@ from bot.studio.timeline import Fit, Motion, Shot, Timeline, Transition
 
 ASPECTS: dict[str, tuple[int, int]] = {"9:16": (9, 16), "16:9": (16, 9), "1:1": (1, 1)}
 MIN_SCENE_SECONDS = 1.0
+# A still scene held longer than this drags, however the camera moves over it.
+LIVELY_SCENE_SECONDS = 12.0
+SUGGESTED_SCENE_SECONDS = 8.0
 MOTION_CYCLE = (
     Motion.ZOOM_IN, Motion.PAN_RIGHT, Motion.ZOOM_OUT, Motion.PAN_LEFT, Motion.PAN_UP,
     Motion.PAN_DOWN,
@@ -36,6 +39,24 @@ def default_motion(position: int) -> Motion:
 def default_transition(position: int) -> Transition:
     """The first scene fades in from black; the rest crossfade."""
     return Transition.FADE_BLACK if position == 1 else Transition.CROSSFADE
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How long scenes last on average over a song, and how many would suit it."""
+
+    seconds_per_scene: float
+    suggested_scenes: int
+
+
+def slow_pace(song_seconds: float | None, scene_count: int) -> Pace | None:
+    """The pace of the scenes over the song when it is too slow to feel lively, else None."""
+    if not song_seconds or scene_count <= 0:
+        return None
+    each = song_seconds / scene_count
+    if each <= LIVELY_SCENE_SECONDS:
+        return None
+    return Pace(each, max(scene_count + 1, round(song_seconds / SUGGESTED_SCENE_SECONDS)))
 
 
 def scene_durations(

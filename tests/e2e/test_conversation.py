@@ -206,3 +206,22 @@ async def test_lang_switches_every_reply_and_is_remembered(
         status = await _say(user, "/status", "Cảnh:")
         assert "Lần dựng gần nhất" in status
         await _say(user, "/help", "tạo dự án mới")
+
+
+async def test_a_song_too_long_for_the_scenes_brings_a_nudge(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    user = emulator.user(2010, "Nam")
+    async with running_bot(make_settings()):
+        await say(user, "/new Long song", "Long song")
+        await say(user, "Rain on the tin roofs", "Scene 1")
+        await say(user, "Children run to school", "Scene 2")
+        mark = user.mark()
+        await user.send_audio(media.make_song(seconds=40.0, fmt="mp3"), "rain.mp3",
+                              "audio/mpeg", 40)
+        song = await user.wait_for_text("rain.mp3", after=mark)
+        assert "about 20 s" in song.text and "about 5 scenes" in song.text
+        for idea in ("Bicycles in the market", "A kite over the fields", "Lanterns at dusk"):
+            await say(user, idea, "Scene")
+        status = await _say(user, "/status", "rain.mp3")
+    assert "💡" not in status  # 8 s a scene is lively enough

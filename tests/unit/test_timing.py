@@ -6,11 +6,13 @@ import pytest
 
 from bot.studio.timeline import Fit, Motion, Transition
 from bot.studio.timing import (
+    Pace,
     ShotSource,
     build_timeline,
     default_motion,
     output_size,
     scene_durations,
+    slow_pace,
 )
 
 
@@ -80,3 +82,12 @@ def test_fit_focus_and_clips_reach_the_shots() -> None:
     first, second = timeline.shots
     assert (first.fit, first.focus, first.clip_path) == (Fit.CONTAIN, None, None)
     assert (second.fit, second.focus, second.clip_path) == (Fit.COVER, (0.2, 0.3), "/b.mp4")
+
+
+@pytest.mark.parametrize(("song", "scenes", "pace"), [
+    (None, 3, None), (180.0, 0, None), (36.0, 3, None),  # 12 s each is still lively
+    (40.0, 2, Pace(20.0, 5)), (192.0, 3, Pace(64.0, 24)),
+])
+def test_a_slow_pace_is_named_with_the_scenes_that_would_suit_the_song(
+        song: float | None, scenes: int, pace: Pace | None) -> None:
+    assert slow_pace(song, scenes) == pace

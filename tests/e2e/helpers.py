@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.config import Settings
+from tests.support.database import query
 from tests.support.telegram_emulator import BotMessage, SimulatedUser
 
 
@@ -21,19 +20,15 @@ class Snapshot:
 
 def snapshot(settings: Settings, owner_id: int) -> Snapshot:
     """Read the owner's projects, scenes and references."""
-    path: Path = settings.database_path
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-        projects = connection.execute(
-            "select id, title, song_sha from projects where owner_id = ? order by id",
-            [owner_id]).fetchall()
-        scenes = connection.execute(
-            "select s.project_id, s.position, s.idea from scenes s join projects p "
-            "on p.id = s.project_id where p.owner_id = ? order by s.id", [owner_id]).fetchall()
-        references = connection.execute(
-            "select r.scene_id, r.asset_sha from scene_refs r join scenes s on s.id = r.scene_id "
-            "join projects p on p.id = s.project_id where p.owner_id = ? order by r.scene_id, "
-            "r.position", [owner_id]).fetchall()
-    connection.close()
+    path = settings.database_path
+    projects = query(path, "select id, title, song_sha from projects where owner_id = ? "
+                     "order by id", (owner_id,))
+    scenes = query(path, "select s.project_id, s.position, s.idea from scenes s join projects p "
+                   "on p.id = s.project_id where p.owner_id = ? order by s.id", (owner_id,))
+    references = query(
+        path, "select r.scene_id, r.asset_sha from scene_refs r join scenes s on s.id = r.scene_id "
+        "join projects p on p.id = s.project_id where p.owner_id = ? order by r.scene_id, "
+        "r.position", (owner_id,))
     return Snapshot(tuple(projects), tuple(scenes), tuple(references))
 
 

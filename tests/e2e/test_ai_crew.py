@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from bot.config import Settings
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import say
+from tests.support.database import query
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fake_runway import FakeRunway
 from tests.support.synthetic_media import make_photo, make_song, make_voice_ogg
@@ -31,11 +31,10 @@ def _ai_settings(make_settings: SettingsFactory, **extra: object) -> Settings:
 
 
 def _reference_bytes(settings: Settings, position: int) -> list[bytes]:
-    with sqlite3.connect(settings.database_path) as db:
-        shas = [row[0] for row in db.execute(
-            "select r.asset_sha from scene_refs r join scenes s on s.id = r.scene_id "
-            "where s.position = ? order by r.position", [position])]
-    db.close()
+    shas = [row[0] for row in query(
+        settings.database_path,
+        "select r.asset_sha from scene_refs r join scenes s on s.id = r.scene_id "
+        "where s.position = ? order by r.position", (position,))]
     media = settings.media_dir
     return [(media / sha[:2] / f"{sha}.jpg").read_bytes() for sha in shas]
 
@@ -107,9 +106,7 @@ async def test_a_refused_scene_is_named_and_the_others_go_on(
         await user.send_text("/render")
         await user.wait_for_text("refused to make scene 1", after=mark, timeout=60)
         await user.wait_for_video(timeout=120, after=mark)
-        with sqlite3.connect(settings.database_path) as db:
-            [(picture,)] = db.execute("select picture_sha from scenes").fetchall()
-        db.close()
+        [(picture,)] = query(settings.database_path, "select picture_sha from scenes")
         assert picture is None, "a stand-in picture must not be cached as the scene's picture"
         assert len(fake_openai.requests_to("images/generations")) == 1
 
@@ -142,9 +139,7 @@ async def test_a_voice_note_becomes_a_scene_idea(
         await user.wait_for_text("Cảnh 1", after=mark)
     [transcription] = fake_openai.requests_to("audio/transcriptions")
     assert transcription.files["file"][0].data[:4] == b"OggS"
-    with sqlite3.connect(settings.database_path) as db:
-        ideas = [row[0] for row in db.execute("select idea from scenes")]
-    db.close()
+    ideas = [row[0] for row in query(settings.database_path, "select idea from scenes")]
     assert ideas == [fake_openai.transcript_text]
 
 
@@ -187,10 +182,9 @@ async def test_clips_from_runway_go_into_the_video(
         video = await user.wait_for_video(timeout=180, after=mark)
     assert len(fake_runway.requests_to("image_to_video")) == 2, user.transcript()
     assert video.file_bytes is not None
-    with sqlite3.connect(settings.database_path) as db:
-        clips = db.execute("select count(*) from scenes where clip_sha is not null").fetchone()
-        kinds = db.execute("select count(*) from assets where kind = 'clip'").fetchone()
-    db.close()
+    clips = query(settings.database_path,
+                  "select count(*) from scenes where clip_sha is not null")[0]
+    kinds = query(settings.database_path, "select count(*) from assets where kind = 'clip'")[0]
     # The fake serves the same MP4 for every task, so the media store keeps it once.
     assert clips == (2,) and kinds == (1,)
 
@@ -258,9 +252,8 @@ async def test_a_kept_picture_guides_the_scenes_after_it(
         mark = user.mark()
         await user.press_button(panel, "Keep this look")
         await user.wait_for(lambda m: m.has_button("Kept (tap to release)"), after=mark)
-        with sqlite3.connect(settings.database_path) as db:
-            [(kept_sha,)] = db.execute("select picture_sha from scenes where position = 1")
-        db.close()
+        [(kept_sha,)] = query(settings.database_path,
+                              "select picture_sha from scenes where position = 1")
         kept = (settings.media_dir / kept_sha[:2] / f"{kept_sha}.jpg").read_bytes()
         album = [m for m in user.bot_messages() if m.media_kind == "photo"]
         second = next(m for m in album if m.text.startswith("2."))

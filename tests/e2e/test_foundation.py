@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
 from tests.conftest import BotStarter, SettingsFactory
+from tests.support.database import query
 from tests.support.synthetic_media import make_photo, make_song
 from tests.support.telegram_emulator import BotApiEmulator
 from tests.support.video_checks import moov_before_mdat, probe
@@ -62,10 +62,8 @@ async def test_chat_in_music_video_out(emulator: BotApiEmulator, make_settings: 
     assert (info.width, info.height) == (720, 1280)
     assert info.duration == pytest.approx(20.0, abs=0.5)
     assert moov_before_mdat(video_file)
-    with sqlite3.connect(settings.database_path) as db:
-        [(tempo, beats)] = db.execute(
-            "select tempo_bpm, beats_json from assets where kind = 'song'").fetchall()
-    db.close()
+    [(tempo, beats)] = query(settings.database_path,
+                             "select tempo_bpm, beats_json from assets where kind = 'song'")
     assert tempo == pytest.approx(120.0, rel=0.02)
     assert len(json.loads(beats)) >= 35
 

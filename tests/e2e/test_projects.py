@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import zipfile
 
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import say
+from tests.support.database import query
 from tests.support.synthetic_media import make_photo
 from tests.support.telegram_emulator import BotApiEmulator, BotMessage
 
@@ -63,20 +63,16 @@ async def test_rename_delete_and_export(emulator: BotApiEmulator,
         mark = user.mark()
         await user.press(listing, _button(listing, "Sương mù", ":rm"))
         confirm = await user.wait_for(lambda m: m.has_button("Yes, delete it"), after=mark)
-        with sqlite3.connect(settings.database_path) as db:
-            assert db.execute("select count(*) from projects").fetchone() == (2,)
-        db.close()
+        assert query(settings.database_path, "select count(*) from projects")[0] == (2,)
         mark = user.mark()
         await user.press_button(confirm, "Yes, delete it")
         await user.wait_for_text("is deleted", after=mark)
 
-        query = await user.press_button(video, "Re-render")
-        answer = await user.wait_for_callback_answer(query)
+        callback = await user.press_button(video, "Re-render")
+        answer = await user.wait_for_callback_answer(callback)
         assert answer.text is not None and "no longer exists" in answer.text
-    with sqlite3.connect(settings.database_path) as db:
-        titles = [row[0] for row in db.execute("select title from projects")]
-        orphans = db.execute("select count(*) from scenes").fetchone()
-    db.close()
+    titles = [row[0] for row in query(settings.database_path, "select title from projects")]
+    orphans = query(settings.database_path, "select count(*) from scenes")[0]
     assert titles == ["Keeper"] and orphans == (0,)
     assert not [c for c in emulator.failed_calls() if c.method == "sendMessage"]
 

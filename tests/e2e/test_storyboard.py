@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import itertools
-import sqlite3
 
 from bot.config import Settings
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import say
+from tests.support.database import query
 from tests.support.synthetic_media import make_photo
 from tests.support.telegram_emulator import BotApiEmulator, BotMessage, SimulatedUser
 
 
 def _scenes(settings: Settings, owner: int) -> list[tuple[int, int, str, str, int, float | None]]:
-    with sqlite3.connect(settings.database_path) as db:
-        rows = db.execute(
-            "select s.id, s.position, s.idea, s.motion, s.variant, s.duration from scenes s "
-            "join projects p on p.id = s.project_id where p.owner_id = ? order by s.position",
-            [owner]).fetchall()
-    db.close()
-    return rows
+    return query(
+        settings.database_path,
+        "select s.id, s.position, s.idea, s.motion, s.variant, s.duration from scenes s "
+        "join projects p on p.id = s.project_id where p.owner_id = ? order by s.position",
+        (owner,))
 
 
 async def _storyboard(user: SimulatedUser) -> BotMessage:
@@ -130,10 +128,8 @@ async def test_replies_to_a_preview_edit_that_scene(
         mark = user.mark()
         await user.send_photo(make_photo(800, 600, seed=9), reply_to=second.message_id)
         await user.wait_for_text("Photo added to scene 2", after=mark)
-        with sqlite3.connect(settings.database_path) as db:
-            refs = db.execute("select s.position from scene_refs r join scenes s on "
-                              "s.id = r.scene_id").fetchall()
-        db.close()
+        refs = query(settings.database_path,
+                     "select s.position from scene_refs r join scenes s on s.id = r.scene_id")
         assert refs == [(2,)]
 
 
@@ -157,18 +153,16 @@ async def test_a_forged_scene_button_touches_nothing(
         anchor = intruder.last_bot_message()
         for data in (f"sb:{scene_id}:del", f"sb:{scene_id}:down", "sb:x:del", "sb:1:rm -rf",
                      f"sb:{scene_id}:edit"):
-            query = await intruder.press(anchor, data)
-            answer = await intruder.wait_for_callback_answer(query)
+            callback = await intruder.press(anchor, data)
+            answer = await intruder.wait_for_callback_answer(callback)
             assert answer.text is not None and "no longer exists" in answer.text
     assert [row[2] for row in _scenes(settings, 3004)] == ["My only scene"]
 
 
 def _previews_switch(settings: Settings, owner: int) -> list[int]:
-    with sqlite3.connect(settings.database_path) as db:
-        rows = [row[0] for row in db.execute(
-            "select previews_enabled from projects where owner_id = ?", [owner])]
-    db.close()
-    return rows
+    return [row[0] for row in query(
+        settings.database_path, "select previews_enabled from projects where owner_id = ?",
+        (owner,))]
 
 
 async def test_pictures_arrive_one_by_one_when_the_director_asks(
@@ -220,12 +214,10 @@ async def test_pictures_arrive_one_by_one_when_the_director_asks(
 
 def _references(settings: Settings) -> list[tuple[int, int]]:
     """(scene position, reference count) of every scene."""
-    with sqlite3.connect(settings.database_path) as db:
-        rows = db.execute(
-            "select s.position, count(r.asset_sha) from scenes s left join scene_refs r "
-            "on r.scene_id = s.id group by s.id order by s.position").fetchall()
-    db.close()
-    return rows
+    return query(
+        settings.database_path,
+        "select s.position, count(r.asset_sha) from scenes s left join scene_refs r "
+        "on r.scene_id = s.id group by s.id order by s.position")
 
 
 async def test_an_album_of_photos_gets_one_answer(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import TOKEN
+from tests.support.database import query
 from tests.support.telegram_emulator import BotApiEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,19 +113,6 @@ async def wait_until_gone(marker: str, timeout: float) -> float:
             raise AssertionError(f"processes left behind: {processes_with(marker)}")
         await asyncio.sleep(0.1)
     return time.monotonic() - started
-
-
-def query(database: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Read the bot's database from outside, as another process would."""
-    if not database.exists():
-        return []
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
-    try:
-        return connection.execute(sql, params).fetchall()
-    except sqlite3.OperationalError:  # not migrated yet
-        return []
-    finally:
-        connection.close()
 
 
 async def wait_for_row(database: Path, sql: str, accept: Callable[[tuple[Any, ...]], bool],

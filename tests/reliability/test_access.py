@@ -17,8 +17,9 @@ from bot.i18n import catalogs
 from storage.database import open_database
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import snapshot
-from tests.reliability.bot_process import ROOT, query
+from tests.reliability.bot_process import ROOT
 from tests.reliability.chat import say
+from tests.support.database import query
 from tests.support.synthetic_media import make_photo
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
 

@@ -18,8 +18,8 @@ import pytest
 
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import snapshot
-from tests.reliability.bot_process import query
 from tests.reliability.chat import eventually, say
+from tests.support.database import query
 from tests.support.synthetic_media import ffmpeg_exe, make_photo, make_song
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
 

@@ -12,11 +12,11 @@ import pytest
 from tests.reliability.bot_process import (
     bot_environment,
     bot_process,
-    query,
     wait_for_row,
     wait_until_gone,
 )
 from tests.reliability.chat import say, set_up_project
+from tests.support.database import query
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.synthetic_media import make_photo, make_song
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser

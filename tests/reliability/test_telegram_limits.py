@@ -11,8 +11,8 @@ import pytest
 from bot.app import DirectorApplication
 from bot.studio.models import JobState
 from tests.conftest import BotStarter, SettingsFactory
-from tests.reliability.bot_process import query
 from tests.reliability.chat import eventually, say
+from tests.support.database import query
 from tests.support.synthetic_media import make_song
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
 

@@ -61,8 +61,11 @@ async def _take_text(update: Update, context: DirectorContext, text: str) -> Non
     )
     if added.project_created:
         await reply(update, context, "project.started_for_you", title=escape(added.project.title))
-    await reply(update, context, "idea.added", number=added.scene.position,
-                idea=short(added.scene.idea))
+    answer = await reply(update, context, "idea.added", number=added.scene.position,
+                         idea=short(added.scene.idea))
+    if answer is not None:  # a reply to it corrects the idea (a misheard voice note, a typo)
+        context.services.storyboard.remember_question(
+            update.effective_user.id, answer.chat_id, answer.message_id, added.scene.id)
 
 
 async def receive_photo(update: Update, context: DirectorContext) -> None:

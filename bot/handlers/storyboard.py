@@ -111,10 +111,13 @@ async def reply_to_scene(update: Update, context: DirectorContext, text: str) ->
     if scene is None:
         return False
     updated = board.replace_idea(user.id, scene.id, text)
-    await reply(update, context, "storyboard.idea_replaced", number=updated.position,
-                idea=short(updated.idea))
+    answer = await reply(update, context, "storyboard.idea_replaced", number=updated.position,
+                         idea=short(updated.idea))
+    if answer is not None:  # corrections can follow one another
+        board.remember_question(user.id, answer.chat_id, answer.message_id, updated.id)
     await context.services.storyboard_view.update_captions(user.id, [updated])
-    await refresh_pictures(update, context, updated.project_id)
+    if scene.picture_sha:  # only a shown picture is remade now; others wait for their job
+        await refresh_pictures(update, context, updated.project_id)
     return True
 
 

@@ -136,11 +136,19 @@ async def test_a_voice_note_becomes_a_scene_idea(
         mark = user.mark()
         await user.send_voice(make_voice_ogg(2.0), duration=2)
         await user.wait_for_text("Mình nghe được", after=mark)
-        await user.wait_for_text("Cảnh 1", after=mark)
-    [transcription] = fake_openai.requests_to("audio/transcriptions")
-    assert transcription.files["file"][0].data[:4] == b"OggS"
+        scene = await user.wait_for_text("Cảnh 1", after=mark)
+        [transcription] = fake_openai.requests_to("audio/transcriptions")
+        assert transcription.files["file"][0].data[:4] == b"OggS"
+        ideas = [row[0] for row in query(settings.database_path, "select idea from scenes")]
+        assert ideas == [fake_openai.transcript_text]
+        # Misheard? A reply to the scene's message puts it right; no picture is paid for yet.
+        mark = user.mark()
+        await user.send_text("Cầu Long Biên lúc hoàng hôn", reply_to=scene.message_id)
+        await user.wait_for_text("Cảnh 1 giờ là", after=mark)
     ideas = [row[0] for row in query(settings.database_path, "select idea from scenes")]
-    assert ideas == [fake_openai.transcript_text]
+    assert ideas == ["Cầu Long Biên lúc hoàng hôn"]
+    assert not fake_openai.requests_to("images/generations")
+    assert not query(settings.database_path, "select id from jobs")
 
 
 @pytest.fixture

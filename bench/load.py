@@ -3,28 +3,22 @@
     python bench/load.py                   # 50 users x 10 messages; 4 renders at 720p/30 fps
     python bench/load.py --quick           # 50 users x 4 messages; 360p renders
     python bench/load.py --workers 0       # the bot's default pool: one worker per 2 cores
-    python bench/load.py --idle-workers    # experiment: render workers at SCHED_IDLE
 
 Everything runs on the loopback interface: the real bot (long polling, the real
 AIORateLimiter) against the Bot API emulator, with simulated users in this process. Each
 phase gets a fresh emulator and data folder. The busy figures count only the messages sent
 while every render was running. Prints each phase, then one line of key=value pairs.
-
-`--idle-workers` moves each spawned render worker (and the ffmpeg it starts) to Linux's
-SCHED_IDLE class right after it starts, from this process: a what-if for the renderer, which
-today lowers its own priority with `nice(5)` once its imports are done.
+(Render workers, and the ffmpeg they start, run in Linux's SCHED_IDLE class from the moment
+they are spawned: that is what keeps the ratio low on a small machine.)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing.context
-import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -38,17 +32,6 @@ from tests.reliability.load_scenario import (  # noqa: E402
     run_load,
 )
 from tests.support.telegram_emulator import BotApiEmulator  # noqa: E402
-
-
-def _idle_workers() -> None:
-    """Put every spawned process into SCHED_IDLE as soon as it exists (Linux only)."""
-    start = multiprocessing.context.SpawnProcess.start
-
-    def start_idle(process: Any) -> None:
-        start(process)
-        os.sched_setscheduler(process.pid, os.SCHED_IDLE, os.sched_param(0))
-
-    multiprocessing.context.SpawnProcess.start = start_idle  # type: ignore[method-assign]
 
 
 async def _phase(arguments: argparse.Namespace, renders: int) -> LoadResult:
@@ -81,8 +64,7 @@ async def main(arguments: argparse.Namespace) -> None:
     print(f"p50_idle_ms={percentile(idle.latencies_ms, 0.5):.1f} "
           f"p50_busy_ms={percentile(busy.busy_ms, 0.5):.1f} "
           f"p99_idle_ms={percentile(idle.latencies_ms, 0.99):.1f} "
-          f"p99_busy_ms={percentile(busy.busy_ms, 0.99):.1f} "
-          f"idle_workers={int(arguments.idle_workers)}")
+          f"p99_busy_ms={percentile(busy.busy_ms, 0.99):.1f}")
     print(f"p95_idle_ms={p95_idle:.1f} p95_busy_ms={p95_busy:.1f} "
           f"p95_ratio={p95_busy / p95_idle:.2f} lost={idle.lost + busy.lost}")
 
@@ -99,8 +81,6 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--short-side", type=int, default=720)
     parser.add_argument("--fps", type=int, default=30)
     parser.add_argument("--quick", action="store_true", help="4 messages, 360p/24 fps renders")
-    parser.add_argument("--idle-workers", action="store_true",
-                        help="experiment: render workers at SCHED_IDLE")
     arguments = parser.parse_args(argv)
     if arguments.quick:
         arguments.messages, arguments.short_side, arguments.fps = 4, 360, 24
@@ -109,7 +89,4 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":  # the render workers are spawned: they import this module
-    options = parse()
-    if options.idle_workers:
-        _idle_workers()
-    asyncio.run(main(options))
+    asyncio.run(main(parse()))

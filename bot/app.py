@@ -81,7 +81,7 @@ def limits_from(settings: Settings) -> Limits:
         max_song_seconds=settings.max_song_seconds, download_limit=settings.download_limit,
         seconds_without_song=settings.seconds_per_scene_without_song, fps=settings.render_fps,
         short_side=settings.render_short_side, default_aspect=settings.default_aspect,
-        default_style=settings.default_style,
+        default_style=settings.default_style, upload_limit=settings.upload_limit,
     )
 
 
@@ -209,7 +209,7 @@ def build_application(settings: Settings) -> DirectorApplication:
     work[STORYBOARD] = storyboard
     projects_use_cases = Projects(
         store, media, FileInspector(settings.max_image_pixels, settings.max_image_side,
-                                    settings.max_song_seconds),
+                                    limits.longest_song_seconds),
         limits, tuple(load_styles()),
     )
     storyboard_requests = StoryboardRequests(store, runner)

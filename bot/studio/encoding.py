@@ -39,6 +39,11 @@ def total_kbps(max_bytes: int, seconds: float) -> float:
     return max_bytes * 8 * (1 - CONTAINER_OVERHEAD) * SAFETY / seconds / 1000
 
 
+def longest_fitting_seconds(max_bytes: int) -> float:
+    """The longest video whose thinnest encode (64 kb/s audio, MIN_VIDEO_KBPS) fits."""
+    return max_bytes * 8 * (1 - CONTAINER_OVERHEAD) * SAFETY / (MIN_VIDEO_KBPS + 64) / 1000
+
+
 def audio_kbps_for(total: float, preferred: int = AUDIO_KBPS) -> int:
     """Audio bitrate: the preferred one unless it would take more than a sixth of the budget."""
     if total >= 6 * preferred:

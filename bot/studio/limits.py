@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.studio.encoding import longest_fitting_seconds
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -19,3 +21,11 @@ class Limits:
     short_side: int = 720
     default_aspect: str = "9:16"
     default_style: str = "cinematic"
+    upload_limit: int | None = None
+
+    @property
+    def longest_song_seconds(self) -> float:
+        """The longest song a project takes: its video must also fit the upload limit."""
+        if self.upload_limit is None:
+            return self.max_song_seconds
+        return min(self.max_song_seconds, longest_fitting_seconds(self.upload_limit))

@@ -279,10 +279,11 @@ class Projects:
         """Check and store the project's song (replacing any earlier one)."""
         try:
             facts = await self.inspector.inspect_song(source)
-            if facts.duration > self.limits.max_song_seconds:
-                raise InputRejected(
-                    "error.song_too_long", limit_min=int(self.limits.max_song_seconds // 60)
-                )
+            longest = self.limits.longest_song_seconds
+            if facts.duration > longest:
+                seconds = int(longest)
+                raise InputRejected("error.song_too_long",
+                                    limit=f"{seconds // 60}:{seconds % 60:02d}")
             size = source.stat().st_size
             sha = self.media.put_file(source, extension)
         finally:

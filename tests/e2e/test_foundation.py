@@ -96,3 +96,23 @@ async def test_a_video_over_the_upload_limit_is_sized_down_and_says_so(
     assert min(info.width, info.height) < 720
     assert info.duration == pytest.approx(20.0, abs=0.5)
     assert f"Sized down to {info.width}×{info.height}" in video_message.text
+
+
+async def test_a_song_whose_video_cannot_fit_the_upload_limit_is_refused(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings(upload_limit_mb=1)  # a 1 MB video holds at most 0:44
+    user = emulator.user(1003, "Hoa", language_code="en")
+    async with running_bot(settings):
+        await user.send_text("/new Too long")
+        await user.wait_for_text("Too long")
+        mark = user.mark()
+        await user.send_audio(make_song(seconds=60.0, fmt="mp3"), "long.mp3", "audio/mpeg",
+                              duration=60)
+        await user.wait_for_text("That song is too long: the limit is 0:44", after=mark)
+        mark = user.mark()
+        await user.send_audio(make_song(seconds=30.0, fmt="mp3"), "short.mp3", "audio/mpeg",
+                              duration=30)
+        await user.wait_for_text("short.mp3", after=mark)
+    assert query(settings.database_path, "select count(*) from assets where kind = 'song'") \
+        == [(1,)]

@@ -88,7 +88,7 @@ async def test_a_three_hour_song_is_refused_with_the_limit(
         mark = user.mark()
         await user.send_audio(song, "three-hours.mp3", "audio/mpeg", 3 * 3600)
         # The length is checked before beat analysis would decode three hours of audio.
-        await user.wait_for_text("the limit is 15 minutes", after=mark, timeout=15)
+        await user.wait_for_text("the limit is 15:00", after=mark, timeout=15)
         assert snapshot(settings, user.user_id) == before
     assert query(settings.database_path, "select count(*) from assets") == [(0,)]
     assert list((settings.media_dir / "tmp").iterdir()) == [], "the upload was left behind"

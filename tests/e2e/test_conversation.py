@@ -10,6 +10,7 @@ from bot.logs import setup_logging
 from tests.conftest import TOKEN, BotStarter, SettingsFactory
 from tests.e2e.helpers import say, snapshot, version_with
 from tests.support import synthetic_media as media
+from tests.support.database import query
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
 
 
@@ -225,3 +226,20 @@ async def test_a_song_too_long_for_the_scenes_brings_a_nudge(
             await say(user, idea, "Scene")
         status = await _say(user, "/status", "rain.mp3")
     assert "💡" not in status  # 8 s a scene is lively enough
+
+
+async def test_a_photo_replying_to_a_scene_message_joins_that_scene(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    user = emulator.user(2011, "Trang")
+    async with running_bot(settings):
+        await say(user, "/new Replies", "Replies")
+        first = await say(user, "Lotus pond at dawn", "Scene 1")
+        await say(user, "Old bridge in the rain", "Scene 2")
+        mark = user.mark()
+        await user.send_photo(media.make_photo(800, 600, seed=4), reply_to=first.message_id)
+        await user.wait_for_text("Photo added to scene 1", after=mark)
+    references = query(settings.database_path, "select s.position from scene_refs r "
+                       "join scenes s on s.id = r.scene_id")
+    assert references == [(1,)]

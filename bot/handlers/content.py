@@ -61,11 +61,8 @@ async def _take_text(update: Update, context: DirectorContext, text: str) -> Non
     )
     if added.project_created:
         await reply(update, context, "project.started_for_you", title=escape(added.project.title))
-    answer = await reply(update, context, "idea.added", number=added.scene.position,
-                         idea=short(added.scene.idea))
-    if answer is not None:  # a reply to it corrects the idea (a misheard voice note, a typo)
-        context.services.storyboard.remember_question(
-            update.effective_user.id, answer.chat_id, answer.message_id, added.scene.id)
+    # A reply to this answer corrects the idea (a misheard voice note, a typo).
+    await storyboard.announce_scene(update, context, "idea.added", added.scene)
 
 
 async def receive_photo(update: Update, context: DirectorContext) -> None:
@@ -95,12 +92,12 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
             user_id=update.effective_user.id, language=context.language(),
             scene_id=added.scene.id, number=added.scene.position, idea=short(added.scene.idea),
             new_scene=added.new_scene,
-            refresh_project=added.project.id if reply_scene is not None else None)
+            refresh_project=(added.project.id if reply_scene is not None
+                             and added.scene.picture_sha else None))
         return
     if reply_scene is not None:
-        await reply(update, context, "photo.attached", number=added.scene.position,
-                    idea=short(added.scene.idea))
-        await storyboard.refresh_pictures(update, context, added.project.id)
+        await storyboard.announce_scene(update, context, "photo.attached", added.scene)
+        await storyboard.refresh_shown_picture(update, context, added.scene)
         return
     if added.new_scene and added.scene.idea:
         key = "photo.new_scene"
@@ -108,7 +105,7 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
         key = "photo.new_scene_no_idea"
     else:
         key = "photo.attached"
-    await reply(update, context, key, number=added.scene.position, idea=short(added.scene.idea))
+    await storyboard.announce_scene(update, context, key, added.scene)
 
 
 async def receive_audio(update: Update, context: DirectorContext) -> None:

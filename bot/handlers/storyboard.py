@@ -10,6 +10,7 @@ from bot.handlers import render
 from bot.handlers.replies import reply, short
 from bot.handlers.storyboard_view import SCENE_PREFIX
 from bot.i18n import t
+from bot.studio.models import Scene
 from bot.studio.storyboard import SceneAction, StoryboardRequests
 
 NAVIGATION = {"prev": -1, "next": 1}
@@ -99,6 +100,15 @@ async def request_refresh(bot: Bot, requests: StoryboardRequests, user_id: int, 
         await bot.send_message(chat_id, t(language, "storyboard.later_refresh"))
 
 
+async def announce_scene(update: Update, context: DirectorContext, key: str,
+                         scene: Scene) -> None:
+    """Say what happened to a scene; a reply to that message then acts on the scene."""
+    answer = await reply(update, context, key, number=scene.position, idea=short(scene.idea))
+    if answer is not None and update.effective_user is not None:
+        context.services.storyboard.remember_question(
+            update.effective_user.id, answer.chat_id, answer.message_id, scene.id)
+
+
 async def reply_to_scene(update: Update, context: DirectorContext, text: str) -> bool:
     """Text replying to a scene's preview (or the bot's question) becomes its new idea."""
     message = update.effective_message
@@ -111,14 +121,16 @@ async def reply_to_scene(update: Update, context: DirectorContext, text: str) ->
     if scene is None:
         return False
     updated = board.replace_idea(user.id, scene.id, text)
-    answer = await reply(update, context, "storyboard.idea_replaced", number=updated.position,
-                         idea=short(updated.idea))
-    if answer is not None:  # corrections can follow one another
-        board.remember_question(user.id, answer.chat_id, answer.message_id, updated.id)
+    await announce_scene(update, context, "storyboard.idea_replaced", updated)
     await context.services.storyboard_view.update_captions(user.id, [updated])
-    if scene.picture_sha:  # only a shown picture is remade now; others wait for their job
-        await refresh_pictures(update, context, updated.project_id)
+    await refresh_shown_picture(update, context, scene)
     return True
+
+
+async def refresh_shown_picture(update: Update, context: DirectorContext, scene: Scene) -> None:
+    """Remake a changed scene's picture at once if one was shown (costs no unasked work)."""
+    if scene.picture_sha:  # scenes without one get theirs at the next /storyboard or /render
+        await refresh_pictures(update, context, scene.project_id)
 
 
 def replied_scene_id(update: Update, context: DirectorContext) -> int | None:

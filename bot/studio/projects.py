@@ -214,11 +214,19 @@ class Projects:
         )
 
     def add_idea(self, user_id: int, text: str, default_title: str) -> IdeaAdded:
-        """Append a scene idea to the active project (starting one if there is none)."""
+        """Append a scene idea to the active project (starting one if there is none).
+
+        A last scene that began with an uncaptioned photo has no idea yet: the text is its idea.
+        """
         idea = self._check_idea(text)
         project, created = self._active_or_new(user_id, default_title)
-        self._check_room(user_id, project)
-        scene = self._new_scene(user_id, project, idea)
+        scenes = self.store.scenes(user_id, project.id)
+        if scenes and not scenes[-1].idea.strip():
+            scene = self.store.update_scene(user_id, scenes[-1].id, idea=idea, caption=idea)
+            assert scene is not None
+        else:
+            self._check_room(user_id, project)
+            scene = self._new_scene(user_id, project, idea)
         self.store.log_message(project.id, "user", idea)
         return IdeaAdded(project, scene, created)
 

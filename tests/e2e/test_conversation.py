@@ -243,3 +243,21 @@ async def test_a_photo_replying_to_a_scene_message_joins_that_scene(
     references = query(settings.database_path, "select s.position from scene_refs r "
                        "join scenes s on s.id = r.scene_id")
     assert references == [(1,)]
+    # Scene 1 had no picture yet: nothing is made (or paid for) until /storyboard or /render.
+    assert not query(settings.database_path, "select id from jobs")
+
+
+async def test_text_after_an_uncaptioned_first_photo_becomes_its_idea(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    user = emulator.user(2012, "Dung")
+    async with running_bot(settings):
+        await say(user, "/new Photos first", "Photos first")
+        mark = user.mark()
+        await user.send_photo(media.make_photo(800, 600, seed=6))
+        await user.wait_for_text("Send its idea as text", after=mark)
+        await say(user, "Ferry crossing the Mekong", "Scene 1: Ferry crossing the Mekong")
+        await say(user, "Floating market at dawn", "Scene 2: Floating market at dawn")
+    ideas = query(settings.database_path, "select position, idea from scenes order by position")
+    assert ideas == [(1, "Ferry crossing the Mekong"), (2, "Floating market at dawn")]

@@ -199,7 +199,7 @@ class TelegramJobReporter:
         """Confirm the stop (best effort: the stop itself already happened)."""
         self._trackers.pop(job.id, None)
         try:
-            await self._edit(job, t(job.language, "render.cancelled"))
+            await self._edit(job, t(job.language, f"{job.kind}.cancelled"))
         except RecipientGone:
             logger.info("Job %s stopped; its user blocked the bot", job.id)
 

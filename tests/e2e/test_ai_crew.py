@@ -271,3 +271,21 @@ async def test_a_kept_picture_guides_the_scenes_after_it(
     last_edit = fake_openai.requests_to("images/edits")[-1]
     assert [part.data for part in last_edit.files["image[]"]] == [kept]
     assert len(fake_openai.requests_to("images/generations")) == 2
+
+
+async def test_cancel_stops_a_storyboard_and_says_so(
+        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
+        fake_openai: FakeOpenAI) -> None:
+    fake_openai.slow("images/generations", 1.0, times=None)
+    settings = _ai_settings(make_settings, provider_concurrency=1)
+    user = emulator.user(4010, "Khoa")
+    async with running_bot(settings):
+        await say(user, "/new Slow pictures", "Slow pictures")
+        for idea in ("Temple bells", "Incense smoke", "Monks at dawn"):
+            await say(user, idea, idea)
+        progress = await say(user, "/storyboard", "Preparing the storyboard")
+        await say(user, "/cancel", "Stopping")
+        await user.wait_for(lambda m: m.message_id == progress.message_id
+                            and "Storyboard stopped" in m.text, timeout=30)
+    assert len(fake_openai.requests_to("images/generations")) < 3
+    assert query(settings.database_path, "select state from jobs") == [("cancelled",)]

@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 EDIT_INTERVAL = 2.0
 # A chat action shows for about 5 seconds.
 ACTION_INTERVAL = 4.0
+# What the chat shows while a step runs ("typing…" while the storyboard is being written).
+STEP_ACTIONS = {"planning": ChatAction.TYPING, "pictures": ChatAction.UPLOAD_PHOTO,
+                "clips": ChatAction.RECORD_VIDEO, "render": ChatAction.RECORD_VIDEO}
 
 
 def progress_bar(fraction: float, cells: int = 12) -> str:
@@ -68,6 +71,7 @@ class _Tracker:
     started: float = field(default_factory=time.monotonic)
     last_edit: float = 0.0
     last_action: float = 0.0
+    last_step: str = ""
     last_text: str = ""
     shown_scenes: set[int] = field(default_factory=set)
 
@@ -108,9 +112,9 @@ class TelegramJobReporter:
         """Edit the progress message at most every EDIT_INTERVAL seconds."""
         tracker = self._trackers.setdefault(job.id, _Tracker())
         now = time.monotonic()
-        if now - tracker.last_action >= ACTION_INTERVAL:
-            tracker.last_action = now
-            action = ChatAction.UPLOAD_PHOTO if step == "pictures" else ChatAction.RECORD_VIDEO
+        if now - tracker.last_action >= ACTION_INTERVAL or step != tracker.last_step:
+            tracker.last_action, tracker.last_step = now, step
+            action = STEP_ACTIONS.get(step, ChatAction.RECORD_VIDEO)
             try:
                 await self.bot.send_chat_action(job.chat_id, action)
             except Forbidden as error:

@@ -52,6 +52,9 @@ async def test_chat_in_music_video_out(emulator: BotApiEmulator, make_settings: 
     assert video_message.thumbnail_bytes is not None
     assert len(progress.edits) >= 1, "the progress message was never edited"
     assert "Done" in progress.text
+    actions = [action for _, action in linh.chat_actions]
+    assert {"upload_photo", "record_video", "upload_video"} <= set(actions), actions
+    assert actions.index("record_video") < actions.index("upload_video")
 
     video_file = settings.data_dir / "received.mp4"
     assert video_message.file_bytes is not None

@@ -46,6 +46,7 @@ async def test_albums_hold_at_most_ten_previews(
     assert all(2 <= size <= 10 for size in sizes)
     captions = [item["caption"] for call in groups for item in call.params["media"]]
     assert captions[0] == "1. Idea number 1"
+    assert {"typing", "upload_photo"} <= {action for _, action in user.chat_actions}
     assert "Scene 1/12" in panel.text
     progress = next(m for m in user.bot_messages() if "Storyboard ready" in m.text)
     # The last edit says "ready" and may come at once; progress edits are 2 s apart.

@@ -44,3 +44,10 @@ async def say(user: SimulatedUser, text: str, expect: str,
 def version_with(message: BotMessage, expect: str) -> str:
     """The text the message had when it contained `expect`."""
     return next(h for h in message.history if expect in h)
+
+
+async def new_project(user: SimulatedUser, title: str, *ideas: str) -> list[BotMessage]:
+    """`/new title`, then each idea as the next scene; the bot's answer to each idea."""
+    await say(user, f"/new {title}", title)
+    return [await say(user, idea, f"Scene {number}")
+            for number, idea in enumerate(ideas, start=1)]

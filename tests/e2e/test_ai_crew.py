@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from tests.conftest import BotStarter, SettingsFactory
-from tests.e2e.helpers import say
+from tests.e2e.helpers import new_project, say
 from tests.support.database import query
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fake_runway import FakeRunway
@@ -166,9 +166,7 @@ def _clip_settings(make_settings: SettingsFactory, runway: FakeRunway) -> Settin
 async def _two_scenes_with(user: SimulatedUser, title: str, ideas: tuple[str, str],
                            *switches: str) -> None:
     """A new project of two scenes, with these switches under /status turned on."""
-    await say(user, f"/new {title}", title)
-    for number, idea in enumerate(ideas, start=1):
-        await say(user, idea, f"Scene {number}")
+    await new_project(user, title, *ideas)
     await say(user, "/status", "Spent")
     for switch in switches:
         panel = user.last_bot_message()
@@ -280,9 +278,7 @@ async def test_cancel_stops_a_storyboard_and_says_so(
     settings = _ai_settings(make_settings, provider_concurrency=1)
     user = emulator.user(4010, "Khoa")
     async with running_bot(settings):
-        await say(user, "/new Slow pictures", "Slow pictures")
-        for idea in ("Temple bells", "Incense smoke", "Monks at dawn"):
-            await say(user, idea, idea)
+        await new_project(user, "Slow pictures", "Temple bells", "Incense smoke", "Monks at dawn")
         progress = await say(user, "/storyboard", "Preparing the storyboard")
         await say(user, "/cancel", "Stopping")
         await user.wait_for(lambda m: m.message_id == progress.message_id

@@ -8,7 +8,7 @@ import pytest
 
 from bot.logs import setup_logging
 from tests.conftest import TOKEN, BotStarter, SettingsFactory
-from tests.e2e.helpers import say, snapshot, version_with
+from tests.e2e.helpers import new_project, say, snapshot, version_with
 from tests.support import synthetic_media as media
 from tests.support.database import query
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
@@ -214,9 +214,7 @@ async def test_a_song_too_long_for_the_scenes_brings_a_nudge(
         running_bot: BotStarter) -> None:
     user = emulator.user(2010, "Nam")
     async with running_bot(make_settings()):
-        await say(user, "/new Long song", "Long song")
-        await say(user, "Rain on the tin roofs", "Scene 1")
-        await say(user, "Children run to school", "Scene 2")
+        await new_project(user, "Long song", "Rain on the tin roofs", "Children run to school")
         mark = user.mark()
         await user.send_audio(media.make_song(seconds=40.0, fmt="mp3"), "rain.mp3",
                               "audio/mpeg", 40)
@@ -234,9 +232,8 @@ async def test_a_photo_replying_to_a_scene_message_joins_that_scene(
     settings = make_settings()
     user = emulator.user(2011, "Trang")
     async with running_bot(settings):
-        await say(user, "/new Replies", "Replies")
-        first = await say(user, "Lotus pond at dawn", "Scene 1")
-        await say(user, "Old bridge in the rain", "Scene 2")
+        first, _ = await new_project(user, "Replies", "Lotus pond at dawn",
+                                     "Old bridge in the rain")
         mark = user.mark()
         await user.send_photo(media.make_photo(800, 600, seed=4), reply_to=first.message_id)
         await user.wait_for_text("Photo added to scene 1", after=mark)
@@ -253,7 +250,7 @@ async def test_text_after_an_uncaptioned_first_photo_becomes_its_idea(
     settings = make_settings()
     user = emulator.user(2012, "Dung")
     async with running_bot(settings):
-        await say(user, "/new Photos first", "Photos first")
+        await new_project(user, "Photos first")
         mark = user.mark()
         await user.send_photo(media.make_photo(800, 600, seed=6))
         await user.wait_for_text("Send its idea as text", after=mark)

@@ -6,7 +6,7 @@ import itertools
 
 from bot.config import Settings
 from tests.conftest import BotStarter, SettingsFactory
-from tests.e2e.helpers import say
+from tests.e2e.helpers import new_project, say
 from tests.support.database import query
 from tests.support.synthetic_media import make_photo
 from tests.support.telegram_emulator import BotApiEmulator, BotMessage, SimulatedUser
@@ -227,7 +227,7 @@ async def test_an_album_of_photos_gets_one_answer(
     settings = make_settings()
     user = emulator.user(3007, "Vy")
     async with running_bot(settings):
-        await say(user, "/new Albums", "Albums")
+        await new_project(user, "Albums")
         mark = user.mark()
         await user.send_album([make_photo(800, 600, seed=s) for s in (1, 2, 3)],
                               caption="Phố cổ Hội An")

@@ -472,6 +472,25 @@ class Store:
             return None
         return MessageLink(row["chat_id"], row["message_id"], row["kind"], row["target_id"])
 
+    def latest_link(self, owner_id: int, chat_id: int, kind: str,
+                    since: str) -> MessageLink | None:
+        """The newest message of this kind in the chat, linked at or after `since`."""
+        row = self._one(
+            "select * from message_links where owner_id = ? and chat_id = ? and kind = ? "
+            "and created_at >= ? order by created_at desc, message_id desc limit 1",
+            [owner_id, chat_id, kind, since],
+        )
+        if row is None:
+            return None
+        return MessageLink(row["chat_id"], row["message_id"], row["kind"], row["target_id"])
+
+    def unlink(self, owner_id: int, kind: str, target_id: int) -> None:
+        """Forget every message of this kind about the target."""
+        self.db.execute(
+            "delete from message_links where owner_id = ? and kind = ? and target_id = ?",
+            [owner_id, kind, target_id],
+        )
+
     def links_to(self, owner_id: int, kind: str, target_id: int) -> list[MessageLink]:
         """Every message that shows this target, oldest first."""
         rows = self.db.query(

@@ -55,7 +55,7 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
         question = await context.bot.send_message(
             panel.chat.id, t(language, "storyboard.ask_idea", number=scene.position),
             reply_markup=ForceReply(selective=True))
-        board.remember_question(user.id, panel.chat.id, question.message_id, scene.id)
+        board.ask_for_idea(user.id, panel.chat.id, question.message_id, scene.id)
         return
     if action in NAVIGATION:
         scenes = board.neighbours(user.id, scene)
@@ -110,14 +110,18 @@ async def announce_scene(update: Update, context: DirectorContext, key: str,
 
 
 async def reply_to_scene(update: Update, context: DirectorContext, text: str) -> bool:
-    """Text replying to a scene's preview (or the bot's question) becomes its new idea."""
+    """Text replying to a scene's message (or answering the bot's open question about a
+    scene) becomes that scene's new idea."""
     message = update.effective_message
     user = update.effective_user
-    if message is None or user is None or message.reply_to_message is None:
+    if message is None or user is None:
         return False
     board = context.services.storyboard
-    scene = board.scene_for_message(user.id, message.chat.id,
-                                    message.reply_to_message.message_id)
+    if message.reply_to_message is not None:
+        scene = board.scene_for_message(user.id, message.chat.id,
+                                        message.reply_to_message.message_id)
+    else:
+        scene = board.open_question(user.id, message.chat.id)
     if scene is None:
         return False
     updated = board.replace_idea(user.id, scene.id, text)

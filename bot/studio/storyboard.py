@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from bot.errors import InputRejected, JobAlreadyRunning, NoActiveProject, ProjectNotFound
@@ -30,6 +31,9 @@ SCENE_LINK = "scene"
 CLIP_LINK = "clip"
 PANEL_LINK = "panel"
 EDIT_IDEA_LINK = "edit_idea"
+ASK_IDEA_LINK = "ask_idea"
+# After "send the new idea for scene N", the next plain message answers it for this long.
+QUESTION_MINUTES = 10
 LENGTH_STEP = 1.25
 MIN_WISH, MAX_WISH = 1.0, 30.0
 
@@ -165,10 +169,25 @@ class Storyboard:
         """A message asks for this scene's new idea."""
         self.store.link_message(owner_id, chat_id, message_id, EDIT_IDEA_LINK, scene_id)
 
+    def ask_for_idea(self, owner_id: int, chat_id: int, message_id: int, scene_id: int) -> None:
+        """The bot asked for this scene's new idea: a reply, or the next message, answers."""
+        self.store.link_message(owner_id, chat_id, message_id, ASK_IDEA_LINK, scene_id)
+
+    def open_question(self, owner_id: int, chat_id: int) -> Scene | None:
+        """The scene whose new idea the bot asked for in this chat lately, if still open.
+
+        A user who closes the reply box and just types is answering it all the same.
+        """
+        since = (datetime.now(UTC) - timedelta(minutes=QUESTION_MINUTES)).isoformat(
+            timespec="seconds")
+        link = self.store.latest_link(owner_id, chat_id, ASK_IDEA_LINK, since)
+        return self.store.get_scene(owner_id, link.target_id) if link is not None else None
+
     def scene_for_message(self, owner_id: int, chat_id: int, message_id: int) -> Scene | None:
         """The scene a message shows or asks about (None if it shows none of the user's)."""
         link = self.store.linked(owner_id, chat_id, message_id)
-        if link is None or link.kind not in (SCENE_LINK, CLIP_LINK, PANEL_LINK, EDIT_IDEA_LINK):
+        if link is None or link.kind not in (SCENE_LINK, CLIP_LINK, PANEL_LINK, EDIT_IDEA_LINK,
+                                             ASK_IDEA_LINK):
             return None
         return self.store.get_scene(owner_id, link.target_id)
 
@@ -215,6 +234,7 @@ class Storyboard:
         updated = self.store.update_scene(owner_id, scene_id, idea=idea, caption=idea,
                                           image_prompt="", accepted=0)
         assert updated is not None
+        self.store.unlink(owner_id, ASK_IDEA_LINK, scene_id)  # the question is answered
         project = self.store.get_project(owner_id, updated.project_id)
         if project is not None:
             self.store.log_message(project.id, "user", idea)

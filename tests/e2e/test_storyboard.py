@@ -253,3 +253,22 @@ async def test_an_album_of_photos_gets_one_answer(
                 if "Storyboard ready" in m.text and m.message_id > second.message_id]) == 1
     assert not [m for m in user.bot_messages() if "updated after the running job" in m.text]
     assert _references(settings) == [(1, 5), (2, 2)]
+
+
+async def test_the_idea_button_takes_the_next_message_even_without_a_reply(
+        emulator: BotApiEmulator, make_settings: SettingsFactory,
+        running_bot: BotStarter) -> None:
+    settings = make_settings()
+    user = emulator.user(3008, "Hanh")
+    async with running_bot(settings):
+        await new_project(user, "Asked", "Pagoda roofs", "Street vendors")
+        panel = await _storyboard(user)
+        mark = user.mark()
+        await user.press_button(panel, "Idea")
+        await user.wait_for_text("Send the new idea for scene 1", after=mark)
+        # The director closes the reply box and just types: it still answers the question.
+        await say(user, "One Pillar Pagoda in the rain", "Scene 1 is now")
+        await say(user, "Night traffic on Hang Bac street", "Scene 3")
+    ideas = query(settings.database_path, "select position, idea from scenes order by position")
+    assert ideas == [(1, "One Pillar Pagoda in the rain"), (2, "Street vendors"),
+                     (3, "Night traffic on Hang Bac street")]

@@ -181,7 +181,11 @@ class Storyboard:
         since = (datetime.now(UTC) - timedelta(minutes=QUESTION_MINUTES)).isoformat(
             timespec="seconds")
         link = self.store.latest_link(owner_id, chat_id, ASK_IDEA_LINK, since)
-        return self.store.get_scene(owner_id, link.target_id) if link is not None else None
+        scene = self.store.get_scene(owner_id, link.target_id) if link is not None else None
+        active = self.store.active_project(owner_id)
+        # Asked about another project than the one now active: the question has lapsed.
+        return scene if scene is not None and active is not None \
+            and scene.project_id == active.id else None
 
     def scene_for_message(self, owner_id: int, chat_id: int, message_id: int) -> Scene | None:
         """The scene a message shows or asks about (None if it shows none of the user's)."""

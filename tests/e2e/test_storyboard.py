@@ -269,6 +269,13 @@ async def test_the_idea_button_takes_the_next_message_even_without_a_reply(
         # The director closes the reply box and just types: it still answers the question.
         await say(user, "One Pillar Pagoda in the rain", "Scene 1 is now")
         await say(user, "Night traffic on Hang Bac street", "Scene 3")
-    ideas = query(settings.database_path, "select position, idea from scenes order by position")
-    assert ideas == [(1, "One Pillar Pagoda in the rain"), (2, "Street vendors"),
-                     (3, "Night traffic on Hang Bac street")]
+        # A question about a project that is no longer the active one has lapsed.
+        mark = user.mark()
+        await user.press_button(user.bot_message(panel.message_id), "Idea")
+        await user.wait_for_text("Send the new idea for scene 1", after=mark)
+        await new_project(user, "Another", "Fireworks over the river")
+    ideas = query(settings.database_path, "select project_id, position, idea from scenes "
+                  "order by project_id, position")
+    assert ideas == [(1, 1, "One Pillar Pagoda in the rain"), (1, 2, "Street vendors"),
+                     (1, 3, "Night traffic on Hang Bac street"),
+                     (2, 1, "Fireworks over the river")]

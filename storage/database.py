@@ -114,8 +114,12 @@ def m010_durable_jobs(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m011_scene_previews(db: sqlite_utils.Database) -> None:
-    """Whether a project's director wants each picture and clip sent as soon as it is made."""
+    """Whether a project's director wants each picture and clip sent as soon as it is made
+    (and the scenes' `accepted` column where an early m003 ran without it)."""
     db.table("projects").add_column("previews_enabled", int, not_null_default=0)
+    # `accepted` joined m003 after some databases had already run it.
+    if "accepted" not in db.table("scenes").columns_dict:
+        db.table("scenes").add_column("accepted", int, not_null_default=0)
 
 
 def open_database(path: Path) -> sqlite_utils.Database:

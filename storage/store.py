@@ -52,6 +52,10 @@ def _scene(row: dict[str, Any]) -> Scene:
     )
 
 
+def _link(row: dict[str, Any]) -> MessageLink:
+    return MessageLink(row["chat_id"], row["message_id"], row["kind"], row["target_id"])
+
+
 def _asset(row: dict[str, Any]) -> Asset:
     return Asset(
         sha=row["sha"], kind=AssetKind(row["kind"]), ext=row["ext"], size=row["size"],
@@ -470,7 +474,7 @@ class Store:
         )
         if row is None:
             return None
-        return MessageLink(row["chat_id"], row["message_id"], row["kind"], row["target_id"])
+        return _link(row)
 
     def latest_link(self, owner_id: int, chat_id: int, kind: str,
                     since: str) -> MessageLink | None:
@@ -482,7 +486,7 @@ class Store:
         )
         if row is None:
             return None
-        return MessageLink(row["chat_id"], row["message_id"], row["kind"], row["target_id"])
+        return _link(row)
 
     def unlink(self, owner_id: int, kind: str, target_id: int) -> None:
         """Forget every message of this kind about the target."""
@@ -498,8 +502,7 @@ class Store:
             "order by created_at, message_id",
             [owner_id, kind, target_id],
         )
-        return [MessageLink(r["chat_id"], r["message_id"], r["kind"], r["target_id"])
-                for r in rows]
+        return [_link(row) for row in rows]
 
     # spend
     def record_usage(self, owner_id: int, project_id: int, usage: Usage) -> None:

@@ -39,15 +39,17 @@ class _Album:
     refresh_project: int | None = None
 
 
+def photo_key(new_scene: bool, has_idea: bool, photos: int = 1) -> str:
+    """The catalog key that tells what `photos` photos did to a scene."""
+    album = "album_" if photos > 1 else ""
+    if not new_scene:
+        return f"photo.{album}attached"
+    return f"photo.{album}new_scene" if has_idea else f"photo.{album}new_scene_no_idea"
+
+
 def note_text(language: str, note: _SceneNote) -> str:
     """The line that tells what the album's photos did to one scene."""
-    if note.photos == 1:
-        key = ("photo.new_scene" if note.idea else "photo.new_scene_no_idea") \
-            if note.new_scene else "photo.attached"
-    elif note.new_scene:
-        key = "photo.album_new_scene" if note.idea else "photo.album_new_scene_no_idea"
-    else:
-        key = "photo.album_attached"
+    key = photo_key(note.new_scene, bool(note.idea), note.photos)
     return t(language, key, number=note.number, idea=note.idea, count=note.photos)
 
 

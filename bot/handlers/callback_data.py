@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 MAX_BYTES = 64
 
 
@@ -21,3 +23,13 @@ def parse_int_argument(data: str | None, verb: str) -> int | None:
     if not argument.isdigit() or len(argument) > 18:
         return None
     return int(argument)
+
+
+def parse_id_action(data: str | None, verb: str,
+                    actions: Collection[str]) -> tuple[int, str] | None:
+    """`verb:N:action` as (N, action), or None when malformed or the action is unknown."""
+    head, _, action = (data or "").rpartition(":")
+    if action not in actions:
+        return None
+    target = parse_int_argument(head, verb)
+    return None if target is None else (target, action)

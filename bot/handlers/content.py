@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 from bot.context import DirectorContext
 from bot.errors import InputRejected
 from bot.handlers import projects, storyboard
+from bot.handlers.albums import photo_key
 from bot.handlers.files import FileKind, audio_extension, classify_document
 from bot.handlers.replies import escape, pace_hint, reply, short
 from bot.i18n import t
@@ -99,13 +100,8 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
         await storyboard.announce_scene(update, context, "photo.attached", added.scene)
         await storyboard.refresh_shown_picture(update, context, added.scene)
         return
-    if added.new_scene and added.scene.idea:
-        key = "photo.new_scene"
-    elif added.new_scene:
-        key = "photo.new_scene_no_idea"
-    else:
-        key = "photo.attached"
-    await storyboard.announce_scene(update, context, key, added.scene)
+    await storyboard.announce_scene(
+        update, context, photo_key(added.new_scene, bool(added.scene.idea)), added.scene)
 
 
 async def receive_audio(update: Update, context: DirectorContext) -> None:

@@ -7,7 +7,7 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from bot.context import DirectorContext
 from bot.errors import ProjectNotFound
 from bot.handlers import render
-from bot.handlers.callback_data import encode
+from bot.handlers.callback_data import encode, parse_id_action
 from bot.handlers.replies import escape, reply
 from bot.i18n import t
 
@@ -48,19 +48,12 @@ async def list_projects(update: Update, context: DirectorContext) -> None:
     await reply(update, context, "projects.list", markup=InlineKeyboardMarkup(rows))
 
 
-def _parse(data: str | None) -> tuple[int, str] | None:
-    parts = (data or "").split(":")
-    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit() or parts[2] not in ACTIONS:
-        return None
-    return int(parts[1]), parts[2]
-
-
 async def project_action_button(update: Update, context: DirectorContext) -> None:
     """Act on the project the button was shown for, if it is still the user's."""
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or user is None or chat is None:
         return
-    parsed = _parse(query.data)
+    parsed = parse_id_action(query.data, PREFIX, ACTIONS)
     if parsed is None:
         raise ProjectNotFound()
     project_id, action = parsed

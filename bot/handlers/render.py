@@ -6,12 +6,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import DirectorContext
 from bot.errors import ProjectNotFound
-from bot.handlers.callback_data import encode
+from bot.handlers.callback_data import encode, parse_id_action
 from bot.handlers.replies import reply
 from bot.i18n import t
+from bot.studio.render_requests import RENDER
+from bot.studio.storyboard import STORYBOARD
 
 GO = "go"
-KINDS = ("render", "storyboard")
+KINDS = (RENDER, STORYBOARD)
 
 
 async def render(update: Update, context: DirectorContext) -> None:
@@ -37,7 +39,7 @@ async def start_paid_work(update: Update, context: DirectorContext, kind: str,
     if estimate.usd > 0:
         await reply(update, context, "cost.estimate", usd=f"{estimate.usd:.2f}",
                     spent=f"{estimate.spent_usd:.2f}", budget=f"{estimate.budget_usd:.2f}")
-    if kind == "render":
+    if kind == RENDER:
         context.services.renders.request(user.id, chat.id, language, estimate.project.id)
     else:
         context.services.storyboard_requests.request(user.id, chat.id, language,
@@ -49,9 +51,10 @@ async def go_button(update: Update, context: DirectorContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    parts = (query.data or "").split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in KINDS:
+    parsed = parse_id_action(query.data, GO, KINDS)
+    if parsed is None:
         raise ProjectNotFound()
+    project_id, kind = parsed
     # Answered after the work is queued: for a project that is gone, the error handler answers.
-    await start_paid_work(update, context, parts[2], int(parts[1]), confirmed=True)
+    await start_paid_work(update, context, kind, project_id, confirmed=True)
     await query.answer()

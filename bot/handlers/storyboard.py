@@ -7,6 +7,7 @@ from telegram import Bot, ForceReply, Message, Update
 from bot.context import DirectorContext
 from bot.errors import JobAlreadyRunning, ProjectNotFound
 from bot.handlers import render
+from bot.handlers.callback_data import parse_id_action
 from bot.handlers.replies import reply, short
 from bot.handlers.storyboard_view import SCENE_PREFIX
 from bot.i18n import t
@@ -22,17 +23,7 @@ async def storyboard(update: Update, context: DirectorContext) -> None:
                                  confirmed=False)
 
 
-def _parse(data: str | None) -> tuple[int, str] | None:
-    """`sb:<scene id>:<action>` from untrusted callback data."""
-    if not data:
-        return None
-    parts = data.split(":")
-    if len(parts) != 3 or parts[0] != SCENE_PREFIX or not parts[1].isdigit():
-        return None
-    if parts[2] not in NAVIGATION and parts[2] != "edit" and parts[2] not in {
-            a.value for a in SceneAction}:
-        return None
-    return int(parts[1]), parts[2]
+ACTIONS = frozenset({*NAVIGATION, "edit", *(a.value for a in SceneAction)})
 
 
 async def scene_button(update: Update, context: DirectorContext) -> None:
@@ -41,7 +32,7 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
     user = update.effective_user
     if query is None or user is None or not isinstance(query.message, Message):
         return
-    parsed = _parse(query.data)
+    parsed = parse_id_action(query.data, SCENE_PREFIX, ACTIONS)
     if parsed is None:
         raise ProjectNotFound()
     scene_id, action = parsed
@@ -64,7 +55,8 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
         await view.show_panel(user.id, panel, language, scenes[index], len(scenes))
         return
     before = board.neighbours(user.id, scene)
-    previews = board.preview_messages(user.id, scene_id)
+    previews = (board.preview_messages(user.id, scene_id) if action == SceneAction.DELETE
+                else [])
     updated = board.apply(user.id, scene_id, SceneAction(action))
     after = board.neighbours(user.id, scene)
     await query.answer(t(language, f"storyboard.done.{action}"))

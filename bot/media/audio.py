@@ -7,9 +7,8 @@ import logging
 import re
 from pathlib import Path
 
-import imageio_ffmpeg
-
 from bot.errors import InputRejected
+from bot.media.encoder import ffmpeg_exe
 from bot.studio.ports import AudioFacts
 
 logger = logging.getLogger(__name__)
@@ -19,18 +18,26 @@ _AUDIO_STREAM = re.compile(r"Stream #\d+:\d+.*?: Audio: ")
 PROBE_TIMEOUT = 60.0
 
 
-def parse_probe(stderr: str) -> AudioFacts | None:
-    """Duration of the first audio stream from `ffmpeg -i` output, or None if there is none."""
+def header_duration(stderr: str) -> float | None:
+    """The duration in ffmpeg's header summary (`Duration: h:mm:ss.xx`), if it has one."""
     match = _DURATION.search(stderr)
-    if match is None or _AUDIO_STREAM.search(stderr) is None:
+    if match is None:
         return None
     hours, minutes, seconds = match.groups()
-    return AudioFacts(duration=int(hours) * 3600 + int(minutes) * 60 + float(seconds))
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def parse_probe(stderr: str) -> AudioFacts | None:
+    """Duration of the first audio stream from `ffmpeg -i` output, or None if there is none."""
+    duration = header_duration(stderr)
+    if duration is None or _AUDIO_STREAM.search(stderr) is None:
+        return None
+    return AudioFacts(duration=duration)
 
 
 async def inspect_song(source: Path) -> AudioFacts:
     """Read the song's duration and decode its first seconds; InputRejected if unusable."""
-    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    ffmpeg = ffmpeg_exe()
     # Decoding a few seconds proves the audio is real, not just a plausible header.
     process = await asyncio.create_subprocess_exec(
         ffmpeg, "-hide_banner", "-nostdin", "-i", str(source), "-map", "0:a:0", "-t", "3",

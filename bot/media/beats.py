@@ -11,11 +11,11 @@ import logging
 import subprocess
 from pathlib import Path
 
-import imageio_ffmpeg
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage, signal
 
+from bot.media.encoder import ffmpeg_exe
 from bot.studio.beats import SongAnalysis
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def analyse_song(path: Path) -> SongAnalysis:
 def decode_mono(path: Path) -> NDArray[np.float32]:
     """The first audio stream as mono float32 samples at SAMPLE_RATE."""
     command = [
-        imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path),
+        ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path),
         "-map", "0:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "pipe:1",
     ]
     done = subprocess.run(command, capture_output=True, timeout=DECODE_TIMEOUT, check=False)

@@ -9,31 +9,29 @@ at a seek when asked for an earlier frame, so memory holds one frame whatever th
 from __future__ import annotations
 
 import contextlib
-import re
 import subprocess
 from pathlib import Path
 
-import imageio_ffmpeg
 import numpy as np
 
+from bot.media.audio import header_duration
+from bot.media.encoder import ffmpeg_exe
 from bot.media.yuv import Frame
 
 MAX_SLOWDOWN = 1.5
 PROBE_TIMEOUT = 30.0
-_DURATION = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 
 
 def probe_duration(path: Path) -> float:
     """Duration of a media file in seconds, from ffmpeg's header summary."""
     done = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
         capture_output=True, timeout=PROBE_TIMEOUT, check=False,
     )
-    match = _DURATION.search(done.stderr.decode("utf-8", "replace"))
-    if match is None:
+    duration = header_duration(done.stderr.decode("utf-8", "replace"))
+    if duration is None:
         raise ValueError(f"not a readable video: {path.name}")
-    hours, minutes, seconds = match.groups()
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    return duration
 
 
 def slowdown(clip_seconds: float, slot_seconds: float) -> float:
@@ -117,7 +115,7 @@ class ClipSource:
         first = min(index, int(latest * self._slow * self._fps))
         start = first / self._fps / self._slow
         command = [
-            imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-ss", f"{start:.6f}",
+            ffmpeg_exe(), "-nostdin", "-v", "error", "-ss", f"{start:.6f}",
             "-i", str(self._path), "-an", "-vf", chain, "-frames:v", str(self._frames - first),
             "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
         ]

@@ -85,7 +85,6 @@ class SegmentWriter:
             segment_command(settings, self._partial), stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pipesize=PIPE_BYTES,
         )
-        self.frames = 0
 
     def write(self, frame: Frame) -> None:
         """Send one I420 frame to the encoder."""
@@ -94,7 +93,6 @@ class SegmentWriter:
             self._process.stdin.write(frame.data)
         except BrokenPipeError:
             self._fail()
-        self.frames += 1
 
     def finish(self) -> Path:
         """Wait for the encoder and move the finished segment into place."""

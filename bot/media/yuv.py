@@ -71,15 +71,6 @@ def black_frame(width: int, height: int) -> Frame:
     return frame
 
 
-def frame_from_rgb(rgb: NDArray[np.uint8]) -> Frame:
-    """An I420 frame of an RGB image with even sides."""
-    height, width = rgb.shape[:2]
-    frame = new_frame(width, height)
-    luma, u, v = planes(frame, width, height)
-    luma[:], u[:], v[:] = rgb_to_planes(rgb)
-    return frame
-
-
 def frame_to_rgb(frame: Frame, width: int, height: int) -> NDArray[np.uint8]:
     """RGB image (h x w x 3) of an I420 frame, for thumbnails and checks."""
     luma, u, v = planes(frame, width, height)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import NoActiveProject, ProjectNotFound
 from bot.studio.limits import Limits
 from bot.studio.models import Project
 from bot.studio.pictures import Pictures
 from bot.studio.ports import ClipMaker, ClipRequest, ProjectStore
+from bot.studio.projects import project_for
 from bot.studio.timing import output_size
 
 ASSUMED_CLIP_SECONDS = 5.0
@@ -40,10 +40,7 @@ class Costs:
 
     def estimate(self, user_id: int, project_id: int | None = None) -> Estimate:
         """The active (or given) project's pending cost."""
-        project = (self.store.active_project(user_id) if project_id is None
-                   else self.store.get_project(user_id, project_id))
-        if project is None:
-            raise NoActiveProject() if project_id is None else ProjectNotFound()
+        project = project_for(self.store, user_id, project_id)
         width, height = output_size(project.aspect, self.limits.short_side)
         usd = self.pictures.pending_cost(user_id, project, width, height)
         if self.clips is not None and project.clips_enabled:

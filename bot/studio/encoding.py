@@ -17,6 +17,7 @@ MIN_BITS_PER_PIXEL = 0.045  # per frame: below it H.264 at veryfast looks smeare
 SHORT_SIDES = (1080, 720, 540, 480, 360)
 LADDER_STEPS_PER_OCTAVE = 8  # bitrates snap down to a ladder so small edits keep segments
 MIN_VIDEO_KBPS = 100
+MIN_AUDIO_KBPS = 64
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,15 @@ def total_kbps(max_bytes: int, seconds: float) -> float:
 
 
 def longest_fitting_seconds(max_bytes: int) -> float:
-    """The longest video whose thinnest encode (64 kb/s audio, MIN_VIDEO_KBPS) fits."""
-    return max_bytes * 8 * (1 - CONTAINER_OVERHEAD) * SAFETY / (MIN_VIDEO_KBPS + 64) / 1000
+    """The longest video whose thinnest encode (MIN_AUDIO_KBPS + MIN_VIDEO_KBPS) fits."""
+    return total_kbps(max_bytes, 1.0) / (MIN_AUDIO_KBPS + MIN_VIDEO_KBPS)
 
 
 def audio_kbps_for(total: float, preferred: int = AUDIO_KBPS) -> int:
     """Audio bitrate: the preferred one unless it would take more than a sixth of the budget."""
     if total >= 6 * preferred:
         return preferred
-    return 96 if total >= 600 else 64
+    return 96 if total >= 600 else MIN_AUDIO_KBPS
 
 
 def ladder_kbps(kbps: float) -> int:

@@ -40,6 +40,15 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def project_for(store: ProjectStore, user_id: int, project_id: int | None) -> Project:
+    """The given project of the user's, or their active one when none is given."""
+    project = (store.active_project(user_id) if project_id is None
+               else store.get_project(user_id, project_id))
+    if project is None:
+        raise NoActiveProject() if project_id is None else ProjectNotFound()
+    return project
+
+
 def free_title(title: str, taken: set[str]) -> str:
     """`title`, or `title 2`, `title 3`... : the first one not in `taken`."""
     candidate, number = title, 1
@@ -176,10 +185,7 @@ class Projects:
 
     def get(self, user_id: int, project_id: int) -> Project:
         """One of the user's projects, or ProjectNotFound."""
-        project = self.store.get_project(user_id, project_id)
-        if project is None:
-            raise ProjectNotFound()
-        return project
+        return project_for(self.store, user_id, project_id)
 
     def switch(self, user_id: int, project_id: int) -> Project:
         """Make another of the user's projects active."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.errors import JobAlreadyRunning, NoActiveProject, ProjectNotFound, QueueFull
+from bot.errors import JobAlreadyRunning, NoActiveProject, QueueFull
 from bot.studio.jobs import RENDER, JobRunner
 from bot.studio.models import Job, JobState
 from bot.studio.ports import ProjectStore
+from bot.studio.projects import project_for
 
 __all__ = ["RENDER", "RenderRequests"]
 
@@ -24,10 +25,7 @@ class RenderRequests:
     def request(self, user_id: int, chat_id: int, language: str,
                 project_id: int | None = None) -> Job:
         """Queue a render of the active (or given) project: one per project, a few per user."""
-        project = (self.store.active_project(user_id) if project_id is None
-                   else self.store.get_project(user_id, project_id))
-        if project is None:
-            raise NoActiveProject() if project_id is None else ProjectNotFound()
+        project = project_for(self.store, user_id, project_id)
         unfinished = self.store.unfinished_job(user_id, project.id)
         if unfinished is not None:
             if self.runner.knows(unfinished.id):

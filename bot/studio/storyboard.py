@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from bot.errors import InputRejected, JobAlreadyRunning, NoActiveProject, ProjectNotFound
+from bot.errors import InputRejected, JobAlreadyRunning, ProjectNotFound
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
 from bot.studio.models import Job, Project, Scene
@@ -20,7 +20,7 @@ from bot.studio.ports import (
     ScenePreview,
     StoryboardReady,
 )
-from bot.studio.projects import checked_text
+from bot.studio.projects import checked_text, project_for
 from bot.studio.timeline import Motion
 from bot.studio.timing import MOTION_CYCLE, output_size
 
@@ -74,10 +74,7 @@ class StoryboardRequests:
     def request(self, user_id: int, chat_id: int, language: str, *, replan: bool = True,
                 refresh_only: bool = False, project_id: int | None = None) -> Job:
         """Queue a storyboard job: plan (unless told not to), make pictures, show them."""
-        project = (self.store.get_project(user_id, project_id) if project_id is not None
-                   else self.store.active_project(user_id))
-        if project is None:
-            raise NoActiveProject() if project_id is None else ProjectNotFound()
+        project = project_for(self.store, user_id, project_id)
         if not self.store.count_scenes(user_id, project.id):
             raise InputRejected("storyboard.empty")
         unfinished = self.store.unfinished_job(user_id, project.id)

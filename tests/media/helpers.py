@@ -24,17 +24,22 @@ def make_still(path: Path, colour: tuple[int, int, int], size: tuple[int, int]) 
     return path
 
 
-def make_song(path: Path, seconds: float, rate: int = 44100) -> Path:
-    """A stereo 16-bit WAV: a 220 Hz tone with a click every half second."""
-    t = np.arange(int(seconds * rate)) / rate
-    tone = 0.3 * np.sin(2 * np.pi * 220 * t) + 0.3 * (np.mod(t, 0.5) < 0.01)
-    samples = (np.clip(tone, -1, 1) * 32767).astype(np.int16)
+def write_stereo_wav(path: Path, signal: np.ndarray, rate: int = 44100) -> Path:
+    """A 16-bit stereo WAV with `signal` (-1..1, mono) on both channels."""
+    samples = (np.clip(signal, -1, 1) * 32767).astype(np.int16)
     with wave.open(str(path), "wb") as song:
         song.setnchannels(2)
         song.setsampwidth(2)
         song.setframerate(rate)
         song.writeframes(np.repeat(samples, 2).tobytes())
     return path
+
+
+def make_song(path: Path, seconds: float, rate: int = 44100) -> Path:
+    """A stereo 16-bit WAV: a 220 Hz tone with a click every half second."""
+    t = np.arange(int(seconds * rate)) / rate
+    tone = 0.3 * np.sin(2 * np.pi * 220 * t) + 0.3 * (np.mod(t, 0.5) < 0.01)
+    return write_stereo_wav(path, tone, rate)
 
 
 def assert_probed_video(result: RenderResult, seconds: float, size: tuple[int, int],

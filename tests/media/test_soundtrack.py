@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import av
@@ -11,6 +10,7 @@ import pytest
 
 from bot.media.soundtrack import make_soundtrack
 from bot.studio.timeline import Shot, Timeline
+from tests.media.helpers import write_stereo_wav
 from tests.support.video_checks import integrated_loudness
 
 
@@ -20,13 +20,7 @@ def song(path: Path, seconds: float, level: float) -> Path:
     t = np.arange(round(seconds * rate)) / rate
     chord = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6)) / 3
     pulse = 0.6 + 0.4 * (np.mod(t, 0.5) < 0.25)
-    samples = (level * chord * pulse * 32767).astype(np.int16)
-    with wave.open(str(path), "wb") as file:
-        file.setnchannels(2)
-        file.setsampwidth(2)
-        file.setframerate(rate)
-        file.writeframes(np.repeat(samples, 2).tobytes())
-    return path
+    return write_stereo_wav(path, level * chord * pulse, rate)
 
 
 def video_of(seconds: float, audio: Path | None, offset: float = 0.0) -> Timeline:

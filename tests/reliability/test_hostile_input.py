@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BotStarter, SettingsFactory
-from tests.e2e.helpers import snapshot
+from tests.e2e.helpers import new_project, snapshot
 from tests.reliability.chat import eventually, say
 from tests.support.database import query
 from tests.support.synthetic_media import ffmpeg_exe, make_photo, make_song
@@ -55,8 +55,7 @@ def three_hour_song(folder: Path) -> bytes:
 
 
 async def _project(user: SimulatedUser, title: str = "Keep me") -> None:
-    await say(user, f"/new {title}", "New project")
-    await say(user, "A first idea", "Scene 1")
+    await new_project(user, title, "A first idea")
 
 
 async def test_an_image_with_a_100000_px_side_is_refused(

@@ -92,3 +92,20 @@ def test_media_files_are_stored_once_by_hash(tmp_path: Path) -> None:
     assert not scratch.exists()
     with pytest.raises(ValueError):
         media.path_for("../../etc/passwd", "txt")
+
+
+def test_a_database_whose_m003_lacked_accepted_gets_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    db = open_database(path)
+    # As an early build left it: m003 without `accepted`, and no m011 yet.
+    db.execute("alter table scenes drop column accepted")
+    db.execute("alter table projects drop column previews_enabled")
+    db.execute("delete from _sqlite_migrations where name = 'm011_scene_previews'")
+    db.conn.commit()
+    db.conn.close()
+    store = Store(open_database(path))
+    store.ensure_user(1, "An", "en")
+    project = store.create_project(1, "Old", "9:16", "cinematic")
+    scene = store.add_scene(1, project.id, "idea", "idea", Motion.ZOOM_IN, Transition.CUT)
+    updated = store.update_scene(1, scene.id, accepted=1)
+    assert updated is not None and updated.accepted

@@ -74,14 +74,17 @@ class Pictures:
         return self.styles.get(project.style) or next(iter(self.styles.values()))
 
     def request(self, owner_id: int, project: Project, scenes: list[Scene], scene: Scene,
-                width: int, height: int) -> tuple[PictureRequest, str]:
-        """What the maker is asked for a scene (one of `scenes`), and the key of that request."""
+                width: int, height: int,
+                project_refs: list[Asset]) -> tuple[PictureRequest, str]:
+        """What the maker is asked for a scene (one of `scenes`), and the key of that request.
+
+        `project_refs` are the project's own style references (the same for every scene).
+        """
         references = self.store.scene_references(owner_id, scene.id)
-        style_refs = self.store.project_references(owner_id, project.id)
         # One look across scenes: pictures the user kept guide the scenes after them.
-        style_refs += [Asset(sha=s.picture_sha, kind=AssetKind.PICTURE, ext="jpg", size=0)
-                       for s in scenes
-                       if s.accepted and s.picture_sha and s.position < scene.position]
+        style_refs = project_refs + [
+            Asset(sha=s.picture_sha, kind=AssetKind.PICTURE, ext="jpg", size=0)
+            for s in scenes if s.accepted and s.picture_sha and s.position < scene.position]
         request = PictureRequest(
             idea=scene.idea or scene.caption or project.title, caption=scene.caption,
             style=self.style(project),
@@ -104,8 +107,10 @@ class Pictures:
         """What making the missing pictures is expected to cost."""
         total = 0.0
         scenes = self.store.scenes(owner_id, project.id)
+        project_refs = self.store.project_references(owner_id, project.id)
         for scene in scenes:
-            request, key = self.request(owner_id, project, scenes, scene, width, height)
+            request, key = self.request(owner_id, project, scenes, scene, width, height,
+                                        project_refs)
             if self._current(scene, key) is None:
                 total += self.maker.estimate_cost(request)
         return total
@@ -119,6 +124,7 @@ class Pictures:
         `on_ready` hears of each picture made now, as soon as it is made.
         """
         scenes = self.store.scenes(owner_id, project.id)
+        project_refs = self.store.project_references(owner_id, project.id)
         done: list[int] = []
         slots = asyncio.Semaphore(self.concurrency)
         budget_told = False
@@ -133,7 +139,8 @@ class Pictures:
 
         async def picture_for(scene: Scene) -> ScenePicture:
             nonlocal budget_told
-            request, key = self.request(owner_id, project, scenes, scene, width, height)
+            request, key = self.request(owner_id, project, scenes, scene, width, height,
+                                        project_refs)
             current = self._current(scene, key)
             if current is not None:
                 return ScenePicture(scene, current, made_now=False)

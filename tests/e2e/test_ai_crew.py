@@ -59,6 +59,8 @@ async def test_storyboard_pictures_and_video_with_openai(
         await user.wait_for_text("hanoi.mp3")
 
         await say(user, "/storyboard", "Scene 1/3")
+        # The job ends once its progress message says so (just after the panel is sent).
+        await user.wait_for_text("Storyboard ready")
         [plan] = fake_openai.requests_to("responses")
         assert "Old Quarter streets wake up" in str(plan.json)
         edits = fake_openai.requests_to("images/edits")
@@ -254,6 +256,7 @@ async def test_a_kept_picture_guides_the_scenes_after_it(
         await say(user, "A red lantern", "Scene 1")
         await say(user, "A blue boat", "Scene 2")
         await say(user, "/storyboard", "Scene 1/2")
+        await user.wait_for_text("Storyboard ready")
         panel = next(m for m in user.bot_messages() if m.has_button("Keep this look"))
         mark = user.mark()
         await user.press_button(panel, "Keep this look")

@@ -23,8 +23,12 @@ def _scenes(settings: Settings, owner: int) -> list[tuple[int, int, str, str, in
 async def _storyboard(user: SimulatedUser) -> BotMessage:
     mark = user.mark()
     await user.send_text("/storyboard")
-    return await user.wait_for(lambda m: bool(m.buttons) and "Scene 1/" in m.text, after=mark,
-                               timeout=60, what="the storyboard panel")
+    panel = await user.wait_for(lambda m: bool(m.buttons) and "Scene 1/" in m.text, after=mark,
+                                timeout=60, what="the storyboard panel")
+    # The job ends once its progress message says so (just after the panel is sent).
+    await user.wait_for(lambda m: "Storyboard ready" in m.text
+                        and m.message_id < panel.message_id, after=mark, timeout=10)
+    return panel
 
 
 async def test_albums_hold_at_most_ten_previews(

@@ -41,15 +41,25 @@ async def _phase(arguments: argparse.Namespace, renders: int) -> LoadResult:
             if arguments.workers == 0:  # the default: one per two cores
                 workers = {}
             settings = Settings(  # type: ignore[call-arg]
-                _env_file=None, telegram_bot_token=TOKEN,
+                _env_file=None,
+                telegram_bot_token=TOKEN,
                 telegram_api_base_url=emulator.base_url,
-                telegram_file_base_url=emulator.base_file_url, data_dir=Path(folder),
-                provider="offline", render_short_side=arguments.short_side,
-                render_fps=arguments.fps, **workers,
+                telegram_file_base_url=emulator.base_file_url,
+                data_dir=Path(folder),
+                provider="offline",
+                render_short_side=arguments.short_side,
+                render_fps=arguments.fps,
+                **workers,
             )
-            return await run_load(emulator, settings, chatters=arguments.chatters,
-                                  messages=arguments.messages, renders=renders,
-                                  song_seconds=arguments.song_seconds, video_timeout=0)
+            return await run_load(
+                emulator,
+                settings,
+                chatters=arguments.chatters,
+                messages=arguments.messages,
+                renders=renders,
+                song_seconds=arguments.song_seconds,
+                video_timeout=0,
+            )
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -61,12 +71,16 @@ async def main(arguments: argparse.Namespace) -> None:
     print(f"  (all messages of that phase: {describe(busy.latencies_ms)})")
     p95_idle = percentile(idle.latencies_ms, 0.95)
     p95_busy = percentile(busy.busy_ms, 0.95)
-    print(f"p50_idle_ms={percentile(idle.latencies_ms, 0.5):.1f} "
-          f"p50_busy_ms={percentile(busy.busy_ms, 0.5):.1f} "
-          f"p99_idle_ms={percentile(idle.latencies_ms, 0.99):.1f} "
-          f"p99_busy_ms={percentile(busy.busy_ms, 0.99):.1f}")
-    print(f"p95_idle_ms={p95_idle:.1f} p95_busy_ms={p95_busy:.1f} "
-          f"p95_ratio={p95_busy / p95_idle:.2f} lost={idle.lost + busy.lost}")
+    print(
+        f"p50_idle_ms={percentile(idle.latencies_ms, 0.5):.1f} "
+        f"p50_busy_ms={percentile(busy.busy_ms, 0.5):.1f} "
+        f"p99_idle_ms={percentile(idle.latencies_ms, 0.99):.1f} "
+        f"p99_busy_ms={percentile(busy.busy_ms, 0.99):.1f}"
+    )
+    print(
+        f"p95_idle_ms={p95_idle:.1f} p95_busy_ms={p95_busy:.1f} "
+        f"p95_ratio={p95_busy / p95_idle:.2f} lost={idle.lost + busy.lost}"
+    )
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -75,8 +89,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--chatters", type=int, default=50)
     parser.add_argument("--messages", type=int, default=10, help="per chatter")
     parser.add_argument("--renders", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=None,
-                        help="RENDER_WORKERS (default: one per render; 0: the bot's default)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="RENDER_WORKERS (default: one per render; 0: the bot's default)",
+    )
     parser.add_argument("--song-seconds", type=int, default=120)
     parser.add_argument("--short-side", type=int, default=720)
     parser.add_argument("--fps", type=int, default=30)

@@ -24,12 +24,17 @@ def ours(timeline: Timeline, folder: Path, cache: str = "") -> dict[str, float]:
     """Our renderer, with a segment cache (empty on a first render)."""
     output = folder / f"ours-{timeline.width}x{timeline.height}-{time.monotonic_ns()}.mp4"
     started = time.perf_counter()
-    result = render_timeline(timeline, output, preset=PRESET, crf=CRF,
-                             segment_dir=Path(cache) if cache else None)
+    result = render_timeline(
+        timeline, output, preset=PRESET, crf=CRF, segment_dir=Path(cache) if cache else None
+    )
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "frames": round(result.duration * result.fps),
-            "video_seconds": result.duration, "encoded": result.encoded_segments,
-            "bytes": result.size_bytes}
+    return {
+        "seconds": seconds,
+        "frames": round(result.duration * result.fps),
+        "video_seconds": result.duration,
+        "encoded": result.encoded_segments,
+        "bytes": result.size_bytes,
+    }
 
 
 def ceiling(timeline: Timeline, folder: Path) -> dict[str, float]:
@@ -42,24 +47,31 @@ def ceiling(timeline: Timeline, folder: Path) -> dict[str, float]:
     """
     frames = TimelineFrames(timeline)
     shot = timeline.shots[1] if len(timeline.shots) > 1 else timeline.shots[0]
-    loop = [frames.i420_at(shot.start + shot.duration / 4 + i / timeline.fps).tobytes()
-            for i in range(2 * timeline.fps)]
+    loop = [
+        frames.i420_at(shot.start + shot.duration / 4 + i / timeline.fps).tobytes()
+        for i in range(2 * timeline.fps)
+    ]
     frames.close()
     count = round(timeline.duration * timeline.fps)
-    best = min(_encode_split(timeline, folder, loop, count, parts, threads)
-               for parts, threads in ((1, 2), (2, 1)))
+    best = min(
+        _encode_split(timeline, folder, loop, count, parts, threads)
+        for parts, threads in ((1, 2), (2, 1))
+    )
     return {"seconds": best, "frames": count, "video_seconds": count / timeline.fps}
 
 
-def _encode_split(timeline: Timeline, folder: Path, loop: list[bytes], count: int,
-                  parts: int, threads: int) -> float:
-    settings = EncodeSettings(timeline.width, timeline.height, timeline.fps, PRESET, CRF,
-                              threads=threads)
+def _encode_split(
+    timeline: Timeline, folder: Path, loop: list[bytes], count: int, parts: int, threads: int
+) -> float:
+    settings = EncodeSettings(
+        timeline.width, timeline.height, timeline.fps, PRESET, CRF, threads=threads
+    )
 
     def feed(part: int) -> None:
         output = folder / f"ceiling-{parts}-{part}.mp4"
-        process = subprocess.Popen(segment_command(settings, output), stdin=subprocess.PIPE,
-                                   pipesize=1 << 20)
+        process = subprocess.Popen(
+            segment_command(settings, output), stdin=subprocess.PIPE, pipesize=1 << 20
+        )
         assert process.stdin is not None
         for index in range(part * count // parts, (part + 1) * count // parts):
             cycle = index % (2 * len(loop))
@@ -99,10 +111,17 @@ def naive(timeline: Timeline, folder: Path) -> dict[str, float]:
         video = video.with_audio(song.subclipped(0, min(song.duration, timeline.duration)))
     output = folder / "naive.mp4"
     started = time.perf_counter()
-    video.write_videofile(str(output), fps=timeline.fps, codec="libx264", audio_codec="aac",
-                          preset=PRESET, threads=2, logger=None,
-                          temp_audiofile_path=str(folder),
-                          ffmpeg_params=["-crf", str(CRF), "-pix_fmt", "yuv420p"])
+    video.write_videofile(
+        str(output),
+        fps=timeline.fps,
+        codec="libx264",
+        audio_codec="aac",
+        preset=PRESET,
+        threads=2,
+        logger=None,
+        temp_audiofile_path=str(folder),
+        ffmpeg_params=["-crf", str(CRF), "-pix_fmt", "yuv420p"],
+    )
     seconds = time.perf_counter() - started
     for clip in [*clips, video, song]:
         if clip is not None:
@@ -116,5 +135,7 @@ def _zoom(length: float) -> Callable[[float], float]:
 
 
 VARIANTS: dict[str, Callable[..., dict[str, float]]] = {
-    "ours": ours, "ceiling": ceiling, "naive": naive,
+    "ours": ours,
+    "ceiling": ceiling,
+    "naive": naive,
 }

@@ -77,40 +77,65 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 def limits_from(settings: Settings) -> Limits:
     """The studio's limits, from settings."""
     return Limits(
-        max_scenes=settings.max_scenes, max_idea_chars=settings.max_idea_chars,
-        max_song_seconds=settings.max_song_seconds, download_limit=settings.download_limit,
-        seconds_without_song=settings.seconds_per_scene_without_song, fps=settings.render_fps,
-        short_side=settings.render_short_side, default_aspect=settings.default_aspect,
-        default_style=settings.default_style, upload_limit=settings.upload_limit,
+        max_scenes=settings.max_scenes,
+        max_idea_chars=settings.max_idea_chars,
+        max_song_seconds=settings.max_song_seconds,
+        download_limit=settings.download_limit,
+        seconds_without_song=settings.seconds_per_scene_without_song,
+        fps=settings.render_fps,
+        short_side=settings.render_short_side,
+        default_aspect=settings.default_aspect,
+        default_style=settings.default_style,
+        upload_limit=settings.upload_limit,
     )
 
 
-def build_pictures(settings: Settings, store: Store, media: MediaFiles,
-                   providers: Providers, budget: Budget) -> Pictures:
+def build_pictures(
+    settings: Settings, store: Store, media: MediaFiles, providers: Providers, budget: Budget
+) -> Pictures:
     """The picture-making use case over the chosen image maker."""
-    return Pictures(store, media, providers.images, providers.offline_images, load_styles(),
-                    settings.provider_concurrency, budget)
+    return Pictures(
+        store,
+        media,
+        providers.images,
+        providers.offline_images,
+        load_styles(),
+        settings.provider_concurrency,
+        budget,
+    )
 
 
-def build_render_project(settings: Settings, store: Store, media: MediaFiles,
-                         providers: Providers | None = None,
-                         budget: Budget | None = None) -> RenderProject:
+def build_render_project(
+    settings: Settings,
+    store: Store,
+    media: MediaFiles,
+    providers: Providers | None = None,
+    budget: Budget | None = None,
+) -> RenderProject:
     """The render use case with the providers chosen by settings."""
     providers = providers or select_providers(settings)
     budget = budget or Budget(store, settings.budget_usd_per_user)
-    clips = (Clips(store, media, providers.clips, settings.provider_concurrency, budget)
-             if providers.clips else None)
+    clips = (
+        Clips(store, media, providers.clips, settings.provider_concurrency, budget)
+        if providers.clips
+        else None
+    )
     return RenderProject(
-        store=store, media=media,
+        store=store,
+        media=media,
         pictures=build_pictures(settings, store, media, providers, budget),
         clips=clips,
         renderer=WorkerRenderer(
-            settings.render_preset, settings.render_crf,
-            segment_dir=settings.media_dir / "segments", max_bytes=settings.upload_limit,
-            loudness_lufs=settings.render_loudness_lufs, workers=settings.render_encoders,
+            settings.render_preset,
+            settings.render_crf,
+            segment_dir=settings.media_dir / "segments",
+            max_bytes=settings.upload_limit,
+            loudness_lufs=settings.render_loudness_lufs,
+            workers=settings.render_encoders,
             cache_max_bytes=settings.render_segment_cache_bytes,
         ),
-        limits=limits_from(settings), font_path=str(caption_font_path()),
+        limits=limits_from(settings),
+        font_path=str(caption_font_path()),
     )
 
 
@@ -118,32 +143,34 @@ def register_handlers(application: DirectorApplication) -> None:
     """The handler table, in the order updates are matched."""
     # Group -1 runs before everything: the allowlist and knowing the user.
     application.add_handler(TypeHandler(Update, access.admit_user), group=-1)
-    application.add_handlers([
-        CommandHandler("start", commands.start),
-        CommandHandler("help", commands.help_command),
-        CommandHandler("new", commands.new_project),
-        CommandHandler("status", commands.status),
-        CommandHandler("cancel", commands.cancel),
-        CommandHandler("lang", commands.choose_language),
-        CommandHandler("projects", projects.list_projects),
-        CommandHandler("render", render.render),
-        CommandHandler("admin", admin.admin),
-        CommandHandler("storyboard", storyboard.storyboard),
-        CallbackQueryHandler(storyboard.scene_button, pattern=r"^sb:"),
-        CallbackQueryHandler(setup.project_option_button, pattern=r"^opt:"),
-        CallbackQueryHandler(render.go_button, pattern=r"^go:"),
-        CallbackQueryHandler(projects.project_action_button, pattern=r"^pj:"),
-        CallbackQueryHandler(commands.language_button, pattern=r"^lang:"),
-        # Last: stale or forged buttons get a polite answer instead of a spinning button.
-        CallbackQueryHandler(commands.unknown_button),
-        MessageHandler(filters.PHOTO, content.receive_photo),
-        MessageHandler(filters.AUDIO, content.receive_audio),
-        MessageHandler(filters.Document.ALL, content.receive_document),
-        MessageHandler(filters.VOICE, content.receive_voice),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, content.receive_text),
-        MessageHandler(filters.COMMAND, commands.help_command),
-        MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, content.receive_other),
-    ])
+    application.add_handlers(
+        [
+            CommandHandler("start", commands.start),
+            CommandHandler("help", commands.help_command),
+            CommandHandler("new", commands.new_project),
+            CommandHandler("status", commands.status),
+            CommandHandler("cancel", commands.cancel),
+            CommandHandler("lang", commands.choose_language),
+            CommandHandler("projects", projects.list_projects),
+            CommandHandler("render", render.render),
+            CommandHandler("admin", admin.admin),
+            CommandHandler("storyboard", storyboard.storyboard),
+            CallbackQueryHandler(storyboard.scene_button, pattern=r"^sb:"),
+            CallbackQueryHandler(setup.project_option_button, pattern=r"^opt:"),
+            CallbackQueryHandler(render.go_button, pattern=r"^go:"),
+            CallbackQueryHandler(projects.project_action_button, pattern=r"^pj:"),
+            CallbackQueryHandler(commands.language_button, pattern=r"^lang:"),
+            # Last: stale or forged buttons get a polite answer instead of a spinning button.
+            CallbackQueryHandler(commands.unknown_button),
+            MessageHandler(filters.PHOTO, content.receive_photo),
+            MessageHandler(filters.AUDIO, content.receive_audio),
+            MessageHandler(filters.Document.ALL, content.receive_document),
+            MessageHandler(filters.VOICE, content.receive_voice),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, content.receive_text),
+            MessageHandler(filters.COMMAND, commands.help_command),
+            MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, content.receive_other),
+        ]
+    )
     application.add_error_handler(handle_error)
 
 
@@ -200,30 +227,48 @@ def build_application(settings: Settings) -> DirectorApplication:
     pictures = build_pictures(settings, store, media, providers, budget)
     storyboard = Storyboard(store, providers.planner, pictures, limits)
     storyboard_view = StoryboardView(application.bot, storyboard)
-    reporter = TelegramJobReporter(application.bot, settings.media_write_timeout,
-                                   settings.upload_limit, storyboard_view,
-                                   settings.render_short_side)
+    reporter = TelegramJobReporter(
+        application.bot,
+        settings.media_write_timeout,
+        settings.upload_limit,
+        storyboard_view,
+        settings.render_short_side,
+    )
     work: dict[str, JobWork] = {}
     runner = JobRunner(store, work, reporter, max_parallel=settings.render_workers, media=media)
     work[RENDER] = build_render_project(settings, store, media, providers, budget)
     work[STORYBOARD] = storyboard
     projects_use_cases = Projects(
-        store, media, FileInspector(settings.max_image_pixels, settings.max_image_side,
-                                    limits.longest_song_seconds),
-        limits, tuple(load_styles()),
+        store,
+        media,
+        FileInspector(
+            settings.max_image_pixels, settings.max_image_side, limits.longest_song_seconds
+        ),
+        limits,
+        tuple(load_styles()),
     )
     storyboard_requests = StoryboardRequests(store, runner)
     application.bot_data[SERVICES_KEY] = Services(
-        settings=settings, projects=projects_use_cases,
+        settings=settings,
+        projects=projects_use_cases,
         renders=RenderRequests(store, runner, settings.render_queue_per_user),
-        storyboard=storyboard, storyboard_requests=storyboard_requests,
-        storyboard_view=storyboard_view, voice=VoiceNotes(store, providers.transcriber),
+        storyboard=storyboard,
+        storyboard_requests=storyboard_requests,
+        storyboard_view=storyboard_view,
+        voice=VoiceNotes(store, providers.transcriber),
         clips_available=providers.clips is not None,
-        costs=Costs(store, pictures, providers.clips, limits, settings.budget_usd_per_user,
-                    settings.confirm_cost_above_usd),
+        costs=Costs(
+            store,
+            pictures,
+            providers.clips,
+            limits,
+            settings.budget_usd_per_user,
+            settings.confirm_cost_above_usd,
+        ),
         exports=Exports(store, media, load_styles(), write_zip),
-        albums=AlbumReplies(functools.partial(
-            request_refresh, application.bot, storyboard_requests)),
+        albums=AlbumReplies(
+            functools.partial(request_refresh, application.bot, storyboard_requests)
+        ),
     )
     application.bot_data["runner"] = runner
     application.bot_data[ADMIN_KEY] = AdminReports(store, runner, settings.admin_user_ids)
@@ -233,17 +278,20 @@ def build_application(settings: Settings) -> DirectorApplication:
 
 
 @asynccontextmanager
-async def polling(application: DirectorApplication,
-                  poll_timeout: int = 10) -> AsyncIterator[DirectorApplication]:
+async def polling(
+    application: DirectorApplication, poll_timeout: int = 10
+) -> AsyncIterator[DirectorApplication]:
     """Run the bot by long polling inside an event loop we already have (tests, embedding).
 
     The same lifecycle as `Application.run_polling`, which owns its loop and so cannot be
     used from async code: initialise, post_init, poll, and the reverse on the way out.
     """
-    async with _running(application,
-                        lambda updater: updater.start_polling(
-                            poll_interval=0.0, timeout=poll_timeout,
-                            allowed_updates=ALLOWED_UPDATES)):
+    async with _running(
+        application,
+        lambda updater: updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
+        ),
+    ):
         yield application
 
 
@@ -251,20 +299,26 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     """Arguments of `run_webhook`/`start_webhook` for WEBHOOK_URL (a random secret if unset)."""
     if not settings.webhook_url:
         raise ValueError("WEBHOOK_URL is not set")
-    secret = (settings.webhook_secret_token.get_secret_value()
-              if settings.webhook_secret_token else secrets.token_urlsafe(32))
+    secret = (
+        settings.webhook_secret_token.get_secret_value()
+        if settings.webhook_secret_token
+        else secrets.token_urlsafe(32)
+    )
     return {
-        "listen": settings.webhook_listen, "port": settings.webhook_port,
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
         # The reverse proxy passes the URL's path through: serve on the same path.
         "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
-        "webhook_url": settings.webhook_url, "secret_token": secret,
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
         "allowed_updates": ALLOWED_UPDATES,
     }
 
 
 @asynccontextmanager
-async def webhook(application: DirectorApplication,
-                  options: dict[str, Any]) -> AsyncIterator[DirectorApplication]:
+async def webhook(
+    application: DirectorApplication, options: dict[str, Any]
+) -> AsyncIterator[DirectorApplication]:
     """Run the bot on a webhook inside an event loop we already have (tests, embedding).
 
     PTB's server answers 403 to any request without the right X-Telegram-Bot-Api-Secret-Token.
@@ -274,9 +328,10 @@ async def webhook(application: DirectorApplication,
 
 
 @asynccontextmanager
-async def _running(application: DirectorApplication,
-                   start_updates: Callable[[Updater], Awaitable[object]],
-                   ) -> AsyncIterator[None]:
+async def _running(
+    application: DirectorApplication,
+    start_updates: Callable[[Updater], Awaitable[object]],
+) -> AsyncIterator[None]:
     """The lifecycle `run_polling`/`run_webhook` follow, for a loop we already have."""
     await application.initialize()
     if application.post_init is not None:

@@ -14,8 +14,11 @@ logger = logging.getLogger(__name__)
 
 
 def _secrets(settings: Settings) -> list[str]:
-    return [s.get_secret_value() for s in (settings.telegram_bot_token, settings.openai_api_key)
-            if s is not None]
+    return [
+        s.get_secret_value()
+        for s in (settings.telegram_bot_token, settings.openai_api_key)
+        if s is not None
+    ]
 
 
 def run(settings: Settings) -> None:
@@ -41,8 +44,10 @@ def demo(settings: Settings, output_dir: Path) -> None:
     from bot.demo import render_demo
 
     result = asyncio.run(render_demo(settings, output_dir))
-    print(f"Demo video: {result.path} ({result.duration:.1f} s, {result.width}x{result.height}, "
-          f"{result.size_bytes / 1024 / 1024:.1f} MB)")
+    print(
+        f"Demo video: {result.path} ({result.duration:.1f} s, {result.width}x{result.height}, "
+        f"{result.size_bytes / 1024 / 1024:.1f} MB)"
+    )
 
 
 def backup(settings: Settings, target: Path) -> None:
@@ -67,8 +72,9 @@ def gc(settings: Settings, grace_minutes: float | None, dry_run: bool) -> None:
     minutes = settings.media_gc_grace_minutes if grace_minutes is None else grace_minutes
     database = open_database(settings.database_path)
     try:
-        report = collect_garbage(database, settings.media_dir, timedelta(minutes=minutes),
-                                 dry_run=dry_run)
+        report = collect_garbage(
+            database, settings.media_dir, timedelta(minutes=minutes), dry_run=dry_run
+        )
     finally:
         database.close()
     print(("Would have " if dry_run else "Media gc: ") + report.summary())
@@ -85,8 +91,12 @@ def main(argv: list[str] | None = None) -> None:
     backup_parser = commands.add_parser("backup", help="copy the database safely while live")
     backup_parser.add_argument("path", type=Path)
     gc_parser = commands.add_parser("gc", help="remove media files no project points to")
-    gc_parser.add_argument("--grace-minutes", type=float, default=None,
-                           help="leave files younger than this (default: MEDIA_GC_GRACE_MINUTES)")
+    gc_parser.add_argument(
+        "--grace-minutes",
+        type=float,
+        default=None,
+        help="leave files younger than this (default: MEDIA_GC_GRACE_MINUTES)",
+    )
     gc_parser.add_argument("--dry-run", action="store_true", help="only report")
     arguments = parser.parse_args(argv)
     settings = Settings()

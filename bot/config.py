@@ -19,8 +19,9 @@ class Settings(BaseSettings):
     """Typed configuration read once from the environment (and an optional `.env`)."""
 
     # env_ignore_empty: `NAME=` lines (as in .env.example) mean "use the default".
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True,
-                                      env_ignore_empty=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None
@@ -39,8 +40,7 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
 
     # Production: render pool, per-user queue, webhook mode, media gc.
-    render_workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2),
-                                ge=1)
+    render_workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2), ge=1)
     render_queue_per_user: int = Field(default=2, ge=0)
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -97,8 +97,9 @@ class Settings(BaseSettings):
     @classmethod
     def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
         # Telegram accepts 1-256 characters from A-Z, a-z, 0-9, _ and - in the header.
-        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}",
-                                                   value.get_secret_value()):
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
             raise ValueError("WEBHOOK_SECRET_TOKEN: 1-256 characters of A-Z a-z 0-9 _ -")
         return value
 

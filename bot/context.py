@@ -39,12 +39,17 @@ class Services:
     clips_available: bool = False
 
 
-class DirectorContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
-                                      dict[Any, Any]]):
+class DirectorContext(
+    CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+):
     """CallbackContext with `services`."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
-                 chat_id: int | None = None, user_id: int | None = None) -> None:
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
 
     @property

@@ -33,8 +33,9 @@ SAMPLE_RATE = 44100
 LANTERN_COLORS = [[230, 60, 40], [250, 180, 40], [240, 90, 140]]
 
 
-def _sky(width: int, height: int, top: tuple[int, int, int],
-         bottom: tuple[int, int, int]) -> Image.Image:
+def _sky(
+    width: int, height: int, top: tuple[int, int, int], bottom: tuple[int, int, int]
+) -> Image.Image:
     ramp = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None, None]
     pixels = np.array(top, np.float32) * (1 - ramp) + np.array(bottom, np.float32) * ramp
     return Image.fromarray(np.repeat(pixels, width, axis=1).astype(np.uint8))
@@ -71,8 +72,11 @@ def paint(kind: str, width: int = 1600, height: int = 1200, seed: int = 0) -> Im
         else:
             peaks = base + 14 * np.sin(xs / width * 30 + layer * 2)
         points = [(0, height), *zip(xs.tolist(), peaks.tolist(), strict=True), (width, height)]
-        color = ((shade // 2, shade + 40, shade // 2) if kind == "terraces"
-                 else (shade // 3, shade // 2 + 20, shade + 30))
+        color = (
+            (shade // 2, shade + 40, shade // 2)
+            if kind == "terraces"
+            else (shade // 3, shade // 2 + 20, shade + 30)
+        )
         draw.polygon(points, fill=color)
     return image.filter(ImageFilter.GaussianBlur(1.0))
 
@@ -113,10 +117,15 @@ async def render_demo(settings: Settings, output_dir: Path) -> RenderedVideo:
     try:
         store = Store(database)
         media = MediaFiles(settings.media_dir)
-        projects = Projects(store, media,
-                            FileInspector(settings.max_image_pixels, settings.max_image_side,
-                                          settings.max_song_seconds),
-                            limits_from(settings), tuple(load_styles()))
+        projects = Projects(
+            store,
+            media,
+            FileInspector(
+                settings.max_image_pixels, settings.max_image_side, settings.max_song_seconds
+            ),
+            limits_from(settings),
+            tuple(load_styles()),
+        )
         store.ensure_user(DEMO_USER, "Demo", "vi")
         project = projects.start_project(DEMO_USER, "Việt Nam — Pocket Director demo")
         for index, (kind, caption) in enumerate(DEMO_SCENES):
@@ -138,8 +147,7 @@ async def render_demo(settings: Settings, output_dir: Path) -> RenderedVideo:
             logger.info("Scene %s: %s made", ready.scene.position, ready.kind)
 
         events = JobEvents(step=show, scene_failed=warn, scene_ready=made)
-        video = await build_render_project(settings, store, media).run(
-            job, events, asyncio.Event())
+        video = await build_render_project(settings, store, media).run(job, events, asyncio.Event())
     finally:
         database.close()
     target = output_dir / "pocket-director-demo.mp4"

@@ -1,17 +1,17 @@
 """The error tree. Every error a user may see carries a catalog key, never its own text.
 
-    PocketDirectorError
-    ├── UserFacingError            (has `key` and `params`: answered from the catalog)
-    │   ├── NoActiveProject
-    │   ├── InputRejected          (bad file, too big, too long, too many)
-    │   ├── NothingToRender
-    │   ├── JobAlreadyRunning
-    │   ├── QueueFull
-    │   └── ProjectNotFound
-    ├── ProviderError              (a provider failed; `key` says how to tell the user)
-    ├── JobCancelled               (the user stopped a job)
-    └── DeliveryFailed             (the chat could not be reached; the job tries again later)
-        └── RecipientGone          (the user blocked the bot: the job ends quietly)
+PocketDirectorError
+├── UserFacingError            (has `key` and `params`: answered from the catalog)
+│   ├── NoActiveProject
+│   ├── InputRejected          (bad file, too big, too long, too many)
+│   ├── NothingToRender
+│   ├── JobAlreadyRunning
+│   ├── QueueFull
+│   └── ProjectNotFound
+├── ProviderError              (a provider failed; `key` says how to tell the user)
+├── JobCancelled               (the user stopped a job)
+└── DeliveryFailed             (the chat could not be reached; the job tries again later)
+    └── RecipientGone          (the user blocked the bot: the job ends quietly)
 """
 
 from __future__ import annotations

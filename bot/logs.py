@@ -40,9 +40,7 @@ class RedactingFilter(logging.Filter):
 def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     """Configure the root logger with redaction on every handler."""
     handler = logging.StreamHandler()
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

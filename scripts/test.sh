@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Set up and run every check: ruff, mypy (strict on bot/ and storage/), the test suite.
+# Set up and run every check: ruff (lint and format), mypy (strict on bot/ and storage/), the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -17,26 +17,58 @@ migrations = Migrations("pocket_director")
 def m001_initial_schema(db: sqlite_utils.Database) -> None:
     """Users, projects, scenes, assets, references, jobs, messages and usage."""
     db.table("users").create(
-        {"id": int, "first_name": str, "language": str, "active_project_id": int,
-         "created_at": str},
+        {
+            "id": int,
+            "first_name": str,
+            "language": str,
+            "active_project_id": int,
+            "created_at": str,
+        },
         pk="id",
     )
     db.table("projects").create(
-        {"id": int, "owner_id": int, "title": str, "aspect": str, "style": str,
-         "song_sha": str, "created_at": str, "updated_at": str},
+        {
+            "id": int,
+            "owner_id": int,
+            "title": str,
+            "aspect": str,
+            "style": str,
+            "song_sha": str,
+            "created_at": str,
+            "updated_at": str,
+        },
         pk="id",
         not_null={"owner_id", "title", "aspect", "style"},
     )
     db.table("projects").create_index(["owner_id"])
     db.table("assets").create(
-        {"sha": str, "kind": str, "ext": str, "size": int, "width": int, "height": int,
-         "duration": float, "original_name": str, "created_at": str},
+        {
+            "sha": str,
+            "kind": str,
+            "ext": str,
+            "size": int,
+            "width": int,
+            "height": int,
+            "duration": float,
+            "original_name": str,
+            "created_at": str,
+        },
         pk="sha",
     )
     db.table("scenes").create(
-        {"id": int, "project_id": int, "position": int, "idea": str, "caption": str,
-         "motion": str, "transition": str, "duration": float, "picture_sha": str,
-         "picture_key": str, "created_at": str},
+        {
+            "id": int,
+            "project_id": int,
+            "position": int,
+            "idea": str,
+            "caption": str,
+            "motion": str,
+            "transition": str,
+            "duration": float,
+            "picture_sha": str,
+            "picture_key": str,
+            "created_at": str,
+        },
         pk="id",
         foreign_keys=[("project_id", "projects", "id")],
         not_null={"project_id", "position", "idea"},
@@ -48,10 +80,23 @@ def m001_initial_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("scene_id", "scenes", "id"), ("asset_sha", "assets", "sha")],
     )
     db.table("jobs").create(
-        {"id": int, "project_id": int, "owner_id": int, "chat_id": int, "kind": str,
-         "state": str, "progress": float, "step": str, "attempts": int, "error": str,
-         "progress_message_id": int, "result_sha": str, "language": str,
-         "created_at": str, "updated_at": str},
+        {
+            "id": int,
+            "project_id": int,
+            "owner_id": int,
+            "chat_id": int,
+            "kind": str,
+            "state": str,
+            "progress": float,
+            "step": str,
+            "attempts": int,
+            "error": str,
+            "progress_message_id": int,
+            "result_sha": str,
+            "language": str,
+            "created_at": str,
+            "updated_at": str,
+        },
         pk="id",
         foreign_keys=[("project_id", "projects", "id")],
         defaults={"progress": 0.0, "attempts": 0, "step": ""},
@@ -64,11 +109,18 @@ def m001_initial_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("project_id", "projects", "id")],
     )
     db.table("usage").create(
-        {"id": int, "project_id": int, "owner_id": int, "provider": str, "kind": str,
-         "units": float, "cost_usd": float, "created_at": str},
+        {
+            "id": int,
+            "project_id": int,
+            "owner_id": int,
+            "provider": str,
+            "kind": str,
+            "units": float,
+            "cost_usd": float,
+            "created_at": str,
+        },
         pk="id",
     )
-
 
 
 @migrations()
@@ -88,8 +140,14 @@ def m002_storyboard_review(db: sqlite_utils.Database) -> None:
     )
     # Which chat message shows what: a reply to it, or a tap under it, acts on that target.
     db.table("message_links").create(
-        {"chat_id": int, "message_id": int, "owner_id": int, "kind": str, "target_id": int,
-         "created_at": str},
+        {
+            "chat_id": int,
+            "message_id": int,
+            "owner_id": int,
+            "kind": str,
+            "target_id": int,
+            "created_at": str,
+        },
         pk=("chat_id", "message_id"),
     )
     db.table("message_links").create_index(["owner_id", "kind", "target_id"])

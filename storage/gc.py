@@ -36,9 +36,11 @@ class GcReport:
 
     def summary(self) -> str:
         """One line for the command line and the log."""
-        return (f"removed {self.asset_rows} unreferenced asset rows, {self.files} media files "
-                f"({self.bytes_freed / 1024 / 1024:.1f} MB) and {self.scratch_files} "
-                "stale scratch files")
+        return (
+            f"removed {self.asset_rows} unreferenced asset rows, {self.files} media files "
+            f"({self.bytes_freed / 1024 / 1024:.1f} MB) and {self.scratch_files} "
+            "stale scratch files"
+        )
 
 
 def reference_columns(db: sqlite_utils.Database) -> list[tuple[str, str]]:
@@ -54,14 +56,21 @@ def reference_columns(db: sqlite_utils.Database) -> list[tuple[str, str]]:
 
 
 def _referenced_sql(columns: list[tuple[str, str]]) -> str:
-    parts = [f"select {column} from {table} where {column} is not null"  # noqa: S608
-             for table, column in columns]
+    parts = [
+        f"select {column} from {table} where {column} is not null"  # noqa: S608
+        for table, column in columns
+    ]
     return " union ".join(parts) if parts else "select null where 0"
 
 
-def collect_garbage(db: sqlite_utils.Database, media_root: Path,
-                    grace: timedelta = DEFAULT_GRACE, *, dry_run: bool = False,
-                    now: datetime | None = None) -> GcReport:
+def collect_garbage(
+    db: sqlite_utils.Database,
+    media_root: Path,
+    grace: timedelta = DEFAULT_GRACE,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> GcReport:
     """Delete unreferenced asset rows and their files, orphan files and stale scratch files."""
     now = now or datetime.now(UTC)
     cutoff = (now - grace).isoformat(timespec="seconds")
@@ -83,8 +92,9 @@ def collect_garbage(db: sqlite_utils.Database, media_root: Path,
     return report
 
 
-def _drop_unreferenced_rows(db: sqlite_utils.Database, cutoff: str,
-                            dry_run: bool) -> list[tuple[str, str]]:
+def _drop_unreferenced_rows(
+    db: sqlite_utils.Database, cutoff: str, dry_run: bool
+) -> list[tuple[str, str]]:
     """Delete old asset rows nothing points to, in one write transaction; return (sha, ext)."""
     referenced = _referenced_sql(reference_columns(db))
     condition = f"created_at < ? and sha not in ({referenced})"
@@ -93,8 +103,13 @@ def _drop_unreferenced_rows(db: sqlite_utils.Database, cutoff: str,
     # the delete (a deferred transaction would fail to upgrade after another writer).
     connection.execute("BEGIN IMMEDIATE")
     try:
-        rows = [(str(sha), str(ext or "")) for sha, ext in connection.execute(
-            f"select sha, ext from assets where {condition}", [cutoff])]  # noqa: S608
+        rows = [
+            (str(sha), str(ext or ""))
+            for sha, ext in connection.execute(
+                f"select sha, ext from assets where {condition}",  # noqa: S608
+                [cutoff],
+            )
+        ]
         if not dry_run:
             connection.execute(f"delete from assets where {condition}", [cutoff])  # noqa: S608
     except BaseException:
@@ -123,8 +138,9 @@ def _known_shas(db: sqlite_utils.Database) -> set[str]:
     return {str(row[0]) for row in db.conn.execute("select sha from assets")}
 
 
-def _remove_orphan_files(db: sqlite_utils.Database, media_root: Path, oldest: float,
-                         dry_run: bool) -> tuple[int, int]:
+def _remove_orphan_files(
+    db: sqlite_utils.Database, media_root: Path, oldest: float, dry_run: bool
+) -> tuple[int, int]:
     """Files named by a hash no asset row knows, older than the grace period."""
     if not media_root.is_dir():
         return 0, 0
@@ -162,4 +178,3 @@ def _older_than(path: Path, oldest: float) -> bool:
         return path.stat().st_mtime < oldest
     except FileNotFoundError:
         return False
-

@@ -22,8 +22,21 @@ from bot.studio.models import (
 from bot.studio.ports import StoreTotals, Usage
 from bot.studio.timeline import Motion, Transition
 
-SCENE_FIELDS = frozenset({"idea", "caption", "motion", "transition", "duration", "variant",
-                          "fit", "clip_sha", "clip_key", "image_prompt", "accepted"})
+SCENE_FIELDS = frozenset(
+    {
+        "idea",
+        "caption",
+        "motion",
+        "transition",
+        "duration",
+        "variant",
+        "fit",
+        "clip_sha",
+        "clip_key",
+        "image_prompt",
+        "accepted",
+    }
+)
 PROJECT_OPTIONS = frozenset({"aspect", "style", "clips_enabled", "previews_enabled", "title"})
 
 
@@ -33,8 +46,13 @@ def _now() -> str:
 
 def _project(row: dict[str, Any]) -> Project:
     return Project(
-        id=row["id"], owner_id=row["owner_id"], title=row["title"], aspect=row["aspect"],
-        style=row["style"], song_sha=row["song_sha"], created_at=row["created_at"],
+        id=row["id"],
+        owner_id=row["owner_id"],
+        title=row["title"],
+        aspect=row["aspect"],
+        style=row["style"],
+        song_sha=row["song_sha"],
+        created_at=row["created_at"],
         clips_enabled=bool(row.get("clips_enabled")),
         previews_enabled=bool(row.get("previews_enabled")),
     )
@@ -42,13 +60,22 @@ def _project(row: dict[str, Any]) -> Project:
 
 def _scene(row: dict[str, Any]) -> Scene:
     return Scene(
-        id=row["id"], project_id=row["project_id"], position=row["position"],
-        idea=row["idea"], caption=row["caption"] or "", motion=Motion(row["motion"]),
-        transition=Transition(row["transition"]), duration=row["duration"],
-        picture_sha=row["picture_sha"], picture_key=row["picture_key"],
-        variant=row.get("variant") or 0, fit=row.get("fit") or "cover",
-        clip_sha=row.get("clip_sha"), clip_key=row.get("clip_key"),
-        image_prompt=row.get("image_prompt") or "", accepted=bool(row.get("accepted")),
+        id=row["id"],
+        project_id=row["project_id"],
+        position=row["position"],
+        idea=row["idea"],
+        caption=row["caption"] or "",
+        motion=Motion(row["motion"]),
+        transition=Transition(row["transition"]),
+        duration=row["duration"],
+        picture_sha=row["picture_sha"],
+        picture_key=row["picture_key"],
+        variant=row.get("variant") or 0,
+        fit=row.get("fit") or "cover",
+        clip_sha=row.get("clip_sha"),
+        clip_key=row.get("clip_key"),
+        image_prompt=row.get("image_prompt") or "",
+        accepted=bool(row.get("accepted")),
     )
 
 
@@ -58,20 +85,34 @@ def _link(row: dict[str, Any]) -> MessageLink:
 
 def _asset(row: dict[str, Any]) -> Asset:
     return Asset(
-        sha=row["sha"], kind=AssetKind(row["kind"]), ext=row["ext"], size=row["size"],
-        width=row["width"], height=row["height"], duration=row["duration"],
-        original_name=row["original_name"], tempo_bpm=row.get("tempo_bpm"),
+        sha=row["sha"],
+        kind=AssetKind(row["kind"]),
+        ext=row["ext"],
+        size=row["size"],
+        width=row["width"],
+        height=row["height"],
+        duration=row["duration"],
+        original_name=row["original_name"],
+        tempo_bpm=row.get("tempo_bpm"),
         beats=tuple(json.loads(row["beats_json"])) if row.get("beats_json") else (),
     )
 
 
 def _job(row: dict[str, Any]) -> Job:
     return Job(
-        id=row["id"], project_id=row["project_id"], owner_id=row["owner_id"],
-        chat_id=row["chat_id"], kind=row["kind"], state=JobState(row["state"]),
-        progress=row["progress"] or 0.0, step=row["step"] or "", attempts=row["attempts"] or 0,
-        error=row["error"], progress_message_id=row["progress_message_id"],
-        result_sha=row["result_sha"], language=row["language"] or "en",
+        id=row["id"],
+        project_id=row["project_id"],
+        owner_id=row["owner_id"],
+        chat_id=row["chat_id"],
+        kind=row["kind"],
+        state=JobState(row["state"]),
+        progress=row["progress"] or 0.0,
+        step=row["step"] or "",
+        attempts=row["attempts"] or 0,
+        error=row["error"],
+        progress_message_id=row["progress_message_id"],
+        result_sha=row["result_sha"],
+        language=row["language"] or "en",
         thumbnail_sha=row.get("thumbnail_sha"),
         options=json.loads(row["options"]) if row.get("options") else {},
     )
@@ -92,8 +133,9 @@ class Store:
         row = self._one("select * from users where id = ?", [user_id])
         if row is None:
             return None
-        return User(row["id"], row["first_name"] or "", row["language"] or "en",
-                    row["active_project_id"])
+        return User(
+            row["id"], row["first_name"] or "", row["language"] or "en", row["active_project_id"]
+        )
 
     def ensure_user(self, user_id: int, first_name: str, language: str) -> User:
         """Return the user, creating them on first contact."""
@@ -166,8 +208,15 @@ class Store:
         )
 
     # scenes
-    def add_scene(self, owner_id: int, project_id: int, idea: str, caption: str,
-                  motion: Motion, transition: Transition) -> Scene:
+    def add_scene(
+        self,
+        owner_id: int,
+        project_id: int,
+        idea: str,
+        caption: str,
+        motion: Motion,
+        transition: Transition,
+    ) -> Scene:
         """Append a scene to the project's storyboard."""
         if self.get_project(owner_id, project_id) is None:
             raise LookupError("project not owned by user")
@@ -227,13 +276,11 @@ class Store:
             raise LookupError("scene not owned by user")
         with self.db.atomic():
             row = self._one(
-                "select coalesce(max(position), 0) + 1 as next from scene_refs "
-                "where scene_id = ?",
+                "select coalesce(max(position), 0) + 1 as next from scene_refs where scene_id = ?",
                 [scene_id],
             )
             self.db.execute(
-                "insert or ignore into scene_refs (scene_id, asset_sha, position) "
-                "values (?, ?, ?)",
+                "insert or ignore into scene_refs (scene_id, asset_sha, position) values (?, ?, ?)",
                 [scene_id, sha, int(row["next"]) if row else 1],
             )
 
@@ -262,8 +309,17 @@ class Store:
         self.db.execute(
             "insert or ignore into assets (sha, kind, ext, size, width, height, duration, "
             "original_name, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [asset.sha, asset.kind.value, asset.ext, asset.size, asset.width, asset.height,
-             asset.duration, asset.original_name, _now()],
+            [
+                asset.sha,
+                asset.kind.value,
+                asset.ext,
+                asset.size,
+                asset.width,
+                asset.height,
+                asset.duration,
+                asset.original_name,
+                _now(),
+            ],
         )
 
     def get_asset(self, sha: str) -> Asset | None:
@@ -289,15 +345,31 @@ class Store:
         return [row["text"] for row in rows][::-1]
 
     # jobs
-    def create_job(self, owner_id: int, project_id: int, chat_id: int, kind: str,
-                   language: str, options: dict[str, Any] | None = None) -> Job:
+    def create_job(
+        self,
+        owner_id: int,
+        project_id: int,
+        chat_id: int,
+        kind: str,
+        language: str,
+        options: dict[str, Any] | None = None,
+    ) -> Job:
         """Queue a job for the project."""
         cursor = self.db.execute(
             "insert into jobs (project_id, owner_id, chat_id, kind, state, progress, step, "
             "attempts, language, options, created_at, updated_at) "
             "values (?, ?, ?, ?, ?, 0, '', 0, ?, ?, ?, ?)",
-            [project_id, owner_id, chat_id, kind, JobState.QUEUED.value, language,
-             json.dumps(options or {}), _now(), _now()],
+            [
+                project_id,
+                owner_id,
+                chat_id,
+                kind,
+                JobState.QUEUED.value,
+                language,
+                json.dumps(options or {}),
+                _now(),
+                _now(),
+            ],
         )
         job = self.get_job(int(cursor.lastrowid or 0))
         assert job is not None
@@ -310,8 +382,16 @@ class Store:
 
     def update_job(self, job_id: int, **fields: Any) -> None:
         """Change a job's state, progress, step, error, attempts or message id."""
-        allowed = {"state", "progress", "step", "attempts", "error", "progress_message_id",
-                   "result_sha", "thumbnail_sha"}
+        allowed = {
+            "state",
+            "progress",
+            "step",
+            "attempts",
+            "error",
+            "progress_message_id",
+            "result_sha",
+            "thumbnail_sha",
+        }
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown job fields: {sorted(unknown)}")
@@ -353,8 +433,9 @@ class Store:
         unknown = set(fields) - SCENE_FIELDS
         if unknown:
             raise ValueError(f"unknown scene fields: {sorted(unknown)}")
-        values = {k: (v.value if isinstance(v, Motion | Transition) else v)
-                  for k, v in fields.items()}
+        values = {
+            k: (v.value if isinstance(v, Motion | Transition) else v) for k, v in fields.items()
+        }
         assignments = ", ".join(f"{name} = :{name}" for name in values)
         self.db.execute(
             f"update scenes set {assignments} where id = :id and project_id in "  # noqa: S608
@@ -375,10 +456,12 @@ class Store:
             return False
         other = scenes[other_index]
         with self.db.atomic():
-            self.db.execute("update scenes set position = ? where id = ?",
-                            [other.position, scene.id])
-            self.db.execute("update scenes set position = ? where id = ?",
-                            [scene.position, other.id])
+            self.db.execute(
+                "update scenes set position = ? where id = ?", [other.position, scene.id]
+            )
+            self.db.execute(
+                "update scenes set position = ? where id = ?", [scene.position, other.id]
+            )
         return True
 
     def delete_scene(self, owner_id: int, scene_id: int) -> bool:
@@ -414,13 +497,19 @@ class Store:
             return False
         with self.db.atomic():
             scene_ids = "select id from scenes where project_id = ?"
-            self.db.execute(f"delete from scene_refs where scene_id in ({scene_ids})",  # noqa: S608
-                            [project_id])
+            self.db.execute(
+                f"delete from scene_refs where scene_id in ({scene_ids})",  # noqa: S608
+                [project_id],
+            )
             for table in ("scenes", "project_refs", "jobs", "messages"):
-                self.db.execute(f"delete from {table} where project_id = ?",  # noqa: S608
-                                [project_id])
-            self.db.execute("update users set active_project_id = null where id = ? and "
-                            "active_project_id = ?", [owner_id, project_id])
+                self.db.execute(
+                    f"delete from {table} where project_id = ?",  # noqa: S608
+                    [project_id],
+                )
+            self.db.execute(
+                "update users set active_project_id = null where id = ? and active_project_id = ?",
+                [owner_id, project_id],
+            )
             self.db.execute("delete from projects where id = ?", [project_id])
         return True
 
@@ -438,8 +527,9 @@ class Store:
     def remove_scene_reference(self, owner_id: int, scene_id: int, sha: str) -> None:
         """Detach a photo from a scene."""
         if self.get_scene(owner_id, scene_id) is not None:
-            self.db.execute("delete from scene_refs where scene_id = ? and asset_sha = ?",
-                            [scene_id, sha])
+            self.db.execute(
+                "delete from scene_refs where scene_id = ? and asset_sha = ?", [scene_id, sha]
+            )
 
     def project_references(self, owner_id: int, project_id: int) -> list[Asset]:
         """The project's style references."""
@@ -453,12 +543,15 @@ class Store:
 
     def save_song_analysis(self, sha: str, tempo_bpm: float, beats: list[float]) -> None:
         """Keep a song's tempo and beat times with it."""
-        self.db.execute("update assets set tempo_bpm = ?, beats_json = ? where sha = ?",
-                        [tempo_bpm, json.dumps([round(b, 4) for b in beats]), sha])
+        self.db.execute(
+            "update assets set tempo_bpm = ?, beats_json = ? where sha = ?",
+            [tempo_bpm, json.dumps([round(b, 4) for b in beats]), sha],
+        )
 
     # chat messages that stand for scenes and pending questions
-    def link_message(self, owner_id: int, chat_id: int, message_id: int, kind: str,
-                     target_id: int) -> None:
+    def link_message(
+        self, owner_id: int, chat_id: int, message_id: int, kind: str, target_id: int
+    ) -> None:
         """Remember what a chat message shows or asks about."""
         self.db.execute(
             "insert or replace into message_links (chat_id, message_id, owner_id, kind, "
@@ -476,8 +569,7 @@ class Store:
             return None
         return _link(row)
 
-    def latest_link(self, owner_id: int, chat_id: int, kind: str,
-                    since: str) -> MessageLink | None:
+    def latest_link(self, owner_id: int, chat_id: int, kind: str, since: str) -> MessageLink | None:
         """The newest message of this kind in the chat, linked at or after `since`."""
         row = self._one(
             "select * from message_links where owner_id = ? and chat_id = ? and kind = ? "
@@ -510,8 +602,7 @@ class Store:
         self.db.execute(
             "insert into usage (project_id, owner_id, provider, kind, units, cost_usd, "
             "created_at) values (?, ?, ?, ?, ?, ?, ?)",
-            [project_id, owner_id, usage.provider, usage.kind, usage.units, usage.cost_usd,
-             _now()],
+            [project_id, owner_id, usage.provider, usage.kind, usage.units, usage.cost_usd, _now()],
         )
 
     def spend(self, owner_id: int, project_id: int | None = None) -> float:
@@ -527,25 +618,35 @@ class Store:
     # operations
     def totals(self, since: str, top: int = 5) -> StoreTotals:
         """Users, projects, scenes, jobs since `since` by state, and spend (for /admin)."""
+
         def count(table: str) -> int:
             row = self._one(f"select count(*) as n from {table}", [])  # noqa: S608
             return int(row["n"]) if row else 0
 
         jobs = self.db.query(
             "select state, count(*) as n from jobs where created_at >= ? group by state "
-            "order by state", [since])
+            "order by state",
+            [since],
+        )
         spend = self._one(
             "select coalesce(sum(cost_usd), 0) as total, coalesce(sum(case when created_at >= ? "
-            "then cost_usd else 0 end), 0) as recent from usage", [since])
+            "then cost_usd else 0 end), 0) as recent from usage",
+            [since],
+        )
         spenders = self.db.query(
             "select u.owner_id, coalesce(s.first_name, '') as name, sum(u.cost_usd) as total "
             "from usage u left join users s on s.id = u.owner_id group by u.owner_id "
-            "having total > 0 order by total desc limit ?", [top])
+            "having total > 0 order by total desc limit ?",
+            [top],
+        )
         return StoreTotals(
-            users=count("users"), projects=count("projects"), scenes=count("scenes"),
+            users=count("users"),
+            projects=count("projects"),
+            scenes=count("scenes"),
             recent_jobs=tuple((row["state"], int(row["n"])) for row in jobs),
             spend_usd=float(spend["total"]) if spend else 0.0,
             recent_spend_usd=float(spend["recent"]) if spend else 0.0,
-            top_spenders=tuple((int(r["owner_id"]), str(r["name"]), float(r["total"]))
-                               for r in spenders),
+            top_spenders=tuple(
+                (int(r["owner_id"]), str(r["name"]), float(r["total"])) for r in spenders
+            ),
         )

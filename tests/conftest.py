@@ -20,8 +20,14 @@ TOKEN = "123456789:AAtest-token-for-the-emulator_0123456"
 @pytest.fixture(autouse=True)
 def _no_real_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never see the developer's keys or .env, and moviepy's .env lookup finds none."""
-    for name in ("TELEGRAM_BOT_TOKEN", "OPENAI_API_KEY", "OPENAI_BASE_URL",
-                 "RUNWAYML_API_SECRET", "POCKET_DIRECTOR_PROVIDER", "ALLOWED_USER_IDS"):
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "RUNWAYML_API_SECRET",
+        "POCKET_DIRECTOR_PROVIDER",
+        "ALLOWED_USER_IDS",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 

@@ -44,4 +44,3 @@ async def admit_user(update: Update, context: DirectorContext) -> None:
             await update.callback_query.answer()
         raise ApplicationHandlerStop
     context.services.projects.register_user(user.id, user.first_name, user.language_code)
-

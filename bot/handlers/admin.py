@@ -17,15 +17,24 @@ ADMIN_KEY = "admin"
 def format_report(language: str, report: LoadReport) -> dict[str, Any]:
     """The catalog parameters of `admin.report`."""
     totals, runner = report.totals, report.runner
-    jobs = ", ".join(f"{count} {t(language, f'status.job.{state}')}"
-                     for state, count in totals.recent_jobs) or t(language, "admin.none")
-    top = ", ".join(f"{escape(name) or user_id} (${spent:.2f})"
-                    for user_id, name, spent in totals.top_spenders) or t(language, "admin.none")
+    jobs = ", ".join(
+        f"{count} {t(language, f'status.job.{state}')}" for state, count in totals.recent_jobs
+    ) or t(language, "admin.none")
+    top = ", ".join(
+        f"{escape(name) or user_id} (${spent:.2f})" for user_id, name, spent in totals.top_spenders
+    ) or t(language, "admin.none")
     return {
-        "rendering": runner.rendering, "workers": runner.workers, "waiting": runner.waiting,
-        "delivering": runner.delivering, "other": runner.other, "jobs": jobs,
-        "users": totals.users, "projects": totals.projects, "scenes": totals.scenes,
-        "spend": f"{totals.spend_usd:.2f}", "spend_day": f"{totals.recent_spend_usd:.2f}",
+        "rendering": runner.rendering,
+        "workers": runner.workers,
+        "waiting": runner.waiting,
+        "delivering": runner.delivering,
+        "other": runner.other,
+        "jobs": jobs,
+        "users": totals.users,
+        "projects": totals.projects,
+        "scenes": totals.scenes,
+        "spend": f"{totals.spend_usd:.2f}",
+        "spend_day": f"{totals.recent_spend_usd:.2f}",
         "top": top,
     }
 

@@ -60,9 +60,20 @@ class AlbumReplies:
         self._albums: dict[str, _Album] = {}
         self._refresh = refresh
 
-    def add(self, job_queue: JobQueue[Any], group_id: str, *,
-            chat_id: int, user_id: int, language: str, scene_id: int, number: int, idea: str,
-            new_scene: bool, refresh_project: int | None = None) -> None:
+    def add(
+        self,
+        job_queue: JobQueue[Any],
+        group_id: str,
+        *,
+        chat_id: int,
+        user_id: int,
+        language: str,
+        scene_id: int,
+        number: int,
+        idea: str,
+        new_scene: bool,
+        refresh_project: int | None = None,
+    ) -> None:
         """Note one photo of the album `group_id`; the reply waits for the album's last photo."""
         album = self._albums.setdefault(group_id, _Album(chat_id, user_id, language))
         note = album.scenes.get(scene_id)
@@ -85,5 +96,4 @@ class AlbumReplies:
         text = "\n".join(note_text(album.language, note) for note in album.scenes.values())
         await context.bot.send_message(album.chat_id, text, parse_mode=ParseMode.HTML)
         if album.refresh_project is not None:
-            await self._refresh(album.user_id, album.chat_id, album.language,
-                                album.refresh_project)
+            await self._refresh(album.user_id, album.chat_id, album.language, album.refresh_project)

@@ -25,8 +25,9 @@ def parse_int_argument(data: str | None, verb: str) -> int | None:
     return int(argument)
 
 
-def parse_id_action(data: str | None, verb: str,
-                    actions: Collection[str]) -> tuple[int, str] | None:
+def parse_id_action(
+    data: str | None, verb: str, actions: Collection[str]
+) -> tuple[int, str] | None:
     """`verb:N:action` as (N, action), or None when malformed or the action is unknown."""
     head, _, action = (data or "").rpartition(":")
     if action not in actions:

@@ -52,11 +52,18 @@ async def new_project(update: Update, context: DirectorContext) -> None:
         return
     projects, user_id = context.services.projects, update.effective_user.id
     title = " ".join(context.args or [])
-    project = (projects.start_project(user_id, title) if title else
-               projects.start_untitled(user_id, t(context.language(), "project.default_title")))
-    await reply(update, context, "project.created", title=escape(project.title),
-                markup=options_keyboard(context.language(), project,
-                                        context.services.clips_available))
+    project = (
+        projects.start_project(user_id, title)
+        if title
+        else projects.start_untitled(user_id, t(context.language(), "project.default_title"))
+    )
+    await reply(
+        update,
+        context,
+        "project.created",
+        title=escape(project.title),
+        markup=options_keyboard(context.language(), project, context.services.clips_available),
+    )
 
 
 async def status(update: Update, context: DirectorContext) -> None:
@@ -65,19 +72,36 @@ async def status(update: Update, context: DirectorContext) -> None:
         return
     summary = context.services.projects.summary(update.effective_user.id)
     language = context.language()
-    song = (t(language, "status.song", name=escape(summary.song.original_name or "♪"),
-              seconds=round(summary.song.duration or 0))
-            + pace_hint(language, summary.song.duration, summary.scene_count)
-            if summary.song else t(language, "status.no_song"))
-    job = (t(language, f"status.job.{summary.last_job.state.value}")
-           if summary.last_job else t(language, "status.job.none"))
-    await reply(update, context, "status.text", title=escape(summary.project.title),
-                scenes=summary.scene_count, photos=summary.photo_count, song=song, job=job,
-                aspect=summary.project.aspect,
-                style=escape(style_name(summary.project.style, language)),
-                spent=f"{summary.spent_usd:.2f}",
-                markup=options_keyboard(language, summary.project,
-                                        context.services.clips_available))
+    song = (
+        t(
+            language,
+            "status.song",
+            name=escape(summary.song.original_name or "♪"),
+            seconds=round(summary.song.duration or 0),
+        )
+        + pace_hint(language, summary.song.duration, summary.scene_count)
+        if summary.song
+        else t(language, "status.no_song")
+    )
+    job = (
+        t(language, f"status.job.{summary.last_job.state.value}")
+        if summary.last_job
+        else t(language, "status.job.none")
+    )
+    await reply(
+        update,
+        context,
+        "status.text",
+        title=escape(summary.project.title),
+        scenes=summary.scene_count,
+        photos=summary.photo_count,
+        song=song,
+        job=job,
+        aspect=summary.project.aspect,
+        style=escape(style_name(summary.project.style, language)),
+        spent=f"{summary.spent_usd:.2f}",
+        markup=options_keyboard(language, summary.project, context.services.clips_available),
+    )
 
 
 async def cancel(update: Update, context: DirectorContext) -> None:
@@ -90,8 +114,12 @@ async def cancel(update: Update, context: DirectorContext) -> None:
 
 async def choose_language(update: Update, context: DirectorContext) -> None:
     """Offer the languages as buttons."""
-    buttons = [[InlineKeyboardButton(t(code, "language.name"), callback_data=encode("lang", code))
-                for code in languages()]]
+    buttons = [
+        [
+            InlineKeyboardButton(t(code, "language.name"), callback_data=encode("lang", code))
+            for code in languages()
+        ]
+    ]
     await reply(update, context, "language.choose", markup=InlineKeyboardMarkup(buttons))
 
 

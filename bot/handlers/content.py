@@ -21,8 +21,7 @@ from bot.i18n import t
 logger = logging.getLogger(__name__)
 
 
-async def _download(context: DirectorContext, file_id: str, size: int | None,
-                    suffix: str) -> Path:
+async def _download(context: DirectorContext, file_id: str, size: int | None, suffix: str) -> Path:
     """Fetch an upload into the media scratch folder, refusing what is too big."""
     projects = context.services.projects
     projects.check_download(size)
@@ -82,26 +81,38 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
     source = await _download(context, file_id, size, ".upload")
     reply_scene = storyboard.replied_scene_id(update, context)
     added = await context.services.projects.add_photo(
-        update.effective_user.id, source, message.caption, name, _default_title(context),
+        update.effective_user.id,
+        source,
+        message.caption,
+        name,
+        _default_title(context),
         scene_id=reply_scene,
     )
     if added.project_created:
         await reply(update, context, "project.started_for_you", title=escape(added.project.title))
     if message.media_group_id is not None and context.job_queue is not None:
         context.services.albums.add(
-            context.job_queue, message.media_group_id, chat_id=message.chat_id,
-            user_id=update.effective_user.id, language=context.language(),
-            scene_id=added.scene.id, number=added.scene.position, idea=short(added.scene.idea),
+            context.job_queue,
+            message.media_group_id,
+            chat_id=message.chat_id,
+            user_id=update.effective_user.id,
+            language=context.language(),
+            scene_id=added.scene.id,
+            number=added.scene.position,
+            idea=short(added.scene.idea),
             new_scene=added.new_scene,
-            refresh_project=(added.project.id if reply_scene is not None
-                             and added.scene.picture_sha else None))
+            refresh_project=(
+                added.project.id if reply_scene is not None and added.scene.picture_sha else None
+            ),
+        )
         return
     if reply_scene is not None:
         await storyboard.announce_scene(update, context, "photo.attached", added.scene)
         await storyboard.refresh_shown_picture(update, context, added.scene)
         return
     await storyboard.announce_scene(
-        update, context, photo_key(added.new_scene, bool(added.scene.idea)), added.scene)
+        update, context, photo_key(added.new_scene, bool(added.scene.idea)), added.scene
+    )
 
 
 async def receive_audio(update: Update, context: DirectorContext) -> None:
@@ -119,9 +130,16 @@ async def receive_audio(update: Update, context: DirectorContext) -> None:
     )
     seconds = round(song.duration or 0)
     scenes = context.services.projects.scene_count(update.effective_user.id, project.id)
-    await reply(update, context, "song.set", name=escape(song.original_name or "♪"),
-                minutes=seconds // 60, seconds=f"{seconds % 60:02d}", title=escape(project.title),
-                hint=pace_hint(context.language(), song.duration, scenes))
+    await reply(
+        update,
+        context,
+        "song.set",
+        name=escape(song.original_name or "♪"),
+        minutes=seconds // 60,
+        seconds=f"{seconds % 60:02d}",
+        title=escape(project.title),
+        hint=pace_hint(context.language(), song.duration, scenes),
+    )
 
 
 async def receive_document(update: Update, context: DirectorContext) -> None:

@@ -33,7 +33,8 @@ async def handle_error(update: object, context: DirectorContext) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(text[:200], show_alert=True)
         elif update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, text,
-                                           parse_mode=ParseMode.HTML)
+            await context.bot.send_message(
+                update.effective_chat.id, text, parse_mode=ParseMode.HTML
+            )
     except TelegramError:
         logger.warning("Could not deliver an error message", exc_info=True)

@@ -16,17 +16,25 @@ MAX_LISTED = 20
 ACTIONS = frozenset({"sw", "rn", "rm", "rmok", "ex", "rr"})
 
 
-def project_button(language: str, project_id: int, action: str,
-                   label_key: str) -> InlineKeyboardButton:
+def project_button(
+    language: str, project_id: int, action: str, label_key: str
+) -> InlineKeyboardButton:
     """A button acting on one project (its id travels in the callback data)."""
-    return InlineKeyboardButton(t(language, label_key),
-                                callback_data=encode(PREFIX, f"{project_id}:{action}"))
+    return InlineKeyboardButton(
+        t(language, label_key), callback_data=encode(PREFIX, f"{project_id}:{action}")
+    )
 
 
 def video_keyboard(language: str, project_id: int) -> InlineKeyboardMarkup:
     """Buttons under a finished video."""
-    return InlineKeyboardMarkup([[project_button(language, project_id, "rr", "video.rerender"),
-                                  project_button(language, project_id, "ex", "video.export")]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                project_button(language, project_id, "rr", "video.rerender"),
+                project_button(language, project_id, "ex", "video.export"),
+            ]
+        ]
+    )
 
 
 async def list_projects(update: Update, context: DirectorContext) -> None:
@@ -39,12 +47,18 @@ async def list_projects(update: Update, context: DirectorContext) -> None:
         return
     active_id = context.services.projects.active_id(update.effective_user.id)
     language = context.language()
-    rows = [[InlineKeyboardButton(("▶ " if p.id == active_id else "") + p.title[:40],
-                                  callback_data=encode(PREFIX, f"{p.id}:sw")),
-             project_button(language, p.id, "rn", "projects.rename"),
-             project_button(language, p.id, "rm", "projects.delete"),
-             project_button(language, p.id, "ex", "projects.export")]
-            for p in projects[:MAX_LISTED]]
+    rows = [
+        [
+            InlineKeyboardButton(
+                ("▶ " if p.id == active_id else "") + p.title[:40],
+                callback_data=encode(PREFIX, f"{p.id}:sw"),
+            ),
+            project_button(language, p.id, "rn", "projects.rename"),
+            project_button(language, p.id, "rm", "projects.delete"),
+            project_button(language, p.id, "ex", "projects.export"),
+        ]
+        for p in projects[:MAX_LISTED]
+    ]
     await reply(update, context, "projects.list", markup=InlineKeyboardMarkup(rows))
 
 
@@ -67,16 +81,20 @@ async def project_action_button(update: Update, context: DirectorContext) -> Non
         project = projects.get(user.id, project_id)
         await query.answer()
         question = await context.bot.send_message(
-            chat.id, t(language, "projects.ask_title", title=project.title),
-            reply_markup=ForceReply(selective=True))
+            chat.id,
+            t(language, "projects.ask_title", title=project.title),
+            reply_markup=ForceReply(selective=True),
+        )
         projects.remember_rename_question(user.id, chat.id, question.message_id, project_id)
     elif action == "rm":
         project = projects.get(user.id, project_id)
         await query.answer()
-        confirm = InlineKeyboardMarkup([[project_button(language, project_id, "rmok",
-                                                        "projects.delete_confirm")]])
-        await reply(update, context, "projects.delete_question", title=escape(project.title),
-                    markup=confirm)
+        confirm = InlineKeyboardMarkup(
+            [[project_button(language, project_id, "rmok", "projects.delete_confirm")]]
+        )
+        await reply(
+            update, context, "projects.delete_question", title=escape(project.title), markup=confirm
+        )
     elif action == "rmok":
         project = projects.delete(user.id, project_id)
         await query.answer()
@@ -100,14 +118,18 @@ async def send_export(update: Update, context: DirectorContext, project_id: int)
     try:
         size = path.stat().st_size
         if size > context.services.settings.upload_limit:
-            await reply(update, context, "projects.export_too_big",
-                        size_mb=round(size / 1024 / 1024))
+            await reply(
+                update, context, "projects.export_too_big", size_mb=round(size / 1024 / 1024)
+            )
             return
         with path.open("rb") as archive:
             await context.bot.send_document(
-                chat.id, archive, filename=name,
+                chat.id,
+                archive,
+                filename=name,
                 caption=t(context.language(), "projects.export_caption"),
-                write_timeout=context.services.settings.media_write_timeout)
+                write_timeout=context.services.settings.media_write_timeout,
+            )
     finally:
         path.unlink(missing_ok=True)
 
@@ -118,8 +140,9 @@ async def rename_reply(update: Update, context: DirectorContext, text: str) -> b
     if message is None or user is None or message.reply_to_message is None:
         return False
     projects = context.services.projects
-    project_id = projects.project_to_rename(user.id, message.chat.id,
-                                            message.reply_to_message.message_id)
+    project_id = projects.project_to_rename(
+        user.id, message.chat.id, message.reply_to_message.message_id
+    )
     if project_id is None:
         return False
     project = projects.rename(user.id, project_id, text)

@@ -21,8 +21,9 @@ async def render(update: Update, context: DirectorContext) -> None:
     await start_paid_work(update, context, "render", project_id=None, confirmed=False)
 
 
-async def start_paid_work(update: Update, context: DirectorContext, kind: str,
-                          project_id: int | None, confirmed: bool) -> None:
+async def start_paid_work(
+    update: Update, context: DirectorContext, kind: str, project_id: int | None, confirmed: bool
+) -> None:
     """Estimate, confirm if needed, then queue the job; the job reports its own progress."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
@@ -32,18 +33,31 @@ async def start_paid_work(update: Update, context: DirectorContext, kind: str,
     if estimate.needs_confirmation and not confirmed:
         button = InlineKeyboardButton(
             t(language, "cost.go", usd=f"{estimate.usd:.2f}"),
-            callback_data=encode(GO, f"{estimate.project.id}:{kind}"))
-        await reply(update, context, "cost.confirm", usd=f"{estimate.usd:.2f}",
-                    markup=InlineKeyboardMarkup([[button]]))
+            callback_data=encode(GO, f"{estimate.project.id}:{kind}"),
+        )
+        await reply(
+            update,
+            context,
+            "cost.confirm",
+            usd=f"{estimate.usd:.2f}",
+            markup=InlineKeyboardMarkup([[button]]),
+        )
         return
     if estimate.usd > 0:
-        await reply(update, context, "cost.estimate", usd=f"{estimate.usd:.2f}",
-                    spent=f"{estimate.spent_usd:.2f}", budget=f"{estimate.budget_usd:.2f}")
+        await reply(
+            update,
+            context,
+            "cost.estimate",
+            usd=f"{estimate.usd:.2f}",
+            spent=f"{estimate.spent_usd:.2f}",
+            budget=f"{estimate.budget_usd:.2f}",
+        )
     if kind == RENDER:
         context.services.renders.request(user.id, chat.id, language, estimate.project.id)
     else:
-        context.services.storyboard_requests.request(user.id, chat.id, language,
-                                                     project_id=estimate.project.id)
+        context.services.storyboard_requests.request(
+            user.id, chat.id, language, project_id=estimate.project.id
+        )
 
 
 async def go_button(update: Update, context: DirectorContext) -> None:

@@ -18,15 +18,24 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-async def reply(update: Update, context: DirectorContext, key: str, *,
-                markup: InlineKeyboardMarkup | None = None, **params: Any) -> Message | None:
+async def reply(
+    update: Update,
+    context: DirectorContext,
+    key: str,
+    *,
+    markup: InlineKeyboardMarkup | None = None,
+    **params: Any,
+) -> Message | None:
     """Answer the update's chat with the catalog message `key` in the user's language."""
     chat = update.effective_chat
     if chat is None:
         return None
     text = t(context.language(), key, **params)
     return await context.bot.send_message(
-        chat.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True,
+        chat.id,
+        text,
+        parse_mode=ParseMode.HTML,
+        disable_web_page_preview=True,
         reply_markup=markup,
     )
 
@@ -42,5 +51,9 @@ def pace_hint(language: str, song_seconds: float | None, scene_count: int) -> st
     pace = slow_pace(song_seconds, scene_count)
     if pace is None:
         return ""
-    return "\n" + t(language, "song.slow_pace", seconds=round(pace.seconds_per_scene),
-                    suggested=pace.suggested_scenes)
+    return "\n" + t(
+        language,
+        "song.slow_pace",
+        seconds=round(pace.seconds_per_scene),
+        suggested=pace.suggested_scenes,
+    )

@@ -27,8 +27,12 @@ EDIT_INTERVAL = 2.0
 # A chat action shows for about 5 seconds.
 ACTION_INTERVAL = 4.0
 # What the chat shows while a step runs ("typing…" while the storyboard is being written).
-STEP_ACTIONS = {"planning": ChatAction.TYPING, "pictures": ChatAction.UPLOAD_PHOTO,
-                "clips": ChatAction.RECORD_VIDEO, "render": ChatAction.RECORD_VIDEO}
+STEP_ACTIONS = {
+    "planning": ChatAction.TYPING,
+    "pictures": ChatAction.UPLOAD_PHOTO,
+    "clips": ChatAction.RECORD_VIDEO,
+    "render": ChatAction.RECORD_VIDEO,
+}
 
 
 def progress_bar(fraction: float, cells: int = 12) -> str:
@@ -79,8 +83,14 @@ class _Tracker:
 class TelegramJobReporter:
     """Implements the studio's JobReporter over the Bot API."""
 
-    def __init__(self, bot: Bot, video_write_timeout: float, upload_limit: int,
-                 storyboard_view: StoryboardView, short_side: int) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        video_write_timeout: float,
+        upload_limit: int,
+        storyboard_view: StoryboardView,
+        short_side: int,
+    ) -> None:
         self.bot = bot
         self.storyboard_view = storyboard_view
         self.video_write_timeout = video_write_timeout
@@ -98,7 +108,8 @@ class TelegramJobReporter:
         key = f"{job.kind}.resumed" if resumed else f"{job.kind}.started"
         try:
             message = await self.bot.send_message(
-                job.chat_id, t(job.language, key, title=escape(project.title)),
+                job.chat_id,
+                t(job.language, key, title=escape(project.title)),
                 parse_mode=ParseMode.HTML,
             )
         except Forbidden as error:
@@ -124,17 +135,21 @@ class TelegramJobReporter:
         if job.progress_message_id is None or now - tracker.last_edit < EDIT_INTERVAL:
             return
         eta = eta_seconds(now - tracker.started, fraction)
-        text = t(job.language, "render.progress", bar=progress_bar(fraction),
-                 percent=round(fraction * 100), step=t(job.language, f"render.step.{step}"),
-                 eta=t(job.language, "render.eta", seconds=eta) if eta is not None else "")
+        text = t(
+            job.language,
+            "render.progress",
+            bar=progress_bar(fraction),
+            percent=round(fraction * 100),
+            step=t(job.language, f"render.step.{step}"),
+            eta=t(job.language, "render.eta", seconds=eta) if eta is not None else "",
+        )
         if text == tracker.last_text:
             return
         tracker.last_edit = now
         await self._edit(job, text)
         tracker.last_text = text
 
-    async def finished(self, job: Job, project: Project, result: JobResult,
-                       resumed: bool) -> None:
+    async def finished(self, job: Job, project: Project, result: JobResult, resumed: bool) -> None:
         """Deliver what the job made: a video, or the storyboard's previews."""
         with handing_over(job.id):
             if isinstance(result, RenderedVideo):
@@ -145,16 +160,19 @@ class TelegramJobReporter:
                 await self._edit(job, t(job.language, "storyboard.ready"))
         self._trackers.pop(job.id, None)
 
-    async def _deliver_video(self, job: Job, project: Project, video: RenderedVideo,
-                             resumed: bool) -> None:
+    async def _deliver_video(
+        self, job: Job, project: Project, video: RenderedVideo, resumed: bool
+    ) -> None:
         tracker = self._trackers.setdefault(job.id, _Tracker())
         uploading = t(job.language, "render.uploading")
         if tracker.last_text != uploading:  # a retried upload does not edit it again
             await self._edit(job, uploading)
             tracker.last_text = uploading
         if video.size_bytes > self.upload_limit:
-            await self._send(job, t(job.language, "render.too_big",
-                                    size_mb=round(video.size_bytes / 1024 / 1024)))
+            await self._send(
+                job,
+                t(job.language, "render.too_big", size_mb=round(video.size_bytes / 1024 / 1024)),
+            )
             return
         try:
             await self.bot.send_chat_action(job.chat_id, ChatAction.UPLOAD_VIDEO)
@@ -163,21 +181,38 @@ class TelegramJobReporter:
         except TelegramError:
             logger.debug("Chat action failed for job %s", job.id)
         seconds = round(video.duration)
-        caption = t(job.language, "render.caption", title=escape(project.title),
-                    minutes=seconds // 60, seconds=f"{seconds % 60:02d}")
+        caption = t(
+            job.language,
+            "render.caption",
+            title=escape(project.title),
+            minutes=seconds // 60,
+            seconds=f"{seconds % 60:02d}",
+        )
         if min(video.width, video.height) < self.short_side:
             # The renderer made the frame smaller so the file fits what Telegram accepts.
-            caption += "\n" + t(job.language, "render.sized_down", width=video.width,
-                                 height=video.height,
-                                 limit_mb=round(self.upload_limit / 1024 / 1024))
+            caption += "\n" + t(
+                job.language,
+                "render.sized_down",
+                width=video.width,
+                height=video.height,
+                limit_mb=round(self.upload_limit / 1024 / 1024),
+            )
         if resumed:
             caption += "\n" + t(job.language, "render.was_resumed")
         with video.path.open("rb") as video_file, video.thumbnail_path.open("rb") as thumb:
             await self.bot.send_video(
-                job.chat_id, video_file, duration=seconds, width=video.width,
-                height=video.height, thumbnail=thumb, supports_streaming=True,
-                caption=caption, parse_mode=ParseMode.HTML, filename=video_file_name(project.title),
-                write_timeout=self.video_write_timeout, read_timeout=self.video_write_timeout,
+                job.chat_id,
+                video_file,
+                duration=seconds,
+                width=video.width,
+                height=video.height,
+                thumbnail=thumb,
+                supports_streaming=True,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                filename=video_file_name(project.title),
+                write_timeout=self.video_write_timeout,
+                read_timeout=self.video_write_timeout,
                 reply_markup=video_keyboard(job.language, project.id),
             )
         with suppress(RecipientGone):  # the video arrived: that is what counts
@@ -213,8 +248,9 @@ class TelegramJobReporter:
             if job.progress_message_id is None:
                 await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML)
             else:
-                await self.bot.edit_message_text(text, job.chat_id, job.progress_message_id,
-                                                 parse_mode=ParseMode.HTML)
+                await self.bot.edit_message_text(
+                    text, job.chat_id, job.progress_message_id, parse_mode=ParseMode.HTML
+                )
         except Forbidden as error:
             raise RecipientGone() from error
         except BadRequest as error:

@@ -15,8 +15,10 @@ from bot.studio.timing import ASPECTS
 PREFIX = "opt"
 STYLES_PER_ROW = 2
 # Callback-data letter of each switch, and its label's catalog key before "_on"/"_off".
-SWITCHES = {"c": (ProjectSwitch.CLIPS, "setup.clips"),
-            "p": (ProjectSwitch.PREVIEWS, "setup.previews")}
+SWITCHES = {
+    "c": (ProjectSwitch.CLIPS, "setup.clips"),
+    "p": (ProjectSwitch.PREVIEWS, "setup.previews"),
+}
 
 
 def _aspect_token(aspect: str) -> str:
@@ -29,29 +31,43 @@ def style_name(key: str, language: str) -> str:
     return style.name(language) if style else key
 
 
-def options_keyboard(language: str, project: Project,
-                     clips_available: bool) -> InlineKeyboardMarkup:
+def options_keyboard(
+    language: str, project: Project, clips_available: bool
+) -> InlineKeyboardMarkup:
     """Buttons for the project's look; the current choice is ticked."""
 
     def tick(label: str, chosen: bool) -> str:
         return f"✓ {label}" if chosen else label
 
-    aspects = [InlineKeyboardButton(
-        tick(t(language, f"setup.aspect.{_aspect_token(aspect)}"), aspect == project.aspect),
-        callback_data=encode(PREFIX, f"{project.id}:a:{_aspect_token(aspect)}"))
-        for aspect in ASPECTS]
-    styles = [InlineKeyboardButton(tick(style.name(language), key == project.style),
-                                   callback_data=encode(PREFIX, f"{project.id}:s:{key}"))
-              for key, style in load_styles().items()]
-    rows = [aspects] + [styles[i:i + STYLES_PER_ROW]
-                        for i in range(0, len(styles), STYLES_PER_ROW)]
+    aspects = [
+        InlineKeyboardButton(
+            tick(t(language, f"setup.aspect.{_aspect_token(aspect)}"), aspect == project.aspect),
+            callback_data=encode(PREFIX, f"{project.id}:a:{_aspect_token(aspect)}"),
+        )
+        for aspect in ASPECTS
+    ]
+    styles = [
+        InlineKeyboardButton(
+            tick(style.name(language), key == project.style),
+            callback_data=encode(PREFIX, f"{project.id}:s:{key}"),
+        )
+        for key, style in load_styles().items()
+    ]
+    rows = [aspects] + [
+        styles[i : i + STYLES_PER_ROW] for i in range(0, len(styles), STYLES_PER_ROW)
+    ]
     for letter, (switch, label) in SWITCHES.items():
         if switch is ProjectSwitch.CLIPS and not clips_available:
             continue
         state = "on" if getattr(project, switch.value) else "off"
-        rows.append([InlineKeyboardButton(
-            t(language, f"{label}_{state}"),
-            callback_data=encode(PREFIX, f"{project.id}:{letter}:x"))])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t(language, f"{label}_{state}"),
+                    callback_data=encode(PREFIX, f"{project.id}:{letter}:x"),
+                )
+            ]
+        )
     return InlineKeyboardMarkup(rows)
 
 
@@ -85,5 +101,6 @@ async def project_option_button(update: Update, context: DirectorContext) -> Non
     language = context.language()
     await query.answer(t(language, "setup.saved"))
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(options_keyboard(
-            language, project, context.services.clips_available))
+        await query.message.edit_reply_markup(
+            options_keyboard(language, project, context.services.clips_available)
+        )

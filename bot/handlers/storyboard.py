@@ -19,8 +19,7 @@ NAVIGATION = {"prev": -1, "next": 1}
 
 async def storyboard(update: Update, context: DirectorContext) -> None:
     """Plan (or re-plan) the storyboard and show it; progress arrives as a job."""
-    await render.start_paid_work(update, context, "storyboard", project_id=None,
-                                 confirmed=False)
+    await render.start_paid_work(update, context, "storyboard", project_id=None, confirmed=False)
 
 
 ACTIONS = frozenset({*NAVIGATION, "edit", *(a.value for a in SceneAction)})
@@ -44,8 +43,10 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
     if action == "edit":
         await query.answer()
         question = await context.bot.send_message(
-            panel.chat.id, t(language, "storyboard.ask_idea", number=scene.position),
-            reply_markup=ForceReply(selective=True))
+            panel.chat.id,
+            t(language, "storyboard.ask_idea", number=scene.position),
+            reply_markup=ForceReply(selective=True),
+        )
         board.ask_for_idea(user.id, panel.chat.id, question.message_id, scene.id)
         return
     if action in NAVIGATION:
@@ -55,8 +56,7 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
         await view.show_panel(user.id, panel, language, scenes[index], len(scenes))
         return
     before = board.neighbours(user.id, scene)
-    previews = (board.preview_messages(user.id, scene_id) if action == SceneAction.DELETE
-                else [])
+    previews = board.preview_messages(user.id, scene_id) if action == SceneAction.DELETE else []
     updated = board.apply(user.id, scene_id, SceneAction(action))
     after = board.neighbours(user.id, scene)
     await query.answer(t(language, f"storyboard.done.{action}"))
@@ -77,28 +77,40 @@ async def refresh_pictures(update: Update, context: DirectorContext, project_id:
     """Remake changed pictures in a job; previews are replaced in place when it ends."""
     if update.effective_user is None or update.effective_chat is None:
         return
-    await request_refresh(context.bot, context.services.storyboard_requests,
-                          update.effective_user.id, update.effective_chat.id,
-                          context.language(), project_id)
+    await request_refresh(
+        context.bot,
+        context.services.storyboard_requests,
+        update.effective_user.id,
+        update.effective_chat.id,
+        context.language(),
+        project_id,
+    )
 
 
-async def request_refresh(bot: Bot, requests: StoryboardRequests, user_id: int, chat_id: int,
-                          language: str, project_id: int) -> None:
+async def request_refresh(
+    bot: Bot,
+    requests: StoryboardRequests,
+    user_id: int,
+    chat_id: int,
+    language: str,
+    project_id: int,
+) -> None:
     """Queue the picture refresh of a project, or say it will come after the running job."""
     try:
-        requests.request(user_id, chat_id, language, replan=False, refresh_only=True,
-                         project_id=project_id)
+        requests.request(
+            user_id, chat_id, language, replan=False, refresh_only=True, project_id=project_id
+        )
     except JobAlreadyRunning:
         await bot.send_message(chat_id, t(language, "storyboard.later_refresh"))
 
 
-async def announce_scene(update: Update, context: DirectorContext, key: str,
-                         scene: Scene) -> None:
+async def announce_scene(update: Update, context: DirectorContext, key: str, scene: Scene) -> None:
     """Say what happened to a scene; a reply to that message then acts on the scene."""
     answer = await reply(update, context, key, number=scene.position, idea=short(scene.idea))
     if answer is not None and update.effective_user is not None:
         context.services.storyboard.remember_question(
-            update.effective_user.id, answer.chat_id, answer.message_id, scene.id)
+            update.effective_user.id, answer.chat_id, answer.message_id, scene.id
+        )
 
 
 async def reply_to_scene(update: Update, context: DirectorContext, text: str) -> bool:
@@ -110,8 +122,9 @@ async def reply_to_scene(update: Update, context: DirectorContext, text: str) ->
         return False
     board = context.services.storyboard
     if message.reply_to_message is not None:
-        scene = board.scene_for_message(user.id, message.chat.id,
-                                        message.reply_to_message.message_id)
+        scene = board.scene_for_message(
+            user.id, message.chat.id, message.reply_to_message.message_id
+        )
     else:
         scene = board.open_question(user.id, message.chat.id)
     if scene is None:
@@ -136,5 +149,6 @@ def replied_scene_id(update: Update, context: DirectorContext) -> int | None:
     if message is None or user is None or message.reply_to_message is None:
         return None
     scene = context.services.storyboard.scene_for_message(
-        user.id, message.chat.id, message.reply_to_message.message_id)
+        user.id, message.chat.id, message.reply_to_message.message_id
+    )
     return scene.id if scene else None

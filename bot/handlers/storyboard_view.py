@@ -36,7 +36,7 @@ def album_caption(scene: Scene) -> str:
 
 def chunks(items: Sequence[ScenePreview], size: int = ALBUM_SIZE) -> list[list[ScenePreview]]:
     """Albums of at most `size`; never a lone item after a full album if it can be avoided."""
-    groups = [list(items[i:i + size]) for i in range(0, len(items), size)]
+    groups = [list(items[i : i + size]) for i in range(0, len(items), size)]
     if len(groups) > 1 and len(groups[-1]) == 1:
         groups[-1].insert(0, groups[-2].pop())
     return groups
@@ -45,31 +45,51 @@ def chunks(items: Sequence[ScenePreview], size: int = ALBUM_SIZE) -> list[list[S
 def panel_text(language: str, scene: Scene, total: int) -> str:
     """The panel's text for one scene."""
     seconds = f"{scene.duration:g} s" if scene.duration else t(language, "storyboard.auto_length")
-    return t(language, "storyboard.panel", number=scene.position, total=total,
-             length=seconds, motion=t(language, f"motion.{scene.motion.value}"),
-             caption=escape(scene.caption or scene.idea))
+    return t(
+        language,
+        "storyboard.panel",
+        number=scene.position,
+        total=total,
+        length=seconds,
+        motion=t(language, f"motion.{scene.motion.value}"),
+        caption=escape(scene.caption or scene.idea),
+    )
 
 
 def panel_keyboard(language: str, scene: Scene, total: int) -> InlineKeyboardMarkup:
     """Buttons acting on this scene (by id, so they keep acting on the right project)."""
 
     def button(label_key: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(t(language, label_key),
-                                    callback_data=encode(SCENE_PREFIX, f"{scene.id}:{action}"))
+        return InlineKeyboardButton(
+            t(language, label_key), callback_data=encode(SCENE_PREFIX, f"{scene.id}:{action}")
+        )
 
-    return InlineKeyboardMarkup([
-        [button("storyboard.redo", SceneAction.REDO), button("storyboard.edit", "edit"),
-         button("storyboard.delete", SceneAction.DELETE)],
-        [button("storyboard.earlier", SceneAction.EARLIER),
-         button("storyboard.later", SceneAction.LATER),
-         button("storyboard.shorter", SceneAction.SHORTER),
-         button("storyboard.longer", SceneAction.LONGER)],
-        [button("storyboard.motion", SceneAction.MOTION),
-         button("storyboard.kept" if scene.accepted else "storyboard.keep", SceneAction.KEEP)],
-        [button("storyboard.previous", "prev"),
-         InlineKeyboardButton(f"{scene.position}/{total}", callback_data="noop"),
-         button("storyboard.next", "next")],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [
+                button("storyboard.redo", SceneAction.REDO),
+                button("storyboard.edit", "edit"),
+                button("storyboard.delete", SceneAction.DELETE),
+            ],
+            [
+                button("storyboard.earlier", SceneAction.EARLIER),
+                button("storyboard.later", SceneAction.LATER),
+                button("storyboard.shorter", SceneAction.SHORTER),
+                button("storyboard.longer", SceneAction.LONGER),
+            ],
+            [
+                button("storyboard.motion", SceneAction.MOTION),
+                button(
+                    "storyboard.kept" if scene.accepted else "storyboard.keep", SceneAction.KEEP
+                ),
+            ],
+            [
+                button("storyboard.previous", "prev"),
+                InlineKeyboardButton(f"{scene.position}/{total}", callback_data="noop"),
+                button("storyboard.next", "next"),
+            ],
+        ]
+    )
 
 
 class StoryboardView:
@@ -79,8 +99,13 @@ class StoryboardView:
         self.bot = bot
         self.storyboard = storyboard
 
-    async def show(self, job: Job, project: Project, result: StoryboardReady,
-                   already_shown: Collection[int] = ()) -> None:
+    async def show(
+        self,
+        job: Job,
+        project: Project,
+        result: StoryboardReady,
+        already_shown: Collection[int] = (),
+    ) -> None:
         """Send the albums and the panel, or replace changed previews in place.
 
         Scenes in `already_shown` (ids) were sent one by one as they were made: no album
@@ -94,11 +119,13 @@ class StoryboardView:
         for group in chunks([p for p in result.previews if p.scene.id not in already_shown]):
             messages = await self._send_album(job.chat_id, group)
             for preview, message in zip(group, messages, strict=True):
-                self.storyboard.remember_preview(job.owner_id, job.chat_id,
-                                                 message.message_id, preview.scene.id)
+                self.storyboard.remember_preview(
+                    job.owner_id, job.chat_id, message.message_id, preview.scene.id
+                )
         first = result.previews[0].scene
         panel = await self.bot.send_message(
-            job.chat_id, panel_text(job.language, first, len(result.previews)),
+            job.chat_id,
+            panel_text(job.language, first, len(result.previews)),
             parse_mode=ParseMode.HTML,
             reply_markup=panel_keyboard(job.language, first, len(result.previews)),
         )
@@ -110,29 +137,37 @@ class StoryboardView:
         with ready.path.open("rb") as media:
             if ready.kind is AssetKind.CLIP:
                 message = await self.bot.send_video(
-                    job.chat_id, media, caption=caption, supports_streaming=True,
-                    write_timeout=write_timeout, read_timeout=write_timeout)
-                self.storyboard.remember_clip(job.owner_id, job.chat_id, message.message_id,
-                                              ready.scene.id)
+                    job.chat_id,
+                    media,
+                    caption=caption,
+                    supports_streaming=True,
+                    write_timeout=write_timeout,
+                    read_timeout=write_timeout,
+                )
+                self.storyboard.remember_clip(
+                    job.owner_id, job.chat_id, message.message_id, ready.scene.id
+                )
                 return
             message = await self.bot.send_photo(job.chat_id, media, caption=caption)
-        self.storyboard.remember_preview(job.owner_id, job.chat_id, message.message_id,
-                                         ready.scene.id)
+        self.storyboard.remember_preview(
+            job.owner_id, job.chat_id, message.message_id, ready.scene.id
+        )
 
     async def _send_album(self, chat_id: int, group: list[ScenePreview]) -> Sequence[Message]:
         if len(group) == 1:
             with group[0].path.open("rb") as photo:
-                return [await self.bot.send_photo(chat_id, photo,
-                                                  caption=album_caption(group[0].scene))]
-        media = [InputMediaPhoto(p.path.read_bytes(), caption=album_caption(p.scene))
-                 for p in group]
+                return [
+                    await self.bot.send_photo(chat_id, photo, caption=album_caption(group[0].scene))
+                ]
+        media = [
+            InputMediaPhoto(p.path.read_bytes(), caption=album_caption(p.scene)) for p in group
+        ]
         return await self.bot.send_media_group(chat_id, media)
 
     async def replace_picture(self, owner_id: int, preview: ScenePreview) -> None:
         """Put a scene's new picture into every message that previews it."""
         for chat_id, message_id in self.storyboard.preview_messages(owner_id, preview.scene.id):
-            media = InputMediaPhoto(preview.path.read_bytes(),
-                                    caption=album_caption(preview.scene))
+            media = InputMediaPhoto(preview.path.read_bytes(), caption=album_caption(preview.scene))
             await self._quietly(self.bot.edit_message_media(media, chat_id, message_id))
 
     async def remove_messages(self, messages: Sequence[tuple[int, int]]) -> None:
@@ -144,15 +179,21 @@ class StoryboardView:
         """Renumber / recaption the previews of these scenes."""
         for scene in scenes:
             for chat_id, message_id in self.storyboard.preview_messages(owner_id, scene.id):
-                await self._quietly(self.bot.edit_message_caption(
-                    chat_id, message_id, caption=album_caption(scene)))
+                await self._quietly(
+                    self.bot.edit_message_caption(chat_id, message_id, caption=album_caption(scene))
+                )
 
-    async def show_panel(self, owner_id: int, message: Message, language: str,
-                         scene: Scene, total: int) -> None:
+    async def show_panel(
+        self, owner_id: int, message: Message, language: str, scene: Scene, total: int
+    ) -> None:
         """Make an existing panel message show `scene`."""
-        await self._quietly(message.edit_text(
-            panel_text(language, scene, total), parse_mode=ParseMode.HTML,
-            reply_markup=panel_keyboard(language, scene, total)))
+        await self._quietly(
+            message.edit_text(
+                panel_text(language, scene, total),
+                parse_mode=ParseMode.HTML,
+                reply_markup=panel_keyboard(language, scene, total),
+            )
+        )
         self.storyboard.remember_panel(owner_id, message.chat_id, message.message_id, scene.id)
 
     async def _quietly(self, call: Awaitable[object]) -> None:

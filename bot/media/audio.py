@@ -40,9 +40,20 @@ async def inspect_song(source: Path) -> AudioFacts:
     ffmpeg = ffmpeg_exe()
     # Decoding a few seconds proves the audio is real, not just a plausible header.
     process = await asyncio.create_subprocess_exec(
-        ffmpeg, "-hide_banner", "-nostdin", "-i", str(source), "-map", "0:a:0", "-t", "3",
-        "-f", "null", "-",
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        ffmpeg,
+        "-hide_banner",
+        "-nostdin",
+        "-i",
+        str(source),
+        "-map",
+        "0:a:0",
+        "-t",
+        "3",
+        "-f",
+        "null",
+        "-",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         _, stderr = await asyncio.wait_for(process.communicate(), PROBE_TIMEOUT)

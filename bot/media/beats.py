@@ -53,8 +53,21 @@ def analyse_song(path: Path) -> SongAnalysis:
 def decode_mono(path: Path) -> NDArray[np.float32]:
     """The first audio stream as mono float32 samples at SAMPLE_RATE."""
     command = [
-        ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path),
-        "-map", "0:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "pipe:1",
+        ffmpeg_exe(),
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        "0:a:0",
+        "-ac",
+        "1",
+        "-ar",
+        str(SAMPLE_RATE),
+        "-f",
+        "f32le",
+        "pipe:1",
     ]
     done = subprocess.run(command, capture_output=True, timeout=DECODE_TIMEOUT, check=False)
     if done.returncode != 0:
@@ -184,14 +197,16 @@ def _tempo_from_beats(beats: tuple[float, ...], fallback: float) -> float:
 
 def _mel_bank() -> NDArray[np.float32]:
     """Triangular mel filters (MEL_BANDS x N_FFT/2+1) from 30 Hz to 8 kHz."""
+
     def mel(hz: NDArray[np.float64]) -> NDArray[np.float64]:
         return 2595.0 * np.log10(1.0 + hz / 700.0)
 
     def hz(m: NDArray[np.float64]) -> NDArray[np.float64]:
         return 700.0 * (10.0 ** (m / 2595.0) - 1.0)
 
-    edges = hz(np.linspace(mel(np.array(30.0)), mel(np.array(8000.0)), MEL_BANDS + 2,
-                           dtype=np.float64))
+    edges = hz(
+        np.linspace(mel(np.array(30.0)), mel(np.array(8000.0)), MEL_BANDS + 2, dtype=np.float64)
+    )
     freqs = np.fft.rfftfreq(N_FFT, 1.0 / SAMPLE_RATE)
     bank = np.zeros((MEL_BANDS, freqs.size), dtype=np.float32)
     for band in range(MEL_BANDS):

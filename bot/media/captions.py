@@ -91,8 +91,9 @@ def render_title_overlay(
     return _trim(band, (top + bottom - band.shape[0]) // 2)
 
 
-def _bold_band(text: str, size: int, width: int, height: int, max_lines: int,
-               font_path: Path | None) -> NDArray[np.uint8]:
+def _bold_band(
+    text: str, size: int, width: int, height: int, max_lines: int, font_path: Path | None
+) -> NDArray[np.uint8]:
     """The text in bold at `size` px, in a font that covers its characters."""
     font_path = covering_font(text, font_path)
     font = load_font(size, "Bold", font_path)
@@ -165,8 +166,11 @@ def _drawable(text: str, font_path: Path) -> str:
     text = normalise_text(text)
     missing = missing_glyphs(text, font_path)
     if missing:
-        logger.warning("caption drops %d character(s) no font covers: %s", len(missing),
-                       " ".join(f"U+{ord(char):04X}" for char in sorted(missing)))
+        logger.warning(
+            "caption drops %d character(s) no font covers: %s",
+            len(missing),
+            " ".join(f"U+{ord(char):04X}" for char in sorted(missing)),
+        )
     return "".join(char for char in text if char not in missing)
 
 

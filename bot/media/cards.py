@@ -10,8 +10,9 @@ from bot.media.fonts import load_font, normalise_text
 from bot.studio.styles import StylePreset
 
 
-def gradient(width: int, height: int, top: tuple[int, int, int],
-             bottom: tuple[int, int, int]) -> Image.Image:
+def gradient(
+    width: int, height: int, top: tuple[int, int, int], bottom: tuple[int, int, int]
+) -> Image.Image:
     """A diagonal two-colour gradient."""
     ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
     xs = np.linspace(0.0, 1.0, width, dtype=np.float32)[None, :]
@@ -32,8 +33,9 @@ def make_card(text: str, style: StylePreset, width: int, height: int) -> Image.I
     y = (height - line_height * len(lines)) // 2
     light_card = sum(top) / 3 > 150 and sum(bottom) / 3 > 150
     ink = (24, 20, 18) if light_card else (250, 246, 238)
-    positions = [((width - font.getlength(line)) / 2, y + i * line_height)
-                 for i, line in enumerate(lines)]
+    positions = [
+        ((width - font.getlength(line)) / 2, y + i * line_height) for i, line in enumerate(lines)
+    ]
     if not light_card:
         # A soft drop shadow keeps light type readable on the lighter end of the gradient.
         shadow = Image.new("L", (width, height), 0)

@@ -26,7 +26,9 @@ def probe_duration(path: Path) -> float:
     """Duration of a media file in seconds, from ffmpeg's header summary."""
     done = subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
-        capture_output=True, timeout=PROBE_TIMEOUT, check=False,
+        capture_output=True,
+        timeout=PROBE_TIMEOUT,
+        check=False,
     )
     duration = header_duration(done.stderr.decode("utf-8", "replace"))
     if duration is None:
@@ -44,8 +46,7 @@ def slowdown(clip_seconds: float, slot_seconds: float) -> float:
 class ClipSource:
     """The frames of a clip over its slot, as I420 at the output size and frame rate."""
 
-    def __init__(self, path: Path, slot_seconds: float, width: int, height: int,
-                 fps: int) -> None:
+    def __init__(self, path: Path, slot_seconds: float, width: int, height: int, fps: int) -> None:
         self._path = path
         self._size = (width, height)
         self._fps = fps
@@ -73,8 +74,10 @@ class ClipSource:
             self._open(0)
             self._read_up_to(index)
         if self._last is None:
-            raise ValueError(f"clip {self._path.name} ({self._clip_seconds:.2f} s) has no frame "
-                             f"{index} of its {self._frames}-frame slot")
+            raise ValueError(
+                f"clip {self._path.name} ({self._clip_seconds:.2f} s) has no frame "
+                f"{index} of its {self._frames}-frame slot"
+            )
         return self._last.copy()
 
     def _read_up_to(self, index: int) -> None:
@@ -101,26 +104,45 @@ class ClipSource:
     def _open(self, index: int) -> None:
         self.close()
         width, height = self._size
-        chain = ",".join([
-            f"setpts=(PTS-STARTPTS)*{self._slow:.6f}",
-            f"fps={self._fps}",
-            f"scale={width}:{height}:force_original_aspect_ratio=increase"
-            ":out_color_matrix=bt709:out_range=tv",
-            f"crop={width}:{height}",
-            "tpad=stop=-1:stop_mode=clone",
-            "format=yuv420p",
-        ])
+        chain = ",".join(
+            [
+                f"setpts=(PTS-STARTPTS)*{self._slow:.6f}",
+                f"fps={self._fps}",
+                f"scale={width}:{height}:force_original_aspect_ratio=increase"
+                ":out_color_matrix=bt709:out_range=tv",
+                f"crop={width}:{height}",
+                "tpad=stop=-1:stop_mode=clone",
+                "format=yuv420p",
+            ]
+        )
         # A seek past the clip's end (into the held last frame) would yield nothing to hold.
         latest = max(0.0, self._clip_seconds - 1.0)
         first = min(index, int(latest * self._slow * self._fps))
         start = first / self._fps / self._slow
         command = [
-            ffmpeg_exe(), "-nostdin", "-v", "error", "-ss", f"{start:.6f}",
-            "-i", str(self._path), "-an", "-vf", chain, "-frames:v", str(self._frames - first),
-            "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
+            ffmpeg_exe(),
+            "-nostdin",
+            "-v",
+            "error",
+            "-ss",
+            f"{start:.6f}",
+            "-i",
+            str(self._path),
+            "-an",
+            "-vf",
+            chain,
+            "-frames:v",
+            str(self._frames - first),
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "yuv420p",
+            "pipe:1",
         ]
         self._process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
         self._first = self._next = first

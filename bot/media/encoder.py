@@ -82,8 +82,11 @@ class SegmentWriter:
         self.output = output
         self._partial = partial_of(output)
         self._process = subprocess.Popen(
-            segment_command(settings, self._partial), stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pipesize=PIPE_BYTES,
+            segment_command(settings, self._partial),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            pipesize=PIPE_BYTES,
         )
 
     def write(self, frame: Frame) -> None:
@@ -121,8 +124,9 @@ class SegmentWriter:
         raise RuntimeError(f"x264 segment died: {errors.decode(errors='replace')[-400:]}")
 
 
-def join(segments: list[tuple[Path, int]], fps: int, audio: Path, output: Path,
-         list_path: Path) -> None:
+def join(
+    segments: list[tuple[Path, int]], fps: int, audio: Path, output: Path, list_path: Path
+) -> None:
     """Concatenate (path, frame count) segments by stream copy and mux the soundtrack in."""
     lines = ["ffconcat version 1.0"]
     elapsed_us = 0
@@ -136,10 +140,31 @@ def join(segments: list[tuple[Path, int]], fps: int, audio: Path, output: Path,
         elapsed_us = end_us
     list_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     command = [
-        ffmpeg_exe(), "-nostdin", "-hide_banner", "-v", "error", "-y",
-        "-f", "concat", "-safe", "0", "-i", str(list_path), "-i", str(audio),
-        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "+faststart",
-        "-f", "mp4", str(output),
+        ffmpeg_exe(),
+        "-nostdin",
+        "-hide_banner",
+        "-v",
+        "error",
+        "-y",
+        "-f",
+        "concat",
+        "-safe",
+        "0",
+        "-i",
+        str(list_path),
+        "-i",
+        str(audio),
+        "-map",
+        "0:v:0",
+        "-map",
+        "1:a:0",
+        "-c",
+        "copy",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        str(output),
     ]
     try:
         done = subprocess.run(command, capture_output=True, timeout=JOIN_TIMEOUT, check=False)

@@ -75,8 +75,7 @@ class TimelineFrames:
         self._black = black_frame(*self._size)
         self._title: YuvOverlay | None = None
         if title_end(timeline) > 0.0:
-            band, top = render_title_overlay(timeline.title, *self._size,
-                                             font_path=self._font_path)
+            band, top = render_title_overlay(timeline.title, *self._size, font_path=self._font_path)
             self._title = YuvOverlay.from_rgba(band, top, *self._size)
 
     def frame_at(self, t: float) -> NDArray[np.uint8]:
@@ -132,8 +131,9 @@ class TimelineFrames:
         if self._timeline.shots[outgoing].caption == shot.caption:
             self._draw_caption(incoming, frame, 1.0)
         else:
-            self._draw_caption(outgoing if weight < 0.5 else incoming, frame,
-                               abs(1.0 - 2.0 * weight))
+            self._draw_caption(
+                outgoing if weight < 0.5 else incoming, frame, abs(1.0 - 2.0 * weight)
+            )
         return frame
 
     def _shot_frame(self, index: int, t: float, *, captioned: bool = True) -> Frame:
@@ -166,15 +166,24 @@ class TimelineFrames:
         width, height = self._size
         caption = None
         if shot.caption.strip():
-            band, top = render_caption_overlay(shot.caption, width, height,
-                                               font_path=self._font_path)
+            band, top = render_caption_overlay(
+                shot.caption, width, height, font_path=self._font_path
+            )
             caption = YuvOverlay.from_rgba(band, top, width, height)
         if shot.clip_path:
-            clip = ClipSource(Path(shot.clip_path), shot.duration, width, height,
-                              self._timeline.fps)
+            clip = ClipSource(
+                Path(shot.clip_path), shot.duration, width, height, self._timeline.fps
+            )
             return _PreparedShot(None, clip, caption)
-        still = prepare_still(Path(shot.image_path), shot.motion, width, height, fit=shot.fit,
-                              focus=shot.focus, zoom=self._zoom)
+        still = prepare_still(
+            Path(shot.image_path),
+            shot.motion,
+            width,
+            height,
+            fit=shot.fit,
+            focus=shot.focus,
+            zoom=self._zoom,
+        )
         return _PreparedShot(still, None, caption)
 
     def _evict(self, keep: set[int]) -> None:

@@ -27,7 +27,8 @@ def vignette_mask(width: int, height: int, strength: float) -> NDArray[np.float3
     xs = np.linspace(-1.0, 1.0, width, dtype=np.float32)[None, :]
     distance = np.sqrt(xs * xs + ys * ys) / np.sqrt(2.0)
     mask: NDArray[np.float32] = (1.0 - strength * np.clip(distance, 0.0, 1.0) ** 2).astype(
-        np.float32)
+        np.float32
+    )
     return mask
 
 
@@ -38,8 +39,9 @@ def grade_image(image: Image.Image, grade: Grade, seed: int = 0) -> Image.Image:
     graded = ImageEnhance.Contrast(graded).enhance(grade.contrast)
     graded = ImageEnhance.Brightness(graded).enhance(grade.brightness)
     if grade.tint is not None and grade.tint_strength > 0:
-        toned = ImageOps.colorize(ImageOps.grayscale(graded), black=(0, 0, 0),
-                                  white=(255, 255, 255), mid=grade.tint)
+        toned = ImageOps.colorize(
+            ImageOps.grayscale(graded), black=(0, 0, 0), white=(255, 255, 255), mid=grade.tint
+        )
         graded = Image.blend(graded, toned, grade.tint_strength)
     pixels = np.asarray(graded, dtype=np.float32)
     if grade.warmth:

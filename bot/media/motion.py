@@ -34,8 +34,12 @@ def cover_window(
     else:
         w, h = src_w, src_w / aspect
     fx, fy = focus or (0.5, 0.5)
-    return (_clamp(fx * src_w - w / 2.0, 0.0, src_w - w),
-            _clamp(fy * src_h - h / 2.0, 0.0, src_h - h), w, h)
+    return (
+        _clamp(fx * src_w - w / 2.0, 0.0, src_w - w),
+        _clamp(fy * src_h - h / 2.0, 0.0, src_h - h),
+        w,
+        h,
+    )
 
 
 def crop_window(
@@ -96,7 +100,11 @@ def motion_bounds(
 
 
 def motion_overlap(
-    motion: Motion, src_w: float, src_h: float, out_w: float, out_h: float,
+    motion: Motion,
+    src_w: float,
+    src_h: float,
+    out_w: float,
+    out_h: float,
     zoom: float = DEFAULT_ZOOM,
 ) -> Window:
     """The part of the source that every window of the move shows (what a contain fit keeps)."""

@@ -43,7 +43,8 @@ def normalise_photo(source: Path, output: Path, max_pixels: int, max_side: int) 
     return ImageFacts(path=output, width=rgb.width, height=rgb.height)
 
 
-async def normalise_photo_async(source: Path, output: Path, max_pixels: int,
-                                max_side: int) -> ImageFacts:
+async def normalise_photo_async(
+    source: Path, output: Path, max_pixels: int, max_side: int
+) -> ImageFacts:
     """`normalise_photo` off the event loop."""
     return await asyncio.to_thread(normalise_photo, source, output, max_pixels, max_side)

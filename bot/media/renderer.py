@@ -93,45 +93,86 @@ def render_timeline(
     output.parent.mkdir(parents=True, exist_ok=True)
     frame_count = max(1, round(timeline.duration * timeline.fps))
     seconds = frame_count / timeline.fps
-    plan = plan_encode(seconds, timeline.width, timeline.height, timeline.fps, max_bytes,
-                       audio_kbps=audio_kbps, max_video_kbps=max_bitrate_kbps)
+    plan = plan_encode(
+        seconds,
+        timeline.width,
+        timeline.height,
+        timeline.fps,
+        max_bytes,
+        audio_kbps=audio_kbps,
+        max_video_kbps=max_bitrate_kbps,
+    )
     started = time.monotonic()
     with ExitStack() as stack:
         if work_dir is None:
             work_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="render-")))
         if segment_dir is None:
-            segment_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(
-                prefix="segments-", dir=work_dir)))
+            segment_dir = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="segments-", dir=work_dir))
+            )
         segment_dir.mkdir(parents=True, exist_ok=True)
         for attempt in range(SHRINK_RETRIES + 1):
             sized = dataclasses.replace(timeline, width=plan.width, height=plan.height)
-            settings = EncodeSettings(plan.width, plan.height, timeline.fps, preset, crf,
-                                      plan.video_kbps, threads)
-            encoded, reused = _render_once(sized, settings, plan.audio_kbps, output, seconds,
-                                           on_progress, workers, work_dir, segment_dir,
-                                           loudness_lufs)
+            settings = EncodeSettings(
+                plan.width, plan.height, timeline.fps, preset, crf, plan.video_kbps, threads
+            )
+            encoded, reused = _render_once(
+                sized,
+                settings,
+                plan.audio_kbps,
+                output,
+                seconds,
+                on_progress,
+                workers,
+                work_dir,
+                segment_dir,
+                loudness_lufs,
+            )
             size = output.stat().st_size
             if max_bytes is None or size <= max_bytes or plan.video_kbps is None:
                 break
-            logger.warning("render of %d bytes is over the %d-byte limit (attempt %d)",
-                           size, max_bytes, attempt + 1)
+            logger.warning(
+                "render of %d bytes is over the %d-byte limit (attempt %d)",
+                size,
+                max_bytes,
+                attempt + 1,
+            )
             shrink = 0.9 * max_bytes / size
             plan = dataclasses.replace(plan, video_kbps=max(50, int(plan.video_kbps * shrink)))
         prune(segment_dir, cache_max_bytes)
     elapsed = time.monotonic() - started
-    logger.info("rendered %d frames (%.1f s; %d segments encoded, %d reused) in %.1f s",
-                frame_count, seconds, encoded, reused, elapsed)
+    logger.info(
+        "rendered %d frames (%.1f s; %d segments encoded, %d reused) in %.1f s",
+        frame_count,
+        seconds,
+        encoded,
+        reused,
+        elapsed,
+    )
     return RenderResult(
-        path=output, duration=seconds, width=plan.width, height=plan.height,
-        size_bytes=output.stat().st_size, thumbnail_path=thumbnail_path(output),
-        fps=timeline.fps, encoded_segments=encoded, reused_segments=reused,
+        path=output,
+        duration=seconds,
+        width=plan.width,
+        height=plan.height,
+        size_bytes=output.stat().st_size,
+        thumbnail_path=thumbnail_path(output),
+        fps=timeline.fps,
+        encoded_segments=encoded,
+        reused_segments=reused,
     )
 
 
 def _render_once(
-    timeline: Timeline, settings: EncodeSettings, audio_kbps: int, output: Path,
-    seconds: float, on_progress: Callable[[float], None] | None, workers: int,
-    work_dir: Path, segment_dir: Path, loudness_lufs: float,
+    timeline: Timeline,
+    settings: EncodeSettings,
+    audio_kbps: int,
+    output: Path,
+    seconds: float,
+    on_progress: Callable[[float], None] | None,
+    workers: int,
+    work_dir: Path,
+    segment_dir: Path,
+    loudness_lufs: float,
 ) -> tuple[int, int]:
     """Encode the missing segments and the soundtrack, join them, choose the thumbnail."""
     segments = plan_segments(timeline, settings.fingerprint())
@@ -141,16 +182,30 @@ def _render_once(
     touch([audio])
     partial = partial_path(output)
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="soundtrack") as pool:
-        sound = None if audio.exists() else pool.submit(
-            make_soundtrack, timeline, seconds, audio, loudness_lufs=loudness_lufs,
-            audio_kbps=audio_kbps)
+        sound = (
+            None
+            if audio.exists()
+            else pool.submit(
+                make_soundtrack,
+                timeline,
+                seconds,
+                audio,
+                loudness_lufs=loudness_lufs,
+                audio_kbps=audio_kbps,
+            )
+        )
         jobs = SegmentJobs(timeline, settings, segment_dir, on_progress, 1.0 - JOIN_SHARE)
         jobs.run(missing, workers)
         if sound is not None:
             sound.result()
     try:
-        join([(s.path(segment_dir), s.count) for s in segments], timeline.fps, audio, partial,
-             work_dir / "segments.txt")
+        join(
+            [(s.path(segment_dir), s.count) for s in segments],
+            timeline.fps,
+            audio,
+            partial,
+            work_dir / "segments.txt",
+        )
         partial.replace(output)
     except BaseException:
         partial.unlink(missing_ok=True)

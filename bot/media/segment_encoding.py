@@ -29,8 +29,14 @@ class _Stopped(Exception):
 class SegmentJobs:
     """Encodes segments of one timeline into a folder, reporting frame progress."""
 
-    def __init__(self, timeline: Timeline, settings: EncodeSettings, folder: Path,
-                 on_progress: Callable[[float], None] | None, share: float = 1.0) -> None:
+    def __init__(
+        self,
+        timeline: Timeline,
+        settings: EncodeSettings,
+        folder: Path,
+        on_progress: Callable[[float], None] | None,
+        share: float = 1.0,
+    ) -> None:
         self._timeline = timeline
         self._settings = settings
         self._folder = folder

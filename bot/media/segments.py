@@ -66,8 +66,15 @@ def plan_segments(timeline: Timeline, fingerprint: dict[str, object]) -> list[Se
             continue
         visible = (index - 1, index) if first < cuts[index] else (index,)
         middle = round((shot.start + shot.duration / 2) * fps)
-        segments.append(Segment(first, last - first, visible, context.key(first, last, visible),
-                                min(last - 1, max(first, middle))))
+        segments.append(
+            Segment(
+                first,
+                last - first,
+                visible,
+                context.key(first, last, visible),
+                min(last - 1, max(first, middle)),
+            )
+        )
     return segments
 
 
@@ -78,8 +85,11 @@ class _Context:
         self.timeline = timeline
         # Text falls back to the packaged font where the project's font lacks a glyph.
         fonts = [caption_font_path(), *([Path(timeline.font_path)] if timeline.font_path else [])]
-        self.common = {"version": RENDER_VERSION, "encode": fingerprint,
-                       "fonts": [file_digest(font) for font in fonts]}
+        self.common = {
+            "version": RENDER_VERSION,
+            "encode": fingerprint,
+            "fonts": [file_digest(font) for font in fonts],
+        }
 
     def key(self, first: int, last: int, visible: tuple[int, ...]) -> str:
         timeline = self.timeline

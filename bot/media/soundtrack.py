@@ -30,25 +30,53 @@ SILENT_LUFS = -70.0  # quieter than this is silence: there is nothing to normali
 AUDIO_TIMEOUT = 600.0
 
 
-def soundtrack_key(timeline: Timeline, seconds: float, loudness_lufs: float,
-                   audio_kbps: int) -> str:
+def soundtrack_key(
+    timeline: Timeline, seconds: float, loudness_lufs: float, audio_kbps: int
+) -> str:
     """Hash of everything that shapes the soundtrack."""
     song = file_digest(Path(timeline.audio_path)) if timeline.audio_path else None
-    payload = [song, round(timeline.audio_offset, 6), round(seconds, 6),
-               timeline.fade_in_seconds, timeline.fade_out_seconds, loudness_lufs, audio_kbps]
+    payload = [
+        song,
+        round(timeline.audio_offset, 6),
+        round(seconds, 6),
+        timeline.fade_in_seconds,
+        timeline.fade_out_seconds,
+        loudness_lufs,
+        audio_kbps,
+    ]
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:40]
 
 
-def make_soundtrack(timeline: Timeline, seconds: float, output: Path, *,
-                    loudness_lufs: float = -14.0, audio_kbps: int = 160) -> Path:
+def make_soundtrack(
+    timeline: Timeline,
+    seconds: float,
+    output: Path,
+    *,
+    loudness_lufs: float = -14.0,
+    audio_kbps: int = 160,
+) -> Path:
     """Write the video's AAC soundtrack (exactly `seconds` long) to `output` (.m4a)."""
     partial = partial_of(output)
     # The "fast" AAC coder sounds as good as "twoloop" from 128 kb/s up (FFmpeg's own finding
     # when it made it the default for a while) for half the CPU; below, twoloop is better.
     coder = "fast" if audio_kbps >= 128 else "twoloop"
-    encode = ["-c:a", "aac", "-aac_coder", coder, "-b:a", f"{audio_kbps}k",
-              "-ar", str(SAMPLE_RATE), "-ac", "2", "-t", f"{seconds:.6f}", "-f", "mp4",
-              str(partial)]
+    encode = [
+        "-c:a",
+        "aac",
+        "-aac_coder",
+        coder,
+        "-b:a",
+        f"{audio_kbps}k",
+        "-ar",
+        str(SAMPLE_RATE),
+        "-ac",
+        "2",
+        "-t",
+        f"{seconds:.6f}",
+        "-f",
+        "mp4",
+        str(partial),
+    ]
     try:
         if timeline.audio_path is None:
             _ffmpeg(["-f", "lavfi", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo", *encode])
@@ -88,8 +116,9 @@ def _shape(timeline: Timeline, seconds: float) -> str:
 
 def _measure(source: list[str], shaped: str) -> tuple[float, float] | None:
     """First pass: integrated loudness (LUFS) and true peak (dBTP), or None when silent."""
-    errors = _ffmpeg([*source, "-af", f"{shaped},ebur128=peak=true", "-f", "null", "-"],
-                     level="info")
+    errors = _ffmpeg(
+        [*source, "-af", f"{shaped},ebur128=peak=true", "-f", "null", "-"], level="info"
+    )
     match = _SUMMARY.search(errors[errors.rfind("Summary:") :])
     if match is None:
         raise RuntimeError("the loudness meter printed no summary")
@@ -111,8 +140,7 @@ def _gain(target: float, loudness: float, peak: float) -> str:
 
 
 def _ffmpeg(arguments: list[str], level: str = "error") -> str:
-    command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-v", level, "-y",
-               *arguments]
+    command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-v", level, "-y", *arguments]
     done = subprocess.run(command, capture_output=True, timeout=AUDIO_TIMEOUT, check=False)
     errors = done.stderr.decode("utf-8", "replace")
     if done.returncode != 0:

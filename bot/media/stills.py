@@ -46,8 +46,9 @@ class PreparedStill:
 
     def frame(self, progress: float, width: int, height: int) -> Frame:
         """The I420 frame at `progress` (0..1) of the move."""
-        x, y, w, h = crop_window(self.motion, progress, *self.source_size, width, height,
-                                 self.zoom, self.focus)
+        x, y, w, h = crop_window(
+            self.motion, progress, *self.source_size, width, height, self.zoom, self.focus
+        )
         (ox, oy), (sx, sy) = self.origin, self.scale
         window = ((x - ox) * sx, (y - oy) * sy, w * sx, h * sy)
         frame = new_frame(width, height)
@@ -62,8 +63,14 @@ class PreparedStill:
 
 
 def prepare_still(
-    path: Path, motion: Motion, out_w: int, out_h: int, *, fit: Fit = Fit.COVER,
-    focus: Focus | None = None, zoom: float = DEFAULT_ZOOM,
+    path: Path,
+    motion: Motion,
+    out_w: int,
+    out_h: int,
+    *,
+    fit: Fit = Fit.COVER,
+    focus: Focus | None = None,
+    zoom: float = DEFAULT_ZOOM,
 ) -> PreparedStill:
     """Decode, fit and cut a still for its move at the output size."""
     image = decode_upright(path, _decode_scale(path, motion, fit, out_w, out_h, zoom))
@@ -79,8 +86,16 @@ def prepare_still(
         size, Image.Resampling.LANCZOS, box=(bx, by, bx + bw, by + bh), reducing_gap=3.0
     )
     luma, u, v = rgb_to_planes(np.asarray(resized, dtype=np.uint8))
-    return PreparedStill(luma, (u, v), motion, (float(src_w), float(src_h)), focus, (bx, by),
-                         (size[0] / bw, size[1] / bh), zoom)
+    return PreparedStill(
+        luma,
+        (u, v),
+        motion,
+        (float(src_w), float(src_h)),
+        focus,
+        (bx, by),
+        (size[0] / bw, size[1] / bh),
+        zoom,
+    )
 
 
 def decode_upright(path: Path, scale: float = 1.0) -> Image.Image:
@@ -93,8 +108,9 @@ def decode_upright(path: Path, scale: float = 1.0) -> Image.Image:
         return _to_rgb(ImageOps.exif_transpose(opened))
 
 
-def _decode_scale(path: Path, motion: Motion, fit: Fit, out_w: int, out_h: int,
-                  zoom: float) -> float:
+def _decode_scale(
+    path: Path, motion: Motion, fit: Fit, out_w: int, out_h: int, zoom: float
+) -> float:
     """How much of the stored resolution the output can use (decode scale, at most 1)."""
     with Image.open(path) as opened:
         raw_w, raw_h = opened.size
@@ -150,8 +166,12 @@ def _shift(source: Plane, x: float, y: float, target: Plane) -> bool:
 def _warp(source: Plane, window: tuple[float, float, float, float], target: Plane) -> None:
     height, width = target.shape
     cv2.warpAffine(
-        source, affine_for_window(window, width, height), (width, height), dst=target,
-        flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE,
+        source,
+        affine_for_window(window, width, height),
+        (width, height),
+        dst=target,
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
     )
 
 

@@ -22,9 +22,16 @@ class WorkerRenderer:
     """
 
     def __init__(
-        self, preset: str, crf: int, max_bitrate_kbps: int | None = None, *,
-        segment_dir: Path | None = None, max_bytes: int | None = None,
-        loudness_lufs: float = -14.0, workers: int = 2, threads: int = 1,
+        self,
+        preset: str,
+        crf: int,
+        max_bitrate_kbps: int | None = None,
+        *,
+        segment_dir: Path | None = None,
+        max_bytes: int | None = None,
+        loudness_lufs: float = -14.0,
+        workers: int = 2,
+        threads: int = 1,
         cache_max_bytes: int = CACHE_MAX_BYTES,
     ) -> None:
         self.preset = preset
@@ -40,18 +47,27 @@ class WorkerRenderer:
     def encode_options(self) -> dict[str, Any]:
         """The keyword arguments the worker passes to `render_timeline`."""
         return {
-            "preset": self.preset, "crf": self.crf, "max_bitrate_kbps": self.max_bitrate_kbps,
-            "segment_dir": self.segment_dir, "max_bytes": self.max_bytes,
-            "loudness_lufs": self.loudness_lufs, "workers": self.workers,
-            "threads": self.threads, "cache_max_bytes": self.cache_max_bytes,
+            "preset": self.preset,
+            "crf": self.crf,
+            "max_bitrate_kbps": self.max_bitrate_kbps,
+            "segment_dir": self.segment_dir,
+            "max_bytes": self.max_bytes,
+            "loudness_lufs": self.loudness_lufs,
+            "workers": self.workers,
+            "threads": self.threads,
+            "cache_max_bytes": self.cache_max_bytes,
         }
 
-    async def render(self, timeline: Timeline, output: Path, on_progress: ProgressCallback,
-                     cancel: asyncio.Event) -> RenderedVideo:
+    async def render(
+        self, timeline: Timeline, output: Path, on_progress: ProgressCallback, cancel: asyncio.Event
+    ) -> RenderedVideo:
         """Render; stop the worker as soon as `cancel` is set."""
         try:
             result = await render_in_worker(
-                timeline, output, on_progress=on_progress, cancel_event=cancel,
+                timeline,
+                output,
+                on_progress=on_progress,
+                cancel_event=cancel,
                 **self.encode_options(),
             )
         except RenderCancelled as error:
@@ -59,6 +75,10 @@ class WorkerRenderer:
         except RenderFailed as error:
             raise ProviderError("render.failed") from error
         return RenderedVideo(
-            path=result.path, thumbnail_path=result.thumbnail_path, duration=result.duration,
-            width=result.width, height=result.height, size_bytes=result.size_bytes,
+            path=result.path,
+            thumbnail_path=result.thumbnail_path,
+            duration=result.duration,
+            width=result.width,
+            height=result.height,
+            size_bytes=result.size_bytes,
         )

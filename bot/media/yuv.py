@@ -75,11 +75,13 @@ def frame_to_rgb(frame: Frame, width: int, height: int) -> NDArray[np.uint8]:
     """RGB image (h x w x 3) of an I420 frame, for thumbnails and checks."""
     luma, u, v = planes(frame, width, height)
     size = (width, height)
-    yuv = np.dstack([
-        luma,
-        cv2.resize(u, size, interpolation=cv2.INTER_LINEAR),
-        cv2.resize(v, size, interpolation=cv2.INTER_LINEAR),
-    ])
+    yuv = np.dstack(
+        [
+            luma,
+            cv2.resize(u, size, interpolation=cv2.INTER_LINEAR),
+            cv2.resize(v, size, interpolation=cv2.INTER_LINEAR),
+        ]
+    )
     return cast(NDArray[np.uint8], cv2.transform(yuv, _TO_RGB))
 
 
@@ -98,8 +100,9 @@ class YuvOverlay:
     chroma_alpha: NDArray[np.float32]
 
     @classmethod
-    def from_rgba(cls, band: NDArray[np.uint8], top: int, width: int, height: int
-                  ) -> YuvOverlay | None:
+    def from_rgba(
+        cls, band: NDArray[np.uint8], top: int, width: int, height: int
+    ) -> YuvOverlay | None:
         """The inked part of an RGBA band whose first row is frame row `top`, clipped to it."""
         first, last = max(0, -top), min(band.shape[0], height - top)
         if first >= last:
@@ -122,8 +125,9 @@ class YuvOverlay:
         premultiplied = yuv * weight[:, :, None]
         half = ((x1 - x0) // 2, (y1 - y0) // 2)
         area = cv2.INTER_AREA
-        chroma = np.stack([cv2.resize(premultiplied[:, :, c], half, interpolation=area)
-                           for c in (1, 2)]).astype(np.float32)
+        chroma = np.stack(
+            [cv2.resize(premultiplied[:, :, c], half, interpolation=area) for c in (1, 2)]
+        ).astype(np.float32)
         chroma_alpha = cv2.resize(weight, half, interpolation=area).astype(np.float32)
         return cls(y0, x0, premultiplied[:, :, 0], weight, chroma, chroma_alpha)
 
@@ -133,16 +137,21 @@ class YuvOverlay:
             return
         luma, u, v = planes(frame, width, height)
         rows, cols = self.luma.shape
-        _over(luma[self.top : self.top + rows, self.left : self.left + cols],
-              self.luma, self.alpha, opacity)
+        _over(
+            luma[self.top : self.top + rows, self.left : self.left + cols],
+            self.luma,
+            self.alpha,
+            opacity,
+        )
         top, left = self.top // 2, self.left // 2
         rows, cols = self.chroma_alpha.shape
         for plane, ink in ((u, self.chroma[0]), (v, self.chroma[1])):
             _over(plane[top : top + rows, left : left + cols], ink, self.chroma_alpha, opacity)
 
 
-def _over(region: Plane, ink: NDArray[np.float32], alpha: NDArray[np.float32],
-          opacity: float) -> None:
+def _over(
+    region: Plane, ink: NDArray[np.float32], alpha: NDArray[np.float32], opacity: float
+) -> None:
     """region = ink + region * (1 - alpha), with ink premultiplied, scaled by opacity."""
     if opacity < 1.0:
         ink, alpha = ink * opacity, alpha * opacity

@@ -62,6 +62,12 @@ def openai_errors(action: str) -> Iterator[None]:
         status = getattr(error, "status_code", None)
         # A bad-key message quotes part of the key: leave it out of the log.
         detail = "" if isinstance(error, openai.AuthenticationError) else error.message
-        logger.warning("OpenAI %s failed (%s, status %s, code %s): %s", action, mapped.key,
-                       status, error.code, detail)
+        logger.warning(
+            "OpenAI %s failed (%s, status %s, code %s): %s",
+            action,
+            mapped.key,
+            status,
+            error.code,
+            detail,
+        )
         raise mapped from error

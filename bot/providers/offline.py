@@ -33,14 +33,27 @@ class OfflinePlanner:
     async def plan(self, request: PlanRequest) -> Plan:
         """Plan by rules; with no ideas, a title card."""
         if not request.ideas:
-            return Plan([PlannedScene(idea=request.title, caption="", motion=Motion.ZOOM_IN,
-                                      transition=Transition.FADE_BLACK)])
-        return Plan([
-            PlannedScene(idea=idea, caption=short_caption(idea),
-                         motion=default_motion(position),
-                         transition=default_transition(position))
-            for position, idea in enumerate(request.ideas, start=1)
-        ])
+            return Plan(
+                [
+                    PlannedScene(
+                        idea=request.title,
+                        caption="",
+                        motion=Motion.ZOOM_IN,
+                        transition=Transition.FADE_BLACK,
+                    )
+                ]
+            )
+        return Plan(
+            [
+                PlannedScene(
+                    idea=idea,
+                    caption=short_caption(idea),
+                    motion=default_motion(position),
+                    transition=default_transition(position),
+                )
+                for position, idea in enumerate(request.ideas, start=1)
+            ]
+        )
 
 
 def _make_picture(request: PictureRequest, output: Path) -> None:

@@ -61,11 +61,15 @@ def api_size(width: int, height: int) -> ApiSize:
     return "1024x1024"
 
 
-def image_cost(model: str, quality: Quality, size: ApiSize,
-               usage: openai.types.images_response.Usage | None) -> float:
+def image_cost(
+    model: str, quality: Quality, size: ApiSize, usage: openai.types.images_response.Usage | None
+) -> float:
     """US$ for one picture: the output by the price table plus the input tokens if reported."""
-    family = max((name for name in IMAGE_PRICES if model.startswith(name)), key=len,
-                 default=DEFAULT_PRICED_MODEL)
+    family = max(
+        (name for name in IMAGE_PRICES if model.startswith(name)),
+        key=len,
+        default=DEFAULT_PRICED_MODEL,
+    )
     output = IMAGE_PRICES[family]["high" if quality == "auto" else quality][size]
     if usage is None:
         return output
@@ -77,9 +81,14 @@ def image_cost(model: str, quality: Quality, size: ApiSize,
 class OpenAIImageMaker:
     """Pictures from a GPT image model, guided by the scene's and the style's photos."""
 
-    def __init__(self, client: openai.AsyncOpenAI, model: str = "gpt-image-2",
-                 quality: Quality = "medium", max_references: int = API_MAX_REFERENCES,
-                 templates: PromptTemplates | None = None) -> None:
+    def __init__(
+        self,
+        client: openai.AsyncOpenAI,
+        model: str = "gpt-image-2",
+        quality: Quality = "medium",
+        max_references: int = API_MAX_REFERENCES,
+        templates: PromptTemplates | None = None,
+    ) -> None:
         self._client = client
         self._model = model
         self._quality: Quality = quality
@@ -87,21 +96,22 @@ class OpenAIImageMaker:
         self._templates = templates or load_templates()
         self.name = f"openai-{model}-{quality}"
 
-    def prompt(self, request: PictureRequest, scene_references: int,
-               style_references: int) -> str:
+    def prompt(self, request: PictureRequest, scene_references: int, style_references: int) -> str:
         """The image prompt for a scene."""
         return self._templates.render(
-            "picture", subject=(request.image_prompt or request.idea).strip(),
-            style_prompt=request.style.prompt, scene_references=scene_references,
+            "picture",
+            subject=(request.image_prompt or request.idea).strip(),
+            style_prompt=request.style.prompt,
+            scene_references=scene_references,
             style_references=style_references,
             orientation={"1536x1024": "landscape", "1024x1536": "portrait"}.get(
-                api_size(request.width, request.height), "square"),
+                api_size(request.width, request.height), "square"
+            ),
         )
 
     def estimate_cost(self, request: PictureRequest) -> float:
         """The price-table cost of one picture of this size (input tokens not counted)."""
-        return image_cost(self._model, self._quality, api_size(request.width, request.height),
-                          None)
+        return image_cost(self._model, self._quality, api_size(request.width, request.height), None)
 
     async def make_picture(self, request: PictureRequest, output: Path) -> Usage:
         """Edit the reference photos into the scene, or generate it; write a JPEG."""
@@ -113,17 +123,30 @@ class OpenAIImageMaker:
             if references:
                 files = await asyncio.to_thread(_read_files, references)
                 result = await self._client.images.edit(
-                    model=self._model, image=files, prompt=prompt, size=size,
-                    quality=self._quality, n=1,
+                    model=self._model,
+                    image=files,
+                    prompt=prompt,
+                    size=size,
+                    quality=self._quality,
+                    n=1,
                 )
             else:
                 result = await self._client.images.generate(
-                    model=self._model, prompt=prompt, size=size, quality=self._quality, n=1,
+                    model=self._model,
+                    prompt=prompt,
+                    size=size,
+                    quality=self._quality,
+                    n=1,
                 )
-        await asyncio.to_thread(_save_picture, _picture_bytes(result), request.width,
-                                request.height, output)
-        return Usage(provider="openai", kind="image", units=1.0,
-                     cost_usd=image_cost(self._model, self._quality, size, result.usage))
+        await asyncio.to_thread(
+            _save_picture, _picture_bytes(result), request.width, request.height, output
+        )
+        return Usage(
+            provider="openai",
+            kind="image",
+            units=1.0,
+            cost_usd=image_cost(self._model, self._quality, size, result.usage),
+        )
 
 
 def pick_references(request: PictureRequest, limit: int) -> tuple[list[Path], list[Path]]:
@@ -167,8 +190,7 @@ def _picture_bytes(result: ImagesResponse) -> bytes:
 def _save_picture(data: bytes, width: int, height: int, output: Path) -> None:
     try:
         with Image.open(io.BytesIO(data)) as picture:
-            fitted = ImageOps.fit(picture.convert("RGB"), (width, height),
-                                  Image.Resampling.LANCZOS)
+            fitted = ImageOps.fit(picture.convert("RGB"), (width, height), Image.Resampling.LANCZOS)
     except (UnidentifiedImageError, OSError) as error:
         logger.warning("The image answer was not a readable picture")
         raise ProviderError("provider.failed", service=SERVICE) from error

@@ -69,18 +69,20 @@ def token_cost(model: str, input_tokens: int, output_tokens: int) -> float:
     return (input_tokens * price_in + output_tokens * price_out) / 1_000_000
 
 
-def repair_storyboard(raw_scenes: Sequence[StoryboardScene],
-                      request: PlanRequest) -> list[PlannedScene]:
+def repair_storyboard(
+    raw_scenes: Sequence[StoryboardScene], request: PlanRequest
+) -> list[PlannedScene]:
     """Exactly one sound scene per idea, in the user's order, whatever the model answered."""
     ideas = request.ideas or (request.title,)
     matched = _match_scenes(raw_scenes, len(ideas))
-    scenes = [_repair_scene(matched.get(position), idea, position)
-              for position, idea in enumerate(ideas, start=1)]
+    scenes = [
+        _repair_scene(matched.get(position), idea, position)
+        for position, idea in enumerate(ideas, start=1)
+    ]
     return _fit_to_song(scenes, request.song_seconds)
 
 
-def _match_scenes(raw_scenes: Sequence[StoryboardScene],
-                  count: int) -> dict[int, StoryboardScene]:
+def _match_scenes(raw_scenes: Sequence[StoryboardScene], count: int) -> dict[int, StoryboardScene]:
     by_number: dict[int, StoryboardScene] = {}
     for scene in raw_scenes:
         if 1 <= scene.idea_number <= count:
@@ -93,12 +95,16 @@ def _match_scenes(raw_scenes: Sequence[StoryboardScene],
 
 def _repair_scene(raw: StoryboardScene | None, idea: str, position: int) -> PlannedScene:
     if raw is None:
-        return PlannedScene(idea=idea, caption=short_caption(idea),
-                            motion=default_motion(position),
-                            transition=default_transition(position))
+        return PlannedScene(
+            idea=idea,
+            caption=short_caption(idea),
+            motion=default_motion(position),
+            transition=default_transition(position),
+        )
     motion = raw.motion if raw.motion in set(Motion) else default_motion(position)
-    transition = (raw.transition if raw.transition in set(Transition)
-                  else default_transition(position))
+    transition = (
+        raw.transition if raw.transition in set(Transition) else default_transition(position)
+    )
     return PlannedScene(
         idea=idea,
         caption=_clip_words(raw.caption.strip(), CAPTION_CHARS) or short_caption(idea),
@@ -130,16 +136,21 @@ def _fit_to_song(scenes: list[PlannedScene], song_seconds: float | None) -> list
     scale = song_seconds / sum(wishes)
     lengths = [round(w * scale, 3) for w in wishes]
     lengths[-1] = round(song_seconds - sum(lengths[:-1]), 3)
-    return [dataclasses.replace(s, seconds=length) for s, length in zip(scenes, lengths,
-                                                                         strict=True)]
+    return [
+        dataclasses.replace(s, seconds=length) for s, length in zip(scenes, lengths, strict=True)
+    ]
 
 
 class OpenAIPlanner:
     """Plans storyboards with an OpenAI model's structured output."""
 
-    def __init__(self, client: openai.AsyncOpenAI, model: str = "gpt-5-mini",
-                 templates: PromptTemplates | None = None,
-                 reasoning_effort: ReasoningEffort = "low") -> None:
+    def __init__(
+        self,
+        client: openai.AsyncOpenAI,
+        model: str = "gpt-5-mini",
+        templates: PromptTemplates | None = None,
+        reasoning_effort: ReasoningEffort = "low",
+    ) -> None:
         self._client = client
         self._model = model
         self._templates = templates or load_templates()
@@ -149,25 +160,42 @@ class OpenAIPlanner:
     def prompts(self, request: PlanRequest) -> tuple[str, str]:
         """The system and user prompts for a request."""
         system = self._templates.render(
-            "storyboard_system", caption_chars=CAPTION_CHARS, min_seconds=MIN_SCENE_SECONDS,
-            max_seconds=MAX_SCENE_SECONDS, motions=[m.value for m in Motion],
+            "storyboard_system",
+            caption_chars=CAPTION_CHARS,
+            min_seconds=MIN_SCENE_SECONDS,
+            max_seconds=MAX_SCENE_SECONDS,
+            motions=[m.value for m in Motion],
             transitions=[t.value for t in Transition],
         )
         user = self._templates.render(
-            "storyboard_user", title=request.title, ideas=request.ideas,
-            style_name=request.style.name("en"), style_prompt=request.style.prompt,
-            aspect=request.aspect, orientation=ORIENTATIONS.get(request.aspect, "portrait"),
-            song_seconds=request.song_seconds, tempo_bpm=request.tempo_bpm,
+            "storyboard_user",
+            title=request.title,
+            ideas=request.ideas,
+            style_name=request.style.name("en"),
+            style_prompt=request.style.prompt,
+            aspect=request.aspect,
+            orientation=ORIENTATIONS.get(request.aspect, "portrait"),
+            song_seconds=request.song_seconds,
+            tempo_bpm=request.tempo_bpm,
             language_name=LANGUAGE_NAMES.get(request.language, request.language),
-            conversation=request.conversation, reference_notes=request.reference_notes,
+            conversation=request.conversation,
+            reference_notes=request.reference_notes,
         )
         return system, user
 
     async def plan(self, request: PlanRequest) -> Plan:
         """Ask the model for a storyboard and repair what it answers."""
         if not request.ideas:
-            return Plan([PlannedScene(idea=request.title, caption="", motion=Motion.ZOOM_IN,
-                                      transition=Transition.FADE_BLACK)])
+            return Plan(
+                [
+                    PlannedScene(
+                        idea=request.title,
+                        caption="",
+                        motion=Motion.ZOOM_IN,
+                        transition=Transition.FADE_BLACK,
+                    )
+                ]
+            )
         system, user = self.prompts(request)
         reasoning: Reasoning | Omit = (
             {"effort": self._reasoning_effort} if self._reasoning_effort else omit
@@ -176,27 +204,41 @@ class OpenAIPlanner:
             # text_format sends the strict schema; parse_as=None leaves the parsing to us, so
             # an answer that does not parse is repaired and its tokens are still counted.
             response = await self._client.responses.parse(
-                model=self._model, instructions=system, input=user, text_format=Storyboard,
-                parse_as=None, reasoning=reasoning, store=False,
+                model=self._model,
+                instructions=system,
+                input=user,
+                text_format=Storyboard,
+                parse_as=None,
+                reasoning=reasoning,
+                store=False,
             )
         usage = response.usage
         tokens_in = usage.input_tokens if usage else 0
         tokens_out = usage.output_tokens if usage else 0
         return Plan(
             repair_storyboard(_read_scenes(response), request),
-            Usage(provider="openai", kind="plan", units=float(tokens_in + tokens_out),
-                  cost_usd=token_cost(self._model, tokens_in, tokens_out)),
+            Usage(
+                provider="openai",
+                kind="plan",
+                units=float(tokens_in + tokens_out),
+                cost_usd=token_cost(self._model, tokens_in, tokens_out),
+            ),
         )
 
 
 def _read_scenes(response: Response) -> list[StoryboardScene]:
-    if any(content.type == "refusal"
-           for item in response.output if item.type == "message"
-           for content in item.content):
+    if any(
+        content.type == "refusal"
+        for item in response.output
+        if item.type == "message"
+        for content in item.content
+    ):
         raise ProviderError("provider.refused", service=SERVICE)
     try:
         return Storyboard.model_validate_json(response.output_text).scenes
     except pydantic.ValidationError:
-        logger.warning("The storyboard answer (status %s) did not parse; planning from the ideas",
-                       response.status)
+        logger.warning(
+            "The storyboard answer (status %s) did not parse; planning from the ideas",
+            response.status,
+        )
         return []

@@ -25,10 +25,16 @@ FALLBACK_MINUTE_PRICE = max(MINUTE_PRICES.values())
 # the length (and the cost) when the API does not report it.
 ASSUMED_BYTES_PER_SECOND = 2_000
 # The API recognises the format by the file name's extension.
-ACCEPTED_SUFFIXES = frozenset({".flac", ".m4a", ".mp3", ".mp4", ".mpeg", ".mpga", ".oga", ".ogg",
-                               ".wav", ".webm"})
-_MAGIC = ((b"OggS", ".ogg"), (b"fLaC", ".flac"), (b"RIFF", ".wav"), (b"ID3", ".mp3"),
-          (b"\x1aE\xdf\xa3", ".webm"))
+ACCEPTED_SUFFIXES = frozenset(
+    {".flac", ".m4a", ".mp3", ".mp4", ".mpeg", ".mpga", ".oga", ".ogg", ".wav", ".webm"}
+)
+_MAGIC = (
+    (b"OggS", ".ogg"),
+    (b"fLaC", ".flac"),
+    (b"RIFF", ".wav"),
+    (b"ID3", ".mp3"),
+    (b"\x1aE\xdf\xa3", ".webm"),
+)
 
 
 def upload_name(audio: Path, head: bytes) -> str:
@@ -51,8 +57,7 @@ def minute_cost(model: str, seconds: float) -> float:
 class OpenAITranscriber:
     """Transcribes voice notes with an OpenAI speech-to-text model."""
 
-    def __init__(self, client: openai.AsyncOpenAI,
-                 model: str = "gpt-4o-mini-transcribe") -> None:
+    def __init__(self, client: openai.AsyncOpenAI, model: str = "gpt-4o-mini-transcribe") -> None:
         self._client = client
         self._model = model
         self.name = f"openai-{model}"
@@ -62,7 +67,8 @@ class OpenAITranscriber:
         data = await asyncio.to_thread(audio.read_bytes)
         with openai_errors("transcription"):
             result = await self._client.audio.transcriptions.create(
-                file=(upload_name(audio, data[:16]), data), model=self._model,
+                file=(upload_name(audio, data[:16]), data),
+                model=self._model,
                 language=language.split("-")[0].lower() or omit,
             )
         usage = result.usage
@@ -72,6 +78,10 @@ class OpenAITranscriber:
             seconds = len(data) / ASSUMED_BYTES_PER_SECOND
         return Transcript(
             text=result.text.strip(),
-            usage=Usage(provider="openai", kind="transcription", units=round(seconds, 2),
-                        cost_usd=minute_cost(self._model, seconds)),
+            usage=Usage(
+                provider="openai",
+                kind="transcription",
+                units=round(seconds, 2),
+                cost_usd=minute_cost(self._model, seconds),
+            ),
         )

@@ -26,8 +26,9 @@ def quote(text: object) -> str:
 class PromptTemplates:
     """Compiled templates by name (the file name without `.md.j2`)."""
 
-    def __init__(self, sources: Mapping[str, str],
-                 required: Iterable[str] = REQUIRED_TEMPLATES) -> None:
+    def __init__(
+        self, sources: Mapping[str, str], required: Iterable[str] = REQUIRED_TEMPLATES
+    ) -> None:
         missing = sorted(set(required) - set(sources))
         if missing:
             raise jinja2.TemplateNotFound(", ".join(missing))
@@ -56,8 +57,9 @@ class PromptTemplates:
         return template.render(**context)
 
     @classmethod
-    def from_package(cls, package: str = "prompts",
-                     required: Iterable[str] = REQUIRED_TEMPLATES) -> PromptTemplates:
+    def from_package(
+        cls, package: str = "prompts", required: Iterable[str] = REQUIRED_TEMPLATES
+    ) -> PromptTemplates:
         """Load every `*.md.j2` file shipped in `package`."""
         folder = resources.files(package)
         sources = {

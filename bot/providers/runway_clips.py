@@ -41,12 +41,19 @@ def clip_cost(model: str, seconds: int) -> tuple[float, float]:
 class RunwayClipMaker:
     """Brings stills to life with Runway's image-to-video models."""
 
-    def __init__(self, api_secret: str, base_url: str = "https://api.dev.runwayml.com",
-                 model: str = "gen4_turbo", poll_interval: float = 5.0, timeout: float = 600.0,
-                 *, attempts: int = 4, retry_delay: float = 2.0,
-                 request_timeout: float = 60.0) -> None:
-        self._headers = {"Authorization": f"Bearer {api_secret}",
-                         "X-Runway-Version": API_VERSION}
+    def __init__(
+        self,
+        api_secret: str,
+        base_url: str = "https://api.dev.runwayml.com",
+        model: str = "gen4_turbo",
+        poll_interval: float = 5.0,
+        timeout: float = 600.0,
+        *,
+        attempts: int = 4,
+        retry_delay: float = 2.0,
+        request_timeout: float = 60.0,
+    ) -> None:
+        self._headers = {"Authorization": f"Bearer {api_secret}", "X-Runway-Version": API_VERSION}
         self._base_url = base_url.rstrip("/")
         self._model = model
         self._poll_interval = poll_interval
@@ -102,29 +109,37 @@ class RunwayClipMaker:
                 return str(outputs[0])
             if status in ("FAILED", "CANCELLED"):
                 code = str(task.get("failureCode") or "")
-                logger.warning("Runway task %s %s (%s): %s", task_id, status, code,
-                               task.get("failure"))
+                logger.warning(
+                    "Runway task %s %s (%s): %s", task_id, status, code, task.get("failure")
+                )
                 refused = code.startswith("SAFETY")
-                raise ProviderError("provider.refused" if refused else "provider.clip_failed",
-                                    service=SERVICE)
+                raise ProviderError(
+                    "provider.refused" if refused else "provider.clip_failed", service=SERVICE
+                )
             await asyncio.sleep(self._poll_interval)
 
-    async def _call(self, session: aiohttp.ClientSession, method: str, path: str,
-                    body: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def _call(
+        self,
+        session: aiohttp.ClientSession,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """One API request, retried with backoff on 429/5xx and network errors."""
         for attempt in range(1, self._attempts + 1):
             last = attempt == self._attempts
             delay = self._retry_delay * 2 ** (attempt - 1)
             try:
-                async with session.request(method, self._base_url + path, json=body,
-                                           headers=self._headers) as response:
+                async with session.request(
+                    method, self._base_url + path, json=body, headers=self._headers
+                ) as response:
                     if response.status in RETRY_STATUSES and not last:
                         delay = _retry_after(response.headers.get("Retry-After"), delay)
-                        logger.info("Runway answered %s; retrying in %.1f s", response.status,
-                                    delay)
+                        logger.info(
+                            "Runway answered %s; retrying in %.1f s", response.status, delay
+                        )
                     elif response.status >= 400:
-                        logger.warning("Runway %s %s answered %s", method, path,
-                                       response.status)
+                        logger.warning("Runway %s %s answered %s", method, path, response.status)
                         raise ProviderError(_status_key(response.status), service=SERVICE)
                     else:
                         answer = await response.json()
@@ -135,8 +150,9 @@ class RunwayClipMaker:
                 # ValueError: a body that is not JSON, like a proxy's error page.
                 if last:
                     timed_out = isinstance(error, TimeoutError)
-                    raise ProviderError("provider.timeout" if timed_out else "provider.failed",
-                                        service=SERVICE) from error
+                    raise ProviderError(
+                        "provider.timeout" if timed_out else "provider.failed", service=SERVICE
+                    ) from error
                 logger.info("Runway request failed (%s); retrying", type(error).__name__)
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -166,8 +182,9 @@ class RunwayClipMaker:
             return
         try:
             async with asyncio.timeout(10):
-                async with session.delete(f"{self._base_url}/v1/tasks/{task_id}",
-                                          headers=self._headers):
+                async with session.delete(
+                    f"{self._base_url}/v1/tasks/{task_id}", headers=self._headers
+                ):
                     pass
         except (aiohttp.ClientError, TimeoutError):
             logger.info("Could not cancel Runway task %s", task_id)

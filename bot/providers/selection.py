@@ -36,23 +36,36 @@ def select_providers(settings: Settings) -> Providers:
     clips: ClipMaker | None = None
     if settings.runwayml_api_secret is not None:
         clips = RunwayClipMaker(
-            settings.runwayml_api_secret.get_secret_value(), settings.runwayml_base_url,
-            settings.runway_model, settings.runway_poll_interval, settings.runway_timeout,
+            settings.runwayml_api_secret.get_secret_value(),
+            settings.runwayml_base_url,
+            settings.runway_model,
+            settings.runway_poll_interval,
+            settings.runway_timeout,
         )
     if settings.active_provider == "offline":
         return Providers(OfflinePlanner(), offline_images, offline_images, None, clips)
     templates = load_templates()
     # The client reads OPENAI_API_KEY and OPENAI_BASE_URL itself.
-    client = openai.AsyncOpenAI(max_retries=settings.openai_max_retries,
-                                timeout=settings.openai_timeout)
-    logger.info("Using OpenAI models %s and %s", settings.openai_planner_model,
-                settings.openai_image_model)
+    client = openai.AsyncOpenAI(
+        max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
+    )
+    logger.info(
+        "Using OpenAI models %s and %s", settings.openai_planner_model, settings.openai_image_model
+    )
     return Providers(
-        planner=OpenAIPlanner(client, settings.openai_planner_model, templates,
-                              reasoning_effort=settings.openai_reasoning_effort),
-        images=OpenAIImageMaker(client, settings.openai_image_model,
-                                settings.openai_image_quality, settings.openai_max_references,
-                                templates),
+        planner=OpenAIPlanner(
+            client,
+            settings.openai_planner_model,
+            templates,
+            reasoning_effort=settings.openai_reasoning_effort,
+        ),
+        images=OpenAIImageMaker(
+            client,
+            settings.openai_image_model,
+            settings.openai_image_quality,
+            settings.openai_max_references,
+            templates,
+        ),
         offline_images=offline_images,
         transcriber=OpenAITranscriber(client, settings.openai_transcribe_model),
         clips=clips,

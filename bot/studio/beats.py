@@ -36,15 +36,23 @@ class SongAnalysis:
     def to_json(self) -> str:
         """A compact JSON text to store with the song."""
         beats = [round(beat, 4) for beat in self.beats]
-        return json.dumps({"tempo_bpm": round(self.tempo_bpm, 3), "beats": beats,
-                           "duration": round(self.duration, 4)})
+        return json.dumps(
+            {
+                "tempo_bpm": round(self.tempo_bpm, 3),
+                "beats": beats,
+                "duration": round(self.duration, 4),
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str) -> SongAnalysis:
         """The analysis stored by `to_json`."""
         data = json.loads(text)
-        return cls(float(data["tempo_bpm"]), tuple(float(b) for b in data["beats"]),
-                   float(data["duration"]))
+        return cls(
+            float(data["tempo_bpm"]),
+            tuple(float(b) for b in data["beats"]),
+            float(data["duration"]),
+        )
 
 
 def beat_period(beats: Sequence[float]) -> float | None:
@@ -119,9 +127,7 @@ def _best_cuts(
         layers.append(layer)
         previous = [(cost, cut) for (cost, _), cut in zip(layer, options, strict=True)]
     end = _Cut(total, None, edge=True)
-    finals = [
-        cost + _scene_cost(cut, end, wishes[-1], period, fps) for cost, cut in previous
-    ]
+    finals = [cost + _scene_cost(cut, end, wishes[-1], period, fps) for cost, cut in previous]
     index = min(range(len(finals)), key=finals.__getitem__)
     if math.isinf(finals[index]):
         return None
@@ -143,4 +149,3 @@ def _scene_cost(begin: _Cut, end: _Cut, wish: float, period: float, fps: int) ->
     if begin.beat is not None and end.beat is not None and wish / period >= BAR_SCENE_BEATS:
         cost += OFF_BAR_PENALTY if (end.beat - begin.beat) % BEATS_PER_BAR else 0.0
     return cost
-

@@ -25,8 +25,9 @@ from bot.studio.ports import (
 from bot.studio.timeline import Shot
 
 logger = logging.getLogger(__name__)
-FATAL = frozenset({"provider.bad_key", "provider.forbidden", "provider.model_missing",
-                   "provider.no_credit"})
+FATAL = frozenset(
+    {"provider.bad_key", "provider.forbidden", "provider.model_missing", "provider.no_credit"}
+)
 
 
 def clip_prompt(scene: Scene) -> str:
@@ -37,25 +38,42 @@ def clip_prompt(scene: Scene) -> str:
 
 def clip_key(maker: str, request: ClipRequest, picture_sha: str) -> str:
     """Hash of everything that shapes a clip."""
-    payload = {"maker": maker, "picture": picture_sha, "prompt": request.prompt,
-               "seconds": round(request.seconds, 2), "aspect": request.aspect}
+    payload = {
+        "maker": maker,
+        "picture": picture_sha,
+        "prompt": request.prompt,
+        "seconds": round(request.seconds, 2),
+        "aspect": request.aspect,
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 class Clips:
     """Makes Runway (or other) clips for a project's shots."""
 
-    def __init__(self, store: ProjectStore, media: MediaStore, maker: ClipMaker,
-                 concurrency: int, budget: Budget) -> None:
+    def __init__(
+        self,
+        store: ProjectStore,
+        media: MediaStore,
+        maker: ClipMaker,
+        concurrency: int,
+        budget: Budget,
+    ) -> None:
         self.store = store
         self.media = media
         self.maker = maker
         self.concurrency = max(1, concurrency)
         self.budget = budget
 
-    async def attach(self, owner_id: int, project: Project, scenes: list[Scene],
-                     shots: tuple[Shot, ...], on_failure: FailureCallback,
-                     on_ready: SceneReadyCallback | None = None) -> tuple[Shot, ...]:
+    async def attach(
+        self,
+        owner_id: int,
+        project: Project,
+        scenes: list[Scene],
+        shots: tuple[Shot, ...],
+        on_failure: FailureCallback,
+        on_ready: SceneReadyCallback | None = None,
+    ) -> tuple[Shot, ...]:
         """The shots with a clip where one could be had; stills elsewhere.
 
         `on_ready` hears of each clip made now, as soon as it is made.
@@ -65,8 +83,12 @@ class Clips:
         async def one(scene: Scene, shot: Shot) -> Shot:
             # Pictures live in the media store under their hash, so the file name is its key.
             picture_sha = Path(shot.image_path).stem
-            request = ClipRequest(image=Path(shot.image_path), prompt=clip_prompt(scene),
-                                  seconds=shot.duration, aspect=project.aspect)
+            request = ClipRequest(
+                image=Path(shot.image_path),
+                prompt=clip_prompt(scene),
+                seconds=shot.duration,
+                aspect=project.aspect,
+            )
             key = clip_key(self.maker.name, request, picture_sha)
             if scene.clip_key == key and scene.clip_sha:
                 path = self.media.path_for(scene.clip_sha, "mp4")
@@ -93,8 +115,9 @@ class Clips:
                 await on_ready(SceneReady(scene, path, AssetKind.CLIP))
             return replace(shot, clip_path=str(path))
 
-        return tuple(await gather_all(
-            [one(scene, shot) for scene, shot in zip(scenes, shots, strict=True)]))
+        return tuple(
+            await gather_all([one(scene, shot) for scene, shot in zip(scenes, shots, strict=True)])
+        )
 
     async def _make(self, owner_id: int, project_id: int, request: ClipRequest) -> str:
         scratch = self.media.scratch_path(".mp4")

@@ -29,8 +29,15 @@ class Estimate:
 class Costs:
     """Estimates before paying, so the user can decide."""
 
-    def __init__(self, store: ProjectStore, pictures: Pictures, clips: ClipMaker | None,
-                 limits: Limits, budget_usd: float, confirm_above_usd: float) -> None:
+    def __init__(
+        self,
+        store: ProjectStore,
+        pictures: Pictures,
+        clips: ClipMaker | None,
+        limits: Limits,
+        budget_usd: float,
+        confirm_above_usd: float,
+    ) -> None:
         self.store = store
         self.pictures = pictures
         self.clips = clips
@@ -45,7 +52,15 @@ class Costs:
         usd = self.pictures.pending_cost(user_id, project, width, height)
         if self.clips is not None and project.clips_enabled:
             missing = [s for s in self.store.scenes(user_id, project.id) if not s.clip_sha]
-            usd += len(missing) * self.clips.estimate_cost(ClipRequest(
-                image=Path(), prompt="", seconds=ASSUMED_CLIP_SECONDS, aspect=project.aspect))
-        return Estimate(project, round(usd, 4), self.store.spend(user_id), self.budget_usd,
-                        usd > self.confirm_above_usd)
+            usd += len(missing) * self.clips.estimate_cost(
+                ClipRequest(
+                    image=Path(), prompt="", seconds=ASSUMED_CLIP_SECONDS, aspect=project.aspect
+                )
+            )
+        return Estimate(
+            project,
+            round(usd, 4),
+            self.store.spend(user_id),
+            self.budget_usd,
+            usd > self.confirm_above_usd,
+        )

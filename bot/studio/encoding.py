@@ -76,8 +76,14 @@ def scaled_size(width: int, height: int, short_side: int) -> tuple[int, int]:
 
 
 def plan_encode(
-    seconds: float, width: int, height: int, fps: float, max_bytes: int | None, *,
-    audio_kbps: int = AUDIO_KBPS, max_video_kbps: int | None = None,
+    seconds: float,
+    width: int,
+    height: int,
+    fps: float,
+    max_bytes: int | None,
+    *,
+    audio_kbps: int = AUDIO_KBPS,
+    max_video_kbps: int | None = None,
 ) -> EncodePlan:
     """Bitrates (and, if the budget is thin, a smaller frame) so the file fits `max_bytes`."""
     if max_bytes is None or seconds <= 0:

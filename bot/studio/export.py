@@ -32,9 +32,13 @@ def safe_file_stem(title: str) -> str:
 class Exports:
     """Gathers a project's video, pictures, storyboard and prompts."""
 
-    def __init__(self, store: ProjectStore, media: MediaStore,
-                 styles: dict[str, StylePreset],
-                 writer: Callable[[ExportBundle, Path], Path]) -> None:
+    def __init__(
+        self,
+        store: ProjectStore,
+        media: MediaStore,
+        styles: dict[str, StylePreset],
+        writer: Callable[[ExportBundle, Path], Path],
+    ) -> None:
         self.store = store
         self.media = media
         self.styles = styles
@@ -68,18 +72,32 @@ class Exports:
                 if path.exists():
                     picture = f"pictures/scene-{scene.position:02d}.jpg"
                     files.append((picture, path))
-            scenes.append({
-                "number": scene.position, "idea": scene.idea, "caption": scene.caption,
-                "motion": scene.motion.value, "transition": scene.transition.value,
-                "seconds": scene.duration, "image_prompt": scene.image_prompt,
-                "picture": picture,
-                "references": [a.original_name or a.sha[:12]
-                               for a in self.store.scene_references(owner_id, scene.id)],
-            })
+            scenes.append(
+                {
+                    "number": scene.position,
+                    "idea": scene.idea,
+                    "caption": scene.caption,
+                    "motion": scene.motion.value,
+                    "transition": scene.transition.value,
+                    "seconds": scene.duration,
+                    "image_prompt": scene.image_prompt,
+                    "picture": picture,
+                    "references": [
+                        a.original_name or a.sha[:12]
+                        for a in self.store.scene_references(owner_id, scene.id)
+                    ],
+                }
+            )
         storyboard = {
-            "title": project.title, "aspect": project.aspect, "style": project.style,
-            "style_prompt": style.prompt if style else None, "scenes": scenes,
+            "title": project.title,
+            "aspect": project.aspect,
+            "style": project.style,
+            "style_prompt": style.prompt if style else None,
+            "scenes": scenes,
             "spent_usd": round(self.store.spend(owner_id, project_id), 4),
         }
-        return ExportBundle(name=safe_file_stem(project.title), files=tuple(files),
-                            storyboard_json=json.dumps(storyboard, ensure_ascii=False, indent=2))
+        return ExportBundle(
+            name=safe_file_stem(project.title),
+            files=tuple(files),
+            storyboard_json=json.dumps(storyboard, ensure_ascii=False, indent=2),
+        )

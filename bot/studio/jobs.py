@@ -90,10 +90,17 @@ class _Attempt:
 class JobRunner:
     """Runs jobs as asyncio tasks: at most `max_parallel` renders, one per user at a time."""
 
-    def __init__(self, store: ProjectStore, work: dict[str, JobWork], reporter: JobReporter,
-                 max_parallel: int, *, media: MediaStore | None = None,
-                 pooled_kinds: frozenset[str] = frozenset({RENDER}),
-                 delivery_delays: tuple[float, ...] = DELIVERY_DELAYS) -> None:
+    def __init__(
+        self,
+        store: ProjectStore,
+        work: dict[str, JobWork],
+        reporter: JobReporter,
+        max_parallel: int,
+        *,
+        media: MediaStore | None = None,
+        pooled_kinds: frozenset[str] = frozenset({RENDER}),
+        delivery_delays: tuple[float, ...] = DELIVERY_DELAYS,
+    ) -> None:
         self.store = store
         self.work = work
         self.reporter = reporter
@@ -137,9 +144,13 @@ class JobRunner:
     def load(self) -> RunnerLoad:
         """Renders running and waiting, results being sent, other jobs."""
         busy = len(self._holding) + len(self._delivering)
-        return RunnerLoad(workers=self.workers, rendering=len(self._holding),
-                          waiting=len(self._waiting), delivering=len(self._delivering),
-                          other=max(0, len(self._tasks) - busy))
+        return RunnerLoad(
+            workers=self.workers,
+            rendering=len(self._holding),
+            waiting=len(self._waiting),
+            delivering=len(self._delivering),
+            other=max(0, len(self._tasks) - busy),
+        )
 
     # ------------------------------------------------------------------ commands
 
@@ -161,8 +172,13 @@ class JobRunner:
         """Take up every job a previous run left queued or running, oldest first."""
         jobs = self.store.unfinished_jobs()
         for job in jobs:
-            logger.info("Resuming job %s (%s, attempt %s) of project %s", job.id, job.state,
-                        job.attempts, job.project_id)
+            logger.info(
+                "Resuming job %s (%s, attempt %s) of project %s",
+                job.id,
+                job.state,
+                job.attempts,
+                job.project_id,
+            )
             resumed = job.state is JobState.RUNNING or job.attempts > 0
             self.submit(job, resumed=resumed, notify=False)
         return len(jobs)
@@ -319,16 +335,17 @@ class JobRunner:
         """Keep the result on the row before sending it, so it survives a failed upload."""
         fields: dict[str, Any] = {"step": "deliver", "progress": 1.0}
         if isinstance(result, RenderedVideo):
-            fields.update(result_sha=result.result_sha,
-                          thumbnail_sha=result.thumbnail_path.stem)
+            fields.update(result_sha=result.result_sha, thumbnail_sha=result.thumbnail_path.stem)
         self.store.update_job(job.id, **fields)
 
     def _stored_result(self, job: Job) -> RenderedVideo | None:
         """The video an earlier run made but did not deliver, if its files are still here."""
         if self.media is None or not job.result_sha or not job.thumbnail_sha:
             return None
-        video, thumbnail = self.store.get_asset(job.result_sha), \
-            self.store.get_asset(job.thumbnail_sha)
+        video, thumbnail = (
+            self.store.get_asset(job.result_sha),
+            self.store.get_asset(job.thumbnail_sha),
+        )
         if video is None or thumbnail is None:
             return None
         path = self.media.path_for(video.sha, video.ext)
@@ -336,17 +353,22 @@ class JobRunner:
         if not path.exists() or not thumbnail_path.exists():
             return None
         logger.info("Job %s: delivering the video made before the restart", job.id)
-        return RenderedVideo(path=path, thumbnail_path=thumbnail_path,
-                             duration=video.duration or 0.0, width=video.width or 0,
-                             height=video.height or 0, size_bytes=video.size)
+        return RenderedVideo(
+            path=path,
+            thumbnail_path=thumbnail_path,
+            duration=video.duration or 0.0,
+            width=video.width or 0,
+            height=video.height or 0,
+            size_bytes=video.size,
+        )
 
-    async def _deliver(self, job: Job, project: Project, result: JobResult,
-                       resumed: bool) -> None:
+    async def _deliver(self, job: Job, project: Project, result: JobResult, resumed: bool) -> None:
         """Hand the result over; the job is done only once it arrived."""
         self._delivering.add(job.id)
         try:
             outcome = await self._hand_over(
-                lambda: self.reporter.finished(job, project, result, resumed))
+                lambda: self.reporter.finished(job, project, result, resumed)
+            )
         finally:
             self._delivering.discard(job.id)
         if outcome is Handover.SENT:
@@ -356,8 +378,7 @@ class JobRunner:
         elif outcome is Handover.REFUSED:
             await self._fail(job, "jobs.delivery_failed")
         else:
-            logger.error("Job %s: result not delivered; it waits for a restart or /render",
-                         job.id)
+            logger.error("Job %s: result not delivered; it waits for a restart or /render", job.id)
             self.store.update_job(job.id, state=JobState.QUEUED, error=UNDELIVERED)
 
     async def _hand_over(self, send: Callable[[], Awaitable[None]]) -> Handover:
@@ -366,8 +387,7 @@ class JobRunner:
             outcome = await self._try(send)
             if outcome is not Handover.UNREACHABLE:
                 return outcome
-            logger.warning("Telegram did not take a job's message; trying again in %.0f s",
-                           delay)
+            logger.warning("Telegram did not take a job's message; trying again in %.0f s", delay)
             await asyncio.sleep(delay)
         return await self._try(send)
 

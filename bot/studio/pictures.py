@@ -28,18 +28,25 @@ from bot.studio.styles import StylePreset
 logger = logging.getLogger(__name__)
 
 # Failures that concern one scene: the others go on, and an offline picture stands in.
-SCENE_FAILURES = frozenset({"provider.refused", "provider.timeout", "provider.failed",
-                            "provider.rate_limited"})
+SCENE_FAILURES = frozenset(
+    {"provider.refused", "provider.timeout", "provider.failed", "provider.rate_limited"}
+)
 
 
-def picture_key(maker: str, request: PictureRequest, reference_shas: list[str],
-                style_shas: list[str]) -> str:
+def picture_key(
+    maker: str, request: PictureRequest, reference_shas: list[str], style_shas: list[str]
+) -> str:
     """Hash of everything that shapes a picture: same key, same picture, no second call."""
     payload = {
-        "maker": maker, "idea": request.idea, "prompt": request.image_prompt,
-        "style": request.style.key, "grade": asdict(request.style.grade),
-        "style_prompt": request.style.prompt, "references": reference_shas,
-        "style_references": style_shas, "size": [request.width, request.height],
+        "maker": maker,
+        "idea": request.idea,
+        "prompt": request.image_prompt,
+        "style": request.style.key,
+        "grade": asdict(request.style.grade),
+        "style_prompt": request.style.prompt,
+        "references": reference_shas,
+        "style_references": style_shas,
+        "size": [request.width, request.height],
         "variant": request.variant,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -58,9 +65,16 @@ class ScenePicture:
 class Pictures:
     """Makes missing scene pictures with the configured maker, falling back to offline."""
 
-    def __init__(self, store: ProjectStore, media: MediaStore, maker: ImageMaker,
-                 fallback: ImageMaker, styles: dict[str, StylePreset], concurrency: int,
-                 budget: Budget) -> None:
+    def __init__(
+        self,
+        store: ProjectStore,
+        media: MediaStore,
+        maker: ImageMaker,
+        fallback: ImageMaker,
+        styles: dict[str, StylePreset],
+        concurrency: int,
+        budget: Budget,
+    ) -> None:
         self.store = store
         self.media = media
         self.maker = maker
@@ -73,9 +87,16 @@ class Pictures:
         """The project's style preset (the first one if it names an unknown preset)."""
         return self.styles.get(project.style) or next(iter(self.styles.values()))
 
-    def request(self, owner_id: int, project: Project, scenes: list[Scene], scene: Scene,
-                width: int, height: int,
-                project_refs: list[Asset]) -> tuple[PictureRequest, str]:
+    def request(
+        self,
+        owner_id: int,
+        project: Project,
+        scenes: list[Scene],
+        scene: Scene,
+        width: int,
+        height: int,
+        project_refs: list[Asset],
+    ) -> tuple[PictureRequest, str]:
         """What the maker is asked for a scene (one of `scenes`), and the key of that request.
 
         `project_refs` are the project's own style references (the same for every scene).
@@ -84,17 +105,23 @@ class Pictures:
         # One look across scenes: pictures the user kept guide the scenes after them.
         style_refs = project_refs + [
             Asset(sha=s.picture_sha, kind=AssetKind.PICTURE, ext="jpg", size=0)
-            for s in scenes if s.accepted and s.picture_sha and s.position < scene.position]
+            for s in scenes
+            if s.accepted and s.picture_sha and s.position < scene.position
+        ]
         request = PictureRequest(
-            idea=scene.idea or scene.caption or project.title, caption=scene.caption,
+            idea=scene.idea or scene.caption or project.title,
+            caption=scene.caption,
             style=self.style(project),
             references=tuple(self.media.path_for(a.sha, a.ext) for a in references),
-            width=width, height=height,
+            width=width,
+            height=height,
             style_references=tuple(self.media.path_for(a.sha, a.ext) for a in style_refs),
-            variant=scene.variant, image_prompt=scene.image_prompt,
+            variant=scene.variant,
+            image_prompt=scene.image_prompt,
         )
-        key = picture_key(self.maker.name, request, [a.sha for a in references],
-                          [a.sha for a in style_refs])
+        key = picture_key(
+            self.maker.name, request, [a.sha for a in references], [a.sha for a in style_refs]
+        )
         return request, key
 
     def _current(self, scene: Scene, key: str) -> Path | None:
@@ -109,16 +136,25 @@ class Pictures:
         scenes = self.store.scenes(owner_id, project.id)
         project_refs = self.store.project_references(owner_id, project.id)
         for scene in scenes:
-            request, key = self.request(owner_id, project, scenes, scene, width, height,
-                                        project_refs)
+            request, key = self.request(
+                owner_id, project, scenes, scene, width, height, project_refs
+            )
             if self._current(scene, key) is None:
                 total += self.maker.estimate_cost(request)
         return total
 
-    async def ensure(self, owner_id: int, project: Project, width: int, height: int, *,
-                     cancelled: asyncio.Event, on_progress: ProgressCallback,
-                     on_failure: FailureCallback,
-                     on_ready: SceneReadyCallback | None = None) -> list[ScenePicture]:
+    async def ensure(
+        self,
+        owner_id: int,
+        project: Project,
+        width: int,
+        height: int,
+        *,
+        cancelled: asyncio.Event,
+        on_progress: ProgressCallback,
+        on_failure: FailureCallback,
+        on_ready: SceneReadyCallback | None = None,
+    ) -> list[ScenePicture]:
         """Every scene's picture, making only those whose inputs changed.
 
         `on_ready` hears of each picture made now, as soon as it is made.
@@ -139,8 +175,9 @@ class Pictures:
 
         async def picture_for(scene: Scene) -> ScenePicture:
             nonlocal budget_told
-            request, key = self.request(owner_id, project, scenes, scene, width, height,
-                                        project_refs)
+            request, key = self.request(
+                owner_id, project, scenes, scene, width, height, project_refs
+            )
             current = self._current(scene, key)
             if current is not None:
                 return ScenePicture(scene, current, made_now=False)
@@ -170,18 +207,28 @@ class Pictures:
 
     async def _stand_in(self, scene: Scene, request: PictureRequest) -> ScenePicture:
         sha = await self._make(self.fallback, request, None, None)
-        return ScenePicture(scene, self.media.path_for(sha, "jpg"), made_now=True,
-                            stand_in=True)
+        return ScenePicture(scene, self.media.path_for(sha, "jpg"), made_now=True, stand_in=True)
 
     async def make_title_card(self, project: Project, width: int, height: int) -> Path:
         """A typographic card with the project's title, for a project with no scenes."""
-        request = PictureRequest(idea=project.title, caption="", style=self.style(project),
-                                 references=(), width=width, height=height)
+        request = PictureRequest(
+            idea=project.title,
+            caption="",
+            style=self.style(project),
+            references=(),
+            width=width,
+            height=height,
+        )
         sha = await self._make(self.fallback, request, None, None)
         return self.media.path_for(sha, "jpg")
 
-    async def _make(self, maker: ImageMaker, request: PictureRequest, owner_id: int | None,
-                    project_id: int | None) -> str:
+    async def _make(
+        self,
+        maker: ImageMaker,
+        request: PictureRequest,
+        owner_id: int | None,
+        project_id: int | None,
+    ) -> str:
         scratch = self.media.scratch_path(".jpg")
         try:
             usage = await maker.make_picture(request, scratch)
@@ -191,6 +238,14 @@ class Pictures:
             scratch.unlink(missing_ok=True)
         if owner_id is not None and project_id is not None and usage.cost_usd > 0:
             self.store.record_usage(owner_id, project_id, usage)
-        self.store.save_asset(Asset(sha=sha, kind=AssetKind.PICTURE, ext="jpg", size=size,
-                                    width=request.width, height=request.height))
+        self.store.save_asset(
+            Asset(
+                sha=sha,
+                kind=AssetKind.PICTURE,
+                ext="jpg",
+                size=size,
+                width=request.width,
+                height=request.height,
+            )
+        )
         return sha

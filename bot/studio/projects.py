@@ -42,8 +42,11 @@ def clean_text(text: str) -> str:
 
 def project_for(store: ProjectStore, user_id: int, project_id: int | None) -> Project:
     """The given project of the user's, or their active one when none is given."""
-    project = (store.active_project(user_id) if project_id is None
-               else store.get_project(user_id, project_id))
+    project = (
+        store.active_project(user_id)
+        if project_id is None
+        else store.get_project(user_id, project_id)
+    )
     if project is None:
         raise NoActiveProject() if project_id is None else ProjectNotFound()
     return project
@@ -90,8 +93,14 @@ class IdeaAdded:
 class Projects:
     """The director's projects and what goes into them."""
 
-    def __init__(self, store: ProjectStore, media: MediaStore, inspector: MediaInspector,
-                 limits: Limits, style_keys: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        store: ProjectStore,
+        media: MediaStore,
+        inspector: MediaInspector,
+        limits: Limits,
+        style_keys: tuple[str, ...],
+    ) -> None:
         self.store = store
         self.media = media
         self.inspector = inspector
@@ -132,8 +141,15 @@ class Projects:
             raise NoActiveProject()
         return project
 
-    def configure(self, user_id: int, project_id: int, *, aspect: str | None = None,
-                  style: str | None = None, toggle: ProjectSwitch | None = None) -> Project:
+    def configure(
+        self,
+        user_id: int,
+        project_id: int,
+        *,
+        aspect: str | None = None,
+        style: str | None = None,
+        toggle: ProjectSwitch | None = None,
+    ) -> Project:
         """Change a project's aspect ratio or style, or flip a switch (only the owner's)."""
         project = self.store.get_project(user_id, project_id)
         if project is None:
@@ -168,8 +184,9 @@ class Projects:
             raise ProjectNotFound()
         return project
 
-    def remember_rename_question(self, user_id: int, chat_id: int, message_id: int,
-                                 project_id: int) -> None:
+    def remember_rename_question(
+        self, user_id: int, chat_id: int, message_id: int, project_id: int
+    ) -> None:
         """A message asks for a project's new title."""
         self.store.link_message(user_id, chat_id, message_id, RENAME_LINK, project_id)
 
@@ -215,7 +232,11 @@ class Projects:
     def _new_scene(self, user_id: int, project: Project, idea: str) -> Scene:
         position = self.store.count_scenes(user_id, project.id) + 1
         return self.store.add_scene(
-            user_id, project.id, idea, idea, default_motion(position),
+            user_id,
+            project.id,
+            idea,
+            idea,
+            default_motion(position),
             default_transition(position),
         )
 
@@ -251,9 +272,15 @@ class Projects:
         """A fresh file name for an upload on its way in."""
         return self.media.scratch_path(suffix)
 
-    async def add_photo(self, user_id: int, source: Path, caption: str | None,
-                        original_name: str | None, default_title: str,
-                        scene_id: int | None = None) -> PhotoAdded:
+    async def add_photo(
+        self,
+        user_id: int,
+        source: Path,
+        caption: str | None,
+        original_name: str | None,
+        default_title: str,
+        scene_id: int | None = None,
+    ) -> PhotoAdded:
         """Check and store a reference photo; with a caption it starts a scene of its own.
 
         With `scene_id` (a reply to a scene's preview) the photo joins that scene.
@@ -266,11 +293,17 @@ class Projects:
         finally:
             source.unlink(missing_ok=True)
             normalised.unlink(missing_ok=True)
-        self.store.save_asset(Asset(
-            sha=sha, kind=AssetKind.PHOTO, ext="jpg", size=self.media.path_for(sha, "jpg")
-            .stat().st_size, width=facts.width, height=facts.height,
-            original_name=_safe_name(original_name),
-        ))
+        self.store.save_asset(
+            Asset(
+                sha=sha,
+                kind=AssetKind.PHOTO,
+                ext="jpg",
+                size=self.media.path_for(sha, "jpg").stat().st_size,
+                width=facts.width,
+                height=facts.height,
+                original_name=_safe_name(original_name),
+            )
+        )
         target = self.store.get_scene(user_id, scene_id) if scene_id is not None else None
         if target is not None:
             self.store.add_scene_reference(user_id, target.id, sha)
@@ -288,22 +321,35 @@ class Projects:
         self.store.add_scene_reference(user_id, scene.id, sha)
         return PhotoAdded(project, scene, new_scene, created)
 
-    async def set_song(self, user_id: int, source: Path, extension: str,
-                       original_name: str | None, default_title: str) -> tuple[Project, Asset]:
+    async def set_song(
+        self,
+        user_id: int,
+        source: Path,
+        extension: str,
+        original_name: str | None,
+        default_title: str,
+    ) -> tuple[Project, Asset]:
         """Check and store the project's song (replacing any earlier one)."""
         try:
             facts = await self.inspector.inspect_song(source)
             longest = self.limits.longest_song_seconds
             if facts.duration > longest:
                 seconds = int(longest)
-                raise InputRejected("error.song_too_long",
-                                    limit=f"{seconds // 60}:{seconds % 60:02d}")
+                raise InputRejected(
+                    "error.song_too_long", limit=f"{seconds // 60}:{seconds % 60:02d}"
+                )
             size = source.stat().st_size
             sha = self.media.put_file(source, extension)
         finally:
             source.unlink(missing_ok=True)
-        asset = Asset(sha=sha, kind=AssetKind.SONG, ext=extension, size=size,
-                      duration=facts.duration, original_name=_safe_name(original_name))
+        asset = Asset(
+            sha=sha,
+            kind=AssetKind.SONG,
+            ext=extension,
+            size=size,
+            duration=facts.duration,
+            original_name=_safe_name(original_name),
+        )
         self.store.save_asset(asset)
         if facts.tempo_bpm is not None and facts.beats:
             self.store.save_song_analysis(sha, facts.tempo_bpm, list(facts.beats))

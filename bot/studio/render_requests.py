@@ -16,14 +16,16 @@ DEFAULT_QUEUE_PER_USER = 2
 class RenderRequests:
     """Turns `/render` and `/cancel` into durable jobs."""
 
-    def __init__(self, store: ProjectStore, runner: JobRunner,
-                 queue_per_user: int = DEFAULT_QUEUE_PER_USER) -> None:
+    def __init__(
+        self, store: ProjectStore, runner: JobRunner, queue_per_user: int = DEFAULT_QUEUE_PER_USER
+    ) -> None:
         self.store = store
         self.runner = runner
         self.queue_per_user = queue_per_user
 
-    def request(self, user_id: int, chat_id: int, language: str,
-                project_id: int | None = None) -> Job:
+    def request(
+        self, user_id: int, chat_id: int, language: str, project_id: int | None = None
+    ) -> Job:
         """Queue a render of the active (or given) project: one per project, a few per user."""
         project = project_for(self.store, user_id, project_id)
         unfinished = self.store.unfinished_job(user_id, project.id)
@@ -34,8 +36,10 @@ class RenderRequests:
             # while): asking again takes it up where it stopped.
             self.runner.submit(unfinished, resumed=True)
             return unfinished
-        if (not self.runner.can_start_now(user_id)
-                and self.runner.waiting_for(user_id) >= self.queue_per_user):
+        if (
+            not self.runner.can_start_now(user_id)
+            and self.runner.waiting_for(user_id) >= self.queue_per_user
+        ):
             raise QueueFull(limit=self.queue_per_user)
         job = self.store.create_job(user_id, project.id, chat_id, RENDER, language)
         self.runner.submit(job)

@@ -71,8 +71,16 @@ class StoryboardRequests:
         self.store = store
         self.runner = runner
 
-    def request(self, user_id: int, chat_id: int, language: str, *, replan: bool = True,
-                refresh_only: bool = False, project_id: int | None = None) -> Job:
+    def request(
+        self,
+        user_id: int,
+        chat_id: int,
+        language: str,
+        *,
+        replan: bool = True,
+        refresh_only: bool = False,
+        project_id: int | None = None,
+    ) -> Job:
         """Queue a storyboard job: plan (unless told not to), make pictures, show them."""
         project = project_for(self.store, user_id, project_id)
         if not self.store.count_scenes(user_id, project.id):
@@ -80,8 +88,14 @@ class StoryboardRequests:
         unfinished = self.store.unfinished_job(user_id, project.id)
         if unfinished is not None:
             raise JobAlreadyRunning(unfinished.kind)
-        job = self.store.create_job(user_id, project.id, chat_id, STORYBOARD, language,
-                                    {"replan": replan, "refresh_only": refresh_only})
+        job = self.store.create_job(
+            user_id,
+            project.id,
+            chat_id,
+            STORYBOARD,
+            language,
+            {"replan": replan, "refresh_only": refresh_only},
+        )
         self.runner.submit(job)
         return job
 
@@ -89,15 +103,15 @@ class StoryboardRequests:
 class Storyboard:
     """Plans scenes, makes their previews through jobs, and applies edits at once."""
 
-    def __init__(self, store: ProjectStore, planner: Planner, pictures: Pictures,
-                 limits: Limits) -> None:
+    def __init__(
+        self, store: ProjectStore, planner: Planner, pictures: Pictures, limits: Limits
+    ) -> None:
         self.store = store
         self.planner = planner
         self.pictures = pictures
         self.limits = limits
 
-    async def run(self, job: Job, events: JobEvents,
-                  cancelled: asyncio.Event) -> StoryboardReady:
+    async def run(self, job: Job, events: JobEvents, cancelled: asyncio.Event) -> StoryboardReady:
         """The storyboard job: plan, then the pictures (only those whose inputs changed)."""
         project = self.store.get_project(job.owner_id, job.project_id)
         if project is None:
@@ -114,11 +128,17 @@ class Storyboard:
         # A refresh replaces the shown previews in place; a new picture on its own would repeat.
         wants_each = project.previews_enabled and not refresh_only
         pictures = await self.pictures.ensure(
-            job.owner_id, project, width, height, cancelled=cancelled, on_progress=on_pictures,
-            on_failure=events.scene_failed, on_ready=events.scene_ready if wants_each else None)
+            job.owner_id,
+            project,
+            width,
+            height,
+            cancelled=cancelled,
+            on_progress=on_pictures,
+            on_failure=events.scene_failed,
+            on_ready=events.scene_ready if wants_each else None,
+        )
         return StoryboardReady(
-            previews=tuple(ScenePreview(p.scene, p.path, p.stand_in, p.made_now)
-                           for p in pictures),
+            previews=tuple(ScenePreview(p.scene, p.path, p.stand_in, p.made_now) for p in pictures),
             refresh_only=refresh_only,
         )
 
@@ -126,43 +146,52 @@ class Storyboard:
         """Ask the planner for captions, camera work and lengths of the project's scenes."""
         scenes = self.store.scenes(owner_id, project.id)
         song = self.store.get_asset(project.song_sha) if project.song_sha else None
-        plan = await self.planner.plan(PlanRequest(
-            title=project.title, ideas=tuple(s.idea or s.caption for s in scenes),
-            style=self.pictures.style(project), song_seconds=song.duration if song else None,
-            language=language, aspect=project.aspect,
-            tempo_bpm=song.tempo_bpm if song else None,
-            conversation=tuple(self.store.conversation(owner_id, project.id)),
-            reference_notes=tuple(
-                f"scene {s.position}: {len(self.store.scene_references(owner_id, s.id))} photo(s)"
-                for s in scenes),
-        ))
+        plan = await self.planner.plan(
+            PlanRequest(
+                title=project.title,
+                ideas=tuple(s.idea or s.caption for s in scenes),
+                style=self.pictures.style(project),
+                song_seconds=song.duration if song else None,
+                language=language,
+                aspect=project.aspect,
+                tempo_bpm=song.tempo_bpm if song else None,
+                conversation=tuple(self.store.conversation(owner_id, project.id)),
+                reference_notes=tuple(
+                    f"scene {s.position}: "
+                    f"{len(self.store.scene_references(owner_id, s.id))} photo(s)"
+                    for s in scenes
+                ),
+            )
+        )
         if plan.usage.cost_usd > 0:
             self.store.record_usage(owner_id, project.id, plan.usage)
         for scene, planned in zip(scenes, plan.scenes, strict=False):
             self.store.update_scene(
-                owner_id, scene.id, caption=planned.caption or scene.caption,
-                motion=planned.motion, transition=planned.transition,
-                duration=planned.seconds, image_prompt=planned.image_prompt,
+                owner_id,
+                scene.id,
+                caption=planned.caption or scene.caption,
+                motion=planned.motion,
+                transition=planned.transition,
+                duration=planned.seconds,
+                image_prompt=planned.image_prompt,
             )
 
     # what chat messages stand for
-    def remember_preview(self, owner_id: int, chat_id: int, message_id: int,
-                         scene_id: int) -> None:
+    def remember_preview(self, owner_id: int, chat_id: int, message_id: int, scene_id: int) -> None:
         """A message shows this scene: replies and taps on it act on the scene."""
         self.store.link_message(owner_id, chat_id, message_id, SCENE_LINK, scene_id)
 
-    def remember_clip(self, owner_id: int, chat_id: int, message_id: int,
-                      scene_id: int) -> None:
+    def remember_clip(self, owner_id: int, chat_id: int, message_id: int, scene_id: int) -> None:
         """A message shows this scene's clip: replies act on the scene, picture edits skip it."""
         self.store.link_message(owner_id, chat_id, message_id, CLIP_LINK, scene_id)
 
-    def remember_panel(self, owner_id: int, chat_id: int, message_id: int,
-                       scene_id: int) -> None:
+    def remember_panel(self, owner_id: int, chat_id: int, message_id: int, scene_id: int) -> None:
         """The control panel now shows this scene."""
         self.store.link_message(owner_id, chat_id, message_id, PANEL_LINK, scene_id)
 
-    def remember_question(self, owner_id: int, chat_id: int, message_id: int,
-                          scene_id: int) -> None:
+    def remember_question(
+        self, owner_id: int, chat_id: int, message_id: int, scene_id: int
+    ) -> None:
         """A message asks for this scene's new idea."""
         self.store.link_message(owner_id, chat_id, message_id, EDIT_IDEA_LINK, scene_id)
 
@@ -176,26 +205,37 @@ class Storyboard:
         A user who closes the reply box and just types is answering it all the same.
         """
         since = (datetime.now(UTC) - timedelta(minutes=QUESTION_MINUTES)).isoformat(
-            timespec="seconds")
+            timespec="seconds"
+        )
         link = self.store.latest_link(owner_id, chat_id, ASK_IDEA_LINK, since)
         scene = self.store.get_scene(owner_id, link.target_id) if link is not None else None
         active = self.store.active_project(owner_id)
         # Asked about another project than the one now active: the question has lapsed.
-        return scene if scene is not None and active is not None \
-            and scene.project_id == active.id else None
+        return (
+            scene
+            if scene is not None and active is not None and scene.project_id == active.id
+            else None
+        )
 
     def scene_for_message(self, owner_id: int, chat_id: int, message_id: int) -> Scene | None:
         """The scene a message shows or asks about (None if it shows none of the user's)."""
         link = self.store.linked(owner_id, chat_id, message_id)
-        if link is None or link.kind not in (SCENE_LINK, CLIP_LINK, PANEL_LINK, EDIT_IDEA_LINK,
-                                             ASK_IDEA_LINK):
+        if link is None or link.kind not in (
+            SCENE_LINK,
+            CLIP_LINK,
+            PANEL_LINK,
+            EDIT_IDEA_LINK,
+            ASK_IDEA_LINK,
+        ):
             return None
         return self.store.get_scene(owner_id, link.target_id)
 
     def preview_messages(self, owner_id: int, scene_id: int) -> list[tuple[int, int]]:
         """(chat id, message id) of every preview of a scene."""
-        return [(link.chat_id, link.message_id)
-                for link in self.store.links_to(owner_id, SCENE_LINK, scene_id)]
+        return [
+            (link.chat_id, link.message_id)
+            for link in self.store.links_to(owner_id, SCENE_LINK, scene_id)
+        ]
 
     # edits
     def scene(self, owner_id: int, scene_id: int) -> Scene:
@@ -218,8 +258,13 @@ class Storyboard:
         if action in (SceneAction.EARLIER, SceneAction.LATER):
             self.store.move_scene(owner_id, scene_id, -1 if action is SceneAction.EARLIER else 1)
         elif action in (SceneAction.LONGER, SceneAction.SHORTER):
-            self.store.update_scene(owner_id, scene_id, duration=wished_length(
-                scene, action is SceneAction.LONGER, self.limits.seconds_without_song))
+            self.store.update_scene(
+                owner_id,
+                scene_id,
+                duration=wished_length(
+                    scene, action is SceneAction.LONGER, self.limits.seconds_without_song
+                ),
+            )
         elif action is SceneAction.MOTION:
             self.store.update_scene(owner_id, scene_id, motion=next_motion(scene.motion))
         elif action is SceneAction.REDO:
@@ -232,8 +277,9 @@ class Storyboard:
         """A new idea (and caption) for a scene."""
         idea = checked_text(text, self.limits.max_idea_chars, "error.idea_too_long")
         self.scene(owner_id, scene_id)
-        updated = self.store.update_scene(owner_id, scene_id, idea=idea, caption=idea,
-                                          image_prompt="", accepted=0)
+        updated = self.store.update_scene(
+            owner_id, scene_id, idea=idea, caption=idea, image_prompt="", accepted=0
+        )
         assert updated is not None
         self.store.unlink(owner_id, ASK_IDEA_LINK, scene_id)  # the question is answered
         project = self.store.get_project(owner_id, updated.project_id)

@@ -15,7 +15,11 @@ MIN_SCENE_SECONDS = 1.0
 LIVELY_SCENE_SECONDS = 12.0
 SUGGESTED_SCENE_SECONDS = 8.0
 MOTION_CYCLE = (
-    Motion.ZOOM_IN, Motion.PAN_RIGHT, Motion.ZOOM_OUT, Motion.PAN_LEFT, Motion.PAN_UP,
+    Motion.ZOOM_IN,
+    Motion.PAN_RIGHT,
+    Motion.ZOOM_OUT,
+    Motion.PAN_LEFT,
+    Motion.PAN_UP,
     Motion.PAN_DOWN,
 )
 
@@ -60,7 +64,9 @@ def slow_pace(song_seconds: float | None, scene_count: int) -> Pace | None:
 
 
 def scene_durations(
-    wishes: Sequence[float | None], song_seconds: float | None, seconds_without_song: float,
+    wishes: Sequence[float | None],
+    song_seconds: float | None,
+    seconds_without_song: float,
     fps: int,
 ) -> list[float]:
     """Split the song across scenes by their wished lengths, on whole frames.
@@ -98,9 +104,17 @@ class ShotSource:
 
 
 def build_timeline(
-    sources: Sequence[ShotSource], *, width: int, height: int, fps: int, title: str,
-    audio_path: str | None, song_seconds: float | None, seconds_without_song: float,
-    font_path: str | None = None, beats: Sequence[float] | None = None,
+    sources: Sequence[ShotSource],
+    *,
+    width: int,
+    height: int,
+    fps: int,
+    title: str,
+    audio_path: str | None,
+    song_seconds: float | None,
+    seconds_without_song: float,
+    font_path: str | None = None,
+    beats: Sequence[float] | None = None,
 ) -> Timeline:
     """Lay the scenes end to end over the song, cutting on its `beats` when they are known."""
     durations = scene_durations(
@@ -113,14 +127,27 @@ def build_timeline(
     shots: list[Shot] = []
     start = 0.0
     for source, seconds in zip(sources, durations, strict=True):
-        shots.append(Shot(
-            image_path=source.image_path, start=start, duration=seconds,
-            caption=source.caption, motion=source.motion, transition_in=source.transition,
-            transition_seconds=transition_seconds(seconds, period), clip_path=source.clip_path,
-            fit=source.fit, focus=source.focus,
-        ))
+        shots.append(
+            Shot(
+                image_path=source.image_path,
+                start=start,
+                duration=seconds,
+                caption=source.caption,
+                motion=source.motion,
+                transition_in=source.transition,
+                transition_seconds=transition_seconds(seconds, period),
+                clip_path=source.clip_path,
+                fit=source.fit,
+                focus=source.focus,
+            )
+        )
         start = round(start + seconds, 6)
     return Timeline(
-        width=width, height=height, fps=fps, shots=tuple(shots), title=title,
-        audio_path=audio_path, font_path=font_path,
+        width=width,
+        height=height,
+        fps=fps,
+        shots=tuple(shots),
+        title=title,
+        audio_path=audio_path,
+        font_path=font_path,
     )

@@ -31,18 +31,25 @@ def _ai_settings(make_settings: SettingsFactory, **extra: object) -> Settings:
 
 
 def _reference_bytes(settings: Settings, position: int) -> list[bytes]:
-    shas = [row[0] for row in query(
-        settings.database_path,
-        "select r.asset_sha from scene_refs r join scenes s on s.id = r.scene_id "
-        "where s.position = ? order by r.position", (position,))]
+    shas = [
+        row[0]
+        for row in query(
+            settings.database_path,
+            "select r.asset_sha from scene_refs r join scenes s on s.id = r.scene_id "
+            "where s.position = ? order by r.position",
+            (position,),
+        )
+    ]
     media = settings.media_dir
     return [(media / sha[:2] / f"{sha}.jpg").read_bytes() for sha in shas]
 
 
-
 async def test_storyboard_pictures_and_video_with_openai(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    fake_openai: FakeOpenAI,
+) -> None:
     settings = _ai_settings(make_settings)
     user = emulator.user(4001, "Duc")
     async with running_bot(settings):
@@ -96,8 +103,11 @@ async def test_storyboard_pictures_and_video_with_openai(
 
 
 async def test_a_refused_scene_is_named_and_the_others_go_on(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    fake_openai: FakeOpenAI,
+) -> None:
     settings = _ai_settings(make_settings)
     user = emulator.user(4002, "Nga")
     async with running_bot(settings):
@@ -114,8 +124,11 @@ async def test_a_refused_scene_is_named_and_the_others_go_on(
 
 
 async def test_a_wrong_key_ends_the_job_with_a_clear_message(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    fake_openai: FakeOpenAI,
+) -> None:
     settings = _ai_settings(make_settings)
     user = emulator.user(4003, "Hieu")
     async with running_bot(settings):
@@ -129,8 +142,11 @@ async def test_a_wrong_key_ends_the_job_with_a_clear_message(
 
 
 async def test_a_voice_note_becomes_a_scene_idea(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    fake_openai: FakeOpenAI,
+) -> None:
     settings = _ai_settings(make_settings)
     user = emulator.user(4004, "Linh", language_code="vi")
     async with running_bot(settings):
@@ -161,12 +177,17 @@ async def fake_runway() -> AsyncIterator[FakeRunway]:
 
 
 def _clip_settings(make_settings: SettingsFactory, runway: FakeRunway) -> Settings:
-    return _ai_settings(make_settings, runwayml_api_secret=runway.secret,
-                        runwayml_base_url=runway.base_url, runway_poll_interval=0.05)
+    return _ai_settings(
+        make_settings,
+        runwayml_api_secret=runway.secret,
+        runwayml_base_url=runway.base_url,
+        runway_poll_interval=0.05,
+    )
 
 
-async def _two_scenes_with(user: SimulatedUser, title: str, ideas: tuple[str, str],
-                           *switches: str) -> None:
+async def _two_scenes_with(
+    user: SimulatedUser, title: str, ideas: tuple[str, str], *switches: str
+) -> None:
     """A new project of two scenes, with these switches under /status turned on."""
     await new_project(user, title, *ideas)
     await say(user, "/status", "Spent")
@@ -178,57 +199,85 @@ async def _two_scenes_with(user: SimulatedUser, title: str, ideas: tuple[str, st
 
 
 async def test_clips_from_runway_go_into_the_video(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI, fake_runway: FakeRunway) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    fake_openai: FakeOpenAI,
+    fake_runway: FakeRunway,
+) -> None:
     settings = _clip_settings(make_settings, fake_runway)
     user = emulator.user(4005, "Phong")
     async with running_bot(settings):
-        await _two_scenes_with(user, "Clips", ("Waves on the shore", "Gulls over the cliffs"),
-                               "Clips (Runway)")
+        await _two_scenes_with(
+            user, "Clips", ("Waves on the shore", "Gulls over the cliffs"), "Clips (Runway)"
+        )
         mark = user.mark()
         await user.send_text("/render")
         video = await user.wait_for_video(timeout=180, after=mark)
     assert len(fake_runway.requests_to("image_to_video")) == 2, user.transcript()
     assert video.file_bytes is not None
-    clips = query(settings.database_path,
-                  "select count(*) from scenes where clip_sha is not null")[0]
+    clips = query(settings.database_path, "select count(*) from scenes where clip_sha is not null")[
+        0
+    ]
     kinds = query(settings.database_path, "select count(*) from assets where kind = 'clip'")[0]
     # The fake serves the same MP4 for every task, so the media store keeps it once.
     assert clips == (2,) and kinds == (1,)
 
 
 async def test_each_clip_arrives_as_it_is_made_when_the_director_asks(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI, fake_runway: FakeRunway) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    fake_openai: FakeOpenAI,
+    fake_runway: FakeRunway,
+) -> None:
     settings = _clip_settings(make_settings, fake_runway)
     user = emulator.user(4009, "Hien")
     async with running_bot(settings):
-        await _two_scenes_with(user, "Previews",
-                               ("Mist over the mountains", "A river ferry at noon"),
-                               "Clips (Runway)", "Send each picture when made")
+        await _two_scenes_with(
+            user,
+            "Previews",
+            ("Mist over the mountains", "A river ferry at noon"),
+            "Clips (Runway)",
+            "Send each picture when made",
+        )
         mark = user.mark()
         await user.send_text("/render")
         final = await user.wait_for(
-            lambda m: m.media_kind == "video" and m.has_button("Re-render"), after=mark,
-            timeout=180, what="the finished video")
-    shown = [m for m in user.bot_messages() if m.media_kind in ("photo", "video")
-             and m.message_id != final.message_id]
+            lambda m: m.media_kind == "video" and m.has_button("Re-render"),
+            after=mark,
+            timeout=180,
+            what="the finished video",
+        )
+    shown = [
+        m
+        for m in user.bot_messages()
+        if m.media_kind in ("photo", "video") and m.message_id != final.message_id
+    ]
     # Each scene's picture, then its clip, came on its own before the video.
     assert sorted((m.media_kind, m.text) for m in shown) == [
-        ("photo", "1. Mist over the mountains"), ("photo", "2. A river ferry at noon"),
-        ("video", "1. Mist over the mountains"), ("video", "2. A river ferry at noon")]
+        ("photo", "1. Mist over the mountains"),
+        ("photo", "2. A river ferry at noon"),
+        ("video", "1. Mist over the mountains"),
+        ("video", "2. A river ferry at noon"),
+    ]
     assert all(m.message_id < final.message_id for m in shown)
-    clip_sends = [c for c in emulator.calls_to("sendVideo")
-                  if c.response_ok and c.params.get("caption", "").startswith(("1.", "2."))]
+    clip_sends = [
+        c
+        for c in emulator.calls_to("sendVideo")
+        if c.response_ok and c.params.get("caption", "").startswith(("1.", "2."))
+    ]
     assert len(clip_sends) == 2 and len(fake_runway.requests_to("image_to_video")) == 2
     assert all(c.params.get("supports_streaming") in (True, "true") for c in clip_sends)
 
 
 async def test_costly_work_waits_for_a_tap_and_the_budget_caps_spend(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI) -> None:
-    settings = _ai_settings(make_settings, confirm_cost_above_usd=0.05,
-                            budget_usd_per_user=0.06)
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    fake_openai: FakeOpenAI,
+) -> None:
+    settings = _ai_settings(make_settings, confirm_cost_above_usd=0.05, budget_usd_per_user=0.06)
     user = emulator.user(4006, "Binh")
     async with running_bot(settings):
         await say(user, "/new Costly", "Costly")
@@ -247,8 +296,11 @@ async def test_costly_work_waits_for_a_tap_and_the_budget_caps_spend(
 
 
 async def test_a_kept_picture_guides_the_scenes_after_it(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    fake_openai: FakeOpenAI,
+) -> None:
     settings = _ai_settings(make_settings)
     user = emulator.user(4007, "Yen")
     async with running_bot(settings):
@@ -261,8 +313,9 @@ async def test_a_kept_picture_guides_the_scenes_after_it(
         mark = user.mark()
         await user.press_button(panel, "Keep this look")
         await user.wait_for(lambda m: m.has_button("Kept (tap to release)"), after=mark)
-        [(kept_sha,)] = query(settings.database_path,
-                              "select picture_sha from scenes where position = 1")
+        [(kept_sha,)] = query(
+            settings.database_path, "select picture_sha from scenes where position = 1"
+        )
         kept = (settings.media_dir / kept_sha[:2] / f"{kept_sha}.jpg").read_bytes()
         album = [m for m in user.bot_messages() if m.media_kind == "photo"]
         second = next(m for m in album if m.text.startswith("2."))
@@ -275,8 +328,11 @@ async def test_a_kept_picture_guides_the_scenes_after_it(
 
 
 async def test_cancel_stops_a_storyboard_and_says_so(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        fake_openai: FakeOpenAI) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    fake_openai: FakeOpenAI,
+) -> None:
     fake_openai.slow("images/generations", 1.0, times=None)
     settings = _ai_settings(make_settings, provider_concurrency=1)
     user = emulator.user(4010, "Khoa")
@@ -284,7 +340,9 @@ async def test_cancel_stops_a_storyboard_and_says_so(
         await new_project(user, "Slow pictures", "Temple bells", "Incense smoke", "Monks at dawn")
         progress = await say(user, "/storyboard", "Preparing the storyboard")
         await say(user, "/cancel", "Stopping")
-        await user.wait_for(lambda m: m.message_id == progress.message_id
-                            and "Storyboard stopped" in m.text, timeout=30)
+        await user.wait_for(
+            lambda m: m.message_id == progress.message_id and "Storyboard stopped" in m.text,
+            timeout=30,
+        )
     assert len(fake_openai.requests_to("images/generations")) < 3
     assert query(settings.database_path, "select state from jobs") == [("cancelled",)]

@@ -19,23 +19,34 @@ async def _say(user: SimulatedUser, text: str, expect: str) -> str:
 
 
 async def test_start_explains_and_menu_is_registered(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     user = emulator.user(2001, "An", language_code="vi")
     async with running_bot(make_settings()):
         greeting = await _say(user, "/start", "Pocket Director")
-    for command in ("/new", "/storyboard", "/render", "/status", "/projects", "/cancel",
-                    "/lang", "/help"):
+    for command in (
+        "/new",
+        "/storyboard",
+        "/render",
+        "/status",
+        "/projects",
+        "/cancel",
+        "/lang",
+        "/help",
+    ):
         assert command in greeting
     english = [c["command"] for c in emulator.commands()]
     vietnamese = [c["command"] for c in emulator.commands(language_code="vi")]
-    assert english == vietnamese == ["new", "storyboard", "render", "status", "projects",
-                                     "cancel", "lang", "help"]
+    assert (
+        english
+        == vietnamese
+        == ["new", "storyboard", "render", "status", "projects", "cancel", "lang", "help"]
+    )
 
 
 async def test_projects_switch_with_buttons_and_survive_a_restart(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(2002, "Minh")
     async with running_bot(settings):
@@ -78,8 +89,8 @@ async def _assert_listing(user: SimulatedUser):  # type: ignore[no-untyped-def]
 
 
 async def test_text_before_new_starts_a_project_and_render_without_one_explains(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(2003, "Lan")
     async with running_bot(settings):
@@ -93,25 +104,52 @@ async def test_text_before_new_starts_a_project_and_render_without_one_explains(
 
 
 BAD_INPUTS = [
-    ("pdf document", "document", (b"%PDF-1.4 not for us", "notes.pdf", "application/pdf"),
-     "isn't any of those"),
-    ("corrupt jpeg", "document", (media.corrupt_jpeg(), "broken.jpg", "image/jpeg"),
-     "couldn't open that image"),
-    ("zip disguised as png", "document", (media.zip_disguised_as_png(), "x.png", "image/png"),
-     "couldn't open that image"),
-    ("decompression bomb", "document", (media.decompression_bomb_png(), "bomb.png",
-                                        "image/png"), "too large"),
-    ("audio that is not audio", "audio", (media.not_audio(), "song.mp3", "audio/mpeg"),
-     "couldn't read that as audio"),
+    (
+        "pdf document",
+        "document",
+        (b"%PDF-1.4 not for us", "notes.pdf", "application/pdf"),
+        "isn't any of those",
+    ),
+    (
+        "corrupt jpeg",
+        "document",
+        (media.corrupt_jpeg(), "broken.jpg", "image/jpeg"),
+        "couldn't open that image",
+    ),
+    (
+        "zip disguised as png",
+        "document",
+        (media.zip_disguised_as_png(), "x.png", "image/png"),
+        "couldn't open that image",
+    ),
+    (
+        "decompression bomb",
+        "document",
+        (media.decompression_bomb_png(), "bomb.png", "image/png"),
+        "too large",
+    ),
+    (
+        "audio that is not audio",
+        "audio",
+        (media.not_audio(), "song.mp3", "audio/mpeg"),
+        "couldn't read that as audio",
+    ),
     ("corrupt photo", "photo", (media.corrupt_jpeg(),), "couldn't open that image"),
 ]
 
 
-@pytest.mark.parametrize(("name", "kind", "payload", "expected"), BAD_INPUTS,
-                         ids=[case[0] for case in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("name", "kind", "payload", "expected"), BAD_INPUTS, ids=[case[0] for case in BAD_INPUTS]
+)
 async def test_bad_input_gets_a_friendly_reply_and_loses_nothing(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        name: str, kind: str, payload: tuple[object, ...], expected: str) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    name: str,
+    kind: str,
+    payload: tuple[object, ...],
+    expected: str,
+) -> None:
     settings = make_settings()
     user = emulator.user(2004, "Hoa")
     async with running_bot(settings):
@@ -131,9 +169,9 @@ async def test_bad_input_gets_a_friendly_reply_and_loses_nothing(
         assert snapshot(settings, 2004) == before
 
 
-async def test_limits_on_size_and_length(emulator: BotApiEmulator,
-                                         make_settings: SettingsFactory,
-                                         running_bot: BotStarter) -> None:
+async def test_limits_on_size_and_length(
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(2005, "Tuan")
     async with running_bot(settings):
@@ -147,16 +185,17 @@ async def test_limits_on_size_and_length(emulator: BotApiEmulator,
 
 
 async def test_cancel_stops_a_render_and_keeps_the_project(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings(render_short_side=720, render_fps=30)
     user = emulator.user(2006, "Quang")
     async with running_bot(settings):
         await _say(user, "/new Long one", "Long one")
         for index in range(6):
             await _say(user, f"Scene idea number {index}", f"Scene {index + 1}")
-        await user.send_audio(media.make_song(seconds=120, fmt="mp3"), "long.mp3",
-                              "audio/mpeg", 120)
+        await user.send_audio(
+            media.make_song(seconds=120, fmt="mp3"), "long.mp3", "audio/mpeg", 120
+        )
         await user.wait_for_text("long.mp3")
         before = snapshot(settings, 2006)
         await _say(user, "/render", "Rendering")
@@ -170,8 +209,11 @@ async def test_cancel_stops_a_render_and_keeps_the_project(
 
 
 async def test_no_token_in_a_debug_log_of_a_whole_conversation(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        capfd: pytest.CaptureFixture[str]) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
     setup_logging("DEBUG", [TOKEN])
     try:
         user = emulator.user(2007, "Vy")
@@ -190,8 +232,8 @@ async def test_no_token_in_a_debug_log_of_a_whole_conversation(
 
 
 async def test_lang_switches_every_reply_and_is_remembered(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(2008, "Kim", language_code="en")
     async with running_bot(settings):
@@ -210,14 +252,15 @@ async def test_lang_switches_every_reply_and_is_remembered(
 
 
 async def test_a_song_too_long_for_the_scenes_brings_a_nudge(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     user = emulator.user(2010, "Nam")
     async with running_bot(make_settings()):
         await new_project(user, "Long song", "Rain on the tin roofs", "Children run to school")
         mark = user.mark()
-        await user.send_audio(media.make_song(seconds=40.0, fmt="mp3"), "rain.mp3",
-                              "audio/mpeg", 40)
+        await user.send_audio(
+            media.make_song(seconds=40.0, fmt="mp3"), "rain.mp3", "audio/mpeg", 40
+        )
         song = await user.wait_for_text("rain.mp3", after=mark)
         assert "about 20 s" in song.text and "about 5 scenes" in song.text
         for idea in ("Bicycles in the market", "A kite over the fields", "Lanterns at dusk"):
@@ -227,26 +270,29 @@ async def test_a_song_too_long_for_the_scenes_brings_a_nudge(
 
 
 async def test_a_photo_replying_to_a_scene_message_joins_that_scene(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(2011, "Trang")
     async with running_bot(settings):
-        first, _ = await new_project(user, "Replies", "Lotus pond at dawn",
-                                     "Old bridge in the rain")
+        first, _ = await new_project(
+            user, "Replies", "Lotus pond at dawn", "Old bridge in the rain"
+        )
         mark = user.mark()
         await user.send_photo(media.make_photo(800, 600, seed=4), reply_to=first.message_id)
         await user.wait_for_text("Photo added to scene 1", after=mark)
-    references = query(settings.database_path, "select s.position from scene_refs r "
-                       "join scenes s on s.id = r.scene_id")
+    references = query(
+        settings.database_path,
+        "select s.position from scene_refs r join scenes s on s.id = r.scene_id",
+    )
     assert references == [(1,)]
     # Scene 1 had no picture yet: nothing is made (or paid for) until /storyboard or /render.
     assert not query(settings.database_path, "select id from jobs")
 
 
 async def test_text_after_an_uncaptioned_first_photo_becomes_its_idea(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(2012, "Dung")
     async with running_bot(settings):

@@ -21,9 +21,9 @@ def _button(message: BotMessage, title: str, action: str) -> str:
     raise AssertionError(f"no {action} button for {title}")
 
 
-async def test_rename_delete_and_export(emulator: BotApiEmulator,
-                                        make_settings: SettingsFactory,
-                                        running_bot: BotStarter) -> None:
+async def test_rename_delete_and_export(
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(5001, "Tam")
     async with running_bot(settings):
@@ -39,8 +39,7 @@ async def test_rename_delete_and_export(emulator: BotApiEmulator,
 
         mark = user.mark()
         await user.press_button(video, "Export project")
-        document = await user.wait_for(lambda m: m.media_kind == "document", after=mark,
-                                       timeout=60)
+        document = await user.wait_for(lambda m: m.media_kind == "document", after=mark, timeout=60)
         assert document.file_bytes is not None
         with zipfile.ZipFile(io.BytesIO(document.file_bytes)) as archive:
             names = set(archive.namelist())
@@ -78,8 +77,8 @@ async def test_rename_delete_and_export(emulator: BotApiEmulator,
 
 
 async def test_untitled_projects_get_numbered_titles(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     user = emulator.user(5007, "Quynh")
     async with running_bot(make_settings()):
         await say(user, "A first idea before any project", "I started a project")
@@ -87,7 +86,11 @@ async def test_untitled_projects_get_numbered_titles(
         await say(user, "/new", "My music video 3")
         await say(user, "/new My music video", "New project")
         listing = await say(user, "/projects", "Your projects")
-    titles = [b["text"].removeprefix("▶ ") for row in listing.reply_markup["inline_keyboard"]
-              for b in row if b["callback_data"].endswith(":sw")]
+    titles = [
+        b["text"].removeprefix("▶ ")
+        for row in listing.reply_markup["inline_keyboard"]
+        for b in row
+        if b["callback_data"].endswith(":sw")
+    ]
     # A title the director typed is theirs to repeat; only the defaults are numbered.
     assert titles == ["My music video", "My music video 3", "My music video 2", "My music video"]

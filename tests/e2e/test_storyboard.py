@@ -17,23 +17,31 @@ def _scenes(settings: Settings, owner: int) -> list[tuple[int, int, str, str, in
         settings.database_path,
         "select s.id, s.position, s.idea, s.motion, s.variant, s.duration from scenes s "
         "join projects p on p.id = s.project_id where p.owner_id = ? order by s.position",
-        (owner,))
+        (owner,),
+    )
 
 
 async def _storyboard(user: SimulatedUser) -> BotMessage:
     mark = user.mark()
     await user.send_text("/storyboard")
-    panel = await user.wait_for(lambda m: bool(m.buttons) and "Scene 1/" in m.text, after=mark,
-                                timeout=60, what="the storyboard panel")
+    panel = await user.wait_for(
+        lambda m: bool(m.buttons) and "Scene 1/" in m.text,
+        after=mark,
+        timeout=60,
+        what="the storyboard panel",
+    )
     # The job ends once its progress message says so (just after the panel is sent).
-    await user.wait_for(lambda m: "Storyboard ready" in m.text
-                        and m.message_id < panel.message_id, after=mark, timeout=10)
+    await user.wait_for(
+        lambda m: "Storyboard ready" in m.text and m.message_id < panel.message_id,
+        after=mark,
+        timeout=10,
+    )
     return panel
 
 
 async def test_albums_hold_at_most_ten_previews(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(3001, "Mai")
     async with running_bot(settings):
@@ -59,8 +67,8 @@ async def test_albums_hold_at_most_ten_previews(
 
 
 async def test_panel_buttons_change_the_stored_scene_and_the_preview(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(3002, "Khanh")
     async with running_bot(settings):
@@ -75,43 +83,54 @@ async def test_panel_buttons_change_the_stored_scene_and_the_preview(
         await user.press_button(panel, "Later")
         await user.wait_for(lambda m: "Scene 2/3" in m.text, timeout=10)
         assert [row[2] for row in _scenes(settings, 3002)] == [
-            "Boats in the harbour", "Dawn over the bay", "Night market lights"]
+            "Boats in the harbour",
+            "Dawn over the bay",
+            "Night market lights",
+        ]
         renamed = [call for call in emulator.calls_to("editMessageCaption") if call.response_ok]
         assert any(call.params["caption"] == "2. Dawn over the bay" for call in renamed)
 
         before = dict((row[0], row[3]) for row in _scenes(settings, 3002))[first_id]
         await user.press_button(user.bot_message(panel.message_id), "Camera move")
-        await user.wait_for(lambda m: m.message_id == panel.message_id
-                            and before.replace("_", " ") not in m.text, timeout=10)
+        await user.wait_for(
+            lambda m: m.message_id == panel.message_id and before.replace("_", " ") not in m.text,
+            timeout=10,
+        )
         assert dict((row[0], row[3]) for row in _scenes(settings, 3002))[first_id] != before
 
         await user.press_button(user.bot_message(panel.message_id), "Longer")
-        await user.wait_for(lambda m: m.message_id == panel.message_id and " s ·" in m.text,
-                            timeout=10)
+        await user.wait_for(
+            lambda m: m.message_id == panel.message_id and " s ·" in m.text, timeout=10
+        )
         assert dict((row[0], row[5]) for row in _scenes(settings, 3002))[first_id] == 5.0
 
         media_edits = len(emulator.calls_to("editMessageMedia"))
         await user.press_button(user.bot_message(panel.message_id), "Picture")
-        await user.wait_for(lambda m: "Storyboard ready" in m.text and m.message_id >
-                            panel.message_id, timeout=60)
+        await user.wait_for(
+            lambda m: "Storyboard ready" in m.text and m.message_id > panel.message_id, timeout=60
+        )
         assert dict((row[0], row[4]) for row in _scenes(settings, 3002))[first_id] == 1
         assert len(emulator.calls_to("editMessageMedia")) > media_edits
 
         await user.press_button(user.bot_message(panel.message_id), "Delete")
         await user.wait_for(lambda m: "Scene" in m.text and "/2" in m.text, timeout=10)
         assert [row[2] for row in _scenes(settings, 3002)] == [
-            "Boats in the harbour", "Night market lights"]
+            "Boats in the harbour",
+            "Night market lights",
+        ]
         # The deleted scene's preview left the chat; the one after it was renumbered.
         await user.wait_for(lambda m: m.text == "2. Night market lights", timeout=10)
         previews = [m for m in user.bot_messages() if m.media_kind == "photo"]
         assert sorted(m.text for m in previews if not m.deleted) == [
-            "1. Boats in the harbour", "2. Night market lights"]
+            "1. Boats in the harbour",
+            "2. Night market lights",
+        ]
         assert [m.original_text for m in previews if m.deleted] == ["1. Dawn over the bay"]
 
 
 async def test_replies_to_a_preview_edit_that_scene(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(3003, "Thao")
     async with running_bot(settings):
@@ -128,19 +147,23 @@ async def test_replies_to_a_preview_edit_that_scene(
         await user.send_text("Lanterns float down the river", reply_to=second.message_id)
         await user.wait_for_text("Scene 2 is now", after=mark)
         assert [row[2] for row in _scenes(settings, 3003)] == [
-            "Temple at noon", "Lanterns float down the river"]
+            "Temple at noon",
+            "Lanterns float down the river",
+        ]
 
         mark = user.mark()
         await user.send_photo(make_photo(800, 600, seed=9), reply_to=second.message_id)
         await user.wait_for_text("Photo added to scene 2", after=mark)
-        refs = query(settings.database_path,
-                     "select s.position from scene_refs r join scenes s on s.id = r.scene_id")
+        refs = query(
+            settings.database_path,
+            "select s.position from scene_refs r join scenes s on s.id = r.scene_id",
+        )
         assert refs == [(2,)]
 
 
 async def test_a_forged_scene_button_touches_nothing(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     owner = emulator.user(3004, "Owner")
     intruder = emulator.user(3005, "Intruder")
@@ -156,8 +179,13 @@ async def test_a_forged_scene_button_touches_nothing(
         await intruder.send_text("/start")
         await intruder.wait_for_text("Pocket Director", after=mark)
         anchor = intruder.last_bot_message()
-        for data in (f"sb:{scene_id}:del", f"sb:{scene_id}:down", "sb:x:del", "sb:1:rm -rf",
-                     f"sb:{scene_id}:edit"):
+        for data in (
+            f"sb:{scene_id}:del",
+            f"sb:{scene_id}:down",
+            "sb:x:del",
+            "sb:1:rm -rf",
+            f"sb:{scene_id}:edit",
+        ):
             callback = await intruder.press(anchor, data)
             answer = await intruder.wait_for_callback_answer(callback)
             assert answer.text is not None and "no longer exists" in answer.text
@@ -165,26 +193,31 @@ async def test_a_forged_scene_button_touches_nothing(
 
 
 def _previews_switch(settings: Settings, owner: int) -> list[int]:
-    return [row[0] for row in query(
-        settings.database_path, "select previews_enabled from projects where owner_id = ?",
-        (owner,))]
+    return [
+        row[0]
+        for row in query(
+            settings.database_path,
+            "select previews_enabled from projects where owner_id = ?",
+            (owner,),
+        )
+    ]
 
 
 async def test_pictures_arrive_one_by_one_when_the_director_asks(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(3006, "Lan")
     async with running_bot(settings):
         mark = user.mark()
         await user.send_text("/new As they come")
-        setup = await user.wait_for(lambda m: m.has_button("Send each picture when made: off"),
-                                    after=mark)
+        setup = await user.wait_for(
+            lambda m: m.has_button("Send each picture when made: off"), after=mark
+        )
         assert _previews_switch(settings, 3006) == [0]
         mark = user.mark()
         await user.press_button(setup, "Send each picture when made: off")
-        await user.wait_for(lambda m: m.has_button("🖼 Send each picture when made: on"),
-                            after=mark)
+        await user.wait_for(lambda m: m.has_button("🖼 Send each picture when made: on"), after=mark)
         assert _previews_switch(settings, 3006) == [1]
         for idea in ("Rice terraces at dawn", "Fishing boats at sea", "Lanterns in Hoi An"):
             await say(user, idea, idea)
@@ -201,8 +234,11 @@ async def test_pictures_arrive_one_by_one_when_the_director_asks(
         mark = user.mark()
         await user.send_text("Squid boats glowing at night", reply_to=second.message_id)
         await user.wait_for_text("Scene 2 is now", after=mark)
-        await user.wait_for(lambda m: "Storyboard ready" in m.text
-                            and m.message_id > panel.message_id, after=mark, timeout=60)
+        await user.wait_for(
+            lambda m: "Storyboard ready" in m.text and m.message_id > panel.message_id,
+            after=mark,
+            timeout=60,
+        )
         # A redone picture replaces its preview in place instead of arriving again.
         assert user.bot_message(second.message_id).text == "2. Squid boats glowing at night"
 
@@ -210,8 +246,11 @@ async def test_pictures_arrive_one_by_one_when_the_director_asks(
         mark = user.mark()
         await user.send_text("/render")
         video = await user.wait_for_video(timeout=120, after=mark)
-        new_photos = [m for m in user.bot_messages()
-                      if m.media_kind == "photo" and m.message_id > last_preview]
+        new_photos = [
+            m
+            for m in user.bot_messages()
+            if m.media_kind == "photo" and m.message_id > last_preview
+        ]
     # Only the new scene's picture was made during the render, and it came before the video.
     assert [m.text for m in new_photos] == ["4. Sunset over Ha Long Bay"]
     assert new_photos[0].message_id < video.message_id
@@ -222,19 +261,21 @@ def _references(settings: Settings) -> list[tuple[int, int]]:
     return query(
         settings.database_path,
         "select s.position, count(r.asset_sha) from scenes s left join scene_refs r "
-        "on r.scene_id = s.id group by s.id order by s.position")
+        "on r.scene_id = s.id group by s.id order by s.position",
+    )
 
 
 async def test_an_album_of_photos_gets_one_answer(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(3007, "Vy")
     async with running_bot(settings):
         await new_project(user, "Albums")
         mark = user.mark()
-        await user.send_album([make_photo(800, 600, seed=s) for s in (1, 2, 3)],
-                              caption="Phố cổ Hội An")
+        await user.send_album(
+            [make_photo(800, 600, seed=s) for s in (1, 2, 3)], caption="Phố cổ Hội An"
+        )
         await user.wait_for_text("Scene 1 starts with 3 photos: Phố cổ Hội An", after=mark)
         mark = user.mark()
         await user.send_album([make_photo(800, 600, seed=s) for s in (4, 5)])
@@ -245,23 +286,35 @@ async def test_an_album_of_photos_gets_one_answer(
         await _storyboard(user)
         second = next(m for m in user.bot_messages() if m.text.startswith("2. Thuyền"))
         mark = user.mark()
-        await user.send_album([make_photo(800, 600, seed=s) for s in (6, 7)],
-                              reply_to=second.message_id)
+        await user.send_album(
+            [make_photo(800, 600, seed=s) for s in (6, 7)], reply_to=second.message_id
+        )
         await user.wait_for_text("2 photos added to scene 2", after=mark)
-        await user.wait_for(lambda m: "Storyboard ready" in m.text
-                            and m.message_id > second.message_id, after=mark, timeout=60)
+        await user.wait_for(
+            lambda m: "Storyboard ready" in m.text and m.message_id > second.message_id,
+            after=mark,
+            timeout=60,
+        )
     photo_replies = [m for m in user.bot_messages() if "📷" in m.text]
     assert len(photo_replies) == 3, user.transcript()
     # One picture refresh for the whole album, whose progress message follows the previews.
-    assert len([m for m in user.bot_messages()
-                if "Storyboard ready" in m.text and m.message_id > second.message_id]) == 1
+    assert (
+        len(
+            [
+                m
+                for m in user.bot_messages()
+                if "Storyboard ready" in m.text and m.message_id > second.message_id
+            ]
+        )
+        == 1
+    )
     assert not [m for m in user.bot_messages() if "updated after the running job" in m.text]
     assert _references(settings) == [(1, 5), (2, 2)]
 
 
 async def test_the_idea_button_takes_the_next_message_even_without_a_reply(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(3008, "Hanh")
     async with running_bot(settings):
@@ -278,8 +331,13 @@ async def test_the_idea_button_takes_the_next_message_even_without_a_reply(
         await user.press_button(user.bot_message(panel.message_id), "Idea")
         await user.wait_for_text("Send the new idea for scene 1", after=mark)
         await new_project(user, "Another", "Fireworks over the river")
-    ideas = query(settings.database_path, "select project_id, position, idea from scenes "
-                  "order by project_id, position")
-    assert ideas == [(1, 1, "One Pillar Pagoda in the rain"), (1, 2, "Street vendors"),
-                     (1, 3, "Night traffic on Hang Bac street"),
-                     (2, 1, "Fireworks over the river")]
+    ideas = query(
+        settings.database_path,
+        "select project_id, position, idea from scenes order by project_id, position",
+    )
+    assert ideas == [
+        (1, 1, "One Pillar Pagoda in the rain"),
+        (1, 2, "Street vendors"),
+        (1, 3, "Night traffic on Hang Bac street"),
+        (2, 1, "Fireworks over the river"),
+    ]

@@ -42,8 +42,9 @@ def make_song(path: Path, seconds: float, rate: int = 44100) -> Path:
     return write_stereo_wav(path, tone, rate)
 
 
-def assert_probed_video(result: RenderResult, seconds: float, size: tuple[int, int],
-                        fps: int) -> None:
+def assert_probed_video(
+    result: RenderResult, seconds: float, size: tuple[int, int], fps: int
+) -> None:
     """The file is what phones want: H.264 High yuv420p BT.709, AAC, faststart, exact length."""
     info = probe(result.path)
     assert info.video_codec == "h264"

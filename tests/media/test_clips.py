@@ -71,7 +71,9 @@ def test_a_clip_source_moves_then_holds_its_last_frame(clip: Path) -> None:
 def test_clips_render_in_place_of_ken_burns(clip: Path, tmp_path: Path) -> None:
     still = str(clip.parent / "still.jpg")
     timeline = Timeline(
-        width=WIDTH, height=HEIGHT, fps=FPS,
+        width=WIDTH,
+        height=HEIGHT,
+        fps=FPS,
         shots=(
             Shot(still, 0.0, 1.0, motion=Motion.ZOOM_IN, transition_in=Transition.CUT),
             Shot(still, 1.0, 2.5, clip_path=str(clip), caption="Sóng vỗ bờ"),  # slowed

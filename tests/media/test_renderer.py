@@ -279,8 +279,9 @@ async def test_the_renderer_port_passes_its_settings_to_the_worker(
     async def on_progress(fraction: float) -> None:
         seen.append(fraction)
 
-    video = await renderer.render(timeline(media), tmp_path / "port.mp4", on_progress,
-                                  asyncio.Event())
+    video = await renderer.render(
+        timeline(media), tmp_path / "port.mp4", on_progress, asyncio.Event()
+    )
     assert video.size_bytes <= 150_000
     assert (video.width, video.height) == (640, 360), "a small budget keeps 360p"
     assert len(list(cache.glob("*.mp4"))) == 3, "one cached segment per shot"

@@ -19,8 +19,13 @@ from tests.support.video_checks import video_frames
 
 WIDTH, HEIGHT, FPS = 320, 180, 24
 COLOURS = [(200, 40, 40), (40, 160, 60), (40, 60, 200), (200, 180, 40), (120, 40, 160)]
-TRANSITIONS = [Transition.FADE_BLACK, Transition.CROSSFADE, Transition.CROSSFADE,
-               Transition.CUT, Transition.CROSSFADE]
+TRANSITIONS = [
+    Transition.FADE_BLACK,
+    Transition.CROSSFADE,
+    Transition.CROSSFADE,
+    Transition.CUT,
+    Transition.CROSSFADE,
+]
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +42,21 @@ def timeline(media: Path) -> Timeline:
     starts = [0.0, 1.25, 2.5, 3.52, 4.75]  # uneven, and not all on whole frames of 24 fps
     ends = [*starts[1:], 6.0]
     return Timeline(
-        width=WIDTH, height=HEIGHT, fps=FPS, title="Tựa đề", audio_path=str(media / "song.wav"),
+        width=WIDTH,
+        height=HEIGHT,
+        fps=FPS,
+        title="Tựa đề",
+        audio_path=str(media / "song.wav"),
         shots=tuple(
-            Shot(str(media / f"still{i}.jpg"), start, end - start, caption=f"Cảnh {i + 1}",
-                 motion=list(Motion)[i], transition_in=TRANSITIONS[i], transition_seconds=0.5)
+            Shot(
+                str(media / f"still{i}.jpg"),
+                start,
+                end - start,
+                caption=f"Cảnh {i + 1}",
+                motion=list(Motion)[i],
+                transition_in=TRANSITIONS[i],
+                transition_seconds=0.5,
+            )
             for i, (start, end) in enumerate(zip(starts, ends, strict=True))
         ),
     )

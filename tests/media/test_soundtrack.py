@@ -24,15 +24,22 @@ def song(path: Path, seconds: float, level: float) -> Path:
 
 
 def video_of(seconds: float, audio: Path | None, offset: float = 0.0) -> Timeline:
-    return Timeline(640, 360, 30, (Shot("unused.jpg", 0.0, seconds),),
-                    audio_path=str(audio) if audio else None, audio_offset=offset)
+    return Timeline(
+        640,
+        360,
+        30,
+        (Shot("unused.jpg", 0.0, seconds),),
+        audio_path=str(audio) if audio else None,
+        audio_offset=offset,
+    )
 
 
 @pytest.mark.parametrize(("level", "target"), [(0.05, -14.0), (0.9, -14.0), (0.3, -20.0)])
 def test_loudness_reaches_the_target(tmp_path: Path, level: float, target: float) -> None:
     source = song(tmp_path / "song.wav", 14.0, level)
-    track = make_soundtrack(video_of(10.0, source, offset=2.0), 10.0, tmp_path / "a.m4a",
-                            loudness_lufs=target)
+    track = make_soundtrack(
+        video_of(10.0, source, offset=2.0), 10.0, tmp_path / "a.m4a", loudness_lufs=target
+    )
     assert integrated_loudness(track) == pytest.approx(target, abs=1.0)
     assert probe_audio(track) == pytest.approx(10.0, abs=0.05)
 

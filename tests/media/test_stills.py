@@ -48,10 +48,15 @@ def assert_smooth(steps: np.ndarray) -> None:
     assert np.abs(np.diff(middle)).max() < 0.25 * middle.mean()
 
 
-@pytest.mark.parametrize(("motion", "axis", "sign"), [
-    (Motion.PAN_RIGHT, 0, -1), (Motion.PAN_LEFT, 0, 1), (Motion.PAN_DOWN, 1, -1),
-    (Motion.PAN_UP, 1, 1),
-])
+@pytest.mark.parametrize(
+    ("motion", "axis", "sign"),
+    [
+        (Motion.PAN_RIGHT, 0, -1),
+        (Motion.PAN_LEFT, 0, 1),
+        (Motion.PAN_DOWN, 1, -1),
+        (Motion.PAN_UP, 1, 1),
+    ],
+)
 def test_a_pan_moves_the_picture_a_fraction_of_a_pixel_each_frame(
     spot: Path, motion: Motion, axis: int, sign: int
 ) -> None:

@@ -23,10 +23,12 @@ async def fake() -> AsyncIterator[FakeOpenAI]:
         yield server
 
 
-def make_client(fake: FakeOpenAI, max_retries: int = 2,
-                timeout: float = 10.0) -> openai.AsyncOpenAI:
-    return openai.AsyncOpenAI(api_key="sk-test", base_url=fake.base_url,
-                              max_retries=max_retries, timeout=timeout)
+def make_client(
+    fake: FakeOpenAI, max_retries: int = 2, timeout: float = 10.0
+) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(
+        api_key="sk-test", base_url=fake.base_url, max_retries=max_retries, timeout=timeout
+    )
 
 
 def photos(folder: Path, count: int, prefix: str = "ref", fmt: str = "JPEG") -> tuple[Path, ...]:
@@ -38,12 +40,23 @@ def photos(folder: Path, count: int, prefix: str = "ref", fmt: str = "JPEG") -> 
     return tuple(paths)
 
 
-def picture_request(references: tuple[Path, ...] = (), style_references: tuple[Path, ...] = (),
-                    width: int = 360, height: int = 640, image_prompt: str = "") -> PictureRequest:
-    return PictureRequest(idea="A girl on a bridge at dawn", caption="Dawn",
-                          style=load_styles()["lacquer"], references=references,
-                          width=width, height=height, image_prompt=image_prompt,
-                          style_references=style_references)
+def picture_request(
+    references: tuple[Path, ...] = (),
+    style_references: tuple[Path, ...] = (),
+    width: int = 360,
+    height: int = 640,
+    image_prompt: str = "",
+) -> PictureRequest:
+    return PictureRequest(
+        idea="A girl on a bridge at dawn",
+        caption="Dawn",
+        style=load_styles()["lacquer"],
+        references=references,
+        width=width,
+        height=height,
+        image_prompt=image_prompt,
+        style_references=style_references,
+    )
 
 
 def test_api_size_follows_the_shape() -> None:
@@ -66,7 +79,8 @@ def test_name_carries_model_and_quality() -> None:
 async def test_without_references_it_generates(fake: FakeOpenAI, tmp_path: Path) -> None:
     output = tmp_path / "scene.jpg"
     usage = await OpenAIImageMaker(make_client(fake)).make_picture(
-        picture_request(image_prompt="A lacquer bridge"), output)
+        picture_request(image_prompt="A lacquer bridge"), output
+    )
 
     (sent,) = fake.requests
     assert sent.endpoint == "images/generations"
@@ -80,13 +94,15 @@ async def test_without_references_it_generates(fake: FakeOpenAI, tmp_path: Path)
     assert usage.cost_usd == pytest.approx(0.041 + (len(sent.json["prompt"]) // 4) * 5e-6)
 
 
-async def test_with_references_it_edits_with_the_exact_bytes(fake: FakeOpenAI,
-                                                             tmp_path: Path) -> None:
+async def test_with_references_it_edits_with_the_exact_bytes(
+    fake: FakeOpenAI, tmp_path: Path
+) -> None:
     scene_refs = photos(tmp_path, 2, "scene")
     style_refs = (*photos(tmp_path, 1, "style", fmt="PNG"), scene_refs[0])
     output = tmp_path / "scene.jpg"
     await OpenAIImageMaker(make_client(fake), quality="low").make_picture(
-        picture_request(scene_refs, style_refs, width=640, height=360), output)
+        picture_request(scene_refs, style_refs, width=640, height=360), output
+    )
 
     (sent,) = fake.requests
     assert sent.endpoint == "images/edits"
@@ -103,14 +119,19 @@ async def test_with_references_it_edits_with_the_exact_bytes(fake: FakeOpenAI,
 
 async def test_references_are_capped(fake: FakeOpenAI, tmp_path: Path) -> None:
     refs = photos(tmp_path, 20)
-    await OpenAIImageMaker(make_client(fake)).make_picture(picture_request(refs),
-                                                           tmp_path / "a.jpg")
+    await OpenAIImageMaker(make_client(fake)).make_picture(
+        picture_request(refs), tmp_path / "a.jpg"
+    )
     await OpenAIImageMaker(make_client(fake), max_references=3).make_picture(
-        picture_request(refs[:2], refs[10:12]), tmp_path / "b.jpg")
+        picture_request(refs[:2], refs[10:12]), tmp_path / "b.jpg"
+    )
     first, second = fake.requests
     assert len(first.files["image[]"]) == 16
     assert [p.data for p in second.files["image[]"]] == [
-        refs[0].read_bytes(), refs[1].read_bytes(), refs[10].read_bytes()]
+        refs[0].read_bytes(),
+        refs[1].read_bytes(),
+        refs[10].read_bytes(),
+    ]
 
 
 async def test_a_moderation_refusal_is_not_retried(fake: FakeOpenAI, tmp_path: Path) -> None:
@@ -118,7 +139,8 @@ async def test_a_moderation_refusal_is_not_retried(fake: FakeOpenAI, tmp_path: P
     output = tmp_path / "scene.jpg"
     with pytest.raises(ProviderError) as caught:
         await OpenAIImageMaker(make_client(fake, max_retries=3)).make_picture(
-            picture_request(photos(tmp_path, 1)), output)
+            picture_request(photos(tmp_path, 1)), output
+        )
     assert caught.value.key == "provider.refused"
     assert len(fake.requests) == 1
     assert not output.exists()
@@ -127,8 +149,7 @@ async def test_a_moderation_refusal_is_not_retried(fake: FakeOpenAI, tmp_path: P
 async def test_a_rate_limit_is_retried_then_succeeds(fake: FakeOpenAI, tmp_path: Path) -> None:
     fake.fail("images/generations", "rate_limit")
     output = tmp_path / "scene.jpg"
-    await OpenAIImageMaker(make_client(fake, max_retries=2)).make_picture(picture_request(),
-                                                                          output)
+    await OpenAIImageMaker(make_client(fake, max_retries=2)).make_picture(picture_request(), output)
     assert len(fake.requests) == 2
     assert output.stat().st_size > 0
 
@@ -137,20 +158,27 @@ async def test_server_errors_exhaust_the_retries(fake: FakeOpenAI, tmp_path: Pat
     fake.fail("images/generations", "server_error", times=None)
     with pytest.raises(ProviderError) as caught:
         await OpenAIImageMaker(make_client(fake, max_retries=2)).make_picture(
-            picture_request(), tmp_path / "scene.jpg")
+            picture_request(), tmp_path / "scene.jpg"
+        )
     assert caught.value.key == "provider.failed"
     assert len(fake.requests) == 3
 
 
-@pytest.mark.parametrize(("kind", "key"), [
-    ("bad_key", "provider.bad_key"), ("not_found", "provider.model_missing"),
-    ("forbidden", "provider.forbidden"), ("quota", "provider.no_credit"),
-])
+@pytest.mark.parametrize(
+    ("kind", "key"),
+    [
+        ("bad_key", "provider.bad_key"),
+        ("not_found", "provider.model_missing"),
+        ("forbidden", "provider.forbidden"),
+        ("quota", "provider.no_credit"),
+    ],
+)
 async def test_errors_map_to_keys(fake: FakeOpenAI, tmp_path: Path, kind: str, key: str) -> None:
     fake.fail("images/generations", kind, times=None)  # type: ignore[arg-type]
     with pytest.raises(ProviderError) as caught:
         await OpenAIImageMaker(make_client(fake, max_retries=1)).make_picture(
-            picture_request(), tmp_path / "scene.jpg")
+            picture_request(), tmp_path / "scene.jpg"
+        )
     assert caught.value.key == key
     assert caught.value.params == {"service": "OpenAI"}
 
@@ -159,5 +187,6 @@ async def test_a_slow_answer_is_a_timeout(fake: FakeOpenAI, tmp_path: Path) -> N
     fake.slow("images/generations", 2.0)
     with pytest.raises(ProviderError) as caught:
         await OpenAIImageMaker(make_client(fake, max_retries=0, timeout=0.3)).make_picture(
-            picture_request(), tmp_path / "scene.jpg")
+            picture_request(), tmp_path / "scene.jpg"
+        )
     assert caught.value.key == "provider.timeout"

@@ -27,14 +27,24 @@ IDEAS = ("A girl on a bridge at dawn", "Rain on the old quarter", "Lanterns over
 
 
 def request(*ideas: str, song_seconds: float | None = None, **extra: object) -> PlanRequest:
-    return PlanRequest(title="Autumn", ideas=ideas or IDEAS, style=load_styles()["cinematic"],
-                       song_seconds=song_seconds, language="en", **extra)  # type: ignore[arg-type]
+    return PlanRequest(
+        title="Autumn",
+        ideas=ideas or IDEAS,
+        style=load_styles()["cinematic"],
+        song_seconds=song_seconds,
+        language="en",
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 def scene(number: int, **fields: object) -> StoryboardScene:
     values: dict[str, object] = {
-        "idea_number": number, "image_prompt": f"prompt {number}", "caption": f"caption {number}",
-        "seconds": 4.0, "motion": "zoom_out", "transition": "cut",
+        "idea_number": number,
+        "image_prompt": f"prompt {number}",
+        "caption": f"caption {number}",
+        "seconds": 4.0,
+        "motion": "zoom_out",
+        "transition": "cut",
     }
     values.update(fields)
     return StoryboardScene(**values)  # type: ignore[arg-type]
@@ -48,8 +58,7 @@ async def fake() -> AsyncIterator[FakeOpenAI]:
 
 @pytest.fixture
 def client(fake: FakeOpenAI) -> openai.AsyncOpenAI:
-    return openai.AsyncOpenAI(api_key="sk-test", base_url=fake.base_url, max_retries=1,
-                              timeout=10)
+    return openai.AsyncOpenAI(api_key="sk-test", base_url=fake.base_url, max_retries=1, timeout=10)
 
 
 # ---------------------------------------------------------------------------- repair (pure)
@@ -65,24 +74,32 @@ def test_repair_keeps_the_users_order_and_drops_extra_scenes() -> None:
 
 def test_repair_fills_missing_scenes_from_the_idea() -> None:
     scenes = repair_storyboard([scene(2)], request())
-    assert [s.caption for s in scenes] == [short_caption(IDEAS[0]), "caption 2",
-                                           short_caption(IDEAS[2])]
+    assert [s.caption for s in scenes] == [
+        short_caption(IDEAS[0]),
+        "caption 2",
+        short_caption(IDEAS[2]),
+    ]
     assert scenes[0].motion == default_motion(1)
     assert scenes[0].transition == default_transition(1)
     assert scenes[2].image_prompt == "" and scenes[2].seconds is None
 
 
 def test_repair_fills_empty_captions_and_clips_long_ones() -> None:
-    scenes = repair_storyboard([scene(1, caption="   "), scene(2, caption="word " * 40)],
-                               request(*IDEAS[:2]))
+    scenes = repair_storyboard(
+        [scene(1, caption="   "), scene(2, caption="word " * 40)], request(*IDEAS[:2])
+    )
     assert scenes[0].caption == short_caption(IDEAS[0])
     assert len(scenes[1].caption) <= 91 and scenes[1].caption.endswith("…")
 
 
 def test_repair_replaces_unknown_motion_and_transition() -> None:
-    scenes = repair_storyboard([scene(1, motion="spin", transition="wipe"),
-                                scene(2, motion="pan_up", transition="fade_black")],
-                               request(*IDEAS[:2]))
+    scenes = repair_storyboard(
+        [
+            scene(1, motion="spin", transition="wipe"),
+            scene(2, motion="pan_up", transition="fade_black"),
+        ],
+        request(*IDEAS[:2]),
+    )
     assert (scenes[0].motion, scenes[0].transition) == (default_motion(1), default_transition(1))
     assert (scenes[1].motion, scenes[1].transition) == (Motion.PAN_UP, Transition.FADE_BLACK)
 
@@ -119,7 +136,8 @@ def test_token_cost_uses_the_price_table() -> None:
 
 
 async def test_plan_sends_structured_output_and_returns_one_scene_per_idea(
-        fake: FakeOpenAI, client: openai.AsyncOpenAI) -> None:
+    fake: FakeOpenAI, client: openai.AsyncOpenAI
+) -> None:
     fake.token_usage = (10_000, 2_000)
     plan = await OpenAIPlanner(client).plan(request(song_seconds=30.0))
 
@@ -142,12 +160,26 @@ async def test_plan_sends_structured_output_and_returns_one_scene_per_idea(
 
 
 async def test_plan_repairs_a_sloppy_answer(fake: FakeOpenAI, client: openai.AsyncOpenAI) -> None:
-    fake.storyboard = {"scenes": [
-        {"idea_number": 2, "image_prompt": "rain", "caption": "", "seconds": 500,
-         "motion": "barrel_roll", "transition": "crossfade"},
-        {"idea_number": 9, "image_prompt": "x", "caption": "x", "seconds": 3,
-         "motion": "still", "transition": "cut"},
-    ]}
+    fake.storyboard = {
+        "scenes": [
+            {
+                "idea_number": 2,
+                "image_prompt": "rain",
+                "caption": "",
+                "seconds": 500,
+                "motion": "barrel_roll",
+                "transition": "crossfade",
+            },
+            {
+                "idea_number": 9,
+                "image_prompt": "x",
+                "caption": "x",
+                "seconds": 3,
+                "motion": "still",
+                "transition": "cut",
+            },
+        ]
+    }
     plan = await OpenAIPlanner(client, model="gpt-5-nano").plan(request())
 
     assert [s.idea for s in plan.scenes] == list(IDEAS)
@@ -158,42 +190,54 @@ async def test_plan_repairs_a_sloppy_answer(fake: FakeOpenAI, client: openai.Asy
 
 
 async def test_an_answer_that_does_not_parse_is_planned_from_the_ideas(
-        fake: FakeOpenAI, client: openai.AsyncOpenAI) -> None:
+    fake: FakeOpenAI, client: openai.AsyncOpenAI
+) -> None:
     fake.storyboard = '{"scenes": [{"idea_number": 1, "capt'
     plan = await OpenAIPlanner(client).plan(request())
     assert [s.caption for s in plan.scenes] == [short_caption(i) for i in IDEAS]
     assert plan.usage.cost_usd > 0  # the tokens were paid for all the same
 
 
-async def test_a_refusal_is_a_provider_refusal(fake: FakeOpenAI,
-                                               client: openai.AsyncOpenAI) -> None:
+async def test_a_refusal_is_a_provider_refusal(
+    fake: FakeOpenAI, client: openai.AsyncOpenAI
+) -> None:
     fake.storyboard_refusal = "I can't help with that."
     with pytest.raises(ProviderError) as caught:
         await OpenAIPlanner(client).plan(request())
     assert caught.value.key == "provider.refused"
 
 
-async def test_no_ideas_gives_a_title_scene_without_a_call(fake: FakeOpenAI,
-                                                          client: openai.AsyncOpenAI) -> None:
+async def test_no_ideas_gives_a_title_scene_without_a_call(
+    fake: FakeOpenAI, client: openai.AsyncOpenAI
+) -> None:
     plan = await OpenAIPlanner(client).plan(
-        PlanRequest(title="Autumn", ideas=(), style=load_styles()["cinematic"],
-                    song_seconds=None, language="en"))
+        PlanRequest(
+            title="Autumn",
+            ideas=(),
+            style=load_styles()["cinematic"],
+            song_seconds=None,
+            language="en",
+        )
+    )
     assert [s.idea for s in plan.scenes] == ["Autumn"]
     assert fake.requests == []
 
 
-async def test_rate_limit_is_retried_by_the_client(fake: FakeOpenAI,
-                                                   client: openai.AsyncOpenAI) -> None:
+async def test_rate_limit_is_retried_by_the_client(
+    fake: FakeOpenAI, client: openai.AsyncOpenAI
+) -> None:
     fake.fail("responses", "rate_limit")
     plan = await OpenAIPlanner(client).plan(request())
     assert len(plan.scenes) == 3
     assert len(fake.requests_to("responses")) == 2
 
 
-@pytest.mark.parametrize(("kind", "key"), [("bad_key", "provider.bad_key"),
-                                           ("not_found", "provider.model_missing")])
-async def test_errors_map_to_keys(fake: FakeOpenAI, client: openai.AsyncOpenAI, kind: str,
-                                  key: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "key"), [("bad_key", "provider.bad_key"), ("not_found", "provider.model_missing")]
+)
+async def test_errors_map_to_keys(
+    fake: FakeOpenAI, client: openai.AsyncOpenAI, kind: str, key: str
+) -> None:
     fake.fail("responses", kind)  # type: ignore[arg-type]
     with pytest.raises(ProviderError) as caught:
         await OpenAIPlanner(client).plan(request())

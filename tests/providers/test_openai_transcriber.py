@@ -32,8 +32,9 @@ def test_upload_name_gives_an_extension_the_api_accepts() -> None:
     assert upload_name(Path("x.opus"), b"OggS") == "x.ogg"
 
 
-async def test_transcribes_a_voice_note(fake: FakeOpenAI, client: openai.AsyncOpenAI,
-                                        tmp_path: Path) -> None:
+async def test_transcribes_a_voice_note(
+    fake: FakeOpenAI, client: openai.AsyncOpenAI, tmp_path: Path
+) -> None:
     voice = tmp_path / "0f3a9c"
     voice.write_bytes(make_voice_ogg(1.0))
     fake.transcription_seconds = 61.0
@@ -51,7 +52,8 @@ async def test_transcribes_a_voice_note(fake: FakeOpenAI, client: openai.AsyncOp
 
 
 async def test_without_a_reported_duration_the_size_estimates_it(
-        fake: FakeOpenAI, client: openai.AsyncOpenAI, tmp_path: Path) -> None:
+    fake: FakeOpenAI, client: openai.AsyncOpenAI, tmp_path: Path
+) -> None:
     voice = tmp_path / "voice.ogg"
     voice.write_bytes(b"OggS" + bytes(19_996))
     transcript = await OpenAITranscriber(client, model="whisper-1").transcribe(voice, "en")
@@ -59,8 +61,9 @@ async def test_without_a_reported_duration_the_size_estimates_it(
     assert transcript.usage.cost_usd == pytest.approx(0.001)
 
 
-async def test_a_bad_key_maps_to_its_key(fake: FakeOpenAI, client: openai.AsyncOpenAI,
-                                         tmp_path: Path) -> None:
+async def test_a_bad_key_maps_to_its_key(
+    fake: FakeOpenAI, client: openai.AsyncOpenAI, tmp_path: Path
+) -> None:
     voice = tmp_path / "voice.ogg"
     voice.write_bytes(make_voice_ogg(0.5))
     fake.fail("audio/transcriptions", "bad_key")

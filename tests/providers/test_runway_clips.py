@@ -25,8 +25,14 @@ async def fake() -> AsyncIterator[FakeRunway]:
 
 
 def maker(fake: FakeRunway, secret: str = SECRET, timeout: float = 10.0) -> RunwayClipMaker:
-    return RunwayClipMaker(secret, base_url=fake.base_url, poll_interval=0.01, timeout=timeout,
-                           attempts=3, retry_delay=0.01)
+    return RunwayClipMaker(
+        secret,
+        base_url=fake.base_url,
+        poll_interval=0.01,
+        timeout=timeout,
+        attempts=3,
+        retry_delay=0.01,
+    )
 
 
 @pytest.fixture
@@ -37,8 +43,9 @@ def still(tmp_path: Path) -> Path:
 
 
 def clip_request(still: Path, seconds: float = 4.0, aspect: str = "9:16") -> ClipRequest:
-    return ClipRequest(image=still, prompt="slow push in, hair moving in the wind",
-                       seconds=seconds, aspect=aspect)
+    return ClipRequest(
+        image=still, prompt="slow push in, hair moving in the wind", seconds=seconds, aspect=aspect
+    )
 
 
 def test_clip_length_and_cost() -> None:
@@ -47,8 +54,7 @@ def test_clip_length_and_cost() -> None:
     assert clip_cost("gen4_turbo", 10) == (50.0, 0.5)
 
 
-async def test_a_clip_is_made_and_downloaded(fake: FakeRunway, still: Path,
-                                             tmp_path: Path) -> None:
+async def test_a_clip_is_made_and_downloaded(fake: FakeRunway, still: Path, tmp_path: Path) -> None:
     output = tmp_path / "clip.mp4"
     usage = await maker(fake).make_clip(clip_request(still), output)
 
@@ -72,17 +78,20 @@ async def test_a_clip_is_made_and_downloaded(fake: FakeRunway, still: Path,
     assert "Authorization" not in download.headers  # the secret never leaves for the CDN
 
 
-async def test_a_long_landscape_scene_asks_for_ten_seconds(fake: FakeRunway, still: Path,
-                                                           tmp_path: Path) -> None:
-    usage = await maker(fake).make_clip(clip_request(still, seconds=7.5, aspect="16:9"),
-                                        tmp_path / "clip.mp4")
+async def test_a_long_landscape_scene_asks_for_ten_seconds(
+    fake: FakeRunway, still: Path, tmp_path: Path
+) -> None:
+    usage = await maker(fake).make_clip(
+        clip_request(still, seconds=7.5, aspect="16:9"), tmp_path / "clip.mp4"
+    )
     body = fake.requests_to("image_to_video")[0].json
     assert (body["ratio"], body["duration"]) == ("1280:720", 10)
     assert usage.cost_usd == pytest.approx(0.5)
 
 
-async def test_a_failed_task_is_a_clip_failure(fake: FakeRunway, still: Path,
-                                               tmp_path: Path) -> None:
+async def test_a_failed_task_is_a_clip_failure(
+    fake: FakeRunway, still: Path, tmp_path: Path
+) -> None:
     fake.fail_next_task()
     output = tmp_path / "clip.mp4"
     with pytest.raises(ProviderError) as caught:
@@ -92,16 +101,16 @@ async def test_a_failed_task_is_a_clip_failure(fake: FakeRunway, still: Path,
     assert not output.exists()
 
 
-async def test_a_safety_failure_is_a_refusal(fake: FakeRunway, still: Path,
-                                             tmp_path: Path) -> None:
+async def test_a_safety_failure_is_a_refusal(fake: FakeRunway, still: Path, tmp_path: Path) -> None:
     fake.fail_next_task("Content moderation", code="SAFETY.INPUT.IMAGE")
     with pytest.raises(ProviderError) as caught:
         await maker(fake).make_clip(clip_request(still), tmp_path / "clip.mp4")
     assert caught.value.key == "provider.refused"
 
 
-async def test_rate_limits_and_server_errors_are_retried(fake: FakeRunway, still: Path,
-                                                         tmp_path: Path) -> None:
+async def test_rate_limits_and_server_errors_are_retried(
+    fake: FakeRunway, still: Path, tmp_path: Path
+) -> None:
     fake.fail("image_to_video", 429)
     fake.fail("tasks", 502, times=2)
     output = tmp_path / "clip.mp4"
@@ -111,8 +120,9 @@ async def test_rate_limits_and_server_errors_are_retried(fake: FakeRunway, still
     assert probe(output).frames > 0
 
 
-async def test_server_errors_exhaust_the_attempts(fake: FakeRunway, still: Path,
-                                                  tmp_path: Path) -> None:
+async def test_server_errors_exhaust_the_attempts(
+    fake: FakeRunway, still: Path, tmp_path: Path
+) -> None:
     fake.fail("image_to_video", 500, times=None)
     with pytest.raises(ProviderError) as caught:
         await maker(fake).make_clip(clip_request(still), tmp_path / "clip.mp4")
@@ -120,16 +130,16 @@ async def test_server_errors_exhaust_the_attempts(fake: FakeRunway, still: Path,
     assert len(fake.requests_to("image_to_video")) == 3
 
 
-async def test_a_bad_secret_is_not_retried(fake: FakeRunway, still: Path,
-                                           tmp_path: Path) -> None:
+async def test_a_bad_secret_is_not_retried(fake: FakeRunway, still: Path, tmp_path: Path) -> None:
     with pytest.raises(ProviderError) as caught:
         await maker(fake, secret="wrong").make_clip(clip_request(still), tmp_path / "clip.mp4")
     assert caught.value.key == "provider.bad_key"
     assert len(fake.requests) == 1
 
 
-async def test_a_task_that_never_ends_times_out_and_is_cancelled(fake: FakeRunway, still: Path,
-                                                                 tmp_path: Path) -> None:
+async def test_a_task_that_never_ends_times_out_and_is_cancelled(
+    fake: FakeRunway, still: Path, tmp_path: Path
+) -> None:
     fake.hold_tasks = True
     with pytest.raises(ProviderError) as caught:
         await maker(fake, timeout=0.3).make_clip(clip_request(still), tmp_path / "clip.mp4")

@@ -25,18 +25,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def bot_environment(emulator: BotApiEmulator, data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a bot process talking to the emulator, with its own DATA_DIR."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TELEGRAM_", "OPENAI_", "RUNWAYML_", "POCKET_DIRECTOR_"))}
-    env.update({
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": emulator.base_url,
-        "TELEGRAM_FILE_BASE_URL": emulator.base_file_url,
-        "DATA_DIR": str(data_dir),
-        "POCKET_DIRECTOR_PROVIDER": "offline",
-        "RENDER_SHORT_SIDE": "360",
-        "RENDER_FPS": "24",
-        "PYTHONPATH": str(ROOT),
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TELEGRAM_", "OPENAI_", "RUNWAYML_", "POCKET_DIRECTOR_"))
+    }
+    env.update(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": emulator.base_url,
+            "TELEGRAM_FILE_BASE_URL": emulator.base_file_url,
+            "DATA_DIR": str(data_dir),
+            "POCKET_DIRECTOR_PROVIDER": "offline",
+            "RENDER_SHORT_SIDE": "360",
+            "RENDER_FPS": "24",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     env.update(extra)
     return env
 
@@ -49,7 +54,10 @@ class BotProcess:
         self._log = log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "--log-level", "INFO", "run"],
-            env=env, cwd=log_path.parent, stdout=self._log, stderr=subprocess.STDOUT,
+            env=env,
+            cwd=log_path.parent,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -115,8 +123,9 @@ async def wait_until_gone(marker: str, timeout: float) -> float:
     return time.monotonic() - started
 
 
-async def wait_for_row(database: Path, sql: str, accept: Callable[[tuple[Any, ...]], bool],
-                       timeout: float, what: str) -> tuple[Any, ...]:
+async def wait_for_row(
+    database: Path, sql: str, accept: Callable[[tuple[Any, ...]], bool], timeout: float, what: str
+) -> tuple[Any, ...]:
     """Poll the database until a row of `sql` satisfies `accept`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

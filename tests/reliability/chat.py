@@ -16,8 +16,9 @@ async def say(user: SimulatedUser, text: str, expect: str, timeout: float = 30.0
     """Send text; return the first reply after it that contains `expect`."""
     mark = user.mark()
     await user.send_text(text)
-    return await user.wait_for(lambda m: any(expect in h for h in m.history), timeout,
-                               after=mark, what=repr(expect))
+    return await user.wait_for(
+        lambda m: any(expect in h for h in m.history), timeout, after=mark, what=repr(expect)
+    )
 
 
 async def set_up_project(user: SimulatedUser, title: str, ideas: int) -> None:

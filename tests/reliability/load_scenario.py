@@ -36,9 +36,11 @@ def percentile(values: list[float], share: float) -> float:
 def describe(values: list[float]) -> str:
     """n, p50/p95/p99 and the mean of latencies in ms."""
     mean = statistics.fmean(values) if values else float("nan")
-    return (f"n={len(values)} p50={percentile(values, 0.50):.1f} "
-            f"p95={percentile(values, 0.95):.1f} p99={percentile(values, 0.99):.1f} "
-            f"mean={mean:.1f} ms")
+    return (
+        f"n={len(values)} p50={percentile(values, 0.50):.1f} "
+        f"p95={percentile(values, 0.95):.1f} p99={percentile(values, 0.99):.1f} "
+        f"mean={mean:.1f} ms"
+    )
 
 
 @dataclass
@@ -54,13 +56,21 @@ class LoadResult:
 
     def summary(self) -> str:
         """All replies, the replies while rendering, what was lost."""
-        return (f"all: {describe(self.latencies_ms)}; while rendering: "
-                f"{describe(self.busy_ms)}; lost={self.lost}, videos={self.videos}")
+        return (
+            f"all: {describe(self.latencies_ms)}; while rendering: "
+            f"{describe(self.busy_ms)}; lost={self.lost}, videos={self.videos}"
+        )
 
 
-async def _chat(user: SimulatedUser, messages: int, rng: random.Random,
-                think: tuple[float, float], reply_timeout: float, busy: Callable[[], bool],
-                result: LoadResult) -> None:
+async def _chat(
+    user: SimulatedUser,
+    messages: int,
+    rng: random.Random,
+    think: tuple[float, float],
+    reply_timeout: float,
+    busy: Callable[[], bool],
+    result: LoadResult,
+) -> None:
     """Send ideas one after another like a person would, timing each reply."""
     for index in range(1, messages + 1):
         await asyncio.sleep(rng.uniform(*think))
@@ -71,7 +81,10 @@ async def _chat(user: SimulatedUser, messages: int, rng: random.Random,
         try:
             reply = await user.wait_for(
                 lambda m, i=index: m.text.startswith(f"✍️ Scene {i}:"),
-                reply_timeout, after=mark, what=f"the reply to idea {index}")
+                reply_timeout,
+                after=mark,
+                what=f"the reply to idea {index}",
+            )
         except AssertionError:
             result.lost += 1
             continue
@@ -92,10 +105,19 @@ async def _prepare_renders(renderers: list[SimulatedUser], song_seconds: int) ->
         await user.wait_for_text("song.mp3", after=mark)
 
 
-async def run_load(emulator: BotApiEmulator, settings: Settings, *, chatters: int = 50,
-                   messages: int = 4, renders: int = 0, song_seconds: int = 20,
-                   think: tuple[float, float] = THINK_SECONDS, reply_timeout: float = 20.0,
-                   video_timeout: float = 120.0, seed: int = 7) -> LoadResult:
+async def run_load(
+    emulator: BotApiEmulator,
+    settings: Settings,
+    *,
+    chatters: int = 50,
+    messages: int = 4,
+    renders: int = 0,
+    song_seconds: int = 20,
+    think: tuple[float, float] = THINK_SECONDS,
+    reply_timeout: float = 20.0,
+    video_timeout: float = 120.0,
+    seed: int = 7,
+) -> LoadResult:
     """Run the bot, start `renders` renders, let `chatters` users chat; wait for the videos
     (unless `video_timeout` is 0: then the renders are stopped when the chat is over)."""
     rng = random.Random(seed)
@@ -113,9 +135,14 @@ async def run_load(emulator: BotApiEmulator, settings: Settings, *, chatters: in
         def busy() -> bool:
             return renders > 0 and runner.load().rendering >= min(renders, runner.workers)
 
-        await asyncio.gather(*(
-            _chat(user, messages, random.Random(rng.random()), think, reply_timeout, busy,
-                  result) for user in users))
+        await asyncio.gather(
+            *(
+                _chat(
+                    user, messages, random.Random(rng.random()), think, reply_timeout, busy, result
+                )
+                for user in users
+            )
+        )
         for user in renderers if video_timeout > 0 else []:
             try:
                 await user.wait_for_video(timeout=video_timeout)

@@ -36,13 +36,14 @@ def stored_rows(settings: Settings, user_id: int) -> dict[str, int]:
         "jobs": "select count(*) from jobs where owner_id = ?",
         "usage": "select count(*) from usage where owner_id = ?",
     }
-    return {table: query(settings.database_path, sql, (user_id,))[0][0]
-            for table, sql in checks.items()}
+    return {
+        table: query(settings.database_path, sql, (user_id,))[0][0] for table, sql in checks.items()
+    }
 
 
 async def test_a_stranger_is_refused_once_and_nothing_is_stored(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings(allowed_user_ids=frozenset({OWNER}))
     owner, stranger = emulator.user(OWNER, "Owner"), emulator.user(STRANGER, "Stranger")
     async with running_bot(settings):
@@ -61,16 +62,19 @@ async def test_a_stranger_is_refused_once_and_nothing_is_stored(
 
 
 async def test_admins_see_load_and_spend_and_nobody_else_does(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
-    settings = make_settings(allowed_user_ids=frozenset({OWNER}),
-                             admin_user_ids=frozenset({ADMIN}))
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
+    settings = make_settings(allowed_user_ids=frozenset({OWNER}), admin_user_ids=frozenset({ADMIN}))
     database = open_database(settings.database_path)
-    database.execute("insert into users (id, first_name, language) values (?, ?, ?)",
-                     [OWNER, "Big <Spender>", "en"])
-    database.execute("insert into usage (project_id, owner_id, provider, kind, units, cost_usd, "
-                     "created_at) values (1, ?, 'openai', 'image', 1, 1.25, '2000-01-01')",
-                     [OWNER])
+    database.execute(
+        "insert into users (id, first_name, language) values (?, ?, ?)",
+        [OWNER, "Big <Spender>", "en"],
+    )
+    database.execute(
+        "insert into usage (project_id, owner_id, provider, kind, units, cost_usd, "
+        "created_at) values (1, ?, 'openai', 'image', 1, 1.25, '2000-01-01')",
+        [OWNER],
+    )
     database.close()
     owner, admin = emulator.user(OWNER, "Owner"), emulator.user(ADMIN, "Admin")
     async with running_bot(settings):
@@ -89,38 +93,57 @@ async def _projects_of(user: SimulatedUser, title: str, idea: str) -> None:
 
 
 async def test_forged_buttons_never_touch_another_users_project(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     victim, forger = emulator.user(3404, "Victim"), emulator.user(3405, "Forger")
     async with running_bot(settings):
         await _projects_of(victim, "Secret", "A private scene")
         await _projects_of(forger, "Mine", "My own scene")
-        secret = query(settings.database_path,
-                       "select id from projects where owner_id = ?", (victim.user_id,))[0][0]
-        scene = query(settings.database_path, "select id from scenes where project_id = ?",
-                      (secret,))[0][0]
+        secret = query(
+            settings.database_path, "select id from projects where owner_id = ?", (victim.user_id,)
+        )[0][0]
+        scene = query(
+            settings.database_path, "select id from scenes where project_id = ?", (secret,)
+        )[0][0]
         before = (snapshot(settings, victim.user_id), snapshot(settings, forger.user_id))
-        active_before = query(settings.database_path, "select id, active_project_id from users "
-                              "order by id")
+        active_before = query(
+            settings.database_path, "select id, active_project_id from users order by id"
+        )
         options = "select aspect, style, clips_enabled, previews_enabled from projects"
         options_before = query(settings.database_path, options)
         anchor = forger.last_bot_message()
-        forged = [*(f"pj:{secret}:{action}" for action in ("sw", "rn", "rm", "rmok", "rr", "ex")),
-                  f"go:{secret}:render", f"go:{secret}:storyboard", f"opt:{secret}:a:16x9",
-                  f"opt:{secret}:s:watercolor", f"opt:{secret}:c:1", f"opt:{secret}:p:x",
-                  f"sb:{scene}:del",
-                  f"sb:{scene}:long", f"sb:{scene}:redo", f"sb:{scene}:edit", "pj:abc:sw",
-                  "pj:-1:sw", f"pj:{10**30}:sw", f"pj:{secret}:sw:extra", f"switch:{secret}",
-                  "lang:xx", "nonsense", "x" * 64]
+        forged = [
+            *(f"pj:{secret}:{action}" for action in ("sw", "rn", "rm", "rmok", "rr", "ex")),
+            f"go:{secret}:render",
+            f"go:{secret}:storyboard",
+            f"opt:{secret}:a:16x9",
+            f"opt:{secret}:s:watercolor",
+            f"opt:{secret}:c:1",
+            f"opt:{secret}:p:x",
+            f"sb:{scene}:del",
+            f"sb:{scene}:long",
+            f"sb:{scene}:redo",
+            f"sb:{scene}:edit",
+            "pj:abc:sw",
+            "pj:-1:sw",
+            f"pj:{10**30}:sw",
+            f"pj:{secret}:sw:extra",
+            f"switch:{secret}",
+            "lang:xx",
+            "nonsense",
+            "x" * 64,
+        ]
         for data in forged:
             query_id = await forger.press(anchor, data)
             answer = await forger.wait_for_callback_answer(query_id)
             assert "Secret" not in (answer.text or ""), data
         await say(forger, "/status", "Mine")
     assert (snapshot(settings, victim.user_id), snapshot(settings, forger.user_id)) == before
-    assert query(settings.database_path, "select id, active_project_id from users order by id") \
+    assert (
+        query(settings.database_path, "select id, active_project_id from users order by id")
         == active_before
+    )
     assert query(settings.database_path, options) == options_before
     assert query(settings.database_path, "select count(*) from jobs") == [(0,)]
     assert not forger.bot_messages()[-1].media_kind, "something was exported to the forger"
@@ -135,31 +158,42 @@ def _free_port() -> int:
 
 
 def _update(user: SimulatedUser, update_id: int, text: str) -> dict[str, object]:
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "from": user.user_json, "chat": user.chat_json,
-        "date": int(time.time()), "text": text,
-        "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
-    }}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "from": user.user_json,
+            "chat": user.chat_json,
+            "date": int(time.time()),
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
+        },
+    }
 
 
 async def test_the_webhook_refuses_requests_without_the_secret(
-        emulator: BotApiEmulator, make_settings: SettingsFactory) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory
+) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
-    settings = make_settings(webhook_url=url, webhook_port=port,
-                             webhook_secret_token="right-Secret_123")
+    settings = make_settings(
+        webhook_url=url, webhook_port=port, webhook_secret_token="right-Secret_123"
+    )
     user = emulator.user(3406, "Hook")
     application = build_application(settings)
     async with webhook(application, webhook_options(settings)), aiohttp.ClientSession() as http:
         assert emulator.webhook_url == url
         assert emulator.last_call("setWebhook").params["secret_token"] == "right-Secret_123"
         for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
-            async with http.post(url, json=_update(user, 1, "/new Forged"),
-                                 headers=headers) as response:
+            async with http.post(
+                url, json=_update(user, 1, "/new Forged"), headers=headers
+            ) as response:
                 assert response.status == 403
-        async with http.post(url, json=_update(user, 2, "/new Real"),
-                             headers={"X-Telegram-Bot-Api-Secret-Token": "right-Secret_123"},
-                             ) as response:
+        async with http.post(
+            url,
+            json=_update(user, 2, "/new Real"),
+            headers={"X-Telegram-Bot-Api-Secret-Token": "right-Secret_123"},
+        ) as response:
             assert response.status == 200
         await user.wait_for_text("Real")
     titles = query(settings.database_path, "select title from projects")
@@ -168,8 +202,11 @@ async def test_the_webhook_refuses_requests_without_the_secret(
 
 
 def test_without_a_configured_secret_each_start_gets_a_random_one(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, webhook_url="https://bot.example.com/tg",  # type: ignore[call-arg]
-                        data_dir=tmp_path)
+    settings = Settings(
+        _env_file=None,
+        webhook_url="https://bot.example.com/tg",  # type: ignore[call-arg]
+        data_dir=tmp_path,
+    )
     first, second = webhook_options(settings), webhook_options(settings)
     assert first["url_path"] == "tg" and first["webhook_url"] == "https://bot.example.com/tg"
     assert len(first["secret_token"]) >= 32 and first["secret_token"] != second["secret_token"]

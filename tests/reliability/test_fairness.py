@@ -44,8 +44,7 @@ class RecordingReporter:
         if job.owner_id in self.blocked_by:
             raise RecipientGone()
 
-    async def finished(self, job: Job, project: Project, result: JobResult,
-                       resumed: bool) -> None:
+    async def finished(self, job: Job, project: Project, result: JobResult, resumed: bool) -> None:
         self.said.append(("finish-try", job.id, resumed))
         if self.finish_failures:
             raise self.finish_failures.pop(0)
@@ -91,8 +90,14 @@ class GatedWork:
         thumb_sha = self.media.put_bytes(f"thumb of job {job.id}".encode(), "jpg")
         self.store.save_asset(Asset(video_sha, AssetKind.VIDEO, "mp4", 16, 360, 640, 4.0))
         self.store.save_asset(Asset(thumb_sha, AssetKind.THUMBNAIL, "jpg", 16))
-        return RenderedVideo(self.media.path_for(video_sha, "mp4"),
-                             self.media.path_for(thumb_sha, "jpg"), 4.0, 360, 640, 16)
+        return RenderedVideo(
+            self.media.path_for(video_sha, "mp4"),
+            self.media.path_for(thumb_sha, "jpg"),
+            4.0,
+            360,
+            640,
+            16,
+        )
 
 
 @dataclass
@@ -120,8 +125,9 @@ def make_studio(tmp_path: Path, workers: int, queue_per_user: int = 2) -> Studio
     media = MediaFiles(tmp_path / "media")
     work = GatedWork(store, media)
     reporter = RecordingReporter()
-    runner = JobRunner(store, {"render": work}, reporter, workers, media=media,
-                       delivery_delays=(0.01, 0.01))
+    runner = JobRunner(
+        store, {"render": work}, reporter, workers, media=media, delivery_delays=(0.01, 0.01)
+    )
     return Studio(store, work, reporter, runner, RenderRequests(store, runner, queue_per_user))
 
 
@@ -160,8 +166,7 @@ async def test_a_full_queue_is_refused_and_a_waiting_job_can_leave_it(tmp_path: 
     assert studio.reporter.events("cancelled") == [(waiting.id, None)]
 
 
-async def test_a_failed_upload_is_retried_and_the_job_is_done_only_after(
-        tmp_path: Path) -> None:
+async def test_a_failed_upload_is_retried_and_the_job_is_done_only_after(tmp_path: Path) -> None:
     studio = make_studio(tmp_path, workers=1)
     studio.reporter.finish_failures = [DeliveryFailed(), DeliveryFailed()]
     job = studio.render(1, "Flaky network")
@@ -174,7 +179,8 @@ async def test_a_failed_upload_is_retried_and_the_job_is_done_only_after(
 
 
 async def test_an_undelivered_video_waits_and_the_next_render_sends_it_without_rendering(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     studio = make_studio(tmp_path, workers=1)
     studio.reporter.finish_failures = [DeliveryFailed()] * 3
     job = studio.render(1, "Telegram is down")
@@ -231,8 +237,8 @@ async def test_a_job_that_keeps_crashing_gives_up_and_says_so_once(tmp_path: Pat
 
 
 async def test_a_queued_user_hears_their_place_in_line(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings(render_workers=1, render_queue_per_user=1)
     first, second = emulator.user(3201, "Ha"), emulator.user(3202, "Vu")
     async with running_bot(settings):

@@ -28,14 +28,18 @@ pytestmark = pytest.mark.timeout(60)
 
 def wide_png(width: int = 100_000, height: int = 8) -> bytes:
     """A valid greyscale PNG with a 100000 px side, a few hundred bytes on disk."""
+
     def chunk(kind: bytes, payload: bytes) -> bytes:
         crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
         return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
 
     rows = (b"\x00" + b"\x80" * width) * height
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0,
-                                                             0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def three_hour_song(folder: Path) -> bytes:
@@ -46,10 +50,29 @@ def three_hour_song(folder: Path) -> bytes:
     """
     part = folder / "ten-minutes.mp3"
     subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
-         "sine=frequency=220:sample_rate=8000:duration=600", "-ac", "1", "-c:a", "libmp3lame",
-         "-b:a", "8k", "-write_xing", "0", "-id3v2_version", "0", str(part)],
-        check=True, timeout=30,
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=220:sample_rate=8000:duration=600",
+            "-ac",
+            "1",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "8k",
+            "-write_xing",
+            "0",
+            "-id3v2_version",
+            "0",
+            str(part),
+        ],
+        check=True,
+        timeout=30,
     )
     return part.read_bytes() * 18
 
@@ -59,8 +82,8 @@ async def _project(user: SimulatedUser, title: str = "Keep me") -> None:
 
 
 async def test_an_image_with_a_100000_px_side_is_refused(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(3501, "Wide")
     async with running_bot(settings):
@@ -74,8 +97,11 @@ async def test_an_image_with_a_100000_px_side_is_refused(
 
 
 async def test_a_three_hour_song_is_refused_with_the_limit(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        tmp_path: Path) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    tmp_path: Path,
+) -> None:
     started = time.monotonic()
     song = three_hour_song(tmp_path)
     assert len(song) < 12 * 1024 * 1024 and time.monotonic() - started < 10
@@ -94,8 +120,8 @@ async def test_a_three_hour_song_is_refused_with_the_limit(
 
 
 async def test_a_20000_character_message_and_title_are_refused(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(3503, "Verbose")
     async with running_bot(settings):
@@ -107,8 +133,8 @@ async def test_a_20000_character_message_and_title_are_refused(
 
 
 async def test_scenes_stop_at_the_limit(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings(max_scenes=5)
     user = emulator.user(3504, "Many")
     async with running_bot(settings):
@@ -124,8 +150,8 @@ async def test_scenes_stop_at_the_limit(
 
 
 async def test_five_hundred_ideas_sent_at_once_are_each_answered_in_order(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()  # the real limit: 100 scenes
     user = emulator.user(3505, "Flood of ideas")
     async with running_bot(settings):
@@ -133,14 +159,18 @@ async def test_five_hundred_ideas_sent_at_once_are_each_answered_in_order(
         mark = user.mark()
         for index in range(1, 501):
             await user.send_text(f"Idea number {index}")
-        await eventually(lambda: len([m for m in user.bot_messages() if m.revision > mark])
-                         >= 500, 50, "500 replies")
+        await eventually(
+            lambda: len([m for m in user.bot_messages() if m.revision > mark]) >= 500,
+            50,
+            "500 replies",
+        )
     replies = [m.text for m in user.bot_messages() if m.revision > mark]
     assert len(replies) == 500
     assert replies[:100] == [f"✍️ Scene {i}: Idea number {i}" for i in range(1, 101)]
     assert all("already has 100 scenes" in text for text in replies[100:])
-    assert query(settings.database_path, "select count(*), max(position) from scenes") == \
-        [(100, 100)]
+    assert query(settings.database_path, "select count(*), max(position) from scenes") == [
+        (100, 100)
+    ]
 
 
 NASTY_NAMES = [
@@ -155,25 +185,32 @@ NASTY_NAMES = [
 
 
 async def test_file_names_with_folders_and_odd_unicode_stay_harmless(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        tmp_path: Path) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    tmp_path: Path,
+) -> None:
     settings = make_settings()
     user = emulator.user(3506, "Names")
     async with running_bot(settings):
         await _project(user)
         for index, name in enumerate(NASTY_NAMES):
             mark = user.mark()
-            await user.send_document(make_photo(320, 240, seed=index, fmt="png"), name,
-                                     "image/png", caption=f"Scene from file {index}")
+            await user.send_document(
+                make_photo(320, 240, seed=index, fmt="png"),
+                name,
+                "image/png",
+                caption=f"Scene from file {index}",
+            )
             await user.wait_for_text(f"Scene from file {index}", after=mark)
         mark = user.mark()
-        await user.send_audio(make_song(seconds=3, fmt="mp3"), "../../../tmp/evil.mp3",
-                              "audio/mpeg", 3)
+        await user.send_audio(
+            make_song(seconds=3, fmt="mp3"), "../../../tmp/evil.mp3", "audio/mpeg", 3
+        )
         song = await user.wait_for_text("evil.mp3", after=mark)
         status = await say(user, "/status", "Scenes")
     assert "../" not in song.text and "evil.mp3" in status.text
-    names = [row[0] for row in query(settings.database_path,
-                                     "select original_name from assets")]
+    names = [row[0] for row in query(settings.database_path, "select original_name from assets")]
     assert len(names) == len(NASTY_NAMES) + 1
     for name in names:
         assert "/" not in name and "\\" not in name and len(name) <= 120, name
@@ -193,22 +230,24 @@ INJECTION = (
 
 
 async def test_prompt_injection_in_an_idea_is_only_content(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(3507, "Mallory")
     async with running_bot(settings):
         await _project(user, "Innocent")
-        projects_before = query(settings.database_path,
-                                "select id, title, aspect, style from projects")
+        projects_before = query(
+            settings.database_path, "select id, title, aspect, style from projects"
+        )
         reply = await say(user, INJECTION, "Scene 2")
         assert "Ignore all previous instructions" in reply.text
         status = await say(user, "/status", "Scenes: 2")  # still English, same project
         assert "Innocent (9:16," in status.text
-    assert query(settings.database_path, "select idea from scenes order by id")[-1] == \
-        (INJECTION,)
-    assert query(settings.database_path, "select id, title, aspect, style from projects") == \
-        projects_before
+    assert query(settings.database_path, "select idea from scenes order by id")[-1] == (INJECTION,)
+    assert (
+        query(settings.database_path, "select id, title, aspect, style from projects")
+        == projects_before
+    )
     assert query(settings.database_path, "select language from users") == [("en",)]
 
 
@@ -221,8 +260,8 @@ MARKUP_TITLES = [
 
 
 async def test_markup_in_titles_and_ideas_is_shown_literally_and_never_fails_a_send(
-        emulator: BotApiEmulator, make_settings: SettingsFactory,
-        running_bot: BotStarter) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
     settings = make_settings()
     user = emulator.user(3508, "Markup")
     async with running_bot(settings):
@@ -235,8 +274,9 @@ async def test_markup_in_titles_and_ideas_is_shown_literally_and_never_fails_a_s
             assert title in status.text
         listing = await say(user, "/projects", "Your projects")
     switches = [b for b in listing.buttons if str(b["callback_data"]).endswith(":sw")]
-    assert sorted(b["text"].removeprefix("▶ ") for b in switches) == \
-        sorted(title[:40] for title in MARKUP_TITLES)
+    assert sorted(b["text"].removeprefix("▶ ") for b in switches) == sorted(
+        title[:40] for title in MARKUP_TITLES
+    )
     ideas = [row[0] for row in query(settings.database_path, "select idea from scenes")]
     assert ideas == MARKUP_TITLES
     failed = [str(call) for call in emulator.failed_calls() if call.method != "getUpdates"]

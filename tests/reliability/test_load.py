@@ -12,10 +12,12 @@ pytestmark = pytest.mark.timeout(90)
 
 
 async def test_fifty_users_chat_while_four_renders_run(
-        emulator: BotApiEmulator, make_settings: SettingsFactory) -> None:
+    emulator: BotApiEmulator, make_settings: SettingsFactory
+) -> None:
     settings = make_settings(render_workers=4)
-    result = await run_load(emulator, settings, chatters=50, messages=4, renders=4,
-                            song_seconds=60, video_timeout=60)
+    result = await run_load(
+        emulator, settings, chatters=50, messages=4, renders=4, song_seconds=60, video_timeout=60
+    )
     print(result.summary())
     assert result.lost == 0, result.summary()
     assert len(result.latencies_ms) == 50 * 4

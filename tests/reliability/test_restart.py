@@ -23,8 +23,7 @@ from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
 
 pytestmark = pytest.mark.timeout(120)
 
-SCENE_PICTURES = ("select s.id, s.picture_sha, s.picture_key from scenes s "
-                  "order by s.id")
+SCENE_PICTURES = "select s.id, s.picture_sha, s.picture_key from scenes s order by s.id"
 
 
 def picture_files(data_dir: Path, rows: list[tuple[Any, ...]]) -> dict[str, tuple[int, int]]:
@@ -39,13 +38,13 @@ def picture_files(data_dir: Path, rows: list[tuple[Any, ...]]) -> dict[str, tupl
 
 async def _add_song(user: SimulatedUser, seconds: int) -> None:
     mark = user.mark()
-    await user.send_audio(make_song(seconds=seconds, fmt="mp3"), "song.mp3", "audio/mpeg",
-                          seconds)
+    await user.send_audio(make_song(seconds=seconds, fmt="mp3"), "song.mp3", "audio/mpeg", seconds)
     await user.wait_for_text("song.mp3", after=mark)
 
 
 async def test_a_render_killed_mid_encode_resumes_and_keeps_its_pictures(
-        emulator: BotApiEmulator, tmp_path: Path) -> None:
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "data"
     database = data_dir / "pocket_director.db"
     # Long enough that the kill lands mid-encode, whatever the progress store interval.
@@ -58,9 +57,13 @@ async def test_a_render_killed_mid_encode_resumes_and_keeps_its_pictures(
         await user.wait_for_text("Scene 4 starts with this photo", after=mark)
         await _add_song(user, 90)
         await say(user, "/render", "Rendering")
-        await wait_for_row(database, "select step, progress from jobs",
-                           lambda row: row[0] == "render" and row[1] >= 0.3, 60,
-                           "the render to be encoding")
+        await wait_for_row(
+            database,
+            "select step, progress from jobs",
+            lambda row: row[0] == "render" and row[1] >= 0.3,
+            60,
+            "the render to be encoding",
+        )
         pictures = query(database, SCENE_PICTURES)
         assert len(pictures) == 4 and all(sha for _, sha, _ in pictures)
         files = picture_files(data_dir, pictures)
@@ -81,32 +84,43 @@ async def test_a_render_killed_mid_encode_resumes_and_keeps_its_pictures(
     assert query(database, "select count(*) from assets where kind = 'picture'") == assets
     assert query(database, "select state, attempts, error from jobs") == [("done", 2, None)]
     assert len(emulator.calls_to("sendVideo")) == 1
-    print(f"workers gone {orphans_gone_in:.1f} s after the SIGKILL; "
-          f"resumed video {resumed_in:.1f} s after it")
+    print(
+        f"workers gone {orphans_gone_in:.1f} s after the SIGKILL; "
+        f"resumed video {resumed_in:.1f} s after it"
+    )
 
 
 async def test_a_batch_of_paid_pictures_killed_midway_is_not_paid_twice(
-        emulator: BotApiEmulator, tmp_path: Path) -> None:
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "data"
     database = data_dir / "pocket_director.db"
     async with FakeOpenAI() as fake:
         # One picture at a time, each taking a while: the kill lands between pictures.
         fake.slow("images/generations", 0.6, times=None)
-        env = bot_environment(emulator, data_dir, POCKET_DIRECTOR_PROVIDER="openai",
-                              OPENAI_API_KEY="sk-test-0123456789abcdef",
-                              OPENAI_BASE_URL=fake.base_url, PROVIDER_CONCURRENCY="1",
-                              OPENAI_MAX_RETRIES="0")
+        env = bot_environment(
+            emulator,
+            data_dir,
+            POCKET_DIRECTOR_PROVIDER="openai",
+            OPENAI_API_KEY="sk-test-0123456789abcdef",
+            OPENAI_BASE_URL=fake.base_url,
+            PROVIDER_CONCURRENCY="1",
+            OPENAI_MAX_RETRIES="0",
+        )
         user = emulator.user(3102, "Lam")
         async with bot_process(env, tmp_path / "first.log") as first:
             await set_up_project(user, "Paid pictures", ideas=6)
             await say(user, "/render", "Rendering")
             made = "select count(*) from scenes where picture_sha is not null"
-            await wait_for_row(database, made, lambda row: row[0] >= 2, 60,
-                               "two pictures to be made")
+            await wait_for_row(
+                database, made, lambda row: row[0] >= 2, 60, "two pictures to be made"
+            )
             first.kill()
         await wait_until_gone(f"DATA_DIR={data_dir}", timeout=15)
-        finished = {row[0] for row in query(
-            database, "select idea from scenes where picture_sha is not null")}
+        finished = {
+            row[0]
+            for row in query(database, "select idea from scenes where picture_sha is not null")
+        }
         calls_before = len(fake.requests_to("images/generations"))
         paid_before = query(database, "select count(*) from usage")[0][0]
 

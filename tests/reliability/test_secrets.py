@@ -27,23 +27,39 @@ WEBHOOK_SECRET = "webhook-secret-0123456789"
 
 def leaks(data: bytes) -> list[str]:
     """Which secrets appear in `data` (also as UTF-16, as SQLite may store text)."""
-    secrets = {"bot token": TOKEN, "token secret": TOKEN.split(":")[1], "openai": OPENAI_KEY,
-               "runway": RUNWAY_SECRET, "webhook": WEBHOOK_SECRET}
-    return [name for name, secret in secrets.items()
-            if secret.encode() in data or secret.encode("utf-16-le") in data]
+    secrets = {
+        "bot token": TOKEN,
+        "token secret": TOKEN.split(":")[1],
+        "openai": OPENAI_KEY,
+        "runway": RUNWAY_SECRET,
+        "webhook": WEBHOOK_SECRET,
+    }
+    return [
+        name
+        for name, secret in secrets.items()
+        if secret.encode() in data or secret.encode("utf-16-le") in data
+    ]
 
 
 async def test_no_secret_in_the_database_media_backup_log_or_chat(
-        emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter,
-        monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
-        tmp_path: Path) -> None:
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
     async with FakeOpenAI() as fake:
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
         fake.fail("images/generations", "bad_key", times=None)
-        settings = make_settings(provider="openai", openai_api_key=OPENAI_KEY,
-                                 runwayml_api_secret=RUNWAY_SECRET, openai_max_retries=0,
-                                 webhook_secret_token=WEBHOOK_SECRET)
+        settings = make_settings(
+            provider="openai",
+            openai_api_key=OPENAI_KEY,
+            runwayml_api_secret=RUNWAY_SECRET,
+            openai_max_retries=0,
+            webhook_secret_token=WEBHOOK_SECRET,
+        )
         setup_logging("DEBUG", [TOKEN, OPENAI_KEY, RUNWAY_SECRET, WEBHOOK_SECRET])
         user = emulator.user(3601, "Keeper")
         try:
@@ -58,14 +74,12 @@ async def test_no_secret_in_the_database_media_backup_log_or_chat(
                 await user.wait_for_text("s.mp3", after=mark)
                 mark = user.mark()
                 await user.send_text("/render")
-                refusal = await user.wait_for_text("rejected the API key", timeout=45,
-                                                   after=mark)
+                refusal = await user.wait_for_text("rejected the API key", timeout=45, after=mark)
                 assert "sk-" not in refusal.text
                 await application.bot_data["runner"].wait_idle()
                 await say(user, "/status", "Scenes")
                 listing = await say(user, "/projects", "Your projects")
-                export = next(b for b in listing.buttons
-                              if str(b["callback_data"]).endswith(":ex"))
+                export = next(b for b in listing.buttons if str(b["callback_data"]).endswith(":ex"))
                 mark = user.mark()
                 await user.press(listing, str(export["callback_data"]))
                 exported = await user.wait_for_document(timeout=30, after=mark)

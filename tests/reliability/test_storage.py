@@ -29,8 +29,15 @@ SCENES_PER_PROJECT = 5
 
 def _cli(data_dir: Path, *arguments: str) -> str:
     env = {**os.environ, "DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bot", *arguments], env=env, cwd=data_dir,
-                          capture_output=True, text=True, timeout=30, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *arguments],
+        env=env,
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
     return done.stdout
 
 
@@ -42,8 +49,9 @@ def _write_projects(path: Path, stop: threading.Event, written: list[int]) -> No
         with store.db.atomic():
             project = store.create_project(1, f"Project {len(written)}", "9:16", "cinematic")
             for index in range(SCENES_PER_PROJECT):
-                store.add_scene(1, project.id, f"Scene {index} " + "x" * 500, "",
-                                Motion.ZOOM_IN, Transition.CUT)
+                store.add_scene(
+                    1, project.id, f"Scene {index} " + "x" * 500, "", Motion.ZOOM_IN, Transition.CUT
+                )
         written.append(project.id)
     store.db.close()
 
@@ -72,7 +80,8 @@ def test_backup_of_a_live_database_is_consistent(tmp_path: Path) -> None:
             assert connection.execute("pragma integrity_check").fetchone() == ("ok",)
             per_project = connection.execute(
                 "select p.id, count(s.id) from projects p left join scenes s "
-                "on s.project_id = p.id group by p.id").fetchall()
+                "on s.project_id = p.id group by p.id"
+            ).fetchall()
             migrations = connection.execute("select count(*) from _sqlite_migrations")
             assert migrations.fetchone()[0] >= 1
         connection.close()
@@ -107,8 +116,10 @@ class Media:
 
     def age(self, sha: str, ext: str) -> None:
         long_ago = self.now - timedelta(days=2)
-        self.db.execute("update assets set created_at = ? where sha = ?",
-                        [long_ago.isoformat(timespec="seconds"), sha])
+        self.db.execute(
+            "update assets set created_at = ? where sha = ?",
+            [long_ago.isoformat(timespec="seconds"), sha],
+        )
         stamp = long_ago.timestamp()
         os.utime(self.files.path_for(sha, ext), (stamp, stamp))
 
@@ -174,11 +185,21 @@ def test_gc_removes_only_what_nothing_points_to(tmp_path: Path) -> None:
 def test_every_hash_column_counts_as_a_reference(tmp_path: Path) -> None:
     db = open_database(tmp_path / "db.sqlite")
     columns = set(reference_columns(db))
-    hash_columns = {(table, column.name) for table in db.table_names() if table != "assets"
-                    for column in db.table(table).columns if "sha" in column.name}
+    hash_columns = {
+        (table, column.name)
+        for table in db.table_names()
+        if table != "assets"
+        for column in db.table(table).columns
+        if "sha" in column.name
+    }
     assert hash_columns == columns
-    assert {("projects", "song_sha"), ("scenes", "picture_sha"), ("scene_refs", "asset_sha"),
-            ("jobs", "result_sha"), ("jobs", "thumbnail_sha")} <= columns
+    assert {
+        ("projects", "song_sha"),
+        ("scenes", "picture_sha"),
+        ("scene_refs", "asset_sha"),
+        ("jobs", "result_sha"),
+        ("jobs", "thumbnail_sha"),
+    } <= columns
 
 
 def test_gc_command_line(tmp_path: Path) -> None:
@@ -189,9 +210,11 @@ def test_gc_command_line(tmp_path: Path) -> None:
     stamp = time.time() - 3600
     os.utime(files.path_for(sha, "jpg"), (stamp, stamp))
     db.close()
-    assert "Would have removed 0 unreferenced asset rows, 1 media files" in \
-        _cli(data_dir, "gc", "--dry-run", "--grace-minutes", "30")
+    assert "Would have removed 0 unreferenced asset rows, 1 media files" in _cli(
+        data_dir, "gc", "--dry-run", "--grace-minutes", "30"
+    )
     assert files.path_for(sha, "jpg").exists()
-    assert "Media gc: removed 0 unreferenced asset rows, 1 media files" in \
-        _cli(data_dir, "gc", "--grace-minutes", "30")
+    assert "Media gc: removed 0 unreferenced asset rows, 1 media files" in _cli(
+        data_dir, "gc", "--grace-minutes", "30"
+    )
     assert not files.path_for(sha, "jpg").exists()

@@ -44,31 +44,79 @@ from PIL import Image
 from tests.support.local_server import LocalServer
 
 Endpoint = Literal["responses", "images/generations", "images/edits", "audio/transcriptions"]
-FaultKind = Literal["rate_limit", "quota", "server_error", "refusal", "bad_key", "forbidden",
-                    "not_found"]
+FaultKind = Literal[
+    "rate_limit", "quota", "server_error", "refusal", "bad_key", "forbidden", "not_found"
+]
 
 MAX_EDIT_IMAGES = 16
 MOTIONS = ("zoom_in", "pan_right", "zoom_out", "pan_left", "pan_up", "pan_down")
 _IDEA_LINE = re.compile(r'^\s*(\d+)\.\s+(".*")\s*$')
 
 _FAULTS: dict[FaultKind, tuple[int, dict[str, Any]]] = {
-    "rate_limit": (429, {"message": "Rate limit reached for gpt-image-2 on images per minute.",
-                         "type": "requests", "param": None, "code": "rate_limit_exceeded"}),
-    "quota": (429, {"message": "You exceeded your current quota, please check your plan.",
-                    "type": "insufficient_quota", "param": None, "code": "insufficient_quota"}),
-    "server_error": (500, {"message": "The server had an error while processing your request.",
-                           "type": "server_error", "param": None, "code": None}),
-    "refusal": (400, {"message": "Your request was rejected as a result of our safety system.",
-                      "type": "invalid_request_error", "param": None,
-                      "code": "moderation_blocked"}),
-    "bad_key": (401, {"message": "Incorrect API key provided: sk-te**********. You can find "
-                                 "your API key at https://platform.openai.com/account/api-keys.",
-                      "type": "invalid_request_error", "param": None, "code": "invalid_api_key"}),
-    "forbidden": (403, {"message": "Your organization must be verified to use this model.",
-                        "type": "invalid_request_error", "param": None, "code": None}),
-    "not_found": (404, {"message": "The model does not exist or you do not have access to it.",
-                        "type": "invalid_request_error", "param": None,
-                        "code": "model_not_found"}),
+    "rate_limit": (
+        429,
+        {
+            "message": "Rate limit reached for gpt-image-2 on images per minute.",
+            "type": "requests",
+            "param": None,
+            "code": "rate_limit_exceeded",
+        },
+    ),
+    "quota": (
+        429,
+        {
+            "message": "You exceeded your current quota, please check your plan.",
+            "type": "insufficient_quota",
+            "param": None,
+            "code": "insufficient_quota",
+        },
+    ),
+    "server_error": (
+        500,
+        {
+            "message": "The server had an error while processing your request.",
+            "type": "server_error",
+            "param": None,
+            "code": None,
+        },
+    ),
+    "refusal": (
+        400,
+        {
+            "message": "Your request was rejected as a result of our safety system.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "moderation_blocked",
+        },
+    ),
+    "bad_key": (
+        401,
+        {
+            "message": "Incorrect API key provided: sk-te**********. You can find "
+            "your API key at https://platform.openai.com/account/api-keys.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "invalid_api_key",
+        },
+    ),
+    "forbidden": (
+        403,
+        {
+            "message": "Your organization must be verified to use this model.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": None,
+        },
+    ),
+    "not_found": (
+        404,
+        {
+            "message": "The model does not exist or you do not have access to it.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "model_not_found",
+        },
+    ),
 }
 
 
@@ -131,9 +179,14 @@ def ideas_in(prompt: str) -> list[str]:
 def default_storyboard(prompt: str) -> dict[str, Any]:
     """What a well-behaved model answers: one scene per idea, in order."""
     scenes = [
-        {"idea_number": number, "image_prompt": f"A cinematic still of {idea}",
-         "caption": idea[:60], "seconds": 4.0, "motion": MOTIONS[(number - 1) % len(MOTIONS)],
-         "transition": "fade_black" if number == 1 else "crossfade"}
+        {
+            "idea_number": number,
+            "image_prompt": f"A cinematic still of {idea}",
+            "caption": idea[:60],
+            "seconds": 4.0,
+            "motion": MOTIONS[(number - 1) % len(MOTIONS)],
+            "transition": "fade_black" if number == 1 else "crossfade",
+        }
         for number, idea in enumerate(ideas_in(prompt), start=1)
     ]
     return {"scenes": scenes}
@@ -193,8 +246,9 @@ class FakeOpenAI(LocalServer):
         return rule
 
     async def _record(self, request: web.Request) -> RecordedRequest:
-        recorded = RecordedRequest(method=request.method, path=request.path,
-                                   headers=dict(request.headers))
+        recorded = RecordedRequest(
+            method=request.method, path=request.path, headers=dict(request.headers)
+        )
         if request.content_type == "application/json":
             recorded.json = await request.json()
         elif request.content_type == "multipart/form-data":
@@ -202,7 +256,8 @@ class FakeOpenAI(LocalServer):
             for name, value in form.items():
                 if isinstance(value, web.FileField):
                     recorded.files.setdefault(name, []).append(
-                        UploadedFile(value.filename, value.content_type, value.file.read()))
+                        UploadedFile(value.filename, value.content_type, value.file.read())
+                    )
                 else:
                     recorded.fields.setdefault(name, []).append(str(value))
         self.requests.append(recorded)
@@ -216,8 +271,9 @@ class FakeOpenAI(LocalServer):
         return web.json_response({"error": error}, status=status, headers=headers)
 
     def _bad_request(self, message: str, param: str | None = None) -> web.Response:
-        return self._error(400, {"message": message, "type": "invalid_request_error",
-                                 "param": param, "code": None})
+        return self._error(
+            400, {"message": message, "type": "invalid_request_error", "param": param, "code": None}
+        )
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         recorded = await self._record(request)
@@ -229,9 +285,15 @@ class FakeOpenAI(LocalServer):
         }
         handler = handlers.get((request.method, recorded.endpoint))
         if handler is None:
-            return self._error(404, {"message": f"Invalid URL ({request.method} {request.path})",
-                                     "type": "invalid_request_error", "param": None,
-                                     "code": None})
+            return self._error(
+                404,
+                {
+                    "message": f"Invalid URL ({request.method} {request.path})",
+                    "type": "invalid_request_error",
+                    "param": None,
+                    "code": None,
+                },
+            )
         if not request.headers.get("Authorization", "").startswith("Bearer "):
             return self._error(*_FAULTS["bad_key"])
         rule = self._next_rule(recorded.endpoint)
@@ -259,28 +321,47 @@ class FakeOpenAI(LocalServer):
             content = {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
         instructions = body.get("instructions") or ""
         input_tokens, output_tokens = self.token_usage or (
-            (len(prompt) + len(instructions)) // 4, len(json.dumps(content)) // 4 + 200)
-        return web.json_response({
-            "id": f"resp_{next(self._ids)}", "object": "response", "created_at": int(time.time()),
-            "status": "completed", "error": None, "incomplete_details": None,
-            "instructions": instructions, "model": body["model"],
-            "output": [
-                {"id": f"rs_{next(self._ids)}", "type": "reasoning", "summary": []},
-                {"id": f"msg_{next(self._ids)}", "type": "message", "status": "completed",
-                 "role": "assistant", "content": [content]},
-            ],
-            "parallel_tool_calls": True, "tool_choice": "auto", "tools": [],
-            "text": {"format": text_format}, "store": body.get("store", True),
-            "usage": {
-                "input_tokens": input_tokens, "input_tokens_details": {"cached_tokens": 0},
-                "output_tokens": output_tokens,
-                "output_tokens_details": {"reasoning_tokens": 200},
-                "total_tokens": input_tokens + output_tokens,
-            },
-        })
+            (len(prompt) + len(instructions)) // 4,
+            len(json.dumps(content)) // 4 + 200,
+        )
+        return web.json_response(
+            {
+                "id": f"resp_{next(self._ids)}",
+                "object": "response",
+                "created_at": int(time.time()),
+                "status": "completed",
+                "error": None,
+                "incomplete_details": None,
+                "instructions": instructions,
+                "model": body["model"],
+                "output": [
+                    {"id": f"rs_{next(self._ids)}", "type": "reasoning", "summary": []},
+                    {
+                        "id": f"msg_{next(self._ids)}",
+                        "type": "message",
+                        "status": "completed",
+                        "role": "assistant",
+                        "content": [content],
+                    },
+                ],
+                "parallel_tool_calls": True,
+                "tool_choice": "auto",
+                "tools": [],
+                "text": {"format": text_format},
+                "store": body.get("store", True),
+                "usage": {
+                    "input_tokens": input_tokens,
+                    "input_tokens_details": {"cached_tokens": 0},
+                    "output_tokens": output_tokens,
+                    "output_tokens_details": {"reasoning_tokens": 200},
+                    "total_tokens": input_tokens + output_tokens,
+                },
+            }
+        )
 
-    def _image_answer(self, size: str, quality: str, fmt: str, prompt: str,
-                      image_count: int) -> web.Response:
+    def _image_answer(
+        self, size: str, quality: str, fmt: str, prompt: str, image_count: int
+    ) -> web.Response:
         match = re.fullmatch(r"(\d+)x(\d+)", size)
         if match is None:
             return self._bad_request(f"Invalid size '{size}'.", "size")
@@ -288,25 +369,38 @@ class FakeOpenAI(LocalServer):
         picture = _picture(width, height, fmt, seed=len(self.requests))
         text_tokens, image_tokens = len(prompt) // 4, image_count * 1_000
         output_tokens = {"low": 272, "medium": 1_056, "high": 4_160}.get(quality, 4_160)
-        return web.json_response({
-            "created": int(time.time()), "background": "opaque", "output_format": fmt,
-            "quality": quality, "size": size,
-            "data": [{"b64_json": base64.b64encode(picture).decode("ascii")}],
-            "usage": {
-                "input_tokens": text_tokens + image_tokens,
-                "input_tokens_details": {"text_tokens": text_tokens, "image_tokens": image_tokens},
-                "output_tokens": output_tokens,
-                "output_tokens_details": {"image_tokens": output_tokens, "text_tokens": 0},
-                "total_tokens": text_tokens + image_tokens + output_tokens,
-            },
-        })
+        return web.json_response(
+            {
+                "created": int(time.time()),
+                "background": "opaque",
+                "output_format": fmt,
+                "quality": quality,
+                "size": size,
+                "data": [{"b64_json": base64.b64encode(picture).decode("ascii")}],
+                "usage": {
+                    "input_tokens": text_tokens + image_tokens,
+                    "input_tokens_details": {
+                        "text_tokens": text_tokens,
+                        "image_tokens": image_tokens,
+                    },
+                    "output_tokens": output_tokens,
+                    "output_tokens_details": {"image_tokens": output_tokens, "text_tokens": 0},
+                    "total_tokens": text_tokens + image_tokens + output_tokens,
+                },
+            }
+        )
 
     def _generate(self, recorded: RecordedRequest) -> web.Response:
         body = recorded.json or {}
         if not body.get("prompt"):
             return self._bad_request("Missing required parameter: 'prompt'.", "prompt")
-        return self._image_answer(body.get("size", "1024x1024"), body.get("quality", "auto"),
-                                  body.get("output_format", "png"), body["prompt"], 0)
+        return self._image_answer(
+            body.get("size", "1024x1024"),
+            body.get("quality", "auto"),
+            body.get("output_format", "png"),
+            body["prompt"],
+            0,
+        )
 
     def _edit(self, recorded: RecordedRequest) -> web.Response:
         fields = {name: values[-1] for name, values in recorded.fields.items()}
@@ -317,34 +411,55 @@ class FakeOpenAI(LocalServer):
             return self._bad_request("Missing required parameter: 'image'.", "image")
         if len(images) > MAX_EDIT_IMAGES:
             return self._bad_request(
-                f"Invalid 'image': too many images ({len(images)} > {MAX_EDIT_IMAGES}).", "image")
+                f"Invalid 'image': too many images ({len(images)} > {MAX_EDIT_IMAGES}).", "image"
+            )
         for image in images:
             try:
                 with Image.open(io.BytesIO(image.data)) as opened:
                     opened.verify()
             except Exception:
                 return self._bad_request("Invalid image file or mode for image.", "image")
-        return self._image_answer(fields.get("size", "1024x1024"), fields.get("quality", "auto"),
-                                  fields.get("output_format", "png"), fields["prompt"],
-                                  len(images))
+        return self._image_answer(
+            fields.get("size", "1024x1024"),
+            fields.get("quality", "auto"),
+            fields.get("output_format", "png"),
+            fields["prompt"],
+            len(images),
+        )
 
     def _transcribe(self, recorded: RecordedRequest) -> web.Response:
         files = recorded.files.get("file", [])
         if not files or not recorded.fields.get("model"):
             return self._bad_request("Missing required parameter: 'file' or 'model'.")
         name = files[0].filename or ""
-        if name.rsplit(".", 1)[-1].lower() not in {"flac", "m4a", "mp3", "mp4", "mpeg", "mpga",
-                                                   "oga", "ogg", "wav", "webm"}:
-            return self._bad_request("Invalid file format. Supported formats: ['flac', 'm4a', "
-                                     "'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']",
-                                     "file")
+        if name.rsplit(".", 1)[-1].lower() not in {
+            "flac",
+            "m4a",
+            "mp3",
+            "mp4",
+            "mpeg",
+            "mpga",
+            "oga",
+            "ogg",
+            "wav",
+            "webm",
+        }:
+            return self._bad_request(
+                "Invalid file format. Supported formats: ['flac', 'm4a', "
+                "'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']",
+                "file",
+            )
         usage: dict[str, Any]
         if self.transcription_seconds is not None:
             usage = {"type": "duration", "seconds": self.transcription_seconds}
         else:
             audio_tokens = max(1, len(files[0].data) // 200)
             text_tokens = len(self.transcript_text) // 4
-            usage = {"type": "tokens", "input_tokens": audio_tokens, "output_tokens": text_tokens,
-                     "total_tokens": audio_tokens + text_tokens,
-                     "input_token_details": {"audio_tokens": audio_tokens, "text_tokens": 0}}
+            usage = {
+                "type": "tokens",
+                "input_tokens": audio_tokens,
+                "output_tokens": text_tokens,
+                "total_tokens": audio_tokens + text_tokens,
+                "input_token_details": {"audio_tokens": audio_tokens, "text_tokens": 0},
+            }
         return web.json_response({"text": self.transcript_text, "usage": usage})

@@ -46,11 +46,29 @@ def sample_clip(seconds: int = 5, width: int = 320, height: int = 568) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "clip.mp4"
         subprocess.run(
-            [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi",
-             "-i", f"testsrc2=size={width}x{height}:rate=24", "-t", str(seconds),
-             "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast",
-             "-movflags", "+faststart", str(path)],
-            check=True, capture_output=True,
+            [
+                imageio_ffmpeg.get_ffmpeg_exe(),
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size={width}x{height}:rate=24",
+                "-t",
+                str(seconds),
+                "-pix_fmt",
+                "yuv420p",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-movflags",
+                "+faststart",
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
         )
         return path.read_bytes()
 
@@ -80,8 +98,9 @@ class FakeTask:
 class FakeRunway(LocalServer):
     """An aiohttp server answering like api.dev.runwayml.com for image-to-video."""
 
-    def __init__(self, secret: str = "key_test_secret", host: str = "127.0.0.1",
-                 polls_to_finish: int = 2) -> None:
+    def __init__(
+        self, secret: str = "key_test_secret", host: str = "127.0.0.1", polls_to_finish: int = 2
+    ) -> None:
         super().__init__(host)
         self.secret = secret
         self.polls_to_finish = polls_to_finish
@@ -108,15 +127,21 @@ class FakeRunway(LocalServer):
         """Answer the next `times` requests to `endpoint` with `status` (None: always)."""
         self._faults.setdefault(endpoint, []).append((status, times))
 
-    def fail_next_task(self, failure: str = "An unexpected error occurred.",
-                       code: str = "INTERNAL.BAD_OUTPUT.CODE01") -> None:
+    def fail_next_task(
+        self,
+        failure: str = "An unexpected error occurred.",
+        code: str = "INTERNAL.BAD_OUTPUT.CODE01",
+    ) -> None:
         """Make the next created task end FAILED with this failure and code."""
         self._next_failure = (failure, code)
 
     def requests_to(self, endpoint: RunwayEndpoint) -> list[RecordedRequest]:
         """Every logged request to `endpoint`, in order."""
-        prefix = {"image_to_video": "/v1/image_to_video", "tasks": "/v1/tasks/",
-                  "output": "/outputs/"}[endpoint]
+        prefix = {
+            "image_to_video": "/v1/image_to_video",
+            "tasks": "/v1/tasks/",
+            "output": "/outputs/",
+        }[endpoint]
         return [r for r in self.requests if r.path.startswith(prefix)]
 
     # ------------------------------------------------------------------ plumbing
@@ -138,15 +163,15 @@ class FakeRunway(LocalServer):
             else:
                 faults[0] = (status, remaining - 1)
         headers = {"Retry-After": "0"} if status == 429 else {}
-        return web.json_response({"error": f"fake error {status}"}, status=status,
-                                 headers=headers)
+        return web.json_response({"error": f"fake error {status}"}, status=status, headers=headers)
 
     def _unauthorised(self, request: web.Request) -> web.Response | None:
         if request.headers.get("Authorization") != f"Bearer {self.secret}":
             return web.json_response({"error": "Invalid API key."}, status=401)
         if request.headers.get("X-Runway-Version") != API_VERSION:
-            return web.json_response({"error": "Missing or invalid X-Runway-Version header."},
-                                     status=400)
+            return web.json_response(
+                {"error": "Missing or invalid X-Runway-Version header."}, status=400
+            )
         return None
 
     # ------------------------------------------------------------------ endpoints
@@ -159,17 +184,20 @@ class FakeRunway(LocalServer):
         body = recorded.json or {}
         image = str(body.get("promptImage", ""))
         problems = [
-            name for name, ok in (
+            name
+            for name, ok in (
                 ("model", body.get("model") in MODELS),
                 ("promptImage", image.startswith(("data:image/", "https://"))),
                 ("ratio", body.get("ratio") in RATIOS),
                 ("duration", body.get("duration") in (5, 10)),
-            ) if not ok
+            )
+            if not ok
         ]
         if problems:
             return web.json_response({"error": f"Invalid {', '.join(problems)}."}, status=400)
-        task = FakeTask(id=str(uuid.UUID(int=next(self._ids))), body=body,
-                        failure=self._next_failure)
+        task = FakeTask(
+            id=str(uuid.UUID(int=next(self._ids))), body=body, failure=self._next_failure
+        )
         self._next_failure = None
         self.tasks[task.id] = task
         return web.json_response({"id": task.id})
@@ -191,8 +219,11 @@ class FakeRunway(LocalServer):
             else:
                 task.status = "SUCCEEDED"
                 task.output = [f"{self.base_url}/outputs/{task.id}.mp4"]
-        answer: dict[str, Any] = {"id": task.id, "status": task.status,
-                                  "createdAt": "2026-01-01T00:00:00.000Z"}
+        answer: dict[str, Any] = {
+            "id": task.id,
+            "status": task.status,
+            "createdAt": "2026-01-01T00:00:00.000Z",
+        }
         if task.status == "RUNNING":
             answer["progress"] = 0.5
         if task.status == "SUCCEEDED":

@@ -2174,15 +2174,19 @@ class SimulatedUser:
             content["media_group_id"] = media_group_id
         return await self._send(content, reply_to)
 
-    async def send_album(self, photos: Iterable[bytes], caption: str | None = None,
-                         reply_to: int | None = None) -> list[int]:
+    async def send_album(
+        self, photos: Iterable[bytes], caption: str | None = None, reply_to: int | None = None
+    ) -> list[int]:
         """Send photos as one album (shared media_group_id, caption on the first)."""
         group_id = str(14_000_000_000_000_000 + self._emu._next_id())
         ids = []
         for index, data in enumerate(photos):
             first_caption = caption if index == 0 else None
-            ids.append(await self.send_photo(data, first_caption, reply_to=reply_to,
-                                             media_group_id=group_id))
+            ids.append(
+                await self.send_photo(
+                    data, first_caption, reply_to=reply_to, media_group_id=group_id
+                )
+            )
         return ids
 
     def _file_json(

@@ -55,8 +55,7 @@ def probe(path: Path) -> VideoInfo:
             has_audio=audio is not None,
             audio_codec=audio.codec_context.name if audio is not None else None,
             audio_duration=_stream_seconds(audio) if audio is not None else None,
-            colour=(int(context.color_primaries), int(context.color_trc),
-                    int(context.colorspace)),
+            colour=(int(context.color_primaries), int(context.color_trc), int(context.colorspace)),
             limited_range=int(context.color_range) == 1,
         )
 
@@ -116,9 +115,23 @@ def video_frames(path: Path, indices: set[int]) -> dict[int, np.ndarray]:
 def integrated_loudness(path: Path) -> float:
     """EBU R128 integrated loudness (LUFS) of a file's audio, by ffmpeg's ebur128 meter."""
     done = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-hide_banner", "-i", str(path),
-         "-map", "0:a:0", "-af", "ebur128", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-nostdin",
+            "-hide_banner",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-af",
+            "ebur128",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     summary = done.stderr[done.stderr.rfind("Summary:") :]
     match = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)

@@ -27,8 +27,9 @@ def songs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("songs")
 
 
-def song(folder: Path, bpm: float, seconds: float = 20.0, intro: float = 0.0,
-         fmt: str = "mp3") -> Path:
+def song(
+    folder: Path, bpm: float, seconds: float = 20.0, intro: float = 0.0, fmt: str = "mp3"
+) -> Path:
     path = folder / f"song-{bpm}-{seconds}-{intro}.{fmt}"
     if not path.exists():
         make_song(path, seconds, bpm, fmt, silent_intro=intro)  # type: ignore[arg-type]
@@ -95,8 +96,9 @@ def test_cuts_snap_to_beats_near_their_wish() -> None:
 def test_scenes_are_whole_beats_and_long_ones_whole_bars() -> None:
     period = 0.5
     beats = grid(120.0, 60.0, start=0.1)
-    durations = snap_to_beats(scene_durations([2.3, 9.0, 1.7, 11.0, 6.0], 60.0, 4.0, FPS),
-                              beats, FPS)
+    durations = snap_to_beats(
+        scene_durations([2.3, 9.0, 1.7, 11.0, 6.0], 60.0, 4.0, FPS), beats, FPS
+    )
     cuts = [0.0, *(c / FPS for c in cut_frames(durations))]
     for (a, b), wished in zip(itertools.pairwise(cuts[1:]), [9.0, 1.7, 11.0], strict=True):
         count = (b - a) / period
@@ -128,15 +130,31 @@ def test_transitions_last_whole_beats() -> None:
 
 
 def sources(count: int) -> list[ShotSource]:
-    return [ShotSource(f"/p{i}.jpg", "", Motion.ZOOM_IN, Transition.CROSSFADE,
-                       wished_seconds=[3.0, 4.5, 2.5, 6.0][i % 4]) for i in range(count)]
+    return [
+        ShotSource(
+            f"/p{i}.jpg",
+            "",
+            Motion.ZOOM_IN,
+            Transition.CROSSFADE,
+            wished_seconds=[3.0, 4.5, 2.5, 6.0][i % 4],
+        )
+        for i in range(count)
+    ]
 
 
 def test_a_built_timeline_cuts_within_a_frame_of_a_detected_beat(songs: Path) -> None:
     analysis = analyse_song(song(songs, 140.0, seconds=30.0))
-    timeline = build_timeline(sources(7), width=640, height=360, fps=FPS, title="",
-                              audio_path="song.mp3", song_seconds=analysis.duration,
-                              seconds_without_song=4.0, beats=analysis.beats)
+    timeline = build_timeline(
+        sources(7),
+        width=640,
+        height=360,
+        fps=FPS,
+        title="",
+        audio_path="song.mp3",
+        song_seconds=analysis.duration,
+        seconds_without_song=4.0,
+        beats=analysis.beats,
+    )
     assert timeline.duration == pytest.approx(analysis.duration, abs=1 / FPS)
     for shot in timeline.shots[1:]:
         nearest = min(analysis.beats, key=lambda b: abs(b - shot.start))
@@ -147,7 +165,13 @@ def test_a_built_timeline_cuts_within_a_frame_of_a_detected_beat(songs: Path) ->
 def test_without_a_song_durations_are_even_and_beats_are_ignored() -> None:
     timeline = build_timeline(
         [ShotSource(f"/p{i}.jpg", "", Motion.ZOOM_IN, Transition.CUT) for i in range(3)],
-        width=640, height=360, fps=FPS, title="", audio_path=None, song_seconds=None,
-        seconds_without_song=4.0, beats=[0.3, 0.8, 1.3],
+        width=640,
+        height=360,
+        fps=FPS,
+        title="",
+        audio_path=None,
+        song_seconds=None,
+        seconds_without_song=4.0,
+        beats=[0.3, 0.8, 1.3],
     )
     assert [shot.duration for shot in timeline.shots] == [4.0, 4.0, 4.0]

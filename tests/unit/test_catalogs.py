@@ -30,8 +30,10 @@ def test_placeholders_match_across_languages() -> None:
 
 def test_every_key_used_in_code_exists() -> None:
     used: set[str] = set()
-    pattern = re.compile(r'"((?:error|render|project|idea|photo|song|status|cancel|language|'
-                         r'projects|help|start|command|access|voice)\.[a-z_.]+)"')
+    pattern = re.compile(
+        r'"((?:error|render|project|idea|photo|song|status|cancel|language|'
+        r'projects|help|start|command|access|voice)\.[a-z_.]+)"'
+    )
     for path in (ROOT / "bot").rglob("*.py"):
         used |= set(pattern.findall(path.read_text(encoding="utf-8")))
     missing = {key for key in used if key not in catalogs()["en"]}

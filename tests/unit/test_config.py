@@ -12,15 +12,19 @@ from bot.config import Settings
 MB = 1024 * 1024
 
 
-@pytest.mark.parametrize(("environment", "limit"), [
-    ({}, 49 * MB),
-    ({"TELEGRAM_LOCAL_MODE": "true"}, 1999 * MB),
-    ({"UPLOAD_LIMIT_MB": "10"}, 10 * MB - MB // 2),
-    ({"UPLOAD_LIMIT_MB": "500"}, 49 * MB),  # never above what Telegram accepts
-    ({"UPLOAD_LIMIT_MB": ""}, 49 * MB),
-])
+@pytest.mark.parametrize(
+    ("environment", "limit"),
+    [
+        ({}, 49 * MB),
+        ({"TELEGRAM_LOCAL_MODE": "true"}, 1999 * MB),
+        ({"UPLOAD_LIMIT_MB": "10"}, 10 * MB - MB // 2),
+        ({"UPLOAD_LIMIT_MB": "500"}, 49 * MB),  # never above what Telegram accepts
+        ({"UPLOAD_LIMIT_MB": ""}, 49 * MB),
+    ],
+)
 def test_the_upload_limit_keeps_headroom_under_telegrams(
-        monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], limit: int) -> None:
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], limit: int
+) -> None:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert Settings(_env_file=None).upload_limit == limit  # type: ignore[call-arg]

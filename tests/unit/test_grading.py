@@ -40,8 +40,12 @@ def test_grading_is_deterministic() -> None:
 
 def test_neutral_grade_keeps_the_photo() -> None:
     photo = _photo()
-    assert np.abs(np.asarray(grade_image(photo, Grade()), np.int16)
-                  - np.asarray(photo, np.int16)).max() <= 1
+    assert (
+        np.abs(
+            np.asarray(grade_image(photo, Grade()), np.int16) - np.asarray(photo, np.int16)
+        ).max()
+        <= 1
+    )
 
 
 def test_fit_shrinks_but_still_covers_the_output() -> None:

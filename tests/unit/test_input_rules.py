@@ -7,10 +7,18 @@ from bot.handlers.files import FileKind, audio_extension, classify_document, ext
 from bot.studio.projects import clean_text, language_for
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    ("switch:12", 12), ("switch:", None), ("switch:-1", None), ("switch:1e3", None),
-    ("other:12", None), (None, None), ("switch:" + "9" * 40, None),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("switch:12", 12),
+        ("switch:", None),
+        ("switch:-1", None),
+        ("switch:1e3", None),
+        ("other:12", None),
+        (None, None),
+        ("switch:" + "9" * 40, None),
+    ],
+)
 def test_parse_int_argument(data: str | None, expected: int | None) -> None:
     assert parse_int_argument(data, "switch") == expected
 
@@ -21,12 +29,17 @@ def test_encode_refuses_over_64_bytes() -> None:
         encode("switch", "x" * 64)
 
 
-@pytest.mark.parametrize(("mime", "name", "kind"), [
-    ("image/jpeg", "a.jpg", FileKind.IMAGE), (None, "photo.PNG", FileKind.IMAGE),
-    ("audio/mpeg", "song.mp3", FileKind.AUDIO), ("application/octet-stream", "x.flac",
-                                                  FileKind.AUDIO),
-    ("application/pdf", "doc.pdf", FileKind.OTHER), (None, None, FileKind.OTHER),
-])
+@pytest.mark.parametrize(
+    ("mime", "name", "kind"),
+    [
+        ("image/jpeg", "a.jpg", FileKind.IMAGE),
+        (None, "photo.PNG", FileKind.IMAGE),
+        ("audio/mpeg", "song.mp3", FileKind.AUDIO),
+        ("application/octet-stream", "x.flac", FileKind.AUDIO),
+        ("application/pdf", "doc.pdf", FileKind.OTHER),
+        (None, None, FileKind.OTHER),
+    ],
+)
 def test_classify_document(mime: str | None, name: str | None, kind: FileKind) -> None:
     assert classify_document(mime, name) is kind
 

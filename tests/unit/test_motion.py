@@ -21,14 +21,19 @@ OUT_W, OUT_H = 1280, 720  # 16:9 video
 FPS, SECONDS = 30, 5.0
 
 
-def windows(motion: Motion, focus: tuple[float, float] | None = None,
-            src: tuple[float, float] = (SRC_W, SRC_H)) -> np.ndarray:
+def windows(
+    motion: Motion,
+    focus: tuple[float, float] | None = None,
+    src: tuple[float, float] = (SRC_W, SRC_H),
+) -> np.ndarray:
     """Windows of every frame of a 5 s shot, as rows (x, y, w, h)."""
     frames = round(FPS * SECONDS)
-    return np.array([
-        crop_window(motion, i / (frames - 1), *src, OUT_W, OUT_H, focus=focus)
-        for i in range(frames)
-    ])
+    return np.array(
+        [
+            crop_window(motion, i / (frames - 1), *src, OUT_W, OUT_H, focus=focus)
+            for i in range(frames)
+        ]
+    )
 
 
 def test_ease_is_smoothstep_clamped() -> None:
@@ -145,15 +150,25 @@ FOCI = [(0.5, 0.5), (0.15, 0.2), (0.9, 0.85), (0.0, 1.0)]
 
 
 @pytest.mark.parametrize("focus", FOCI)
-@pytest.mark.parametrize("motion", [Motion.ZOOM_IN, Motion.ZOOM_OUT, Motion.PAN_LEFT,
-                                    Motion.PAN_RIGHT, Motion.PAN_UP, Motion.PAN_DOWN])
+@pytest.mark.parametrize(
+    "motion",
+    [
+        Motion.ZOOM_IN,
+        Motion.ZOOM_OUT,
+        Motion.PAN_LEFT,
+        Motion.PAN_RIGHT,
+        Motion.PAN_UP,
+        Motion.PAN_DOWN,
+    ],
+)
 def test_windows_are_continuous_and_monotone_around_any_focus(
     motion: Motion, focus: tuple[float, float]
 ) -> None:
     for src in [(SRC_W, SRC_H), (1080.0, 1920.0)]:
         rows = windows(motion, focus, src)
-        edges = np.column_stack([rows[:, 0], rows[:, 1], rows[:, 0] + rows[:, 2],
-                                 rows[:, 1] + rows[:, 3]])
+        edges = np.column_stack(
+            [rows[:, 0], rows[:, 1], rows[:, 0] + rows[:, 2], rows[:, 1] + rows[:, 3]]
+        )
         steps = np.diff(edges, axis=0)
         for column in steps.T:  # every edge moves one way only
             assert np.all(column >= -1e-9) or np.all(column <= 1e-9)

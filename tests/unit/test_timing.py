@@ -17,8 +17,9 @@ from bot.studio.timing import (
 
 
 def test_durations_split_the_song_exactly_on_frames() -> None:
-    durations = scene_durations([None, None, None], song_seconds=20.0,
-                                seconds_without_song=4.0, fps=30)
+    durations = scene_durations(
+        [None, None, None], song_seconds=20.0, seconds_without_song=4.0, fps=30
+    )
     assert sum(durations) == pytest.approx(20.0, abs=1 / 30)
     assert all(abs(d * 30 - round(d * 30)) < 1e-9 for d in durations)
     assert max(durations) - min(durations) <= 1 / 30 + 1e-9
@@ -42,10 +43,17 @@ def test_no_scenes_no_durations() -> None:
     assert scene_durations([], 10.0, 4.0, 30) == []
 
 
-@pytest.mark.parametrize(("aspect", "short", "size"), [
-    ("9:16", 720, (720, 1280)), ("16:9", 720, (1280, 720)), ("1:1", 720, (720, 720)),
-    ("9:16", 1080, (1080, 1920)), ("16:9", 1080, (1920, 1080)), ("1:1", 1080, (1080, 1080)),
-])
+@pytest.mark.parametrize(
+    ("aspect", "short", "size"),
+    [
+        ("9:16", 720, (720, 1280)),
+        ("16:9", 720, (1280, 720)),
+        ("1:1", 720, (720, 720)),
+        ("9:16", 1080, (1080, 1920)),
+        ("16:9", 1080, (1920, 1080)),
+        ("1:1", 1080, (1080, 1080)),
+    ],
+)
 def test_output_sizes(aspect: str, short: int, size: tuple[int, int]) -> None:
     assert output_size(aspect, short) == size
 
@@ -61,10 +69,19 @@ def test_motion_varies_between_neighbours() -> None:
 
 
 def test_timeline_tiles_shots_without_gaps() -> None:
-    sources = [ShotSource(f"/p{i}.jpg", f"c{i}", Motion.ZOOM_IN, Transition.CROSSFADE)
-               for i in range(3)]
-    timeline = build_timeline(sources, width=640, height=360, fps=30, title="T",
-                              audio_path=None, song_seconds=9.0, seconds_without_song=4.0)
+    sources = [
+        ShotSource(f"/p{i}.jpg", f"c{i}", Motion.ZOOM_IN, Transition.CROSSFADE) for i in range(3)
+    ]
+    timeline = build_timeline(
+        sources,
+        width=640,
+        height=360,
+        fps=30,
+        title="T",
+        audio_path=None,
+        song_seconds=9.0,
+        seconds_without_song=4.0,
+    )
     assert timeline.duration == pytest.approx(9.0)
     for before, after in zip(timeline.shots, timeline.shots[1:], strict=False):
         assert after.start == pytest.approx(before.end)
@@ -74,20 +91,36 @@ def test_timeline_tiles_shots_without_gaps() -> None:
 def test_fit_focus_and_clips_reach_the_shots() -> None:
     sources = [
         ShotSource("/a.jpg", "", Motion.STILL, Transition.CUT, fit=Fit.CONTAIN),
-        ShotSource("/b.jpg", "", Motion.ZOOM_IN, Transition.CUT, focus=(0.2, 0.3),
-                   clip_path="/b.mp4"),
+        ShotSource(
+            "/b.jpg", "", Motion.ZOOM_IN, Transition.CUT, focus=(0.2, 0.3), clip_path="/b.mp4"
+        ),
     ]
-    timeline = build_timeline(sources, width=640, height=360, fps=30, title="",
-                              audio_path=None, song_seconds=None, seconds_without_song=2.0)
+    timeline = build_timeline(
+        sources,
+        width=640,
+        height=360,
+        fps=30,
+        title="",
+        audio_path=None,
+        song_seconds=None,
+        seconds_without_song=2.0,
+    )
     first, second = timeline.shots
     assert (first.fit, first.focus, first.clip_path) == (Fit.CONTAIN, None, None)
     assert (second.fit, second.focus, second.clip_path) == (Fit.COVER, (0.2, 0.3), "/b.mp4")
 
 
-@pytest.mark.parametrize(("song", "scenes", "pace"), [
-    (None, 3, None), (180.0, 0, None), (36.0, 3, None),  # 12 s each is still lively
-    (40.0, 2, Pace(20.0, 5)), (192.0, 3, Pace(64.0, 24)),
-])
+@pytest.mark.parametrize(
+    ("song", "scenes", "pace"),
+    [
+        (None, 3, None),
+        (180.0, 0, None),
+        (36.0, 3, None),  # 12 s each is still lively
+        (40.0, 2, Pace(20.0, 5)),
+        (192.0, 3, Pace(64.0, 24)),
+    ],
+)
 def test_a_slow_pace_is_named_with_the_scenes_that_would_suit_the_song(
-        song: float | None, scenes: int, pace: Pace | None) -> None:
+    song: float | None, scenes: int, pace: Pace | None
+) -> None:
     assert slow_pace(song, scenes) == pace

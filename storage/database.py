@@ -180,6 +180,26 @@ def m011_scene_previews(db: sqlite_utils.Database) -> None:
         db.table("scenes").add_column("accepted", int, not_null_default=0)
 
 
+@migrations()
+def m012_edit_journal(db: sqlite_utils.Database) -> None:
+    """The journal of edit groups: what each change touched, so /undo can put it back."""
+    db.table("edit_groups").create(
+        {
+            "id": int,
+            "project_id": int,
+            "owner_id": int,
+            "source": str,
+            "changes_json": str,
+            "before_json": str,
+            "created_at": str,
+            "undone_at": str,
+        },
+        pk="id",
+        not_null={"project_id", "owner_id", "changes_json", "before_json"},
+    )
+    db.table("edit_groups").create_index(["project_id", "undone_at"])
+
+
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database file and bring its schema up to date."""
     path.parent.mkdir(parents=True, exist_ok=True)

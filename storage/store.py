@@ -501,7 +501,7 @@ class Store:
                 f"delete from scene_refs where scene_id in ({scene_ids})",  # noqa: S608
                 [project_id],
             )
-            for table in ("scenes", "project_refs", "jobs", "messages"):
+            for table in ("scenes", "project_refs", "jobs", "messages", "edit_groups"):
                 self.db.execute(
                     f"delete from {table} where project_id = ?",  # noqa: S608
                     [project_id],

@@ -1,0 +1,92 @@
+"""A project as edits see it: its options and its scenes in order, as plain values.
+
+Edits turn one state into the next (`bot.studio.applying`); the store writes the difference
+in one transaction; the journal keeps the touched scenes' earlier states so `/undo` can put
+them back. States travel to the journal as JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.studio.timeline import Motion, Transition
+
+
+@dataclass(frozen=True)
+class SceneState:
+    """One scene; `id` None is a scene not stored yet (added or duplicated by an edit)."""
+
+    id: int | None
+    idea: str
+    caption: str
+    motion: Motion
+    transition: Transition
+    duration: float | None = None
+    variant: int = 0
+    fit: str = "cover"
+    accepted: bool = False
+    image_prompt: str = ""
+    picture_sha: str | None = None
+    picture_key: str | None = None
+    clip_sha: str | None = None
+    clip_key: str | None = None
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectOptions:
+    """What an edit may change on the project itself."""
+
+    title: str
+    aspect: str
+    style: str
+    clips_enabled: bool = False
+    previews_enabled: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectState:
+    """The project's options and its scenes, in storyboard order."""
+
+    project_id: int
+    options: ProjectOptions
+    scenes: tuple[SceneState, ...] = field(default_factory=tuple)
+
+    def number_of(self, scene_id: int) -> int | None:
+        """The scene's number (1 is the first), or None when it is not in the project."""
+        for index, scene in enumerate(self.scenes):
+            if scene.id == scene_id:
+                return index + 1
+        return None
+
+
+def scene_to_json(scene: SceneState) -> dict[str, Any]:
+    """A scene as JSON-ready values."""
+    values = dataclasses.asdict(scene)
+    values["motion"] = scene.motion.value
+    values["transition"] = scene.transition.value
+    values["references"] = list(scene.references)
+    return values
+
+
+def scene_from_json(values: dict[str, Any]) -> SceneState:
+    """A scene back from `scene_to_json`."""
+    known = {f.name for f in dataclasses.fields(SceneState)}
+    data = {name: value for name, value in values.items() if name in known}
+    data["motion"] = Motion(data["motion"])
+    data["transition"] = Transition(data["transition"])
+    data["references"] = tuple(data.get("references") or ())
+    return SceneState(**data)
+
+
+def options_to_json(options: ProjectOptions) -> dict[str, Any]:
+    """Project options as JSON-ready values."""
+    return dataclasses.asdict(options)
+
+
+def options_from_json(values: dict[str, Any]) -> ProjectOptions:
+    """Project options back from `options_to_json`."""
+    known = {f.name for f in dataclasses.fields(ProjectOptions)}
+    return ProjectOptions(**{name: value for name, value in values.items() if name in known})

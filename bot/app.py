@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlite_utils
 from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
@@ -31,6 +32,7 @@ from bot.handlers import (
     admin,
     commands,
     content,
+    conversation,
     projects,
     render,
     setup,
@@ -50,9 +52,13 @@ from bot.media.video_renderer import WorkerRenderer
 from bot.providers.selection import Providers, select_providers
 from bot.providers.styles_file import load_styles
 from bot.studio.admin import AdminReports
+from bot.studio.answers import Answers
+from bot.studio.applying import Rules
 from bot.studio.budget import Budget
 from bot.studio.clips import Clips
+from bot.studio.conversation import Conversation
 from bot.studio.costs import Costs
+from bot.studio.editing import Edits
 from bot.studio.export import Exports
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
@@ -63,8 +69,10 @@ from bot.studio.render_requests import RENDER, RenderRequests
 from bot.studio.rendering import RenderProject
 from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
 from bot.studio.voice import VoiceNotes
+from bot.studio.words import OfflineReader
 from storage.database import open_database
 from storage.export_zip import write_zip
+from storage.journal import ProjectJournal
 from storage.media_files import MediaFiles
 from storage.store import Store
 
@@ -88,6 +96,19 @@ def limits_from(settings: Settings) -> Limits:
         default_style=settings.default_style,
         upload_limit=settings.upload_limit,
     )
+
+
+def build_edits(settings: Settings, database: sqlite_utils.Database, store: Store) -> Edits:
+    """The one edit use case, over the project journal."""
+    limits = limits_from(settings)
+    rules = Rules(
+        max_scenes=limits.max_scenes,
+        max_idea_chars=limits.max_idea_chars,
+        max_title_chars=limits.max_title_chars,
+        default_seconds=limits.seconds_without_song,
+        style_keys=tuple(load_styles()),
+    )
+    return Edits(ProjectJournal(database), store, rules)
 
 
 def build_pictures(
@@ -155,18 +176,21 @@ def register_handlers(application: DirectorApplication) -> None:
             CommandHandler("render", render.render),
             CommandHandler("admin", admin.admin),
             CommandHandler("storyboard", storyboard.storyboard),
+            CommandHandler("undo", conversation.undo),
             CallbackQueryHandler(storyboard.scene_button, pattern=r"^sb:"),
             CallbackQueryHandler(setup.project_option_button, pattern=r"^opt:"),
             CallbackQueryHandler(render.go_button, pattern=r"^go:"),
             CallbackQueryHandler(projects.project_action_button, pattern=r"^pj:"),
             CallbackQueryHandler(commands.language_button, pattern=r"^lang:"),
+            CallbackQueryHandler(conversation.undo_button, pattern=r"^undo:"),
+            CallbackQueryHandler(conversation.clarify_button, pattern=r"^clar:"),
             # Last: stale or forged buttons get a polite answer instead of a spinning button.
             CallbackQueryHandler(commands.unknown_button),
             MessageHandler(filters.PHOTO, content.receive_photo),
             MessageHandler(filters.AUDIO, content.receive_audio),
             MessageHandler(filters.Document.ALL, content.receive_document),
             MessageHandler(filters.VOICE, content.receive_voice),
-            MessageHandler(filters.TEXT & ~filters.COMMAND, content.receive_text),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, conversation.receive_text),
             MessageHandler(filters.COMMAND, commands.help_command),
             MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, content.receive_other),
         ]
@@ -225,7 +249,8 @@ def build_application(settings: Settings) -> DirectorApplication:
     providers = select_providers(settings)
     budget = Budget(store, settings.budget_usd_per_user)
     pictures = build_pictures(settings, store, media, providers, budget)
-    storyboard = Storyboard(store, providers.planner, pictures, limits)
+    edits = build_edits(settings, database, store)
+    storyboard = Storyboard(store, providers.planner, pictures, limits, edits)
     storyboard_view = StoryboardView(application.bot, storyboard)
     reporter = TelegramJobReporter(
         application.bot,
@@ -245,11 +270,36 @@ def build_application(settings: Settings) -> DirectorApplication:
             settings.max_image_pixels, settings.max_image_side, limits.longest_song_seconds
         ),
         limits,
-        tuple(load_styles()),
+        edits,
     )
     storyboard_requests = StoryboardRequests(store, runner)
+    costs = Costs(
+        store,
+        pictures,
+        providers.clips,
+        limits,
+        settings.budget_usd_per_user,
+        settings.confirm_cost_above_usd,
+    )
+    styles = load_styles()
+    conversation_use_case = Conversation(
+        projects=projects_use_cases,
+        edits=edits,
+        answers=Answers(store, costs.estimate, limits.seconds_without_song),
+        states=edits.states,
+        store=store,
+        offline=OfflineReader(),
+        reader=None,
+        budget=budget,
+        style_names={
+            language: {key: style.name(language) for key, style in styles.items()}
+            for language in languages()
+        },
+    )
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
+        edits=edits,
+        conversation=conversation_use_case,
         projects=projects_use_cases,
         renders=RenderRequests(store, runner, settings.render_queue_per_user),
         storyboard=storyboard,
@@ -257,14 +307,7 @@ def build_application(settings: Settings) -> DirectorApplication:
         storyboard_view=storyboard_view,
         voice=VoiceNotes(store, providers.transcriber),
         clips_available=providers.clips is not None,
-        costs=Costs(
-            store,
-            pictures,
-            providers.clips,
-            limits,
-            settings.budget_usd_per_user,
-            settings.confirm_cost_above_usd,
-        ),
+        costs=costs,
         exports=Exports(store, media, load_styles(), write_zip),
         albums=AlbumReplies(
             functools.partial(request_refresh, application.bot, storyboard_requests)

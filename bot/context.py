@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.studio.conversation import Conversation
 from bot.studio.costs import Costs
+from bot.studio.editing import Edits
 from bot.studio.export import Exports
 from bot.studio.projects import Projects
 from bot.studio.render_requests import RenderRequests
@@ -36,6 +38,8 @@ class Services:
     costs: Costs
     exports: Exports
     albums: AlbumReplies
+    edits: Edits
+    conversation: Conversation
     clips_available: bool = False
 
 

@@ -104,9 +104,8 @@ def synthesize_song(seconds: float = 20.0, bpm: float = 100.0) -> bytes:
 
 async def render_demo(settings: Settings, output_dir: Path) -> RenderedVideo:
     """Build a sample project in `output_dir/data` and render it to `output_dir`."""
-    from bot.app import build_render_project, limits_from
+    from bot.app import build_edits, build_render_project, limits_from
     from bot.media.inspector import FileInspector
-    from bot.providers.styles_file import load_styles
     from bot.studio.projects import Projects
     from storage.database import open_database
     from storage.media_files import MediaFiles
@@ -124,7 +123,7 @@ async def render_demo(settings: Settings, output_dir: Path) -> RenderedVideo:
                 settings.max_image_pixels, settings.max_image_side, settings.max_song_seconds
             ),
             limits_from(settings),
-            tuple(load_styles()),
+            build_edits(settings, database, store),
         )
         store.ensure_user(DEMO_USER, "Demo", "vi")
         project = projects.start_project(DEMO_USER, "Việt Nam — Pocket Director demo")

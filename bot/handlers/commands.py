@@ -17,6 +17,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("render", "command.render"),
     ("status", "command.status"),
     ("projects", "command.projects"),
+    ("undo", "command.undo"),
     ("cancel", "command.cancel"),
     ("lang", "command.lang"),
     ("help", "command.help"),

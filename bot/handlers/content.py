@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 
 from bot.context import DirectorContext
 from bot.errors import InputRejected
-from bot.handlers import projects, storyboard
+from bot.handlers import conversation, storyboard
 from bot.handlers.albums import photo_key
 from bot.handlers.files import FileKind, audio_extension, classify_document
 from bot.handlers.replies import escape, pace_hint, reply, short
@@ -38,31 +38,6 @@ async def _download(context: DirectorContext, file_id: str, size: int | None, su
 
 def _default_title(context: DirectorContext) -> str:
     return t(context.language(), "project.default_title")
-
-
-async def receive_text(update: Update, context: DirectorContext) -> None:
-    """A text message is the next scene idea of the active project."""
-    message = update.effective_message
-    if message is None or message.text is None:
-        return
-    await _take_text(update, context, message.text)
-
-
-async def _take_text(update: Update, context: DirectorContext, text: str) -> None:
-    """Typed or transcribed text: a reply edits a scene, anything else is a new idea."""
-    if update.effective_user is None:
-        return
-    if await projects.rename_reply(update, context, text):
-        return
-    if await storyboard.reply_to_scene(update, context, text):
-        return
-    added = context.services.projects.add_idea(
-        update.effective_user.id, text, _default_title(context)
-    )
-    if added.project_created:
-        await reply(update, context, "project.started_for_you", title=escape(added.project.title))
-    # A reply to this answer corrects the idea (a misheard voice note, a typo).
-    await storyboard.announce_scene(update, context, "idea.added", added.scene)
 
 
 async def receive_photo(update: Update, context: DirectorContext) -> None:
@@ -169,7 +144,7 @@ async def receive_voice(update: Update, context: DirectorContext) -> None:
         await context.bot.send_chat_action(message.chat.id, ChatAction.TYPING)
     text = await voice.transcribe(update.effective_user.id, source, context.language())
     await reply(update, context, "provider.heard", text=escape(text))
-    await _take_text(update, context, text)
+    await conversation.take_text(update, context, text)
 
 
 async def receive_other(update: Update, context: DirectorContext) -> None:

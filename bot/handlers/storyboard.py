@@ -113,13 +113,12 @@ async def announce_scene(update: Update, context: DirectorContext, key: str, sce
         )
 
 
-async def reply_to_scene(update: Update, context: DirectorContext, text: str) -> bool:
-    """Text replying to a scene's message (or answering the bot's open question about a
-    scene) becomes that scene's new idea."""
-    message = update.effective_message
-    user = update.effective_user
+def scene_in_question(update: Update, context: DirectorContext) -> int | None:
+    """The scene a text is about: the one whose message it replies to, or whose new idea the
+    bot asked for lately (a user who closes the reply box and just types answers it too)."""
+    message, user = update.effective_message, update.effective_user
     if message is None or user is None:
-        return False
+        return None
     board = context.services.storyboard
     if message.reply_to_message is not None:
         scene = board.scene_for_message(
@@ -127,13 +126,21 @@ async def reply_to_scene(update: Update, context: DirectorContext, text: str) ->
         )
     else:
         scene = board.open_question(user.id, message.chat.id)
-    if scene is None:
-        return False
-    updated = board.replace_idea(user.id, scene.id, text)
+    return scene.id if scene is not None else None
+
+
+async def reply_to_scene(
+    update: Update, context: DirectorContext, text: str, scene_id: int
+) -> None:
+    """Text about a scene that is no instruction becomes that scene's new idea."""
+    user = update.effective_user
+    if user is None:
+        return
+    board = context.services.storyboard
+    updated = board.replace_idea(user.id, scene_id, text)
     await announce_scene(update, context, "storyboard.idea_replaced", updated)
     await context.services.storyboard_view.update_captions(user.id, [updated])
-    await refresh_shown_picture(update, context, scene)
-    return True
+    await refresh_shown_picture(update, context, updated)
 
 
 async def refresh_shown_picture(update: Update, context: DirectorContext, scene: Scene) -> None:

@@ -46,7 +46,7 @@ from bot.studio.edits import (
 )
 from bot.studio.models import ProjectSwitch
 from bot.studio.project_state import ProjectState, SceneState
-from bot.studio.projects import checked_text
+from bot.studio.text import checked_text
 from bot.studio.timeline import Motion
 from bot.studio.timing import ASPECTS, MOTION_CYCLE, default_motion, default_transition
 
@@ -97,6 +97,11 @@ def clamp_seconds(seconds: float) -> float:
     return round(min(MAX_SECONDS, max(MIN_SECONDS, seconds)), 2)
 
 
+def resolve(state: ProjectState, ref: SceneRef, focus_id: int | None = None) -> list[int]:
+    """Indices (0-based) of the scenes `ref` names (InputRejected when there are none such)."""
+    return _Draft(state, _NO_RULES, focus_id).resolve(ref)
+
+
 def apply_edits(
     state: ProjectState, edits: Sequence[Edit], rules: Rules, focus_id: int | None = None
 ) -> Applied:
@@ -105,6 +110,11 @@ def apply_edits(
     for edit in edits:
         draft.apply(edit)
     return Applied(draft.state(), tuple(draft.changes))
+
+
+_NO_RULES = Rules(
+    max_scenes=0, max_idea_chars=0, max_title_chars=0, default_seconds=0, style_keys=()
+)
 
 
 class _Draft:

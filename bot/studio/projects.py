@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import InputRejected, NoActiveProject, ProjectNotFound
+from bot.studio.editing import Edits
+from bot.studio.edits import (
+    AddScenes,
+    Edit,
+    FromEnd,
+    SetAspect,
+    SetIdea,
+    SetStyle,
+    SetSwitch,
+    SetTitle,
+)
 from bot.studio.limits import Limits
 from bot.studio.models import (
     Asset,
@@ -19,7 +29,8 @@ from bot.studio.models import (
     User,
 )
 from bot.studio.ports import MediaInspector, MediaStore, ProjectStore
-from bot.studio.timing import ASPECTS, default_motion, default_transition
+from bot.studio.text import checked_text, clean_text
+from bot.studio.timing import default_motion, default_transition
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +42,6 @@ def language_for(language_code: str | None) -> str:
     """Our catalog language for a Telegram `language_code`."""
     code = (language_code or "en").split("-")[0].lower()
     return code if code in SUPPORTED_LANGUAGES else "en"
-
-
-def clean_text(text: str) -> str:
-    """NFC-normalise and trim user text; drop control characters."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
-    return " ".join(text.split())
 
 
 def project_for(store: ProjectStore, user_id: int, project_id: int | None) -> Project:
@@ -59,16 +63,6 @@ def free_title(title: str, taken: set[str]) -> str:
         number += 1
         candidate = f"{title} {number}"
     return candidate
-
-
-def checked_text(text: str, limit: int, too_long_key: str) -> str:
-    """Cleaned user text, refused when it is empty or longer than `limit`."""
-    cleaned = clean_text(text)
-    if not cleaned:
-        raise InputRejected("error.empty_idea")
-    if len(cleaned) > limit:
-        raise InputRejected(too_long_key, limit=limit)
-    return cleaned
 
 
 @dataclass(frozen=True)
@@ -99,13 +93,13 @@ class Projects:
         media: MediaStore,
         inspector: MediaInspector,
         limits: Limits,
-        style_keys: tuple[str, ...],
+        edits: Edits,
     ) -> None:
         self.store = store
         self.media = media
         self.inspector = inspector
         self.limits = limits
-        self.style_keys = style_keys
+        self.edits = edits
 
     def register_user(self, user_id: int, first_name: str, language_code: str | None) -> User:
         """Know the user from their first message on."""
@@ -141,6 +135,10 @@ class Projects:
             raise NoActiveProject()
         return project
 
+    def current(self, user_id: int) -> Project | None:
+        """The active project, if there is one."""
+        return self.store.active_project(user_id)
+
     def configure(
         self,
         user_id: int,
@@ -151,31 +149,33 @@ class Projects:
         toggle: ProjectSwitch | None = None,
     ) -> Project:
         """Change a project's aspect ratio or style, or flip a switch (only the owner's)."""
-        project = self.store.get_project(user_id, project_id)
-        if project is None:
-            raise ProjectNotFound()
-        changes: dict[str, object] = {}
+        changes: list[Edit] = []
         if aspect is not None:
-            if aspect not in ASPECTS:
-                raise InputRejected()
-            changes["aspect"] = aspect
+            changes.append(SetAspect(aspect))
         if style is not None:
-            if style not in self.style_keys:
-                raise InputRejected()
-            changes["style"] = style
+            changes.append(SetStyle(style))
         if toggle is not None:
-            changes[toggle.value] = 0 if getattr(project, toggle.value) else 1
-        updated = self.store.update_project(user_id, project_id, **changes) if changes else project
-        assert updated is not None
-        return updated
+            changes.append(SetSwitch(toggle))
+        return self._edit_project(user_id, project_id, changes, "button")
 
     def rename(self, user_id: int, project_id: int, title: str) -> Project:
         """Give one of the user's projects a new title."""
-        title = checked_text(title, self.limits.max_title_chars, "error.title_too_long")
-        project = self.store.update_project(user_id, project_id, title=title)
+        return self._edit_project(user_id, project_id, [SetTitle(title)], "rename")
+
+    def _edit_project(
+        self, user_id: int, project_id: int, changes: list[Edit], source: str
+    ) -> Project:
+        project = self.store.get_project(user_id, project_id)
         if project is None:
             raise ProjectNotFound()
-        return project
+        try:
+            self.edits.apply(user_id, project_id, changes, source=source)
+        except InputRejected as rejected:
+            if rejected.key != "edit.nothing_changed":
+                raise
+        updated = self.store.get_project(user_id, project_id)
+        assert updated is not None
+        return updated
 
     def delete(self, user_id: int, project_id: int) -> Project:
         """Delete one of the user's projects (its media files go at the next gc)."""
@@ -226,19 +226,14 @@ class Projects:
         if self.store.count_scenes(user_id, project.id) >= self.limits.max_scenes:
             raise InputRejected("error.too_many_scenes", limit=self.limits.max_scenes)
 
-    def _check_idea(self, idea: str) -> str:
-        return checked_text(idea, self.limits.max_idea_chars, "error.idea_too_long")
-
     def _new_scene(self, user_id: int, project: Project, idea: str) -> Scene:
         position = self.store.count_scenes(user_id, project.id) + 1
         return self.store.add_scene(
-            user_id,
-            project.id,
-            idea,
-            idea,
-            default_motion(position),
-            default_transition(position),
+            user_id, project.id, idea, idea, default_motion(position), default_transition(position)
         )
+
+    def _check_idea(self, idea: str) -> str:
+        return checked_text(idea, self.limits.max_idea_chars, "error.idea_too_long")
 
     def add_idea(self, user_id: int, text: str, default_title: str) -> IdeaAdded:
         """Append a scene idea to the active project (starting one if there is none).
@@ -248,12 +243,15 @@ class Projects:
         idea = self._check_idea(text)
         project, created = self._active_or_new(user_id, default_title)
         scenes = self.store.scenes(user_id, project.id)
-        if scenes and not scenes[-1].idea.strip():
-            scene = self.store.update_scene(user_id, scenes[-1].id, idea=idea, caption=idea)
-            assert scene is not None
-        else:
-            self._check_room(user_id, project)
-            scene = self._new_scene(user_id, project, idea)
+        edit: Edit = (
+            SetIdea(FromEnd(1), idea)
+            if scenes and not scenes[-1].idea.strip()
+            else AddScenes((idea,))
+        )
+        outcome = self.edits.apply(user_id, project.id, [edit], source="idea")
+        scene_id = outcome.after.scenes[-1].id
+        scene = self.store.get_scene(user_id, scene_id) if scene_id is not None else None
+        assert scene is not None
         self.store.log_message(project.id, "user", idea)
         return IdeaAdded(project, scene, created)
 

@@ -8,6 +8,18 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from bot.errors import InputRejected, JobAlreadyRunning, ProjectNotFound
+from bot.studio.editing import Edits
+from bot.studio.edits import (
+    CycleMotion,
+    Delete,
+    Edit,
+    Keep,
+    Relative,
+    Remake,
+    ScaleLength,
+    SetIdea,
+    Shift,
+)
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
 from bot.studio.models import Job, Project, Scene
@@ -20,9 +32,9 @@ from bot.studio.ports import (
     ScenePreview,
     StoryboardReady,
 )
-from bot.studio.projects import checked_text, project_for
-from bot.studio.timeline import Motion
-from bot.studio.timing import MOTION_CYCLE, output_size
+from bot.studio.projects import project_for
+from bot.studio.text import checked_text
+from bot.studio.timing import output_size
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +47,6 @@ ASK_IDEA_LINK = "ask_idea"
 # After "send the new idea for scene N", the next plain message answers it for this long.
 QUESTION_MINUTES = 10
 LENGTH_STEP = 1.25
-MIN_WISH, MAX_WISH = 1.0, 30.0
 
 
 class SceneAction(StrEnum):
@@ -51,17 +62,17 @@ class SceneAction(StrEnum):
     KEEP = "ok"
 
 
-def next_motion(motion: Motion) -> Motion:
-    """The next camera move in the cycle (a button steps through them)."""
-    moves = [*MOTION_CYCLE, Motion.STILL]
-    return moves[(moves.index(motion) + 1) % len(moves)]
-
-
-def wished_length(scene: Scene, longer: bool, default_seconds: float) -> float:
-    """A scene's wished length one step longer or shorter."""
-    current = scene.duration or default_seconds
-    wish = current * LENGTH_STEP if longer else current / LENGTH_STEP
-    return round(min(MAX_WISH, max(MIN_WISH, wish)), 2)
+THIS = Relative(0)
+# What each button under a scene's panel does, in the edit language.
+BUTTON_EDITS: dict[SceneAction, Edit] = {
+    SceneAction.REDO: Remake(THIS),
+    SceneAction.EARLIER: Shift(THIS, -1),
+    SceneAction.LATER: Shift(THIS, 1),
+    SceneAction.LONGER: ScaleLength(THIS, LENGTH_STEP),
+    SceneAction.SHORTER: ScaleLength(THIS, 1 / LENGTH_STEP),
+    SceneAction.MOTION: CycleMotion(THIS),
+    SceneAction.DELETE: Delete(THIS),
+}
 
 
 class StoryboardRequests:
@@ -104,12 +115,18 @@ class Storyboard:
     """Plans scenes, makes their previews through jobs, and applies edits at once."""
 
     def __init__(
-        self, store: ProjectStore, planner: Planner, pictures: Pictures, limits: Limits
+        self,
+        store: ProjectStore,
+        planner: Planner,
+        pictures: Pictures,
+        limits: Limits,
+        edits: Edits,
     ) -> None:
         self.store = store
         self.planner = planner
         self.pictures = pictures
         self.limits = limits
+        self.edits = edits
 
     async def run(self, job: Job, events: JobEvents, cancelled: asyncio.Event) -> StoryboardReady:
         """The storyboard job: plan, then the pictures (only those whose inputs changed)."""
@@ -245,6 +262,10 @@ class Storyboard:
             raise ProjectNotFound()
         return scene
 
+    def scenes_of(self, owner_id: int, project_id: int) -> list[Scene]:
+        """A project's scenes, in order."""
+        return self.store.scenes(owner_id, project_id)
+
     def neighbours(self, owner_id: int, scene: Scene) -> list[Scene]:
         """All scenes of the scene's project, in order."""
         return self.store.scenes(owner_id, scene.project_id)
@@ -252,35 +273,35 @@ class Storyboard:
     def apply(self, owner_id: int, scene_id: int, action: SceneAction) -> Scene | None:
         """Apply a button's edit at once; the scene after it (None if it was deleted)."""
         scene = self.scene(owner_id, scene_id)
-        if action is SceneAction.DELETE:
-            self.store.delete_scene(owner_id, scene_id)
-            return None
-        if action in (SceneAction.EARLIER, SceneAction.LATER):
-            self.store.move_scene(owner_id, scene_id, -1 if action is SceneAction.EARLIER else 1)
-        elif action in (SceneAction.LONGER, SceneAction.SHORTER):
-            self.store.update_scene(
+        edit = (
+            Keep(THIS, not scene.accepted) if action is SceneAction.KEEP else BUTTON_EDITS[action]
+        )
+        try:
+            self.edits.apply(
                 owner_id,
-                scene_id,
-                duration=wished_length(
-                    scene, action is SceneAction.LONGER, self.limits.seconds_without_song
-                ),
+                scene.project_id,
+                [edit],
+                focus_scene_id=scene_id,
+                source="button",
             )
-        elif action is SceneAction.MOTION:
-            self.store.update_scene(owner_id, scene_id, motion=next_motion(scene.motion))
-        elif action is SceneAction.REDO:
-            self.store.update_scene(owner_id, scene_id, variant=scene.variant + 1, accepted=0)
-        elif action is SceneAction.KEEP:
-            self.store.update_scene(owner_id, scene_id, accepted=0 if scene.accepted else 1)
-        return self.scene(owner_id, scene_id)
+        except InputRejected as rejected:
+            # The first scene cannot go earlier, nor the last later: the button does nothing.
+            if not rejected.key.startswith("edit.cannot_move"):
+                raise
+        return self.store.get_scene(owner_id, scene_id)
 
     def replace_idea(self, owner_id: int, scene_id: int, text: str) -> Scene:
         """A new idea (and caption) for a scene."""
         idea = checked_text(text, self.limits.max_idea_chars, "error.idea_too_long")
-        self.scene(owner_id, scene_id)
-        updated = self.store.update_scene(
-            owner_id, scene_id, idea=idea, caption=idea, image_prompt="", accepted=0
+        scene = self.scene(owner_id, scene_id)
+        self.edits.apply(
+            owner_id,
+            scene.project_id,
+            [SetIdea(Relative(0), idea)],
+            focus_scene_id=scene_id,
+            source="reply",
         )
-        assert updated is not None
+        updated = self.scene(owner_id, scene_id)
         self.store.unlink(owner_id, ASK_IDEA_LINK, scene_id)  # the question is answered
         project = self.store.get_project(owner_id, updated.project_id)
         if project is not None:

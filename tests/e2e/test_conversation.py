@@ -40,7 +40,7 @@ async def test_start_explains_and_menu_is_registered(
     assert (
         english
         == vietnamese
-        == ["new", "storyboard", "render", "status", "projects", "cancel", "lang", "help"]
+        == ["new", "storyboard", "render", "status", "projects", "undo", "cancel", "lang", "help"]
     )
 
 

@@ -1,0 +1,206 @@
+"""Text in the chat: through one router to edits, answers, a question back, or a new idea."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.context import DirectorContext
+from bot.errors import ProjectNotFound
+from bot.handlers import projects, render, storyboard
+from bot.handlers.callback_data import encode, parse_id_action
+from bot.handlers.edit_replies import describe_changes
+from bot.handlers.replies import escape, reply
+from bot.handlers.setup import style_name
+from bot.i18n import t
+from bot.studio.answers import Answer
+from bot.studio.editing import EditOutcome
+from bot.studio.edits import Command
+from bot.studio.reading import Clarification, Instruction, Question
+
+UNDO_PREFIX = "undo"
+CLARIFY_PREFIX = "clar"
+MAX_OPTIONS = 4
+OPTION_CHARS = 60
+
+
+async def receive_text(update: Update, context: DirectorContext) -> None:
+    """A text message: an instruction, a question, or the next scene idea."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    await take_text(update, context, message.text)
+
+
+async def take_text(
+    update: Update, context: DirectorContext, text: str, *, from_button: bool = False
+) -> None:
+    """Typed, spoken or tapped text, routed: a reply about a scene, else the router's reading."""
+    user = update.effective_user
+    if user is None:
+        return
+    if not from_button and await projects.rename_reply(update, context, text):
+        return
+    about = None if from_button else storyboard.scene_in_question(update, context)
+    heard = await context.services.conversation.take(
+        user.id,
+        text,
+        context.language(),
+        t(context.language(), "project.default_title"),
+        about_scene_id=about,
+    )
+    meaning = heard.meaning
+    if heard.idea is not None:
+        if heard.idea.project_created:
+            await reply(
+                update, context, "project.started_for_you", title=escape(heard.idea.project.title)
+            )
+        # A reply to this answer corrects the idea (a misheard voice note, a typo).
+        await storyboard.announce_scene(update, context, "idea.added", heard.idea.scene)
+    elif isinstance(meaning, Question):
+        await _answer(update, context, meaning, heard.answer)
+    elif isinstance(meaning, Clarification):
+        await _ask_back(update, context, meaning)
+    elif isinstance(meaning, Instruction):
+        if heard.outcome is not None:
+            await show_outcome(update, context, heard.outcome)
+        if meaning.command is not None:
+            await run_command(update, context, meaning.command)
+    elif about is not None:
+        await storyboard.reply_to_scene(update, context, text, about)
+
+
+async def run_command(update: Update, context: DirectorContext, command: Command) -> None:
+    """Render, show the storyboard, or undo, as the director asked in words."""
+    if command is Command.RENDER:
+        await render.render(update, context)
+    elif command is Command.STORYBOARD:
+        await storyboard.storyboard(update, context)
+    else:
+        await undo(update, context)
+
+
+async def show_outcome(
+    update: Update, context: DirectorContext, outcome: EditOutcome, *, undone: bool = False
+) -> None:
+    """Say what changed (with Undo), and bring the chat's previews in line with it."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    language = context.language()
+    board, view = context.services.storyboard, context.services.storyboard_view
+    for scene_id in outcome.deleted_ids:
+        await view.remove_messages(board.preview_messages(user.id, scene_id))
+    relabelled = set(outcome.relabelled_ids)
+    scenes = board.scenes_of(user.id, outcome.project_id)
+    await view.update_captions(user.id, [s for s in scenes if s.id in relabelled])
+    changes = describe_changes(language, outcome.changes, style_name)
+    text = t(language, "undo.done", changes=changes) if undone else changes
+    if outcome.busy_with in ("render", "storyboard"):
+        text += "\n" + t(language, f"edit.busy_{outcome.busy_with}")
+    markup = None
+    if not undone:
+        button = InlineKeyboardButton(
+            t(language, "edit.undo_button"),
+            callback_data=encode(UNDO_PREFIX, f"{outcome.project_id}:{outcome.entry_id}"),
+        )
+        markup = InlineKeyboardMarkup([[button]])
+    await context.bot.send_message(chat.id, text, parse_mode="HTML", reply_markup=markup)
+    if outcome.repicture:
+        await storyboard.refresh_pictures(update, context, outcome.project_id)
+
+
+async def undo(update: Update, context: DirectorContext) -> None:
+    """/undo (or "undo" in words): take back the active project's last change."""
+    user = update.effective_user
+    if user is None:
+        return
+    project = context.services.projects.active(user.id)
+    outcome = context.services.edits.undo(user.id, project.id)
+    await show_outcome(update, context, outcome, undone=True)
+
+
+async def undo_button(update: Update, context: DirectorContext) -> None:
+    """↩️ Undo under a change: take back that change, if nothing came after it."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    parsed = _parse_undo(query.data)
+    if parsed is None:
+        raise ProjectNotFound()
+    project_id, entry_id = parsed
+    outcome = context.services.edits.undo(user.id, project_id, entry_id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(None)
+    await show_outcome(update, context, outcome, undone=True)
+
+
+def _parse_undo(data: str | None) -> tuple[int, int] | None:
+    head, _, entry = (data or "").rpartition(":")
+    if not entry.isdigit() or len(entry) > 18:
+        return None
+    parsed = parse_id_action(head + ":x", UNDO_PREFIX, {"x"})
+    return None if parsed is None else (parsed[0], int(entry))
+
+
+async def clarify_button(update: Update, context: DirectorContext) -> None:
+    """The director picked one reading of an unclear sentence: carry that one out."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        return
+    markup = query.message.reply_markup
+    # The option's words are the button's own label, so the question needs no storage.
+    label = next(
+        (
+            button.text
+            for row in (markup.inline_keyboard if markup else ())
+            for button in row
+            if button.callback_data == query.data
+        ),
+        None,
+    )
+    if label is None:
+        raise ProjectNotFound()
+    await query.answer()
+    await query.message.edit_reply_markup(None)
+    await take_text(update, context, label, from_button=True)
+
+
+async def _answer(
+    update: Update, context: DirectorContext, question: Question, answer: Answer | None
+) -> None:
+    language = context.language()
+    if question.answer:
+        await reply(update, context, "answer.ai", text=escape(question.answer))
+        return
+    if answer is None:
+        return
+    params: dict[str, Any] = dict(answer.params)
+    if "motion" in params:
+        params["motion"] = t(language, f"motion.{params['motion']}")
+    if "style" in params:
+        params["style"] = escape(style_name(str(params["style"]), language))
+    for name in ("idea", "caption", "name"):
+        if name in params:
+            params[name] = escape(str(params[name]))
+    await reply(update, context, f"answer.{answer.key}", markup=None, **params)
+
+
+async def _ask_back(update: Update, context: DirectorContext, question: Clarification) -> None:
+    rows = [
+        [
+            InlineKeyboardButton(
+                option[:OPTION_CHARS], callback_data=encode(CLARIFY_PREFIX, str(index))
+            )
+        ]
+        for index, option in enumerate(question.options[:MAX_OPTIONS])
+    ]
+    await reply(
+        update,
+        context,
+        "clarify.question",
+        question=escape(question.question),
+        markup=InlineKeyboardMarkup(rows),
+    )

@@ -1,0 +1,24 @@
+"""User text made fit to keep: normalised, trimmed, and within its limit."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.errors import InputRejected
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise and trim user text; drop control characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
+    return " ".join(text.split())
+
+
+def checked_text(text: str, limit: int, too_long_key: str) -> str:
+    """Cleaned user text, refused when it is empty or longer than `limit`."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        raise InputRejected("error.empty_idea")
+    if len(cleaned) > limit:
+        raise InputRejected(too_long_key, limit=limit)
+    return cleaned

@@ -143,3 +143,14 @@ def test_the_undo_button_only_takes_back_the_newest_group(db_path: Path) -> None
     with pytest.raises(InputRejected) as raised:
         edits.undo(1, project_id, entry_id=first.entry_id)
     assert raised.value.key == "undo.not_last"
+
+
+def test_an_edit_during_a_render_applies_and_says_the_render_keeps_the_earlier_version(
+    db_path: Path,
+) -> None:
+    store, edits = open_edits(db_path)
+    project_id = make_project(store, "a", "b")
+    store.create_job(1, project_id, 1, "render", "en")
+    outcome = edits.apply(1, project_id, [Swap(Numbered((1, 2)))])
+    assert outcome.busy_with == "render"
+    assert ideas(store, project_id) == ["b", "a"]

@@ -12,8 +12,16 @@ from __future__ import annotations
 import re
 
 from bot.studio.edits import END, Beside, Place, Slot
-from bot.studio.words.numbers import BARE_REF, NUMBER, ORDINAL, QUANTITY, REF, number_value
-from bot.studio.words.numbers import ordinal_value, parse_ref
+from bot.studio.words.numbers import (
+    BARE_REF,
+    NUMBER,
+    ORDINAL,
+    QUANTITY,
+    REF,
+    number_value,
+    ordinal_value,
+    parse_ref,
+)
 from bot.studio.words.vocabulary import (
     alternation,
     aspect_words,
@@ -113,8 +121,11 @@ def expand(template: str, style: str = "(?!)") -> str:
 
 
 def compile_rule(template: str, style: str = "(?!)") -> re.Pattern[str]:
-    """A template compiled with the polite lead and tail around it."""
-    return re.compile(LEAD + "(?:" + expand(template, style) + ")" + TAIL)
+    """A template compiled with the polite tail after it (the lead is cut off once, before)."""
+    return re.compile("(?:" + expand(template, style) + ")" + TAIL)
+
+
+LEAD_RE = re.compile(LEAD)
 
 
 def parse_place(text: str) -> Place | None:

@@ -45,6 +45,7 @@ from bot.studio.edits import (
 )
 from bot.studio.words.grammar import (
     ASPECT_OF,
+    LEAD_RE,
     MOTION_OF,
     SECONDS,
     SWITCH_OF,
@@ -53,7 +54,7 @@ from bot.studio.words.grammar import (
     parse_place,
 )
 from bot.studio.words.normalise import Folded
-from bot.studio.words.numbers import NUMBER, number_value, parse_ref, quantity_value
+from bot.studio.words.numbers import NUMBER, REF_HINT, number_value, parse_ref, quantity_value
 from bot.studio.words.vocabulary import alternation, style_words
 
 LONGER = 1.25
@@ -71,6 +72,7 @@ class Rule:
     pattern: re.Pattern[str]
     build: Builder
     numbered: bool = False
+    needs_ref: bool = False
 
 
 def _ref(found: re.Match[str], name: str = "a") -> SceneRef | None:
@@ -262,7 +264,10 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         r"|thu tu))?(?: cua)? <B:a>(?: (?:va|voi|cho|&) <B:b>)?(?: (?:cho|voi) nhau)?",
         _swap,
     ),
-    (r"<R:a> (?:doi cho|hoan doi|doi vi tri|swap places|swaps|switch) (?:voi|cho|with) <B:b>", _swap),
+    (
+        r"<R:a> (?:doi cho|hoan doi|doi vi tri|swap places|swaps|switch) (?:voi|cho|with) <B:b>",
+        _swap,
+    ),
     # length: a number of seconds, or let the song decide
     (
         r"(?:(?:make|set|let|have|hold|show|keep|cho|de|lam|dat|doi|chinh) )?<R:a>"
@@ -384,7 +389,10 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         _scene(Duplicate),
     ),
     # camera
-    (r"<C> (?:on|for|in|of|at) <B:a>|<R:a> (?:another|a different|a new) (?:camera )?move", "cycle"),
+    (
+        r"<C> (?:on|for|in|of|at) <B:a>|<R:a> (?:another|a different|a new) (?:camera )?move",
+        _scene(CycleMotion),
+    ),
     (
         r"(?:(?:use|add|give|set|do|make|i want) )?(?:a |the )?(?:camera )?<M>"
         r" (?:on|for|in|at|over|of|into|with|vao|cho|o) <B:a>|<M> <R:a>",
@@ -609,9 +617,8 @@ def _scene_rules() -> tuple[Rule, ...]:
     for entry in _SCENE_RULES:
         template, build = entry[0], entry[1]
         numbered = len(entry) > 2 and bool(entry[2])
-        if build == "cycle":
-            build = _scene(CycleMotion)
-        rules.extend(Rule(p, build, numbered) for p in _compile(template))
+        needs_ref = "<R:" in template or "<B:" in template
+        rules.extend(Rule(p, build, numbered, needs_ref) for p in _compile(template))
     return tuple(rules)
 
 
@@ -635,7 +642,13 @@ def read_part(
     folded: Folded, start: int, end: int, styles: tuple[tuple[str, str], ...] = ()
 ) -> Read | None:
     """The one edit or command that folded.text[start:end] says, else None."""
+    lead = LEAD_RE.match(folded.text, start, end)
+    if lead is not None and lead.end() < end:
+        start = lead.end()
+    has_ref = REF_HINT.search(folded.text, start, end) is not None
     for rule in _RULES + _style_rules(styles):
+        if rule.needs_ref and not has_ref:
+            continue
         found = rule.pattern.fullmatch(folded.text, start, end)
         if found is None:
             continue

@@ -102,10 +102,14 @@ def fold(text: str) -> Folded:
 
 
 def _between_digits(source: str, index: int) -> bool:
-    return 0 < index < len(source) - 1 and source[index - 1].isdigit() and source[index + 1].isdigit()
+    return (
+        0 < index < len(source) - 1 and source[index - 1].isdigit() and source[index + 1].isdigit()
+    )
 
 
 def _joins(source: str, start: int) -> bool:
     """Whether a word continues the previous one (after an apostrophe or a tight mark)."""
     before = source[start - 1] if start else " "
-    return before in _DROPPED or (before in _TIGHT_BETWEEN_DIGITS and _between_digits(source, start - 1))
+    return before in _DROPPED or (
+        before in _TIGHT_BETWEEN_DIGITS and _between_digits(source, start - 1)
+    )

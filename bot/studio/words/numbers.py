@@ -8,6 +8,7 @@ numbers ("swap 2 and 3"). `parse_ref` turns the text one of them matched into a 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.studio.edits import Every, FromEnd, FromStart, Numbered, Relative, SceneRef
 
@@ -26,8 +27,8 @@ _ORDINALS = {
 _VI_ORDINALS = {"nhat": 1, "sau": 6, **{k: v for k, v in _WORDS.items() if " " not in k}}
 
 
-def _alt(words: object) -> str:
-    return "(?:" + "|".join(sorted(map(str, words), key=len, reverse=True)) + ")"
+def _alt(words: Iterable[str]) -> str:
+    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
 
 
 DIGITS = r"\d{1,4}"
@@ -45,35 +46,72 @@ _PLURAL = r"(?:scenes|shots|ones)"
 _KINDS: tuple[tuple[str, str], ...] = (
     (
         "every",
-        r"all(?: of)?(?: the)?(?: " + _PLURAL + r")?|all of them|every(?: single)? " + _SINGULAR
-        + r"|each " + _SINGULAR + r"|everything|the (?:whole|entire) (?:video|thing|film)"
+        r"all(?: of)?(?: the)?(?: "
+        + _PLURAL
+        + r")?|all of them|every(?: single)? "
+        + _SINGULAR
+        + r"|each "
+        + _SINGULAR
+        + r"|everything|the (?:whole|entire) (?:video|thing|film)"
         + r"|the video|tat ca(?: cac)?(?: canh)?|tat ca moi canh|moi canh|cac canh|het cac canh"
         + r"|toan bo(?: cac)?(?: canh)?|toan bo video|ca video",
     ),
     (
         "relative",
-        r"(?P<this>this(?: " + _SINGULAR + r")?|that(?: " + _SINGULAR + r")?|the current "
-        + _SINGULAR + r"|canh (?:nay|do|hien tai|vua roi))"
-        + r"|(?P<next>(?:the )?next(?: " + _SINGULAR + r")?|the one after|the following "
-        + _SINGULAR + r"|canh (?:tiep theo|tiep|ke tiep|ke|sau|sau do))"
-        + r"|(?P<previous>(?:the )?(?:previous|preceding)(?: " + _SINGULAR + r")?"
+        r"(?P<this>this(?: "
+        + _SINGULAR
+        + r")?|that(?: "
+        + _SINGULAR
+        + r")?|the current "
+        + _SINGULAR
+        + r"|canh (?:nay|do|hien tai|vua roi))"
+        + r"|(?P<next>(?:the )?next(?: "
+        + _SINGULAR
+        + r")?|the one after|the following "
+        + _SINGULAR
+        + r"|canh (?:tiep theo|tiep|ke tiep|ke|sau|sau do))"
+        + r"|(?P<previous>(?:the )?(?:previous|preceding)(?: "
+        + _SINGULAR
+        + r")?"
         + r"|the one before|canh (?:truoc|truoc do|lien truoc))",
     ),
     (
         "ends",
-        r"(?:the )?(?:very )?(?P<en>first|last|final)(?: (?P<en_count>" + NUMBER + r"))?"
-        + r"(?: " + _SINGULAR + r"| " + _PLURAL + r")?"
-        + r"|(?:the )?(?P<en_count_before>" + NUMBER + r") (?P<en_after>first|last)(?: "
-        + _PLURAL + r")?"
-        + r"|(?:the )?(?P<en_word>intro|opening(?: " + _SINGULAR + r")?|ending|outro|closing "
-        + _SINGULAR + r")"
-        + r"|(?:(?P<vi_count>" + NUMBER + r") )?(?:canh|phan canh|doan|phan) "
+        r"(?:the )?(?:very )?(?P<en>first|last|final)(?: (?P<en_count>"
+        + NUMBER
+        + r"))?"
+        + r"(?: "
+        + _SINGULAR
+        + r"| "
+        + _PLURAL
+        + r")?"
+        + r"|(?:the )?(?P<en_count_before>"
+        + NUMBER
+        + r") (?P<en_after>first|last)(?: "
+        + _PLURAL
+        + r")?"
+        + r"|(?:the )?(?P<en_word>intro|opening(?: "
+        + _SINGULAR
+        + r")?|ending|outro|closing "
+        + _SINGULAR
+        + r")"
+        + r"|(?:(?P<vi_count>"
+        + NUMBER
+        + r") )?(?:canh|phan canh|doan|phan) "
         + r"(?P<vi>dau tien|dau|mo dau|cuoi cung|cuoi|ket thuc|ket)",
     ),
     (
         "ordinal",
-        r"(?:the )?(?P<en_ordinal>" + ORDINAL + r")(?: " + _SINGULAR + r")?"
-        + r"|(?:canh|phan canh) thu (?P<vi_ordinal>" + DIGITS + "|" + _alt(_VI_ORDINALS) + ")",
+        r"(?:the )?(?P<en_ordinal>"
+        + ORDINAL
+        + r")(?: "
+        + _SINGULAR
+        + r")?"
+        + r"|(?:canh|phan canh) thu (?P<vi_ordinal>"
+        + DIGITS
+        + "|"
+        + _alt(_VI_ORDINALS)
+        + ")",
     ),
 )
 
@@ -81,7 +119,10 @@ _KINDS: tuple[tuple[str, str], ...] = (
 def _numbered(noun: str) -> str:
     item = rf"(?:{noun} )?{NUMBER}(?:{_THROUGH}(?:{noun} )?{NUMBER})?"
     listed = rf"{item}(?:{_AND}{item})*"
-    return rf"(?:{_NOUNS}(?: so| number| no| #)? {listed}|(?:from |tu ){_NOUN} {item}|{_NOUN} (?:from|tu) {item}|(?:tu ){_NOUN} {NUMBER}{_THROUGH}{NUMBER})"
+    return (
+        rf"(?:{_NOUNS}(?: so| number| no| #)? {listed}|(?:from |tu ){_NOUN} {item}"
+        rf"|{_NOUN} (?:from|tu) {item}|(?:tu ){_NOUN} {NUMBER}{_THROUGH}{NUMBER})"
+    )
 
 
 def _plain(pattern: str) -> str:
@@ -94,6 +135,11 @@ _BARE = rf"(?:{_DIGIT_ITEM}(?:{_AND}{_DIGIT_ITEM})*)"
 REF = "(?:" + "|".join(_plain(p) for _, p in _KINDS) + "|" + _NUMBERED + ")"
 BARE_REF = f"(?:{REF}|{_BARE})"
 
+# A word that any scene reference holds; a part without one cannot be a scene edit.
+REF_HINT = re.compile(
+    r"\d|\b(?:scenes?|shots?|canh|last|final|next|previous|preceding|this|that|all|every|each"
+    r"|everything|video|intro|opening|ending|outro|closing|" + _alt(_ORDINALS) + r")\b"
+)
 _KIND_RES = tuple((name, re.compile(pattern)) for name, pattern in _KINDS)
 _NUMBER_RE = re.compile(rf"\b{NUMBER}\b")
 _RANGE_RE = re.compile(rf"(?P<low>{NUMBER}){_THROUGH}(?:{_NOUN} )?(?P<high>{NUMBER})")

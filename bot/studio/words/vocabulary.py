@@ -58,14 +58,15 @@ TRANSITIONS: dict[Transition, tuple[str, ...]] = {
     ),
     Transition.CUT: (
         "hard cut", "a hard cut", "cut", "a cut", "straight cut", "a straight cut", "jump cut",
-        "a jump cut", "cuts", "hard cuts", "no transition", "cat thang", "cat cung", "cat", "cat ngang",
-        "khong chuyen canh", "khong hieu ung",
+        "a jump cut", "cuts", "hard cuts", "no transition", "cat thang", "cat cung", "cat",
+        "cat ngang", "khong chuyen canh", "khong hieu ung",
     ),
 }  # fmt: skip
 ASPECTS: dict[str, tuple[str, ...]] = {
     "9:16": (
         "vertical", "portrait", "9:16", "9x16", "tiktok", "reels", "reel", "shorts", "stories",
-        "story", "doc", "video dung", "khung dung", "khung doc", "video doc", "man hinh doc", "kho doc",
+        "story", "doc", "video dung", "khung dung", "khung doc", "video doc", "man hinh doc",
+        "kho doc",
     ),
     "16:9": (
         "horizontal", "landscape", "widescreen", "wide", "16:9", "16x9", "youtube", "ngang",

@@ -1,0 +1,237 @@
+"""The offline reader's phrasings: each message and the exact meaning it must give.
+
+Plain data, read by `tests/unit/test_words.py` and by `bench/reader_accuracy.py`.
+"""
+
+from __future__ import annotations
+
+from bot.studio.edits import (
+    END,
+    AmendIdea,
+    Beside,
+    Command,
+    CycleMotion,
+    Delete,
+    Duplicate,
+    Edit,
+    Every,
+    FromEnd,
+    FromStart,
+    Keep,
+    Move,
+    Numbered,
+    Relative,
+    Remake,
+    ScaleLength,
+    SetAspect,
+    SetCaption,
+    SetIdea,
+    SetLength,
+    SetMotion,
+    SetStyle,
+    SetSwitch,
+    SetTitle,
+    SetTransition,
+    Shift,
+    Slot,
+    Swap,
+)
+from bot.studio.models import ProjectSwitch
+from bot.studio.reading import Instruction, Meaning, Question, SceneIdea, Topic
+from bot.studio.timeline import Motion, Transition
+
+# Every language's names, as the composition root passes them (prompts/styles.toml).
+STYLES: tuple[tuple[str, str], ...] = (
+    ("cinematic", "Cinematic photo"),
+    ("cinematic", "Ảnh điện ảnh"),
+    ("lacquer", "Lacquer painting"),
+    ("lacquer", "Tranh sơn mài"),
+    ("dong_ho", "Dong Ho woodblock print"),
+    ("dong_ho", "Tranh Đông Hồ"),
+    ("watercolor", "Watercolor"),
+    ("watercolor", "Màu nước"),
+    ("archival", "Archival film"),
+    ("archival", "Phim tư liệu xưa"),
+)
+
+
+def _n(*numbers: int) -> Numbered:
+    return Numbered(numbers)
+
+
+def _do(*edits: Edit, command: Command | None = None) -> Instruction:
+    return Instruction(edits, command)
+
+
+IDEA = SceneIdea()
+CLIPS, PREVIEWS = ProjectSwitch.CLIPS, ProjectSwitch.PREVIEWS
+
+PHRASINGS: list[tuple[str, Meaning]] = [
+    # swap
+    ("swap 2 and 3", _do(Swap(_n(2), _n(3)))),
+    ("swap the last two", _do(Swap(FromEnd(2)))),
+    ("switch scene 1 with scene 4", _do(Swap(_n(1), _n(4)))),
+    ("đổi cảnh 1 và 2", _do(Swap(_n(1), _n(2)))),
+    ("đổi chỗ cảnh 1 với cảnh 3", _do(Swap(_n(1), _n(3)))),
+    ("doi canh 1 va 2", _do(Swap(_n(1), _n(2)))),
+    ("đổi chỗ hai cảnh cuối", _do(Swap(FromEnd(2)))),
+    # delete
+    ("delete scene 2", _do(Delete(_n(2)))),
+    ("remove scenes 2-4", _do(Delete(_n(2, 3, 4)))),
+    ("delete scenes 2 to 4 please", _do(Delete(_n(2, 3, 4)))),
+    ("xoá cảnh 2", _do(Delete(_n(2)))),
+    ("bỏ cảnh cuối", _do(Delete(FromEnd(1)))),
+    ("xoa canh 2", _do(Delete(_n(2)))),
+    ("xóa cảnh 2 đến 4", _do(Delete(_n(2, 3, 4)))),
+    ("xoá từ cảnh 2 tới 4 đi", _do(Delete(_n(2, 3, 4)))),
+    ("bo canh thu hai", _do(Delete(_n(2)))),
+    # move and shift
+    ("move scene 5 to the start", _do(Move(_n(5), Slot(1)))),
+    ("put scene 2 after scene 4", _do(Move(_n(2), Beside(_n(4))))),
+    ("move 3 to position 1", _do(Move(_n(3), Slot(1)))),
+    ("move the last scene to the beginning", _do(Move(FromEnd(1), Slot(1)))),
+    ("chuyển cảnh 3 lên đầu", _do(Move(_n(3), Slot(1)))),
+    ("đưa cảnh 2 xuống cuối", _do(Move(_n(2), Slot(END)))),
+    ("chuyển cảnh 5 ra sau cảnh 2", _do(Move(_n(5), Beside(_n(2))))),
+    ("dua canh 4 len truoc canh 1", _do(Move(_n(4), Beside(_n(1), after=False)))),
+    ("scene 3 earlier", _do(Shift(_n(3), -1))),
+    ("move scene 2 later", _do(Shift(_n(2), 1))),
+    ("đưa cảnh 4 lên trước", _do(Shift(_n(4), -1))),
+    # duplicate
+    ("duplicate scene 2", _do(Duplicate(_n(2)))),
+    ("nhân đôi cảnh 2", _do(Duplicate(_n(2)))),
+    ("nhan ban canh 3", _do(Duplicate(_n(3)))),
+    # length
+    ("make scene 2 longer", _do(ScaleLength(_n(2), 1.25))),
+    ("shorter intro", _do(ScaleLength(FromStart(1), 0.8))),
+    ("scene 3 for 4 seconds", _do(SetLength(_n(3), 4.0))),
+    ("make every scene faster", _do(ScaleLength(Every(), 0.8))),
+    ("make scene 1 twice as long", _do(ScaleLength(_n(1), 2.0))),
+    ("cảnh 2 dài hơn", _do(ScaleLength(_n(2), 1.25))),
+    ("cảnh 1 ngắn hơn", _do(ScaleLength(_n(1), 0.8))),
+    ("cảnh 3 dài 5 giây", _do(SetLength(_n(3), 5.0))),
+    ("tất cả các cảnh nhanh hơn", _do(ScaleLength(Every(), 0.8))),
+    ("cảnh cuối chậm hơn", _do(ScaleLength(FromEnd(1), 1.25))),
+    ("canh 2 dai hon", _do(ScaleLength(_n(2), 1.25))),
+    # ideas, captions, additions
+    ("change scene 3 to a boat at dawn", _do(SetIdea(_n(3), "a boat at dawn"))),
+    ("scene 2 should be a temple in the rain", _do(SetIdea(_n(2), "a temple in the rain"))),
+    (
+        "đổi cảnh 3 thành con thuyền lúc bình minh",
+        _do(SetIdea(_n(3), "con thuyền lúc bình minh")),
+    ),
+    ("caption of scene 2: Hà Nội 1945", _do(SetCaption(_n(2), "Hà Nội 1945"))),
+    ("chữ cảnh 2: Mùa xuân đến rồi", _do(SetCaption(_n(2), "Mùa xuân đến rồi"))),
+    ("make scene 3 at night", _do(AmendIdea(_n(3), "at night"))),
+    ("cảnh 3 vào ban đêm", _do(AmendIdea(_n(3), "vào ban đêm"))),
+    ("make the last two black and white", _do(AmendIdea(FromEnd(2), "black and white"))),
+    # camera
+    ("zoom in on scene 2", _do(SetMotion(_n(2), Motion.ZOOM_IN))),
+    ("scene 4 pan left", _do(SetMotion(_n(4), Motion.PAN_LEFT))),
+    ("no camera move on scene 3", _do(SetMotion(_n(3), Motion.STILL))),
+    ("cảnh 2 phóng to", _do(SetMotion(_n(2), Motion.ZOOM_IN))),
+    ("cảnh 1 lia trái", _do(SetMotion(_n(1), Motion.PAN_LEFT))),
+    ("cảnh 3 đứng yên", _do(SetMotion(_n(3), Motion.STILL))),
+    ("canh 5 lia phai", _do(SetMotion(_n(5), Motion.PAN_RIGHT))),
+    ("another camera move for scene 2", _do(CycleMotion(_n(2)))),
+    # transitions
+    ("cut to scene 3", _do(SetTransition(_n(3), Transition.CUT))),
+    ("scene 3 fades from black", _do(SetTransition(_n(3), Transition.FADE_BLACK))),
+    ("crossfade into scene 2", _do(SetTransition(_n(2), Transition.CROSSFADE))),
+    ("hard cut before scene 4", _do(SetTransition(_n(4), Transition.CUT))),
+    ("chuyển cảnh 3 bằng mờ đen", _do(SetTransition(_n(3), Transition.FADE_BLACK))),
+    ("cat thang vao canh 4", _do(SetTransition(_n(4), Transition.CUT))),
+    # keep, remake
+    ("keep scene 2", _do(Keep(_n(2)))),
+    ("I like scene 2, keep it", _do(Keep(_n(2)))),
+    ("giữ cảnh 2", _do(Keep(_n(2)))),
+    ("giữ nguyên cảnh này", _do(Keep(Relative(0)))),
+    ("redo scene 2", _do(Remake(_n(2)))),
+    ("new picture for scene 4", _do(Remake(_n(4)))),
+    ("làm lại cảnh 2", _do(Remake(_n(2)))),
+    ("vẽ lại cảnh 2", _do(Remake(_n(2)))),
+    ("lam lai canh tiep theo", _do(Remake(Relative(1)))),
+    # project: style, aspect, title, switches
+    ("style: watercolor", _do(SetStyle("watercolor"))),
+    ("make it a lacquer painting", _do(SetStyle("lacquer"))),
+    ("phong cách tranh sơn mài", _do(SetStyle("lacquer"))),
+    ("đổi sang màu nước", _do(SetStyle("watercolor"))),
+    ("doi sang mau nuoc", _do(SetStyle("watercolor"))),
+    ("make it vertical", _do(SetAspect("9:16"))),
+    ("16:9", _do(SetAspect("16:9"))),
+    ("square video", _do(SetAspect("1:1"))),
+    ("video dọc", _do(SetAspect("9:16"))),
+    ("khung ngang", _do(SetAspect("16:9"))),
+    ("khổ vuông", _do(SetAspect("1:1"))),
+    ("make it for tiktok", _do(SetAspect("9:16"))),
+    ("call it Hạ Long at dawn", _do(SetTitle("Hạ Long at dawn"))),
+    ("rename to Sông Hồng", _do(SetTitle("Sông Hồng"))),
+    ("đặt tên là Chiều Hạ Long", _do(SetTitle("Chiều Hạ Long"))),
+    ("đổi tên thành Phố cổ", _do(SetTitle("Phố cổ"))),
+    ("turn clips on", _do(SetSwitch(CLIPS, on=True))),
+    ("send each picture", _do(SetSwitch(PREVIEWS, on=True))),
+    ("bật clip", _do(SetSwitch(CLIPS, on=True))),
+    ("tắt gửi ảnh", _do(SetSwitch(PREVIEWS, on=False))),
+    ("tat clip", _do(SetSwitch(CLIPS, on=False))),
+    # commands
+    ("render", _do(command=Command.RENDER)),
+    ("make the video", _do(command=Command.RENDER)),
+    ("go", _do(command=Command.RENDER)),
+    ("xuất video", _do(command=Command.RENDER)),
+    ("dựng video", _do(command=Command.RENDER)),
+    ("render đi", _do(command=Command.RENDER)),
+    ("xuat video di", _do(command=Command.RENDER)),
+    ("show the storyboard", _do(command=Command.STORYBOARD)),
+    ("xem kịch bản", _do(command=Command.STORYBOARD)),
+    ("xem bảng phân cảnh", _do(command=Command.STORYBOARD)),
+    ("undo", _do(command=Command.UNDO)),
+    ("hoàn tác", _do(command=Command.UNDO)),
+    ("hoan tac", _do(command=Command.UNDO)),
+    ("bỏ thao tác vừa rồi", _do(command=Command.UNDO)),
+    # several in one message
+    ("swap 1 and 2 and delete 4", _do(Swap(_n(1), _n(2)), Delete(_n(4)))),
+    ("xoá cảnh 2 rồi xuất video", _do(Delete(_n(2)), command=Command.RENDER)),
+    ("đổi cảnh 1 và 2 rồi bỏ cảnh cuối", _do(Swap(_n(1), _n(2)), Delete(FromEnd(1)))),
+    # questions
+    ("how long is the video?", Question(Topic.LENGTH)),
+    ("video dài bao lâu?", Question(Topic.LENGTH)),
+    ("how many scenes?", Question(Topic.SCENE_COUNT)),
+    ("bao nhiêu cảnh?", Question(Topic.SCENE_COUNT)),
+    ("có mấy cảnh", Question(Topic.SCENE_COUNT)),
+    ("what is scene 3?", Question(Topic.SCENE, _n(3))),
+    ("cảnh 3 là gì?", Question(Topic.SCENE, _n(3))),
+    ("what does it cost?", Question(Topic.COST)),
+    ("tốn bao nhiêu tiền?", Question(Topic.COST)),
+    ("hết bao nhiêu", Question(Topic.COST)),
+    ("which song?", Question(Topic.SONG)),
+    ("bài hát nào", Question(Topic.SONG)),
+    ("what style is it?", Question(Topic.STYLE)),
+    ("phong cách gì", Question(Topic.STYLE)),
+    ("what can I say?", Question(Topic.HELP)),
+    ("help", Question(Topic.HELP)),
+    ("giúp tôi với", Question(Topic.HELP)),
+    ("co may canh", Question(Topic.SCENE_COUNT)),
+    # scene ideas: a verb or a number is not an instruction
+    ("Move through the rice fields at dawn", IDEA),
+    ("Two boats cross the river", IDEA),
+    ("Cut to the chase of the horses", IDEA),
+    ("Hà Nội năm 1945", IDEA),
+    ("Xoá tan màn sương sớm trên đồng lúa", IDEA),
+    ("Đổi mùa trên Sa Pa", IDEA),
+    ("The last light over Hạ Long", IDEA),
+    ("Keep walking toward the temple", IDEA),
+    ("A long road home", IDEA),
+    ("Undo the knots of the fishing net", IDEA),
+    ("Where the river meets the sea?", IDEA),
+    ("scene 3: a boat at dawn", IDEA),
+    ("quay lại", IDEA),
+    ("Cảnh cuối cùng của mùa hè", IDEA),
+    ("Bỏ lại sau lưng thành phố", IDEA),
+    ("Giữ chặt tay em trên cầu", IDEA),
+    ("Chuyển mùa ở làng quê", IDEA),
+    ("Make the most of the sunset", IDEA),
+    ("Swap stories by the campfire", IDEA),
+    ("The next morning, rain on the roof", IDEA),
+    ("Một con thuyền nhỏ, hai người chèo", IDEA),
+    ("Zoom out over the city at night", IDEA),
+]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.studio.edits import (
     END,
+    AddScenes,
     AmendIdea,
     Beside,
     Command,
@@ -211,6 +212,34 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("help", Question(Topic.HELP)),
     ("giúp tôi với", Question(Topic.HELP)),
     ("co may canh", Question(Topic.SCENE_COUNT)),
+    # found while probing: more phrasings that must read
+    ("xoá cảnh 1, 3 và 5", _do(Delete(_n(1, 3, 5)))),
+    ("xoá cảnh 2 nha", _do(Delete(_n(2)))),
+    ("move scene 3 up 2 places", _do(Shift(_n(3), -2))),
+    ("scene 3 is too long", _do(ScaleLength(_n(3), 0.8))),
+    ("cảnh 3 ngắn quá", _do(ScaleLength(_n(3), 1.25))),
+    ("thêm mưa vào cảnh 3", _do(AmendIdea(_n(3), "mưa"))),
+    (
+        "add a boat at sunset after scene 2",
+        _do(AddScenes(("a boat at sunset",), Beside(_n(2)))),
+    ),
+    ("phụ đề cảnh 2 là Xin chào", _do(SetCaption(_n(2), "Xin chào"))),
+    ("crossfade between all scenes", _do(SetTransition(Every(), Transition.CROSSFADE))),
+    ("unlock scene 3", _do(Keep(_n(3), keep=False))),
+    ("vẽ lại hai cảnh cuối", _do(Remake(FromEnd(2)))),
+    ("đừng gửi ảnh nữa", _do(SetSwitch(PREVIEWS, on=False))),
+    ("đổi sang khung vuông", _do(SetAspect("1:1"))),
+    ("quay lại như cũ", _do(command=Command.UNDO)),
+    (
+        "đổi cảnh 2 và 3 rồi dựng video",
+        _do(Swap(_n(2), _n(3)), command=Command.RENDER),
+    ),
+    (
+        "cảnh 2 vào ban đêm và cảnh 3 lia trái",
+        _do(AmendIdea(_n(2), "vào ban đêm"), SetMotion(_n(3), Motion.PAN_LEFT)),
+    ),
+    ("cảnh cuối là gì?", Question(Topic.SCENE, FromEnd(1))),
+    ("chi phí bao nhiêu?", Question(Topic.COST)),
     # scene ideas: a verb or a number is not an instruction
     ("Move through the rice fields at dawn", IDEA),
     ("Two boats cross the river", IDEA),
@@ -234,4 +263,12 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("The next morning, rain on the roof", IDEA),
     ("Một con thuyền nhỏ, hai người chèo", IDEA),
     ("Zoom out over the city at night", IDEA),
+    ("Call it a day at the beach", IDEA),
+    ("Name it after her mother", IDEA),
+    ("Đặt tên cho con mèo", IDEA),
+    ("Dựng nhà", IDEA),
+    ("Quay lại Hà Nội", IDEA),
+    ("Tất cả các cảnh đều đẹp", IDEA),
+    ("Bật đèn lên", IDEA),
+    ("Gửi ảnh cho mẹ", IDEA),
 ]

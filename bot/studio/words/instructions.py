@@ -22,6 +22,7 @@ from bot.studio.edits import (
     Delete,
     Duplicate,
     Edit,
+    Every,
     FromEnd,
     FromStart,
     Keep,
@@ -216,9 +217,13 @@ def _previews(on: bool) -> Builder:
     return lambda found, folded: SetSwitch(SWITCH_OF["previews"], on)
 
 
+# "Call it a day", "name it after her mother", "đặt tên cho con mèo" are not titles.
+_NOT_A_TITLE_START = frozenset({"a", "an", "after", "for", "by", "off", "quits", "cho", "gì", "gi"})
+
+
 def _title(found: re.Match[str], folded: Folded) -> Edit | None:
     title = _text(found, folded, "title")
-    if not title or title.endswith("?") or title.lower() in {"gì", "gi", "what"}:
+    if not title or title.endswith("?") or title.split()[0] in _NOT_A_TITLE_START:
         return None
     return SetTitle(title)
 
@@ -418,6 +423,13 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         _transition(),
     ),
     (
+        r"(?:(?:use|add|put|make|i want) )?(?:a |an )?<T>(?: transitions?| effects?)?"
+        r" (?:between (?:all |every |the |all the )?(?:scenes?|shots?)|everywhere"
+        r"|(?:for|on) (?:all|every) (?:scenes?|shots?)|giua (?:tat ca )?cac canh"
+        r"|cho (?:tat ca )?cac canh|o moi canh)",
+        lambda found, folded: SetTransition(Every(), TRANSITION_OF[found["transition"]]),
+    ),
+    (
         r"(?:set |change )?(?:the )?(?:transition|transition in|transition into|transition before"
         r"|way in) (?:of|for|into|before|to|on) <R:a> (?:to |: |is |should be |= |as )?"
         r"(?:a |an )?<T>|<R:a> transition (?:: |to |is |should be )?(?:a |an )?<T>",
@@ -462,7 +474,7 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         r"(?:redo|remake|regenerate|reroll|re roll|redraw|re draw|retake|re do|refresh|reshoot"
         r"|re shoot|regen|rerender|re render|repaint|try again|recreate|re generate)"
         r"(?: the (?:picture|image|still|photo) (?:of|for))? <B:a>(?: again)?"
-        r"|(?:(?:a|give me a|make a|generate a|draw a|give me another|try another) )?(?:new"
+        r"|(?:(?:try|give me|make|generate|draw|get|do|want|i want) )?(?:(?:a|an) )?(?:new"
         r"|different|fresh|another|other) (?:picture|image|take|version|still|drawing|photo)"
         r" (?:for|of|on|in) <B:a>|(?:generate|draw|make|try|do) <B:a> again",
         _scene(Remake),
@@ -504,7 +516,7 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         True,
     ),
     (
-        r"add (?:a |an )?(?:new )?(?:scene (?:of |with |: )?)?<X:idea> <P>"
+        r"add (?:(?:a |an )?(?:new )?scene (?:of |with |: )?)?<X:idea> <P>"
         r"|(?:them|chen) (?:canh |mot canh |1 canh )?(?:moi )?<X:idea> (?:vao )?<P>",
         _add,
     ),

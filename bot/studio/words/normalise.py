@@ -24,6 +24,7 @@ _KEPT_APART = {
     "đợi": "đợi",
     "dại": "dại",
     "đừng": "khong",
+    "nhà": "nhà",
 }
 _WORD = re.compile(r"\w+|\S")
 _SENTENCE_MARKS = frozenset(",;.!…")

@@ -213,6 +213,14 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("giúp tôi với", Question(Topic.HELP)),
     ("co may canh", Question(Topic.SCENE_COUNT)),
     # found while probing: more phrasings that must read
+    ("chuyen canh 3 len dau", _do(Move(_n(3), Slot(1)))),
+    ("giu canh 2", _do(Keep(_n(2)))),
+    ("lam lai canh 2", _do(Remake(_n(2)))),
+    ("dat ten la Song Hong", _do(SetTitle("Song Hong"))),
+    ("phong cach mau nuoc", _do(SetStyle("watercolor"))),
+    ("video doc", _do(SetAspect("9:16"))),
+    ("bao nhieu canh?", Question(Topic.SCENE_COUNT)),
+    ("cảnh sáu lia trái", _do(SetMotion(_n(6), Motion.PAN_LEFT))),
     ("xoá cảnh 1, 3 và 5", _do(Delete(_n(1, 3, 5)))),
     ("xoá cảnh 2 nha", _do(Delete(_n(2)))),
     ("move scene 3 up 2 places", _do(Shift(_n(3), -2))),
@@ -271,4 +279,7 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("Tất cả các cảnh đều đẹp", IDEA),
     ("Bật đèn lên", IDEA),
     ("Gửi ảnh cho mẹ", IDEA),
+    ("xoá cảnh cười", IDEA),
+    ("quay lai", IDEA),
+    ("xoa tan man suong tren dong lua", IDEA),
 ]

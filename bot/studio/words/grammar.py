@@ -3,7 +3,8 @@
 A template is a regular expression with slots: `<R:a>` a scene reference named `a` (with a
 noun: "scene 2", "the last two", "cảnh cuối"), `<B:a>` the same or bare numbers ("2 and 3"),
 `<X:name>` free text, `<Q>` a quantity, `<P>` a place, and `<M>`, `<T>`, `<A>`, `<W>`, `<S>`
-a camera move, a transition, an aspect, a switch and a style. Every rule may start with a polite
+a camera move, a transition, an aspect, a switch and a style (`<C>`, "another camera move", is
+filled in by `instructions`). Every rule may start with a polite
 lead ("please", "can you", "hãy") and end with a polite tail ("now", "đi", "nhé").
 """
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 
 from bot.studio.models import ProjectSwitch
@@ -42,6 +42,7 @@ CYCLE_MOTION = (
     "another camera move", "a different camera move", "another move", "a different move",
     "change the camera move", "change the camera", "change the motion", "a new camera move",
     "doi chuyen dong", "doi kieu lia", "doi cach quay", "chuyen dong khac", "kieu quay khac",
+    "chuyen dong khac cho", "kieu quay khac cho",
 )  # fmt: skip
 TRANSITIONS: dict[Transition, tuple[str, ...]] = {
     Transition.FADE_BLACK: (
@@ -95,14 +96,6 @@ def alternation(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in unique) + ")"
 
 
-def lookup(table: dict[str, tuple[str, ...]], phrase: str) -> str | None:
-    """The key of `table` whose phrases include `phrase`, else None."""
-    for key, phrases in table.items():
-        if phrase in phrases:
-            return key
-    return None
-
-
 def style_pairs(presets: Iterable[StylePreset]) -> tuple[tuple[str, str], ...]:
     """Every (key, name) of the presets in every language, for the reader's style words."""
     return tuple((p.key, name) for p in presets for name in p.names.values())
@@ -143,8 +136,3 @@ def switch_words() -> dict[str, ProjectSwitch]:
 def aspect_words() -> dict[str, str]:
     """Folded phrase -> aspect ratio."""
     return {phrase: aspect for aspect, phrases in ASPECTS.items() for phrase in phrases}
-
-
-def names_of(styles: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """The styles as a hashable tuple of (key, name) pairs."""
-    return tuple((str(k), str(n)) for k, n in styles)

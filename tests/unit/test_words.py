@@ -1,11 +1,18 @@
 """The offline reader: the phrasings table, folding and scene references."""
 
-import asyncio
-
 import pytest
 
-from bot.studio.edits import Delete, Every, FromEnd, FromStart, Numbered, Relative, SceneRef
-from bot.studio.reading import Instruction, Meaning, ReadRequest, SceneIdea
+from bot.studio.edits import (
+    Delete,
+    Every,
+    FromEnd,
+    FromStart,
+    Numbered,
+    Relative,
+    SceneRef,
+    SetStyle,
+)
+from bot.studio.reading import Instruction, InstructionReader, Meaning, ReadRequest, SceneIdea
 from bot.studio.words import OfflineReader, read_words
 from bot.studio.words.normalise import fold
 from bot.studio.words.numbers import MAX_RANGE, parse_ref
@@ -101,12 +108,18 @@ def test_numbers_are_read_as_written() -> None:
     assert read_words("delete scene 57") == Instruction((Delete(Numbered((57,))),))
 
 
-def test_offline_reader_uses_the_request_styles_and_is_free() -> None:
-    reader = OfflineReader()
+async def test_offline_reader_uses_the_request_styles_and_is_free() -> None:
+    reader: InstructionReader = OfflineReader()
     request = ReadRequest(
         text="style: watercolor", language="en", styles=(("watercolor", "Watercolor"),)
     )
-    reading = asyncio.run(reader.read(request))
-    assert reading.meaning == read_words("style: watercolor", (("watercolor", "Watercolor"),))
+    reading = await reader.read(request)
+    assert reading.meaning == Instruction((SetStyle("watercolor"),))
     assert reading.usage.provider == "offline"
     assert reader.name == "offline"
+
+
+async def test_offline_reader_knows_every_language_s_style_names() -> None:
+    reader = OfflineReader((("lacquer", "Lacquer painting"), ("lacquer", "Tranh sơn mài")))
+    request = ReadRequest(text="đổi sang tranh sơn mài", language="en")
+    assert (await reader.read(request)).meaning == Instruction((SetStyle("lacquer"),))

@@ -4,8 +4,9 @@ A template is a regular expression with slots: `<R:a>` a scene reference named `
 noun: "scene 2", "the last two", "cảnh cuối"), `<B:a>` the same or bare numbers ("2 and 3"),
 `<X:name>` free text, `<Q>` a quantity, `<P>` a place, and `<M>`, `<T>`, `<A>`, `<W>`, `<S>`
 a camera move, a transition, an aspect, a switch and a style (`<C>`, "another camera move", is
-filled in by `instructions`). Every rule may start with a polite
-lead ("please", "can you", "hãy") and end with a polite tail ("now", "đi", "nhé").
+filled in by `instructions`). A part may start with a polite lead ("please", "can you", "hãy"),
+cut off once before the rules are tried, and every rule may end with a polite tail ("now",
+"đi", "nhé").
 """
 
 from __future__ import annotations

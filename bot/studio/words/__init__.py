@@ -1,15 +1,6 @@
-"""Placeholder until the offline reader lands: every text is a scene idea."""
+"""Reading a director's sentence into edits, by rule: the offline English/Vietnamese reader."""
 
-from __future__ import annotations
+from bot.studio.words.reader import OfflineReader, read_words
+from bot.studio.words.vocabulary import style_pairs
 
-from bot.studio.reading import Reading, ReadRequest, SceneIdea
-
-
-class OfflineReader:
-    """Reads nothing as an instruction yet."""
-
-    name = "offline"
-
-    async def read(self, request: ReadRequest) -> Reading:
-        """Every text is the next scene idea."""
-        return Reading(SceneIdea())
+__all__ = ["OfflineReader", "read_words", "style_pairs"]

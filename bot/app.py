@@ -69,7 +69,7 @@ from bot.studio.render_requests import RENDER, RenderRequests
 from bot.studio.rendering import RenderProject
 from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
 from bot.studio.voice import VoiceNotes
-from bot.studio.words import OfflineReader
+from bot.studio.words import OfflineReader, style_pairs
 from storage.database import open_database
 from storage.export_zip import write_zip
 from storage.journal import ProjectJournal
@@ -288,7 +288,7 @@ def build_application(settings: Settings) -> DirectorApplication:
         answers=Answers(store, costs.estimate, limits.seconds_without_song),
         states=edits.states,
         store=store,
-        offline=OfflineReader(),
+        offline=OfflineReader(style_pairs(styles.values())),
         reader=None,
         budget=budget,
         style_names={

@@ -28,6 +28,7 @@ from bot.studio.edits import (
     Numbered,
     Place,
     Relative,
+    Same,
     ScaleLength,
     SceneEdit,
     SceneRef,
@@ -129,6 +130,7 @@ class _Draft:
             (i for i, scene in enumerate(self.scenes) if scene.id == focus_id and focus_id), None
         )
         self.changes: list[Change] = []
+        self.named: list[int] = []  # the scenes the last edit named, where they are now
 
     def state(self) -> ProjectState:
         return ProjectState(self.project_id, self.options, tuple(self.scenes))
@@ -149,6 +151,10 @@ class _Draft:
                 raise InputRejected("edit.not_that_many", wanted=ref.count, count=count)
             first = 0 if isinstance(ref, FromStart) else count - ref.count
             return list(range(first, first + ref.count))
+        if isinstance(ref, Same):
+            if self.named:
+                return list(self.named)
+            ref = Relative(0)
         if isinstance(ref, Relative):
             index = (self.focus if self.focus is not None else count - 1) + ref.offset
             if not 0 <= index < count:
@@ -164,6 +170,7 @@ class _Draft:
         self.changes.append(Change(key, self.numbers(indices), value))
         if indices:
             self.focus = indices[0]
+            self.named = list(indices)
 
     def update(self, indices: Sequence[int], change: Callable[[SceneState], SceneState]) -> None:
         for index in indices:
@@ -258,6 +265,7 @@ class _Draft:
             self.scenes = [s for i, s in enumerate(self.scenes) if i not in set(indices)]
             self.changes.append(Change("deleted", numbers))
             self.focus = min(indices[0], len(self.scenes) - 1) if self.scenes else None
+            self.named = []
             return
         if isinstance(edit, Duplicate):
             indices = self.resolve(edit.scenes)
@@ -266,6 +274,7 @@ class _Draft:
                 at = index + shift
                 self.scenes.insert(at + 1, dataclasses.replace(self.scenes[at], id=None))
             self.changes.append(Change("duplicated", self.numbers(indices)))
+            self.named = [index + shift for shift, index in enumerate(indices)]
             return
         indices = self.resolve(edit.scenes)
         if isinstance(edit, Shift):
@@ -280,6 +289,7 @@ class _Draft:
         self.scenes = rest[:at] + moving + rest[at:]
         self.changes.append(Change("moved", self.numbers(indices), str(at + 1)))
         self.focus = at
+        self.named = list(range(at, at + len(indices)))
 
     def swap(self, edit: Swap) -> None:
         first = self.resolve(edit.first)

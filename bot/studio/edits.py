@@ -50,11 +50,19 @@ class Relative:
 
 
 @dataclass(frozen=True)
+class Same:
+    """The scenes the edit before named ("swap 1 and 2 and make them night scenes").
+
+    In a message's first edit it is the scene in focus ("delete it" replying to a scene).
+    """
+
+
+@dataclass(frozen=True)
 class Every:
     """All scenes of the project ("every scene", "tất cả các cảnh")."""
 
 
-SceneRef = Numbered | FromStart | FromEnd | Relative | Every
+SceneRef = Numbered | FromStart | FromEnd | Relative | Same | Every
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from bot.studio.edits import (
     Numbered,
     Relative,
     Remake,
+    Same,
     ScaleLength,
     SetAspect,
     SetCaption,
@@ -106,6 +107,15 @@ def test_edits_apply_in_order_each_on_the_result_of_the_last() -> None:
         ("swapped", (3, 4)),
         ("amended", (3, 4)),
     ]
+
+
+def test_same_names_the_scenes_the_edit_before_named() -> None:
+    state = project("a", "b", "c", "d")
+    swapped = apply(state, Swap(FromEnd(2)), AmendIdea(Same(), "at night"))
+    assert ideas(swapped) == ["a", "b", "d, at night", "c, at night"]
+    moved = apply(state, Move(Numbered((4,)), Slot(1)), SetLength(Same(), 5))
+    assert [s.duration for s in moved.scenes] == [5, None, None, None]
+    assert ideas(apply(state, Delete(Same()), focus=11)) == ["a", "c", "d"]
 
 
 def test_an_idea_change_resets_the_planned_prompt_and_the_kept_look() -> None:

@@ -10,8 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-import sqlite_utils
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -26,7 +25,6 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.context import SERVICES_KEY, DirectorContext, Services
 from bot.handlers import (
     access,
     admin,
@@ -38,125 +36,66 @@ from bot.handlers import (
     setup,
     storyboard,
 )
-from bot.handlers.admin import ADMIN_KEY
 from bot.handlers.albums import AlbumReplies
+from bot.handlers.context import (
+    BotData,
+    ChatViews,
+    DirectorContext,
+    HandlerOptions,
+    Lifecycle,
+    UseCases,
+)
 from bot.handlers.errors import handle_error
 from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.reporter import TelegramJobReporter
 from bot.handlers.storyboard import request_refresh
 from bot.handlers.storyboard_view import StoryboardView
 from bot.i18n import languages, t
-from bot.media.fonts import caption_font_path
-from bot.media.inspector import FileInspector
-from bot.media.video_renderer import WorkerRenderer
-from bot.providers.selection import Providers, select_providers
-from bot.providers.styles_file import load_styles
-from bot.studio.admin import AdminReports
-from bot.studio.answers import Answers
-from bot.studio.applying import Rules
-from bot.studio.budget import Budget
-from bot.studio.clips import Clips
-from bot.studio.conversation import Conversation
-from bot.studio.costs import Costs
-from bot.studio.editing import Edits
-from bot.studio.export import Exports
-from bot.studio.jobs import JobRunner
-from bot.studio.limits import Limits
-from bot.studio.pictures import Pictures
-from bot.studio.ports import JobWork
-from bot.studio.projects import Projects
-from bot.studio.render_requests import RENDER, RenderRequests
-from bot.studio.rendering import RenderProject
-from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
-from bot.studio.voice import VoiceNotes
-from bot.studio.words import OfflineReader, style_pairs
-from storage.database import open_database
-from storage.export_zip import write_zip
-from storage.journal import ProjectJournal
-from storage.media_files import MediaFiles
-from storage.store import Store
+from bot.wiring import build_jobs, build_studio
 
 logger = logging.getLogger(__name__)
 
-DirectorApplication = Application[Any, DirectorContext, Any, Any, Any, Any]
+DirectorApplication = Application[Any, DirectorContext, Any, Any, BotData, Any]
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
-def limits_from(settings: Settings) -> Limits:
-    """The studio's limits, from settings."""
-    return Limits(
-        max_scenes=settings.max_scenes,
-        max_idea_chars=settings.max_idea_chars,
-        max_song_seconds=settings.max_song_seconds,
-        download_limit=settings.download_limit,
-        seconds_without_song=settings.seconds_per_scene_without_song,
-        fps=settings.render_fps,
-        short_side=settings.render_short_side,
-        default_aspect=settings.default_aspect,
-        default_style=settings.default_style,
-        upload_limit=settings.upload_limit,
+def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
+    """Build the studio, its job runner and the chat views once; hand them to the handlers."""
+    studio = build_studio(settings)
+    view = StoryboardView(bot, studio.scene_messages)
+    reporter = TelegramJobReporter(
+        bot, settings.media_write_timeout, settings.upload_limit, view, settings.render_short_side
     )
-
-
-def build_edits(settings: Settings, database: sqlite_utils.Database, store: Store) -> Edits:
-    """The one edit use case, over the project journal."""
-    limits = limits_from(settings)
-    rules = Rules(
-        max_scenes=limits.max_scenes,
-        max_idea_chars=limits.max_idea_chars,
-        max_title_chars=limits.max_title_chars,
-        default_seconds=limits.seconds_without_song,
-        style_keys=tuple(load_styles()),
-    )
-    return Edits(ProjectJournal(database), store, rules)
-
-
-def build_pictures(
-    settings: Settings, store: Store, media: MediaFiles, providers: Providers, budget: Budget
-) -> Pictures:
-    """The picture-making use case over the chosen image maker."""
-    return Pictures(
-        store,
-        media,
-        providers.images,
-        providers.offline_images,
-        load_styles(),
-        settings.provider_concurrency,
-        budget,
-    )
-
-
-def build_render_project(
-    settings: Settings,
-    store: Store,
-    media: MediaFiles,
-    providers: Providers | None = None,
-    budget: Budget | None = None,
-) -> RenderProject:
-    """The render use case with the providers chosen by settings."""
-    providers = providers or select_providers(settings)
-    budget = budget or Budget(store, settings.budget_usd_per_user)
-    clips = (
-        Clips(store, media, providers.clips, settings.provider_concurrency, budget)
-        if providers.clips
-        else None
-    )
-    return RenderProject(
-        store=store,
-        media=media,
-        pictures=build_pictures(settings, store, media, providers, budget),
-        clips=clips,
-        renderer=WorkerRenderer(
-            settings.render_preset,
-            settings.render_crf,
-            segment_dir=settings.media_dir / "segments",
-            max_bytes=settings.upload_limit,
-            loudness_lufs=settings.render_loudness_lufs,
-            workers=settings.render_encoders,
-            cache_max_bytes=settings.render_segment_cache_bytes,
+    jobs = build_jobs(settings, studio, reporter)
+    data.fill(
+        UseCases(
+            projects=studio.projects,
+            material=studio.material,
+            edits=studio.edits,
+            conversation=studio.conversation,
+            status=studio.status,
+            renders=jobs.renders,
+            storyboard_requests=jobs.storyboard_requests,
+            scene_messages=studio.scene_messages,
+            scene_editing=studio.scene_editing,
+            voice=studio.voice,
+            costs=studio.costs,
+            exports=studio.exports,
+            admin=jobs.admin,
         ),
-        limits=limits_from(settings),
-        font_path=str(caption_font_path()),
+        ChatViews(
+            storyboard_view=view,
+            albums=AlbumReplies(functools.partial(request_refresh, bot, jobs.storyboard_requests)),
+        ),
+        HandlerOptions(
+            styles=studio.styles,
+            clips_available=studio.providers.clips is not None,
+            upload_limit=settings.upload_limit,
+            media_write_timeout=settings.media_write_timeout,
+            allowed_user_ids=settings.allowed_user_ids,
+            admin_user_ids=settings.admin_user_ids,
+        ),
+        Lifecycle(runner=jobs.runner, close=studio.database.close),
     )
 
 
@@ -205,17 +144,16 @@ async def post_init(application: DirectorApplication) -> None:
         await application.bot.set_my_commands(
             menu, language_code=None if language == "en" else language
         )
-    runner: JobRunner = application.bot_data["runner"]
-    resumed = runner.resume_unfinished()
+    resumed = application.bot_data.lifecycle.runner.resume_unfinished()
     if resumed:
         logger.info("Resumed %s unfinished job(s)", resumed)
 
 
 async def post_shutdown(application: DirectorApplication) -> None:
     """Stop running jobs (they resume on the next start) and close the database."""
-    runner: JobRunner = application.bot_data["runner"]
-    await runner.shutdown()
-    application.bot_data["database"].close()
+    lifecycle = application.bot_data.lifecycle
+    await lifecycle.runner.shutdown()
+    lifecycle.close()
 
 
 def build_application(settings: Settings) -> DirectorApplication:
@@ -225,7 +163,7 @@ def build_application(settings: Settings) -> DirectorApplication:
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
-        .context_types(ContextTypes(context=DirectorContext))
+        .context_types(ContextTypes(context=DirectorContext, bot_data=BotData))
         .rate_limiter(AIORateLimiter(max_retries=3))
         # Chats are served side by side, each chat's updates in order (replies stay in order
         # even when one waits out a 429).
@@ -242,80 +180,7 @@ def build_application(settings: Settings) -> DirectorApplication:
         builder = builder.local_mode(True)
     application: DirectorApplication = builder.build()
 
-    database = open_database(settings.database_path)
-    store = Store(database)
-    media = MediaFiles(settings.media_dir)
-    limits = limits_from(settings)
-    providers = select_providers(settings)
-    budget = Budget(store, settings.budget_usd_per_user)
-    pictures = build_pictures(settings, store, media, providers, budget)
-    edits = build_edits(settings, database, store)
-    storyboard = Storyboard(store, providers.planner, pictures, limits, edits)
-    storyboard_view = StoryboardView(application.bot, storyboard)
-    reporter = TelegramJobReporter(
-        application.bot,
-        settings.media_write_timeout,
-        settings.upload_limit,
-        storyboard_view,
-        settings.render_short_side,
-    )
-    work: dict[str, JobWork] = {}
-    runner = JobRunner(store, work, reporter, max_parallel=settings.render_workers, media=media)
-    work[RENDER] = build_render_project(settings, store, media, providers, budget)
-    work[STORYBOARD] = storyboard
-    projects_use_cases = Projects(
-        store,
-        media,
-        FileInspector(
-            settings.max_image_pixels, settings.max_image_side, limits.longest_song_seconds
-        ),
-        limits,
-        edits,
-    )
-    storyboard_requests = StoryboardRequests(store, runner)
-    costs = Costs(
-        store,
-        pictures,
-        providers.clips,
-        limits,
-        settings.budget_usd_per_user,
-        settings.confirm_cost_above_usd,
-    )
-    styles = load_styles()
-    conversation_use_case = Conversation(
-        projects=projects_use_cases,
-        edits=edits,
-        answers=Answers(store, costs.estimate, limits.seconds_without_song),
-        states=edits.states,
-        store=store,
-        offline=OfflineReader(style_pairs(styles.values())),
-        reader=None,
-        budget=budget,
-        style_names={
-            language: {key: style.name(language) for key, style in styles.items()}
-            for language in languages()
-        },
-    )
-    application.bot_data[SERVICES_KEY] = Services(
-        settings=settings,
-        edits=edits,
-        conversation=conversation_use_case,
-        projects=projects_use_cases,
-        renders=RenderRequests(store, runner, settings.render_queue_per_user),
-        storyboard=storyboard,
-        storyboard_requests=storyboard_requests,
-        storyboard_view=storyboard_view,
-        voice=VoiceNotes(store, providers.transcriber),
-        clips_available=providers.clips is not None,
-        costs=costs,
-        exports=Exports(store, media, load_styles(), write_zip),
-        albums=AlbumReplies(
-            functools.partial(request_refresh, application.bot, storyboard_requests)
-        ),
-    )
-    application.bot_data["runner"] = runner
-    application.bot_data[ADMIN_KEY] = AdminReports(store, runner, settings.admin_user_ids)
-    application.bot_data["database"] = database
+    fill_bot_data(application.bot_data, settings, application.bot)
     register_handlers(application)
     return application
 

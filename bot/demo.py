@@ -104,37 +104,23 @@ def synthesize_song(seconds: float = 20.0, bpm: float = 100.0) -> bytes:
 
 async def render_demo(settings: Settings, output_dir: Path) -> RenderedVideo:
     """Build a sample project in `output_dir/data` and render it to `output_dir`."""
-    from bot.app import build_edits, build_render_project, limits_from
-    from bot.media.inspector import FileInspector
-    from bot.studio.projects import Projects
-    from storage.database import open_database
-    from storage.media_files import MediaFiles
-    from storage.store import Store
+    from bot.studio.rendering import RENDER
+    from bot.wiring import build_studio
 
     settings = settings.model_copy(update={"data_dir": output_dir / "data"})
-    database = open_database(settings.database_path)
+    studio = build_studio(settings)
     try:
-        store = Store(database)
-        media = MediaFiles(settings.media_dir)
-        projects = Projects(
-            store,
-            media,
-            FileInspector(
-                settings.max_image_pixels, settings.max_image_side, settings.max_song_seconds
-            ),
-            limits_from(settings),
-            build_edits(settings, database, store),
-        )
-        store.ensure_user(DEMO_USER, "Demo", "vi")
+        projects, material = studio.projects, studio.material
+        projects.register_user(DEMO_USER, "Demo", "vi")
         project = projects.start_project(DEMO_USER, "Việt Nam — Pocket Director demo")
         for index, (kind, caption) in enumerate(DEMO_SCENES):
-            photo = projects.scratch_path(".jpg")
+            photo = material.scratch_path(".jpg")
             paint(kind, seed=index).save(photo, "JPEG", quality=90)
-            await projects.add_photo(DEMO_USER, photo, caption, f"{kind}.jpg", project.title)
-        song = projects.scratch_path(".wav")
+            await material.add_photo(DEMO_USER, photo, caption, f"{kind}.jpg", project.title)
+        song = material.scratch_path(".wav")
         song.write_bytes(synthesize_song())
-        await projects.set_song(DEMO_USER, song, "wav", "demo-song.wav", project.title)
-        job = store.create_job(DEMO_USER, project.id, DEMO_USER, "render", "vi")
+        await material.set_song(DEMO_USER, song, "wav", "demo-song.wav", project.title)
+        job = studio.store.create_job(DEMO_USER, project.id, DEMO_USER, RENDER, "vi")
 
         async def show(fraction: float, step: str) -> None:
             logger.info("%s %3d%%", step, round(fraction * 100))
@@ -146,9 +132,9 @@ async def render_demo(settings: Settings, output_dir: Path) -> RenderedVideo:
             logger.info("Scene %s: %s made", ready.scene.position, ready.kind)
 
         events = JobEvents(step=show, scene_failed=warn, scene_ready=made)
-        video = await build_render_project(settings, store, media).run(job, events, asyncio.Event())
+        video = await studio.rendering.run(job, events, asyncio.Event())
     finally:
-        database.close()
+        studio.database.close()
     target = output_dir / "pocket-director-demo.mp4"
     shutil.copyfile(video.path, target)
     shutil.copyfile(video.thumbnail_path, output_dir / "pocket-director-demo.jpg")

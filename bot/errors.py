@@ -4,7 +4,6 @@ PocketDirectorError
 ├── UserFacingError            (has `key` and `params`: answered from the catalog)
 │   ├── NoActiveProject
 │   ├── InputRejected          (bad file, too big, too long, too many)
-│   ├── NothingToRender
 │   ├── JobAlreadyRunning
 │   ├── QueueFull
 │   └── ProjectNotFound
@@ -42,12 +41,6 @@ class InputRejected(UserFacingError):
     """An upload or a message we cannot use; the key tells which and why."""
 
     key = "error.bad_input"
-
-
-class NothingToRender(UserFacingError):
-    """The project holds nothing to render."""
-
-    key = "error.nothing_to_render"
 
 
 class JobAlreadyRunning(UserFacingError):

@@ -11,18 +11,18 @@ so everything younger than the grace period is left alone.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
 
+from bot.studio.models import MediaRef
+from storage.media_files import SCRATCH_FOLDER, is_hash_folder, media_path, media_ref_of
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_GRACE = timedelta(minutes=60)
-_MEDIA_NAME = re.compile(r"^([0-9a-f]{64})\.[A-Za-z0-9]{1,8}$")
-_HASH_FOLDER = re.compile(r"^[0-9a-f]{2}$")
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def collect_garbage(
     rows = _drop_unreferenced_rows(db, cutoff, dry_run)
     files, freed = 0, 0
     for sha, ext in rows:
-        path = media_root / sha[:2] / f"{sha}.{ext}"
+        path = media_path(media_root, MediaRef(sha, ext))
         # The same content may have been stored again since: then its new row owns the file.
         if not dry_run and _asset_exists(db, sha):
             continue
@@ -86,7 +86,7 @@ def collect_garbage(
             files, freed = files + 1, freed + size
     oldest = now.timestamp() - grace.total_seconds()
     orphans, orphan_bytes = _remove_orphan_files(db, media_root, oldest, dry_run)
-    scratch = _remove_stale_scratch(media_root / "tmp", oldest, dry_run)
+    scratch = _remove_stale_scratch(media_root / SCRATCH_FOLDER, oldest, dry_run)
     report = GcReport(len(rows), files + orphans, freed + orphan_bytes, scratch)
     logger.info("Media gc%s: %s", " (dry run)" if dry_run else "", report.summary())
     return report
@@ -147,14 +147,14 @@ def _remove_orphan_files(
     known = _known_shas(db)
     count, freed = 0, 0
     for folder in media_root.iterdir():
-        if not folder.is_dir() or not _HASH_FOLDER.match(folder.name):
+        if not is_hash_folder(folder):
             continue
         for path in folder.iterdir():
-            match = _MEDIA_NAME.match(path.name)
-            if match is None or match.group(1) in known or not _older_than(path, oldest):
+            ref = media_ref_of(path)
+            if ref is None or ref.sha in known or not _older_than(path, oldest):
                 continue
             # Read the rows again: an upload may have recorded this file since the first read.
-            if _asset_exists(db, match.group(1)):
+            if _asset_exists(db, ref.sha):
                 continue
             size = _remove(path, dry_run)
             if size is not None:

@@ -7,22 +7,20 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.config import Settings
-from bot.context import DirectorContext
+from bot.handlers.context import DirectorContext, HandlerOptions
 from bot.i18n import t
-from bot.studio.projects import language_for
+from bot.studio.text import language_for
 
 logger = logging.getLogger(__name__)
-REFUSED_KEY = "refused_user_ids"
 # Strangers are remembered (in memory only, never in the database) so each is refused once;
 # past this many the memory starts over rather than grow without end.
 MAX_REMEMBERED_REFUSALS = 10_000
 
 
-def is_allowed(settings: Settings, user_id: int) -> bool:
+def is_allowed(options: HandlerOptions, user_id: int) -> bool:
     """Everyone when ALLOWED_USER_IDS is unset; else the listed users and the admins."""
-    allowed = settings.allowed_user_ids
-    return not allowed or user_id in allowed or user_id in settings.admin_user_ids
+    allowed = options.allowed_user_ids
+    return not allowed or user_id in allowed or user_id in options.admin_user_ids
 
 
 async def admit_user(update: Update, context: DirectorContext) -> None:
@@ -30,8 +28,8 @@ async def admit_user(update: Update, context: DirectorContext) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
-    if not is_allowed(context.services.settings, user.id):
-        refused: set[int] = context.bot_data.setdefault(REFUSED_KEY, set())
+    if not is_allowed(context.options, user.id):
+        refused = context.bot_data.refused_user_ids
         if user.id not in refused and update.effective_chat is not None:
             if len(refused) >= MAX_REMEMBERED_REFUSALS:
                 refused.clear()
@@ -43,4 +41,4 @@ async def admit_user(update: Update, context: DirectorContext) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer()
         raise ApplicationHandlerStop
-    context.services.projects.register_user(user.id, user.first_name, user.language_code)
+    context.use_cases.projects.register_user(user.id, user.first_name, user.language_code)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from telegram import Update
 
-from bot.context import DirectorContext
-from bot.handlers.replies import escape, reply
+from bot.handlers.context import DirectorContext
+from bot.handlers.replies import reply
+from bot.handlers.text import escape
 from bot.i18n import t
-from bot.studio.admin import AdminReports, LoadReport
-
-ADMIN_KEY = "admin"
+from bot.studio.admin import LoadReport
 
 
 def format_report(language: str, report: LoadReport) -> dict[str, Any]:
@@ -43,6 +42,5 @@ async def admin(update: Update, context: DirectorContext) -> None:
     """Show running and waiting jobs, users, projects and spend to an admin."""
     if update.effective_user is None:
         return
-    reports = cast(AdminReports, context.bot_data[ADMIN_KEY])
-    report = reports.report(update.effective_user.id)
+    report = context.use_cases.admin.report(update.effective_user.id)
     await reply(update, context, "admin.report", **format_report(context.language(), report))

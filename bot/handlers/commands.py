@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.context import DirectorContext
 from bot.handlers.callback_data import encode
-from bot.handlers.replies import escape, pace_hint, reply
+from bot.handlers.context import DirectorContext
+from bot.handlers.replies import pace_hint, reply
 from bot.handlers.setup import options_keyboard, style_name
+from bot.handlers.text import escape
 from bot.i18n import languages, t
 
 # The command menu, in the order users see it: (command, catalog key of its description).
@@ -51,7 +52,7 @@ async def new_project(update: Update, context: DirectorContext) -> None:
     """Create a project from `/new [title]` and make it active."""
     if update.effective_user is None:
         return
-    projects, user_id = context.services.projects, update.effective_user.id
+    projects, user_id = context.use_cases.projects, update.effective_user.id
     title = " ".join(context.args or [])
     project = (
         projects.start_project(user_id, title)
@@ -63,7 +64,7 @@ async def new_project(update: Update, context: DirectorContext) -> None:
         context,
         "project.created",
         title=escape(project.title),
-        markup=options_keyboard(context.language(), project, context.services.clips_available),
+        markup=options_keyboard(context.language(), project, context.options),
     )
 
 
@@ -71,7 +72,7 @@ async def status(update: Update, context: DirectorContext) -> None:
     """Tell what the active project holds and what is running."""
     if update.effective_user is None:
         return
-    summary = context.services.projects.summary(update.effective_user.id)
+    summary = context.use_cases.status.summary(update.effective_user.id)
     language = context.language()
     song = (
         t(
@@ -99,9 +100,9 @@ async def status(update: Update, context: DirectorContext) -> None:
         song=song,
         job=job,
         aspect=summary.project.aspect,
-        style=escape(style_name(summary.project.style, language)),
+        style=escape(style_name(context.options, summary.project.style, language)),
         spent=f"{summary.spent_usd:.2f}",
-        markup=options_keyboard(language, summary.project, context.services.clips_available),
+        markup=options_keyboard(language, summary.project, context.options),
     )
 
 
@@ -109,7 +110,7 @@ async def cancel(update: Update, context: DirectorContext) -> None:
     """Stop the active project's running job."""
     if update.effective_user is None:
         return
-    stopped = context.services.renders.cancel(update.effective_user.id)
+    stopped = context.use_cases.renders.cancel(update.effective_user.id)
     await reply(update, context, "cancel.requested" if stopped else "cancel.nothing")
 
 
@@ -130,7 +131,7 @@ async def language_button(update: Update, context: DirectorContext) -> None:
     if query is None or update.effective_user is None or query.data is None:
         return
     code = query.data.split(":", 1)[-1]
-    context.services.projects.set_language(update.effective_user.id, code)
+    context.use_cases.projects.set_language(update.effective_user.id, code)
     await query.answer()
     await reply(update, context, "language.set")
 

@@ -10,12 +10,13 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
 
-from bot.context import DirectorContext
 from bot.errors import InputRejected
 from bot.handlers import conversation, storyboard
 from bot.handlers.albums import photo_key
+from bot.handlers.context import DirectorContext
 from bot.handlers.files import FileKind, audio_extension, classify_document
-from bot.handlers.replies import escape, pace_hint, reply, short
+from bot.handlers.replies import pace_hint, reply
+from bot.handlers.text import escape, short
 from bot.i18n import t
 
 logger = logging.getLogger(__name__)
@@ -23,15 +24,15 @@ logger = logging.getLogger(__name__)
 
 async def _download(context: DirectorContext, file_id: str, size: int | None, suffix: str) -> Path:
     """Fetch an upload into the media scratch folder, refusing what is too big."""
-    projects = context.services.projects
-    projects.check_download(size)
+    material = context.use_cases.material
+    material.check_download(size)
     try:
         telegram_file = await context.bot.get_file(file_id)
     except BadRequest as error:
         if "too big" in error.message.lower():
-            raise projects.file_too_big() from error
+            raise material.file_too_big() from error
         raise
-    target = projects.scratch_path(suffix)
+    target = material.scratch_path(suffix)
     await telegram_file.download_to_drive(target)
     return target
 
@@ -55,7 +56,7 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
         return
     source = await _download(context, file_id, size, ".upload")
     reply_scene = storyboard.replied_scene_id(update, context)
-    added = await context.services.projects.add_photo(
+    added = await context.use_cases.material.add_photo(
         update.effective_user.id,
         source,
         message.caption,
@@ -66,7 +67,7 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
     if added.project_created:
         await reply(update, context, "project.started_for_you", title=escape(added.project.title))
     if message.media_group_id is not None and context.job_queue is not None:
-        context.services.albums.add(
+        context.views.albums.add(
             context.job_queue,
             message.media_group_id,
             chat_id=message.chat_id,
@@ -100,11 +101,11 @@ async def receive_audio(update: Update, context: DirectorContext) -> None:
         return
     extension = audio_extension(media.mime_type, media.file_name)
     source = await _download(context, media.file_id, media.file_size, f".{extension}")
-    project, song = await context.services.projects.set_song(
+    project, song = await context.use_cases.material.set_song(
         update.effective_user.id, source, extension, media.file_name, _default_title(context)
     )
     seconds = round(song.duration or 0)
-    scenes = context.services.projects.scene_count(update.effective_user.id, project.id)
+    scenes = context.use_cases.material.scene_count(update.effective_user.id, project.id)
     await reply(
         update,
         context,
@@ -136,7 +137,7 @@ async def receive_voice(update: Update, context: DirectorContext) -> None:
     message = update.effective_message
     if message is None or message.voice is None or update.effective_user is None:
         return
-    voice = context.services.voice
+    voice = context.use_cases.voice
     duration = message.voice.duration
     voice.check(int(duration.total_seconds()) if isinstance(duration, timedelta) else duration)
     source = await _download(context, message.voice.file_id, message.voice.file_size, ".ogg")

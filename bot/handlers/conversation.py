@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.context import DirectorContext
 from bot.errors import ProjectNotFound
 from bot.handlers import projects, render, storyboard
 from bot.handlers.callback_data import encode, parse_id_action
+from bot.handlers.context import DirectorContext
 from bot.handlers.edit_replies import describe_changes
-from bot.handlers.replies import escape, reply
+from bot.handlers.replies import reply
 from bot.handlers.setup import style_name
+from bot.handlers.text import escape
 from bot.i18n import t
 from bot.studio.answers import Answer
 from bot.studio.editing import EditOutcome
@@ -43,7 +45,7 @@ async def take_text(
     if not from_button and await projects.rename_reply(update, context, text):
         return
     about = None if from_button else storyboard.scene_in_question(update, context)
-    heard = await context.services.conversation.take(
+    heard = await context.use_cases.conversation.take(
         user.id,
         text,
         context.language(),
@@ -89,13 +91,13 @@ async def show_outcome(
     if user is None or chat is None:
         return
     language = context.language()
-    board, view = context.services.storyboard, context.services.storyboard_view
+    messages, view = context.use_cases.scene_messages, context.views.storyboard_view
     for scene_id in outcome.deleted_ids:
-        await view.remove_messages(board.preview_messages(user.id, scene_id))
+        await view.remove_messages(messages.preview_messages(user.id, scene_id))
     relabelled = set(outcome.relabelled_ids)
-    scenes = board.scenes_of(user.id, outcome.project_id)
+    scenes = context.use_cases.scene_editing.scenes_of(user.id, outcome.project_id)
     await view.update_captions(user.id, [s for s in scenes if s.id in relabelled])
-    changes = describe_changes(language, outcome.changes, style_name)
+    changes = describe_changes(language, outcome.changes, partial(style_name, context.options))
     text = t(language, "undo.done", changes=changes) if undone else changes
     if outcome.busy_with in ("render", "storyboard"):
         text += "\n" + t(language, f"edit.busy_{outcome.busy_with}")
@@ -116,8 +118,8 @@ async def undo(update: Update, context: DirectorContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    project = context.services.projects.active(user.id)
-    outcome = context.services.edits.undo(user.id, project.id)
+    project = context.use_cases.projects.active(user.id)
+    outcome = context.use_cases.edits.undo(user.id, project.id)
     await show_outcome(update, context, outcome, undone=True)
 
 
@@ -130,7 +132,7 @@ async def undo_button(update: Update, context: DirectorContext) -> None:
     if parsed is None:
         raise ProjectNotFound()
     project_id, entry_id = parsed
-    outcome = context.services.edits.undo(user.id, project_id, entry_id)
+    outcome = context.use_cases.edits.undo(user.id, project_id, entry_id)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(None)
@@ -181,7 +183,7 @@ async def _answer(
     if "motion" in params:
         params["motion"] = t(language, f"motion.{params['motion']}")
     if "style" in params:
-        params["style"] = escape(style_name(str(params["style"]), language))
+        params["style"] = escape(style_name(context.options, str(params["style"]), language))
     for name in ("idea", "caption", "name"):
         if name in params:
             params[name] = escape(str(params[name]))

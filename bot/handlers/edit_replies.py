@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.handlers.replies import escape
+from bot.handlers.text import escape
 from bot.i18n import t
 from bot.studio.applying import Change
 

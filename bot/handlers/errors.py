@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, TelegramError
 
-from bot.context import DirectorContext
 from bot.errors import UserFacingError
+from bot.handlers.context import DirectorContext
 from bot.i18n import t
 
 logger = logging.getLogger(__name__)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.context import DirectorContext
-from bot.errors import ProjectNotFound
 from bot.handlers import render
-from bot.handlers.callback_data import encode, parse_id_action
-from bot.handlers.replies import escape, reply
+from bot.handlers.buttons import id_action, read_tap
+from bot.handlers.callback_data import encode
+from bot.handlers.context import DirectorContext
+from bot.handlers.replies import reply
+from bot.handlers.text import escape
 from bot.i18n import t
 
 PREFIX = "pj"
@@ -41,11 +42,11 @@ async def list_projects(update: Update, context: DirectorContext) -> None:
     """Show the projects, the active one marked, each with switch/rename/delete/export."""
     if update.effective_user is None:
         return
-    projects = context.services.projects.list(update.effective_user.id)
+    projects = context.use_cases.projects.list(update.effective_user.id)
     if not projects:
         await reply(update, context, "projects.none")
         return
-    active_id = context.services.projects.active_id(update.effective_user.id)
+    active_id = context.use_cases.projects.active_id(update.effective_user.id)
     language = context.language()
     rows = [
         [
@@ -64,14 +65,11 @@ async def list_projects(update: Update, context: DirectorContext) -> None:
 
 async def project_action_button(update: Update, context: DirectorContext) -> None:
     """Act on the project the button was shown for, if it is still the user's."""
-    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
+    tap, chat = read_tap(update, id_action(PREFIX, ACTIONS)), update.effective_chat
+    if tap is None or chat is None:
         return
-    parsed = parse_id_action(query.data, PREFIX, ACTIONS)
-    if parsed is None:
-        raise ProjectNotFound()
-    project_id, action = parsed
-    projects = context.services.projects
+    query, user, (project_id, action) = tap.query, tap.user, tap.data
+    projects = context.use_cases.projects
     language = context.language()
     if action == "sw":
         project = projects.switch(user.id, project_id)
@@ -113,11 +111,11 @@ async def send_export(update: Update, context: DirectorContext, project_id: int)
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    exports = context.services.exports
+    exports = context.use_cases.exports
     path, name = await exports.make_zip(user.id, project_id)
     try:
         size = path.stat().st_size
-        if size > context.services.settings.upload_limit:
+        if size > context.options.upload_limit:
             await reply(
                 update, context, "projects.export_too_big", size_mb=round(size / 1024 / 1024)
             )
@@ -128,7 +126,7 @@ async def send_export(update: Update, context: DirectorContext, project_id: int)
                 archive,
                 filename=name,
                 caption=t(context.language(), "projects.export_caption"),
-                write_timeout=context.services.settings.media_write_timeout,
+                write_timeout=context.options.media_write_timeout,
             )
     finally:
         path.unlink(missing_ok=True)
@@ -139,7 +137,7 @@ async def rename_reply(update: Update, context: DirectorContext, text: str) -> b
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.reply_to_message is None:
         return False
-    projects = context.services.projects
+    projects = context.use_cases.projects
     project_id = projects.project_to_rename(
         user.id, message.chat.id, message.reply_to_message.message_id
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.context import DirectorContext
-from bot.errors import ProjectNotFound
-from bot.handlers.callback_data import encode, parse_id_action
+from bot.handlers.buttons import id_action, read_tap
+from bot.handlers.callback_data import encode
+from bot.handlers.context import DirectorContext
 from bot.handlers.replies import reply
 from bot.i18n import t
 from bot.studio.render_requests import RENDER
@@ -28,7 +28,7 @@ async def start_paid_work(
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    estimate = context.services.costs.estimate(user.id, project_id)
+    estimate = context.use_cases.costs.estimate(user.id, project_id)
     language = context.language()
     if estimate.needs_confirmation and not confirmed:
         button = InlineKeyboardButton(
@@ -53,22 +53,19 @@ async def start_paid_work(
             budget=f"{estimate.budget_usd:.2f}",
         )
     if kind == RENDER:
-        context.services.renders.request(user.id, chat.id, language, estimate.project.id)
+        context.use_cases.renders.request(user.id, chat.id, language, estimate.project.id)
     else:
-        context.services.storyboard_requests.request(
+        context.use_cases.storyboard_requests.request(
             user.id, chat.id, language, project_id=estimate.project.id
         )
 
 
 async def go_button(update: Update, context: DirectorContext) -> None:
     """The user agreed to the estimate: start the work on the project it was shown for."""
-    query = update.callback_query
-    if query is None:
+    tap = read_tap(update, id_action(GO, KINDS))
+    if tap is None:
         return
-    parsed = parse_id_action(query.data, GO, KINDS)
-    if parsed is None:
-        raise ProjectNotFound()
-    project_id, kind = parsed
+    project_id, kind = tap.data
     # Answered after the work is queued: for a project that is gone, the error handler answers.
     await start_paid_work(update, context, kind, project_id, confirmed=True)
-    await query.answer()
+    await tap.query.answer()

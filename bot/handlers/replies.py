@@ -1,21 +1,15 @@
-"""Replying from the catalog, with user text escaped for HTML."""
+"""Replying from the catalog in the user's language."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
-from bot.context import DirectorContext
+from bot.handlers.context import DirectorContext
 from bot.i18n import t
 from bot.studio.timing import slow_pace
-
-
-def escape(text: str) -> str:
-    """User text made safe inside an HTML reply."""
-    return html.escape(text, quote=False)
 
 
 async def reply(
@@ -38,12 +32,6 @@ async def reply(
         disable_web_page_preview=True,
         reply_markup=markup,
     )
-
-
-def short(text: str, limit: int = 60) -> str:
-    """A one-line preview of user text, escaped."""
-    flat = " ".join(text.split())
-    return escape(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
 def pace_hint(language: str, song_seconds: float | None, scene_count: int) -> str:

@@ -14,11 +14,13 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.errors import DeliveryFailed, RecipientGone
 from bot.handlers.projects import video_keyboard
-from bot.handlers.replies import escape
 from bot.handlers.storyboard_view import StoryboardView
+from bot.handlers.text import escape
 from bot.i18n import t
 from bot.studio.models import AssetKind, Job, Project
+from bot.studio.names import safe_file_name
 from bot.studio.ports import JobResult, RenderedVideo, SceneReady
+from bot.studio.progress import eta_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -41,17 +43,9 @@ def progress_bar(fraction: float, cells: int = 12) -> str:
     return "▰" * filled + "▱" * (cells - filled)
 
 
-def eta_seconds(elapsed: float, fraction: float) -> int | None:
-    """Seconds left at the pace so far; None until there is a pace to go by."""
-    if fraction < 0.03 or elapsed < 1:
-        return None
-    return max(0, round(elapsed * (1 - fraction) / fraction))
-
-
 def video_file_name(title: str) -> str:
-    """The video's file name: the title's letters and digits, never a path."""
-    safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in title[:40]).strip()
-    return f"{safe or 'video'}.mp4"
+    """The video's file name: the title, never a path."""
+    return f"{safe_file_name(title, 40) or 'video'}.mp4"
 
 
 @contextmanager
@@ -152,7 +146,7 @@ class TelegramJobReporter:
     async def finished(self, job: Job, project: Project, result: JobResult, resumed: bool) -> None:
         """Deliver what the job made: a video, or the storyboard's previews."""
         with handing_over(job.id):
-            if isinstance(result, RenderedVideo):
+            if result.kind == "video":
                 await self._deliver_video(job, project, result, resumed)
             else:
                 shown = self._trackers.get(job.id, _Tracker()).shown_scenes

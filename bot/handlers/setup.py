@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.context import DirectorContext
-from bot.errors import ProjectNotFound
+from bot.handlers.buttons import read_tap
 from bot.handlers.callback_data import encode
+from bot.handlers.context import DirectorContext, HandlerOptions
 from bot.i18n import t
-from bot.providers.styles_file import load_styles
 from bot.studio.models import Project, ProjectSwitch
 from bot.studio.timing import ASPECTS
 
@@ -25,14 +24,14 @@ def _aspect_token(aspect: str) -> str:
     return aspect.replace(":", "x")
 
 
-def style_name(key: str, language: str) -> str:
+def style_name(options: HandlerOptions, key: str, language: str) -> str:
     """A style preset's name in the user's language (the key if it is unknown)."""
-    style = load_styles().get(key)
+    style = options.styles.get(key)
     return style.name(language) if style else key
 
 
 def options_keyboard(
-    language: str, project: Project, clips_available: bool
+    language: str, project: Project, options: HandlerOptions
 ) -> InlineKeyboardMarkup:
     """Buttons for the project's look; the current choice is ticked."""
 
@@ -51,15 +50,15 @@ def options_keyboard(
             tick(style.name(language), key == project.style),
             callback_data=encode(PREFIX, f"{project.id}:s:{key}"),
         )
-        for key, style in load_styles().items()
+        for key, style in options.styles.items()
     ]
     rows = [aspects] + [
         styles[i : i + STYLES_PER_ROW] for i in range(0, len(styles), STYLES_PER_ROW)
     ]
     for letter, (switch, label) in SWITCHES.items():
-        if switch is ProjectSwitch.CLIPS and not clips_available:
+        if switch is ProjectSwitch.CLIPS and not options.clips_available:
             continue
-        state = "on" if getattr(project, switch.value) else "off"
+        state = "on" if project.is_on(switch) else "off"
         rows.append(
             [
                 InlineKeyboardButton(
@@ -83,15 +82,11 @@ def parse_option(data: str | None) -> tuple[int, str, str] | None:
 
 async def project_option_button(update: Update, context: DirectorContext) -> None:
     """Apply a tapped option to the project the buttons were shown for."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+    tap = read_tap(update, parse_option)
+    if tap is None:
         return
-    parsed = parse_option(query.data)
-    if parsed is None:
-        raise ProjectNotFound()
-    project_id, kind, value = parsed
-    projects = context.services.projects
+    query, user, (project_id, kind, value) = tap.query, tap.user, tap.data
+    projects = context.use_cases.projects
     if kind == "a":
         project = projects.configure(user.id, project_id, aspect=value.replace("x", ":"))
     elif kind == "s":
@@ -101,6 +96,4 @@ async def project_option_button(update: Update, context: DirectorContext) -> Non
     language = context.language()
     await query.answer(t(language, "setup.saved"))
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(
-            options_keyboard(language, project, context.services.clips_available)
-        )
+        await query.message.edit_reply_markup(options_keyboard(language, project, context.options))

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from telegram import Bot, ForceReply, Message, Update
 
-from bot.context import DirectorContext
-from bot.errors import JobAlreadyRunning, ProjectNotFound
+from bot.errors import JobAlreadyRunning
 from bot.handlers import render
-from bot.handlers.callback_data import parse_id_action
-from bot.handlers.replies import reply, short
+from bot.handlers.buttons import id_action, read_tap
+from bot.handlers.context import DirectorContext
+from bot.handlers.replies import reply
 from bot.handlers.storyboard_view import SCENE_PREFIX
+from bot.handlers.text import short
 from bot.i18n import t
 from bot.studio.models import Scene
-from bot.studio.storyboard import SceneAction, StoryboardRequests
+from bot.studio.scene_editing import SceneAction
+from bot.studio.storyboard import StoryboardRequests
 
 NAVIGATION = {"prev": -1, "next": 1}
 
@@ -27,18 +29,15 @@ ACTIONS = frozenset({*NAVIGATION, "edit", *(a.value for a in SceneAction)})
 
 async def scene_button(update: Update, context: DirectorContext) -> None:
     """A tap under the storyboard panel: navigate, edit, or change the scene at once."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None or not isinstance(query.message, Message):
+    tap = read_tap(update, id_action(SCENE_PREFIX, ACTIONS))
+    panel = tap.query.message if tap is not None else None
+    if tap is None or not isinstance(panel, Message):
         return
-    parsed = parse_id_action(query.data, SCENE_PREFIX, ACTIONS)
-    if parsed is None:
-        raise ProjectNotFound()
-    scene_id, action = parsed
-    board = context.services.storyboard
-    view = context.services.storyboard_view
+    query, user, (scene_id, action) = tap.query, tap.user, tap.data
+    board = context.use_cases.scene_editing
+    messages = context.use_cases.scene_messages
+    view = context.views.storyboard_view
     language = context.language()
-    panel = query.message
     scene = board.scene(user.id, scene_id)
     if action == "edit":
         await query.answer()
@@ -47,7 +46,7 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
             t(language, "storyboard.ask_idea", number=scene.position),
             reply_markup=ForceReply(selective=True),
         )
-        board.ask_for_idea(user.id, panel.chat.id, question.message_id, scene.id)
+        messages.ask_for_idea(user.id, panel.chat.id, question.message_id, scene.id)
         return
     if action in NAVIGATION:
         scenes = board.neighbours(user.id, scene)
@@ -56,7 +55,7 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
         await view.show_panel(user.id, panel, language, scenes[index], len(scenes))
         return
     before = board.neighbours(user.id, scene)
-    previews = board.preview_messages(user.id, scene_id) if action == SceneAction.DELETE else []
+    previews = messages.preview_messages(user.id, scene_id) if action == SceneAction.DELETE else []
     updated = board.apply(user.id, scene_id, SceneAction(action))
     after = board.neighbours(user.id, scene)
     await query.answer(t(language, f"storyboard.done.{action}"))
@@ -79,7 +78,7 @@ async def refresh_pictures(update: Update, context: DirectorContext, project_id:
         return
     await request_refresh(
         context.bot,
-        context.services.storyboard_requests,
+        context.use_cases.storyboard_requests,
         update.effective_user.id,
         update.effective_chat.id,
         context.language(),
@@ -108,7 +107,7 @@ async def announce_scene(update: Update, context: DirectorContext, key: str, sce
     """Say what happened to a scene; a reply to that message then acts on the scene."""
     answer = await reply(update, context, key, number=scene.position, idea=short(scene.idea))
     if answer is not None and update.effective_user is not None:
-        context.services.storyboard.remember_question(
+        context.use_cases.scene_messages.remember_question(
             update.effective_user.id, answer.chat_id, answer.message_id, scene.id
         )
 
@@ -119,13 +118,13 @@ def scene_in_question(update: Update, context: DirectorContext) -> int | None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return None
-    board = context.services.storyboard
+    messages = context.use_cases.scene_messages
     if message.reply_to_message is not None:
-        scene = board.scene_for_message(
+        scene = messages.scene_for_message(
             user.id, message.chat.id, message.reply_to_message.message_id
         )
     else:
-        scene = board.open_question(user.id, message.chat.id)
+        scene = messages.open_question(user.id, message.chat.id)
     return scene.id if scene is not None else None
 
 
@@ -136,10 +135,9 @@ async def reply_to_scene(
     user = update.effective_user
     if user is None:
         return
-    board = context.services.storyboard
-    updated = board.replace_idea(user.id, scene_id, text)
+    updated = context.use_cases.scene_editing.replace_idea(user.id, scene_id, text)
     await announce_scene(update, context, "storyboard.idea_replaced", updated)
-    await context.services.storyboard_view.update_captions(user.id, [updated])
+    await context.views.storyboard_view.update_captions(user.id, [updated])
     await refresh_shown_picture(update, context, updated)
 
 
@@ -155,7 +153,7 @@ def replied_scene_id(update: Update, context: DirectorContext) -> int | None:
     user = update.effective_user
     if message is None or user is None or message.reply_to_message is None:
         return None
-    scene = context.services.storyboard.scene_for_message(
+    scene = context.use_cases.scene_messages.scene_for_message(
         user.id, message.chat.id, message.reply_to_message.message_id
     )
     return scene.id if scene else None

@@ -16,11 +16,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.handlers.callback_data import encode
-from bot.handlers.replies import escape
+from bot.handlers.text import escape
 from bot.i18n import t
 from bot.studio.models import AssetKind, Job, Project, Scene
 from bot.studio.ports import ScenePreview, SceneReady, StoryboardReady
-from bot.studio.storyboard import SceneAction, Storyboard
+from bot.studio.scene_editing import SceneAction
+from bot.studio.scene_messages import SceneMessages
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +96,9 @@ def panel_keyboard(language: str, scene: Scene, total: int) -> InlineKeyboardMar
 class StoryboardView:
     """Sends and updates storyboard messages; remembers which message shows which scene."""
 
-    def __init__(self, bot: Bot, storyboard: Storyboard) -> None:
+    def __init__(self, bot: Bot, messages: SceneMessages) -> None:
         self.bot = bot
-        self.storyboard = storyboard
+        self.messages = messages
 
     async def show(
         self,
@@ -119,7 +120,7 @@ class StoryboardView:
         for group in chunks([p for p in result.previews if p.scene.id not in already_shown]):
             messages = await self._send_album(job.chat_id, group)
             for preview, message in zip(group, messages, strict=True):
-                self.storyboard.remember_preview(
+                self.messages.remember_preview(
                     job.owner_id, job.chat_id, message.message_id, preview.scene.id
                 )
         first = result.previews[0].scene
@@ -129,7 +130,7 @@ class StoryboardView:
             parse_mode=ParseMode.HTML,
             reply_markup=panel_keyboard(job.language, first, len(result.previews)),
         )
-        self.storyboard.remember_panel(job.owner_id, job.chat_id, panel.message_id, first.id)
+        self.messages.remember_panel(job.owner_id, job.chat_id, panel.message_id, first.id)
 
     async def show_ready(self, job: Job, ready: SceneReady, write_timeout: float) -> None:
         """Send a scene's picture or clip the moment it is made, linked to its scene."""
@@ -144,12 +145,12 @@ class StoryboardView:
                     write_timeout=write_timeout,
                     read_timeout=write_timeout,
                 )
-                self.storyboard.remember_clip(
+                self.messages.remember_clip(
                     job.owner_id, job.chat_id, message.message_id, ready.scene.id
                 )
                 return
             message = await self.bot.send_photo(job.chat_id, media, caption=caption)
-        self.storyboard.remember_preview(
+        self.messages.remember_preview(
             job.owner_id, job.chat_id, message.message_id, ready.scene.id
         )
 
@@ -166,7 +167,7 @@ class StoryboardView:
 
     async def replace_picture(self, owner_id: int, preview: ScenePreview) -> None:
         """Put a scene's new picture into every message that previews it."""
-        for chat_id, message_id in self.storyboard.preview_messages(owner_id, preview.scene.id):
+        for chat_id, message_id in self.messages.preview_messages(owner_id, preview.scene.id):
             media = InputMediaPhoto(preview.path.read_bytes(), caption=album_caption(preview.scene))
             await self._quietly(self.bot.edit_message_media(media, chat_id, message_id))
 
@@ -178,7 +179,7 @@ class StoryboardView:
     async def update_captions(self, owner_id: int, scenes: Sequence[Scene]) -> None:
         """Renumber / recaption the previews of these scenes."""
         for scene in scenes:
-            for chat_id, message_id in self.storyboard.preview_messages(owner_id, scene.id):
+            for chat_id, message_id in self.messages.preview_messages(owner_id, scene.id):
                 await self._quietly(
                     self.bot.edit_message_caption(chat_id, message_id, caption=album_caption(scene))
                 )
@@ -194,7 +195,7 @@ class StoryboardView:
                 reply_markup=panel_keyboard(language, scene, total),
             )
         )
-        self.storyboard.remember_panel(owner_id, message.chat_id, message.message_id, scene.id)
+        self.messages.remember_panel(owner_id, message.chat_id, message.message_id, scene.id)
 
     async def _quietly(self, call: Awaitable[object]) -> None:
         """Await a Telegram edit; an unchanged or vanished message is not an error here."""

@@ -70,7 +70,7 @@ def segment_command(settings: EncodeSettings, output: Path) -> list[str]:
     ]
     # fmt: on
     if s.video_kbps:
-        # Capped CRF: one pass that stays under a size limit (see DESIGN.md).
+        # Capped CRF: one pass that stays under a size limit (bot/studio/encoding.py).
         command += ["-maxrate", f"{s.video_kbps}k", "-bufsize", f"{2 * s.video_kbps}k"]
     return [*command, "-an", "-f", "mp4", str(output)]
 

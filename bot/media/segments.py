@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.media.fonts import caption_font_path
 from bot.media.frames import end_fade_seconds, half_transition, title_end
+from bot.studio.keys import content_key
 from bot.studio.timeline import Shot, Timeline, Transition
 
 RENDER_VERSION = 2  # bump when the drawing code changes what a frame looks like
@@ -114,8 +114,7 @@ class _Context:
         fade = end_fade_seconds(timeline)
         if last / fps > timeline.duration - fade:
             payload["ending"] = [round(timeline.duration - origin, 6), round(fade, 6)]
-        text = json.dumps(payload, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:40]
+        return content_key(payload, 40)
 
 
 def _shot_inputs(shot: Shot, offset: float) -> dict[str, object]:

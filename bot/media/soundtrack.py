@@ -9,8 +9,6 @@ every video has a valid audio stream.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
 import re
@@ -19,6 +17,7 @@ from pathlib import Path
 
 from bot.media.encoder import ffmpeg_exe, partial_of
 from bot.media.segments import file_digest
+from bot.studio.keys import content_key
 from bot.studio.timeline import Timeline
 
 logger = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ def soundtrack_key(
         loudness_lufs,
         audio_kbps,
     ]
-    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:40]
+    return content_key(payload, 40)
 
 
 def make_soundtrack(

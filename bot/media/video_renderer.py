@@ -9,7 +9,7 @@ from typing import Any
 from bot.errors import JobCancelled, ProviderError
 from bot.media.render_worker import RenderCancelled, RenderFailed, render_in_worker
 from bot.media.renderer import CACHE_MAX_BYTES
-from bot.studio.ports import ProgressCallback, RenderedVideo
+from bot.studio.ports import ProgressCallback, VideoFile
 from bot.studio.timeline import Timeline
 
 
@@ -60,7 +60,7 @@ class WorkerRenderer:
 
     async def render(
         self, timeline: Timeline, output: Path, on_progress: ProgressCallback, cancel: asyncio.Event
-    ) -> RenderedVideo:
+    ) -> VideoFile:
         """Render; stop the worker as soon as `cancel` is set."""
         try:
             result = await render_in_worker(
@@ -74,7 +74,7 @@ class WorkerRenderer:
             raise JobCancelled() from error
         except RenderFailed as error:
             raise ProviderError("render.failed") from error
-        return RenderedVideo(
+        return VideoFile(
             path=result.path,
             thumbnail_path=result.thumbnail_path,
             duration=result.duration,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.errors import UserFacingError
 from bot.studio.jobs import JobRunner, RunnerLoad
-from bot.studio.ports import ProjectStore, StoreTotals
+from bot.studio.roles import StoreTotals, TotalsStore
 
 RECENT = timedelta(hours=24)
 
@@ -23,8 +23,8 @@ class LoadReport:
 class AdminReports:
     """Load and spend, for the users listed in ADMIN_USER_IDS only."""
 
-    def __init__(self, store: ProjectStore, runner: JobRunner, admins: frozenset[int]) -> None:
-        self.store = store
+    def __init__(self, totals: TotalsStore, runner: JobRunner, admins: frozenset[int]) -> None:
+        self.totals = totals
         self.runner = runner
         self.admins = admins
 
@@ -37,4 +37,4 @@ class AdminReports:
         if not self.is_admin(user_id):
             raise UserFacingError("admin.only")
         since = ((now or datetime.now(UTC)) - RECENT).isoformat(timespec="seconds")
-        return LoadReport(runner=self.runner.load(), totals=self.store.totals(since))
+        return LoadReport(runner=self.runner.load(), totals=self.totals.totals(since))

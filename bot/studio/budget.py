@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from bot.studio.ports import ProjectStore
+from bot.studio.roles import SpendStore
 
 
 class Budget:
     """Reserve a call's expected cost before making it; release the reservation after."""
 
-    def __init__(self, store: ProjectStore, limit_usd: float) -> None:
-        self.store = store
+    def __init__(self, spend: SpendStore, limit_usd: float) -> None:
+        self.spend = spend
         self.limit_usd = limit_usd
         self._reserved: defaultdict[int, float] = defaultdict(float)
 
@@ -19,7 +19,7 @@ class Budget:
         """Hold `usd` for a call if the user's spend plus what is held stays in budget."""
         if usd <= 0:
             return True
-        if self.store.spend(owner_id) + self._reserved[owner_id] + usd > self.limit_usd:
+        if self.spend.spend(owner_id) + self._reserved[owner_id] + usd > self.limit_usd:
             return False
         self._reserved[owner_id] += usd
         return True

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
+import functools
 import logging
 from dataclasses import replace
-from pathlib import Path
 
 from bot.errors import ProviderError
-from bot.studio.budget import Budget
+from bot.studio.changes import SceneChanges
 from bot.studio.concurrency import gather_all
-from bot.studio.models import Asset, AssetKind, Project, Scene
+from bot.studio.keys import content_key
+from bot.studio.making import MediaMaking
+from bot.studio.models import AssetKind, MediaRef, Project, Scene
+from bot.studio.pictures import ScenePicture
 from bot.studio.ports import (
     ClipMaker,
     ClipRequest,
     FailureCallback,
-    MediaStore,
-    ProjectStore,
     SceneReady,
     SceneReadyCallback,
 )
+from bot.studio.roles import MediaStore, SceneStore
 from bot.studio.timeline import Shot
 
 logger = logging.getLogger(__name__)
@@ -38,14 +38,15 @@ def clip_prompt(scene: Scene) -> str:
 
 def clip_key(maker: str, request: ClipRequest, picture_sha: str) -> str:
     """Hash of everything that shapes a clip."""
-    payload = {
-        "maker": maker,
-        "picture": picture_sha,
-        "prompt": request.prompt,
-        "seconds": round(request.seconds, 2),
-        "aspect": request.aspect,
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return content_key(
+        {
+            "maker": maker,
+            "picture": picture_sha,
+            "prompt": request.prompt,
+            "seconds": round(request.seconds, 2),
+            "aspect": request.aspect,
+        }
+    )
 
 
 class Clips:
@@ -53,23 +54,23 @@ class Clips:
 
     def __init__(
         self,
-        store: ProjectStore,
+        scenes: SceneStore,
         media: MediaStore,
+        making: MediaMaking,
         maker: ClipMaker,
         concurrency: int,
-        budget: Budget,
     ) -> None:
-        self.store = store
+        self.scenes = scenes
         self.media = media
+        self.making = making
         self.maker = maker
         self.concurrency = max(1, concurrency)
-        self.budget = budget
 
     async def attach(
         self,
         owner_id: int,
         project: Project,
-        scenes: list[Scene],
+        pictures: list[ScenePicture],
         shots: tuple[Shot, ...],
         on_failure: FailureCallback,
         on_ready: SceneReadyCallback | None = None,
@@ -80,53 +81,48 @@ class Clips:
         """
         slots = asyncio.Semaphore(self.concurrency)
 
-        async def one(scene: Scene, shot: Shot) -> Shot:
-            # Pictures live in the media store under their hash, so the file name is its key.
-            picture_sha = Path(shot.image_path).stem
+        async def one(picture: ScenePicture, shot: Shot) -> Shot:
+            scene = picture.scene
             request = ClipRequest(
-                image=Path(shot.image_path),
+                image=picture.path,
                 prompt=clip_prompt(scene),
                 seconds=shot.duration,
                 aspect=project.aspect,
             )
-            key = clip_key(self.maker.name, request, picture_sha)
+            key = clip_key(self.maker.name, request, picture.picture.sha)
             if scene.clip_key == key and scene.clip_sha:
-                path = self.media.path_for(scene.clip_sha, "mp4")
+                path = self.media.path_of(MediaRef(scene.clip_sha, "mp4"))
                 if path.exists():
                     return replace(shot, clip_path=str(path))
             async with slots:
-                cost = self.maker.estimate_cost(request)
-                if not self.budget.reserve(owner_id, cost):
-                    await on_failure(scene.position, "provider.budget")
-                    return shot
                 try:
-                    sha = await self._make(owner_id, project.id, request)
+                    made = await self.making.within_budget(
+                        owner_id,
+                        project.id,
+                        self.maker.estimate_cost(request),
+                        functools.partial(self.maker.make_clip, request),
+                        AssetKind.CLIP,
+                        "mp4",
+                    )
                 except ProviderError as error:
                     if error.key in FATAL:
                         raise
                     logger.warning("Clip of scene %s failed: %s", scene.id, error.key)
                     await on_failure(scene.position, "provider.clip_failed")
                     return shot
-                finally:
-                    self.budget.release(owner_id, cost)
-            self.store.update_scene(owner_id, scene.id, clip_sha=sha, clip_key=key)
-            path = self.media.path_for(sha, "mp4")
+                if made is None:
+                    await on_failure(scene.position, "provider.budget")
+                    return shot
+            self.scenes.update_scene(
+                owner_id, scene.id, SceneChanges(clip_sha=made.sha, clip_key=key)
+            )
+            path = self.media.path_of(made)
             if on_ready is not None:
                 await on_ready(SceneReady(scene, path, AssetKind.CLIP))
             return replace(shot, clip_path=str(path))
 
         return tuple(
-            await gather_all([one(scene, shot) for scene, shot in zip(scenes, shots, strict=True)])
+            await gather_all(
+                [one(picture, shot) for picture, shot in zip(pictures, shots, strict=True)]
+            )
         )
-
-    async def _make(self, owner_id: int, project_id: int, request: ClipRequest) -> str:
-        scratch = self.media.scratch_path(".mp4")
-        try:
-            usage = await self.maker.make_clip(request, scratch)
-            size = scratch.stat().st_size
-            sha = self.media.put_file(scratch, "mp4")
-        finally:
-            scratch.unlink(missing_ok=True)
-        self.store.record_usage(owner_id, project_id, usage)
-        self.store.save_asset(Asset(sha=sha, kind=AssetKind.CLIP, ext="mp4", size=size))
-        return sha

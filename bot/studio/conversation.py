@@ -17,11 +17,12 @@ from typing import Protocol
 from bot.errors import NoActiveProject
 from bot.studio.answers import Answer, Answers, minutes
 from bot.studio.budget import Budget
-from bot.studio.editing import EditOutcome, Edits, ProjectStates
+from bot.studio.editing import EditOutcome, Edits
+from bot.studio.material import IdeaAdded, Material
 from bot.studio.models import Asset, Project
 from bot.studio.ports import Usage
 from bot.studio.project_state import ProjectState
-from bot.studio.projects import IdeaAdded, Projects
+from bot.studio.projects import Projects
 from bot.studio.reading import (
     Clarification,
     Instruction,
@@ -40,7 +41,7 @@ RECENT_MESSAGES = 12
 READING_RESERVE_USD = 0.01
 
 
-class ConversationStore(Protocol):
+class ReadingFacts(Protocol):
     """What the router reads and records besides the project's state."""
 
     def get_asset(self, sha: str) -> Asset | None: ...
@@ -65,20 +66,21 @@ class Conversation:
     def __init__(
         self,
         projects: Projects,
+        material: Material,
         edits: Edits,
         answers: Answers,
-        states: ProjectStates,
-        store: ConversationStore,
+        facts: ReadingFacts,
         offline: InstructionReader,
         reader: InstructionReader | None,
         budget: Budget,
         style_names: Mapping[str, Mapping[str, str]],
     ) -> None:
         self.projects = projects
+        self.material = material
         self.edits = edits
         self.answers = answers
-        self.states = states
-        self.store = store
+        self.states = edits.states
+        self.store = facts
         self.offline = offline
         self.reader = reader
         self.budget = budget
@@ -100,7 +102,7 @@ class Conversation:
             # A reply that is no instruction is the scene's new idea (the caller changes it).
             return Heard(meaning, project)
         if isinstance(meaning, SceneIdea):
-            added = self.projects.add_idea(owner_id, text, default_title)
+            added = self.material.add_idea(owner_id, text, default_title)
             return Heard(meaning, added.project, idea=added)
         if project is None or state is None:
             if isinstance(meaning, Instruction) and not meaning.edits:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from bot.studio.limits import Limits
 from bot.studio.models import Project
+from bot.studio.ownership import project_for
 from bot.studio.pictures import Pictures
-from bot.studio.ports import ClipMaker, ClipRequest, ProjectStore
-from bot.studio.projects import project_for
+from bot.studio.ports import ClipMaker, ClipRequest
+from bot.studio.roles import ProjectStore, SceneStore, SpendStore
 from bot.studio.timing import output_size
 
 ASSUMED_CLIP_SECONDS = 5.0
@@ -31,14 +32,18 @@ class Costs:
 
     def __init__(
         self,
-        store: ProjectStore,
+        projects: ProjectStore,
+        scenes: SceneStore,
+        spend: SpendStore,
         pictures: Pictures,
         clips: ClipMaker | None,
         limits: Limits,
         budget_usd: float,
         confirm_above_usd: float,
     ) -> None:
-        self.store = store
+        self.projects = projects
+        self.scenes = scenes
+        self.spend = spend
         self.pictures = pictures
         self.clips = clips
         self.limits = limits
@@ -47,11 +52,11 @@ class Costs:
 
     def estimate(self, user_id: int, project_id: int | None = None) -> Estimate:
         """The active (or given) project's pending cost."""
-        project = project_for(self.store, user_id, project_id)
+        project = project_for(self.projects, user_id, project_id)
         width, height = output_size(project.aspect, self.limits.short_side)
         usd = self.pictures.pending_cost(user_id, project, width, height)
         if self.clips is not None and project.clips_enabled:
-            missing = [s for s in self.store.scenes(user_id, project.id) if not s.clip_sha]
+            missing = [s for s in self.scenes.scenes(user_id, project.id) if not s.clip_sha]
             usd += len(missing) * self.clips.estimate_cost(
                 ClipRequest(
                     image=Path(), prompt="", seconds=ASSUMED_CLIP_SECONDS, aspect=project.aspect
@@ -60,7 +65,7 @@ class Costs:
         return Estimate(
             project,
             round(usd, 4),
-            self.store.spend(user_id),
+            self.spend.spend(user_id),
             self.budget_usd,
             usd > self.confirm_above_usd,
         )

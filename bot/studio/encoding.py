@@ -102,12 +102,3 @@ def plan_encode(
         if bits_per_pixel(video, *size, fps) >= MIN_BITS_PER_PIXEL:
             return EncodePlan(*size, video, audio)
     return EncodePlan(*scaled_size(width, height, SHORT_SIDES[-1]), video, audio)
-
-
-def eta_seconds(elapsed: float, fraction: float) -> float | None:
-    """Seconds left if the rest goes as fast as what is done; None until there is a trend."""
-    if fraction <= 0.02 or elapsed < 1.0:
-        return None
-    if fraction >= 1.0:
-        return 0.0
-    return elapsed * (1.0 - fraction) / fraction

@@ -8,9 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import ProjectNotFound
-from bot.studio.models import JobState
-from bot.studio.ports import MediaStore, ProjectStore
+from bot.studio.models import JobState, MediaRef
+from bot.studio.names import safe_file_name
+from bot.studio.ownership import owned_project
+from bot.studio.roles import (
+    JobStore,
+    MediaStore,
+    ProjectStore,
+    ReferenceStore,
+    SceneStore,
+    SpendStore,
+)
 from bot.studio.styles import StylePreset
 
 
@@ -23,10 +31,7 @@ class ExportBundle:
     storyboard_json: str
 
 
-def safe_file_stem(title: str) -> str:
-    """A file name made from a title: letters, digits and dashes only."""
-    stem = "".join(c if c.isalnum() else "-" for c in title).strip("-")
-    return "-".join(part for part in stem.split("-") if part)[:60] or "project"
+NAME_LIMIT = 60
 
 
 class Exports:
@@ -34,12 +39,20 @@ class Exports:
 
     def __init__(
         self,
-        store: ProjectStore,
+        projects: ProjectStore,
+        scenes: SceneStore,
+        references: ReferenceStore,
+        jobs: JobStore,
+        spend: SpendStore,
         media: MediaStore,
         styles: dict[str, StylePreset],
         writer: Callable[[ExportBundle, Path], Path],
     ) -> None:
-        self.store = store
+        self.projects = projects
+        self.scenes = scenes
+        self.references = references
+        self.jobs = jobs
+        self.spend = spend
         self.media = media
         self.styles = styles
         self.writer = writer
@@ -54,21 +67,19 @@ class Exports:
 
     def bundle(self, owner_id: int, project_id: int) -> ExportBundle:
         """What goes into the project's export."""
-        project = self.store.get_project(owner_id, project_id)
-        if project is None:
-            raise ProjectNotFound()
+        project = owned_project(self.projects, owner_id, project_id)
         files: list[tuple[str, Path]] = []
-        job = self.store.last_job(owner_id, project_id)
+        job = self.jobs.last_job(owner_id, project_id)
         if job is not None and job.state is JobState.DONE and job.result_sha:
-            video = self.media.path_for(job.result_sha, "mp4")
+            video = self.media.path_of(MediaRef(job.result_sha, "mp4"))
             if video.exists():
                 files.append(("video.mp4", video))
         style = self.styles.get(project.style)
         scenes = []
-        for scene in self.store.scenes(owner_id, project_id):
+        for scene in self.scenes.scenes(owner_id, project_id):
             picture = None
             if scene.picture_sha:
-                path = self.media.path_for(scene.picture_sha, "jpg")
+                path = self.media.path_of(MediaRef(scene.picture_sha, "jpg"))
                 if path.exists():
                     picture = f"pictures/scene-{scene.position:02d}.jpg"
                     files.append((picture, path))
@@ -84,7 +95,7 @@ class Exports:
                     "picture": picture,
                     "references": [
                         a.original_name or a.sha[:12]
-                        for a in self.store.scene_references(owner_id, scene.id)
+                        for a in self.references.scene_references(owner_id, scene.id)
                     ],
                 }
             )
@@ -94,10 +105,10 @@ class Exports:
             "style": project.style,
             "style_prompt": style.prompt if style else None,
             "scenes": scenes,
-            "spent_usd": round(self.store.spend(owner_id, project_id), 4),
+            "spent_usd": round(self.spend.spend(owner_id, project_id), 4),
         }
         return ExportBundle(
-            name=safe_file_stem(project.title),
+            name=safe_file_name(project.title, NAME_LIMIT) or "project",
             files=tuple(files),
             storyboard_json=json.dumps(storyboard, ensure_ascii=False, indent=2),
         )

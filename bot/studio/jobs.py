@@ -1,13 +1,14 @@
 """The job runner: durable jobs, a fair queue for a bounded pool of renders, resumable.
 
 A job's row is the truth. It stays `queued` until a worker takes it and `running` until its
-result is in the user's hands; only then is it `done` (or `failed`, `cancelled`). A render's
-video is recorded on the row before it is sent, so after a crash or a failed upload the next
-start (or the user's next /render) delivers it without rendering again.
+result is in the user's hands; only then is it `done` (or `failed`, `cancelled`). What a result
+keeps (a render's video) is recorded on the row before it is sent, and each kind of work
+recovers it, so after a crash or a failed upload the next start (or the user's next request)
+delivers it without doing the work again.
 
-Renders hold one of `max_parallel` workers (each renders in its own process); a user has at
-most one render holding a worker, and the oldest waiting job of someone else goes first.
-Other kinds of jobs (the storyboard) start at once.
+The runner knows no kind of job: each JobWork says whether it is `pooled`. Pooled work holds
+one of `max_parallel` workers; a user has at most one pooled job holding a worker, and the
+oldest waiting job of someone else goes first. Other work (the storyboard) starts at once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import bisect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -28,21 +29,13 @@ from bot.errors import (
     RecipientGone,
     UserFacingError,
 )
+from bot.studio.changes import JobChanges
 from bot.studio.models import Job, JobState, Project
-from bot.studio.ports import (
-    JobEvents,
-    JobReporter,
-    JobResult,
-    JobWork,
-    MediaStore,
-    ProjectStore,
-    RenderedVideo,
-    SceneReady,
-)
+from bot.studio.ports import JobEvents, JobReporter, JobResult, JobWork, SceneReady
+from bot.studio.roles import JobStore, ProjectStore
 
 logger = logging.getLogger(__name__)
 
-RENDER = "render"
 MAX_ATTEMPTS = 3
 PROGRESS_STORE_INTERVAL = 2.0
 # Seconds between tries to hand a result over while Telegram cannot be reached; after the
@@ -88,25 +81,23 @@ class _Attempt:
 
 
 class JobRunner:
-    """Runs jobs as asyncio tasks: at most `max_parallel` renders, one per user at a time."""
+    """Runs jobs as asyncio tasks: at most `max_parallel` pooled ones, one per user at a time."""
 
     def __init__(
         self,
-        store: ProjectStore,
+        jobs: JobStore,
+        projects: ProjectStore,
         work: dict[str, JobWork],
         reporter: JobReporter,
         max_parallel: int,
         *,
-        media: MediaStore | None = None,
-        pooled_kinds: frozenset[str] = frozenset({RENDER}),
         delivery_delays: tuple[float, ...] = DELIVERY_DELAYS,
     ) -> None:
-        self.store = store
+        self.jobs = jobs
+        self.projects = projects
         self.work = work
         self.reporter = reporter
         self.workers = max(1, max_parallel)
-        self.media = media
-        self.pooled_kinds = pooled_kinds
         self.delivery_delays = delivery_delays
         self._waiting: list[_Waiting] = []
         self._holding: dict[int, int] = {}  # job id -> owner id, for jobs holding a worker
@@ -121,10 +112,6 @@ class JobRunner:
     def knows(self, job_id: int) -> bool:
         """Whether this process is running the job or has it in line."""
         return job_id in self._tasks or any(w.job.id == job_id for w in self._waiting)
-
-    def is_running(self, job_id: int) -> bool:
-        """Whether this process is working on the job."""
-        return job_id in self._tasks
 
     def position(self, job_id: int) -> int | None:
         """The job's place in line (1 = next), or None when it is not waiting."""
@@ -158,7 +145,7 @@ class JobRunner:
         """Take a job: it starts at once if it can; else return its place in line."""
         if self.knows(job.id):
             return self.position(job.id)
-        if job.kind not in self.pooled_kinds:
+        if not self.work[job.kind].pooled:
             self._start(job, resumed)
             return None
         bisect.insort(self._waiting, _Waiting(job, resumed), key=lambda w: w.job.id)
@@ -170,7 +157,7 @@ class JobRunner:
 
     def resume_unfinished(self) -> int:
         """Take up every job a previous run left queued or running, oldest first."""
-        jobs = self.store.unfinished_jobs()
+        jobs = self.jobs.unfinished_jobs()
         for job in jobs:
             logger.info(
                 "Resuming job %s (%s, attempt %s) of project %s",
@@ -193,7 +180,7 @@ class JobRunner:
         if waiting is None:
             return False
         self._waiting.remove(waiting)
-        self.store.update_job(job_id, state=JobState.CANCELLED)
+        self.jobs.update_job(job_id, JobChanges(state=JobState.CANCELLED))
         self._notify(self.reporter.cancelled(waiting.job))
         return True
 
@@ -259,10 +246,10 @@ class JobRunner:
 
     async def _run(self, job: Job, resumed: bool) -> None:
         attempts = job.attempts + 1
-        self.store.update_job(job.id, state=JobState.RUNNING, attempts=attempts)
-        project = self.store.get_project(job.owner_id, job.project_id)
+        self.jobs.update_job(job.id, JobChanges(state=JobState.RUNNING, attempts=attempts))
+        project = self.projects.get_project(job.owner_id, job.project_id)
         if project is None:
-            self.store.update_job(job.id, state=JobState.FAILED, error="project_gone")
+            self.jobs.update_job(job.id, JobChanges(state=JobState.FAILED, error="project_gone"))
             return
         if attempts > MAX_ATTEMPTS:
             await self._fail(job, "render.failed_repeatedly")
@@ -273,9 +260,9 @@ class JobRunner:
             self._end_quietly(job)
             return
         if message_id is not None and message_id != job.progress_message_id:
-            self.store.update_job(job.id, progress_message_id=message_id)
-        job = self.store.get_job(job.id) or job
-        result: JobResult | None = self._stored_result(job)
+            self.jobs.update_job(job.id, JobChanges(progress_message_id=message_id))
+        job = self.jobs.get_job(job.id) or job
+        result = self.work[job.kind].recover(job)
         if result is None:
             result = await self._produce(job)
         if result is not None:
@@ -290,7 +277,7 @@ class JobRunner:
             now = time.monotonic()
             if now - attempt.last_store >= PROGRESS_STORE_INTERVAL:
                 attempt.last_store = now
-                self.store.update_job(job.id, progress=round(fraction, 4), step=step)
+                self.jobs.update_job(job.id, JobChanges(progress=round(fraction, 4), step=step))
             await self._watched(attempt, self.reporter.progress(job, fraction, step))
 
         async def on_failure(position: int, key: str) -> None:
@@ -306,7 +293,7 @@ class JobRunner:
             if attempt.gone:
                 self._end_quietly(job)
             else:
-                self.store.update_job(job.id, state=JobState.CANCELLED)
+                self.jobs.update_job(job.id, JobChanges(state=JobState.CANCELLED))
                 self._release(job.id)
                 await self._quietly(self.reporter.cancelled(job))
             return None
@@ -333,34 +320,7 @@ class JobRunner:
 
     def _record(self, job: Job, result: JobResult) -> None:
         """Keep the result on the row before sending it, so it survives a failed upload."""
-        fields: dict[str, Any] = {"step": "deliver", "progress": 1.0}
-        if isinstance(result, RenderedVideo):
-            fields.update(result_sha=result.result_sha, thumbnail_sha=result.thumbnail_path.stem)
-        self.store.update_job(job.id, **fields)
-
-    def _stored_result(self, job: Job) -> RenderedVideo | None:
-        """The video an earlier run made but did not deliver, if its files are still here."""
-        if self.media is None or not job.result_sha or not job.thumbnail_sha:
-            return None
-        video, thumbnail = (
-            self.store.get_asset(job.result_sha),
-            self.store.get_asset(job.thumbnail_sha),
-        )
-        if video is None or thumbnail is None:
-            return None
-        path = self.media.path_for(video.sha, video.ext)
-        thumbnail_path = self.media.path_for(thumbnail.sha, thumbnail.ext)
-        if not path.exists() or not thumbnail_path.exists():
-            return None
-        logger.info("Job %s: delivering the video made before the restart", job.id)
-        return RenderedVideo(
-            path=path,
-            thumbnail_path=thumbnail_path,
-            duration=video.duration or 0.0,
-            width=video.width or 0,
-            height=video.height or 0,
-            size_bytes=video.size,
-        )
+        self.jobs.update_job(job.id, replace(result.kept(), step="deliver", progress=1.0))
 
     async def _deliver(self, job: Job, project: Project, result: JobResult, resumed: bool) -> None:
         """Hand the result over; the job is done only once it arrived."""
@@ -372,14 +332,14 @@ class JobRunner:
         finally:
             self._delivering.discard(job.id)
         if outcome is Handover.SENT:
-            self.store.update_job(job.id, state=JobState.DONE, step="done", error=None)
+            self.jobs.update_job(job.id, JobChanges(state=JobState.DONE, step="done", error=None))
         elif outcome is Handover.GONE:
             self._end_quietly(job)
         elif outcome is Handover.REFUSED:
             await self._fail(job, "jobs.delivery_failed")
         else:
             logger.error("Job %s: result not delivered; it waits for a restart or /render", job.id)
-            self.store.update_job(job.id, state=JobState.QUEUED, error=UNDELIVERED)
+            self.jobs.update_job(job.id, JobChanges(state=JobState.QUEUED, error=UNDELIVERED))
 
     async def _hand_over(self, send: Callable[[], Awaitable[None]]) -> Handover:
         """Run `send`, trying again after transient failures."""
@@ -403,12 +363,12 @@ class JobRunner:
 
     async def _fail(self, job: Job, key: str, **params: object) -> None:
         """Record why the job failed for good, then say it in the chat, once."""
-        self.store.update_job(job.id, state=JobState.FAILED, error=key)
+        self.jobs.update_job(job.id, JobChanges(state=JobState.FAILED, error=key))
         self._release(job.id)
         await self._hand_over(lambda: self.reporter.failed(job, key, **params))
 
     def _end_quietly(self, job: Job) -> None:
         """The user blocked the bot: stop without a word (nobody would read it)."""
         logger.info("Job %s ended: its user blocked the bot", job.id)
-        self.store.update_job(job.id, state=JobState.FAILED, error=RECIPIENT_GONE)
+        self.jobs.update_job(job.id, JobChanges(state=JobState.FAILED, error=RECIPIENT_GONE))
         self._release(job.id)

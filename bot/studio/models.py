@@ -34,6 +34,14 @@ UNFINISHED_STATES = (JobState.QUEUED, JobState.RUNNING)
 
 
 @dataclass(frozen=True)
+class MediaRef:
+    """A file of the media store: its content hash and extension (never read from a path)."""
+
+    sha: str
+    ext: str
+
+
+@dataclass(frozen=True)
 class User:
     """A Telegram user of the bot."""
 
@@ -44,10 +52,10 @@ class User:
 
 
 class ProjectSwitch(StrEnum):
-    """An on/off option of a project (the value names its stored field)."""
+    """An on/off option of a project."""
 
-    CLIPS = "clips_enabled"
-    PREVIEWS = "previews_enabled"
+    CLIPS = "clips"
+    PREVIEWS = "previews"
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,10 @@ class Project:
     created_at: str
     clips_enabled: bool = False
     previews_enabled: bool = False
+
+    def is_on(self, switch: ProjectSwitch) -> bool:
+        """Whether one of the project's on/off options is on."""
+        return self.clips_enabled if switch is ProjectSwitch.CLIPS else self.previews_enabled
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,11 @@ class Asset:
     original_name: str | None = None
     tempo_bpm: float | None = None
     beats: tuple[float, ...] = ()
+
+    @property
+    def ref(self) -> MediaRef:
+        """Where the asset's file is in the media store."""
+        return MediaRef(self.sha, self.ext)
 
 
 @dataclass(frozen=True)

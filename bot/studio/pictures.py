@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
+import functools
 import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bot.errors import JobCancelled, ProviderError
-from bot.studio.budget import Budget
 from bot.studio.concurrency import gather_all
-from bot.studio.models import Asset, AssetKind, Project, Scene
+from bot.studio.keys import content_key
+from bot.studio.making import MediaMaking
+from bot.studio.models import Asset, AssetKind, MediaRef, Project, Scene
 from bot.studio.ports import (
     FailureCallback,
     ImageMaker,
-    MediaStore,
     PictureRequest,
     ProgressCallback,
-    ProjectStore,
     SceneReady,
     SceneReadyCallback,
 )
+from bot.studio.roles import MediaStore, ReferenceStore, SceneStore
 from bot.studio.styles import StylePreset
 
 logger = logging.getLogger(__name__)
@@ -49,7 +48,7 @@ def picture_key(
         "size": [request.width, request.height],
         "variant": request.variant,
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return content_key(payload)
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,7 @@ class ScenePicture:
     """A scene and the picture it shows."""
 
     scene: Scene
+    picture: MediaRef
     path: Path
     made_now: bool
     stand_in: bool = False
@@ -67,21 +67,23 @@ class Pictures:
 
     def __init__(
         self,
-        store: ProjectStore,
+        scenes: SceneStore,
+        references: ReferenceStore,
         media: MediaStore,
+        making: MediaMaking,
         maker: ImageMaker,
         fallback: ImageMaker,
         styles: dict[str, StylePreset],
         concurrency: int,
-        budget: Budget,
     ) -> None:
-        self.store = store
+        self.scenes = scenes
+        self.references = references
         self.media = media
+        self.making = making
         self.maker = maker
         self.fallback = fallback
         self.styles = styles
         self.concurrency = max(1, concurrency)
-        self.budget = budget
 
     def style(self, project: Project) -> StylePreset:
         """The project's style preset (the first one if it names an unknown preset)."""
@@ -101,7 +103,7 @@ class Pictures:
 
         `project_refs` are the project's own style references (the same for every scene).
         """
-        references = self.store.scene_references(owner_id, scene.id)
+        references = self.references.scene_references(owner_id, scene.id)
         # One look across scenes: pictures the user kept guide the scenes after them.
         style_refs = project_refs + [
             Asset(sha=s.picture_sha, kind=AssetKind.PICTURE, ext="jpg", size=0)
@@ -112,10 +114,10 @@ class Pictures:
             idea=scene.idea or scene.caption or project.title,
             caption=scene.caption,
             style=self.style(project),
-            references=tuple(self.media.path_for(a.sha, a.ext) for a in references),
+            references=tuple(self.media.path_of(a.ref) for a in references),
             width=width,
             height=height,
-            style_references=tuple(self.media.path_for(a.sha, a.ext) for a in style_refs),
+            style_references=tuple(self.media.path_of(a.ref) for a in style_refs),
             variant=scene.variant,
             image_prompt=scene.image_prompt,
         )
@@ -124,17 +126,17 @@ class Pictures:
         )
         return request, key
 
-    def _current(self, scene: Scene, key: str) -> Path | None:
+    def _current(self, scene: Scene, key: str) -> MediaRef | None:
         if not scene.picture_sha or (scene.picture_key != key and not scene.accepted):
             return None
-        path = self.media.path_for(scene.picture_sha, "jpg")
-        return path if path.exists() else None
+        ref = MediaRef(scene.picture_sha, "jpg")
+        return ref if self.media.path_of(ref).exists() else None
 
     def pending_cost(self, owner_id: int, project: Project, width: int, height: int) -> float:
         """What making the missing pictures is expected to cost."""
         total = 0.0
-        scenes = self.store.scenes(owner_id, project.id)
-        project_refs = self.store.project_references(owner_id, project.id)
+        scenes = self.scenes.scenes(owner_id, project.id)
+        project_refs = self.references.project_references(owner_id, project.id)
         for scene in scenes:
             request, key = self.request(
                 owner_id, project, scenes, scene, width, height, project_refs
@@ -159,8 +161,8 @@ class Pictures:
 
         `on_ready` hears of each picture made now, as soon as it is made.
         """
-        scenes = self.store.scenes(owner_id, project.id)
-        project_refs = self.store.project_references(owner_id, project.id)
+        scenes = self.scenes.scenes(owner_id, project.id)
+        project_refs = self.references.project_references(owner_id, project.id)
         done: list[int] = []
         slots = asyncio.Semaphore(self.concurrency)
         budget_told = False
@@ -180,34 +182,51 @@ class Pictures:
             )
             current = self._current(scene, key)
             if current is not None:
-                return ScenePicture(scene, current, made_now=False)
+                return self._shown(scene, current, made_now=False)
             async with slots:
                 if cancelled.is_set():
                     raise JobCancelled()
-                cost = self.maker.estimate_cost(request)
-                if not self.budget.reserve(owner_id, cost):
-                    if not budget_told:
-                        budget_told = True
-                        await on_failure(scene.position, "provider.budget")
-                    return await self._stand_in(scene, request)
                 try:
-                    sha = await self._make(self.maker, request, owner_id, project.id)
+                    made = await self.making.within_budget(
+                        owner_id,
+                        project.id,
+                        self.maker.estimate_cost(request),
+                        functools.partial(self.maker.make_picture, request),
+                        AssetKind.PICTURE,
+                        "jpg",
+                        (request.width, request.height),
+                    )
                 except ProviderError as error:
                     if error.key not in SCENE_FAILURES:
                         raise
                     logger.warning("Picture of scene %s failed: %s", scene.id, error.key)
                     await on_failure(scene.position, error.key)
                     return await self._stand_in(scene, request)
-                finally:
-                    self.budget.release(owner_id, cost)
-            self.store.set_scene_picture(owner_id, scene.id, sha, key)
-            return ScenePicture(scene, self.media.path_for(sha, "jpg"), made_now=True)
+                if made is None:
+                    if not budget_told:
+                        budget_told = True
+                        await on_failure(scene.position, "provider.budget")
+                    return await self._stand_in(scene, request)
+            self.scenes.set_scene_picture(owner_id, scene.id, made.sha, key)
+            return self._shown(scene, made, made_now=True)
 
         return await gather_all([one(scene) for scene in scenes])
 
+    def _shown(
+        self, scene: Scene, picture: MediaRef, made_now: bool, stand_in: bool = False
+    ) -> ScenePicture:
+        return ScenePicture(scene, picture, self.media.path_of(picture), made_now, stand_in)
+
+    async def _offline(self, request: PictureRequest) -> MediaRef:
+        return await self.making.make(
+            functools.partial(self.fallback.make_picture, request),
+            AssetKind.PICTURE,
+            "jpg",
+            (request.width, request.height),
+        )
+
     async def _stand_in(self, scene: Scene, request: PictureRequest) -> ScenePicture:
-        sha = await self._make(self.fallback, request, None, None)
-        return ScenePicture(scene, self.media.path_for(sha, "jpg"), made_now=True, stand_in=True)
+        return self._shown(scene, await self._offline(request), made_now=True, stand_in=True)
 
     async def make_title_card(self, project: Project, width: int, height: int) -> Path:
         """A typographic card with the project's title, for a project with no scenes."""
@@ -219,33 +238,4 @@ class Pictures:
             width=width,
             height=height,
         )
-        sha = await self._make(self.fallback, request, None, None)
-        return self.media.path_for(sha, "jpg")
-
-    async def _make(
-        self,
-        maker: ImageMaker,
-        request: PictureRequest,
-        owner_id: int | None,
-        project_id: int | None,
-    ) -> str:
-        scratch = self.media.scratch_path(".jpg")
-        try:
-            usage = await maker.make_picture(request, scratch)
-            size = scratch.stat().st_size
-            sha = self.media.put_file(scratch, "jpg")
-        finally:
-            scratch.unlink(missing_ok=True)
-        if owner_id is not None and project_id is not None and usage.cost_usd > 0:
-            self.store.record_usage(owner_id, project_id, usage)
-        self.store.save_asset(
-            Asset(
-                sha=sha,
-                kind=AssetKind.PICTURE,
-                ext="jpg",
-                size=size,
-                width=request.width,
-                height=request.height,
-            )
-        )
-        return sha
+        return self.media.path_of(await self._offline(request))

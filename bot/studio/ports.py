@@ -6,9 +6,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Literal, Protocol
 
-from bot.studio.models import Asset, AssetKind, Job, MessageLink, Project, Scene, User
+from bot.studio.changes import JobChanges
+from bot.studio.models import AssetKind, Job, MediaRef, Project, Scene
 from bot.studio.styles import StylePreset
 from bot.studio.timeline import Motion, Timeline, Transition
 
@@ -115,8 +116,8 @@ class AudioFacts:
 
 
 @dataclass(frozen=True)
-class RenderedVideo:
-    """A finished video file and what Telegram needs to show it."""
+class VideoFile:
+    """A video the renderer wrote (not stored yet) and what Telegram needs to show it."""
 
     path: Path
     thumbnail_path: Path
@@ -125,10 +126,24 @@ class RenderedVideo:
     height: int
     size_bytes: int
 
-    @property
-    def result_sha(self) -> str | None:
-        """The stored video's hash (its file is named by it)."""
-        return self.path.stem
+
+@dataclass(frozen=True)
+class RenderedVideo:
+    """A render job's result: the stored video and its thumbnail."""
+
+    video: MediaRef
+    thumbnail: MediaRef
+    path: Path
+    thumbnail_path: Path
+    duration: float
+    width: int
+    height: int
+    size_bytes: int
+    kind: Literal["video"] = "video"
+
+    def kept(self) -> JobChanges:
+        """What the job's row keeps, so a restart can deliver the video without rendering."""
+        return JobChanges(result_sha=self.video.sha, thumbnail_sha=self.thumbnail.sha)
 
 
 class Planner(Protocol):
@@ -194,7 +209,7 @@ class Renderer(Protocol):
 
     async def render(
         self, timeline: Timeline, output: Path, on_progress: ProgressCallback, cancel: asyncio.Event
-    ) -> RenderedVideo:
+    ) -> VideoFile:
         """Render and return the video's facts; raise JobCancelled once `cancel` is set."""
         ...
 
@@ -215,27 +230,15 @@ class StoryboardReady:
 
     previews: tuple[ScenePreview, ...]
     refresh_only: bool = False
+    kind: Literal["storyboard"] = "storyboard"
 
-    @property
-    def result_sha(self) -> str | None:
-        """Storyboards leave no single result file."""
-        return None
+    def kept(self) -> JobChanges:
+        """Storyboards keep nothing on the job's row (their pictures are on the scenes)."""
+        return JobChanges()
 
 
+# A job's result says what it is by its `kind`: the reporter dispatches on it.
 JobResult = RenderedVideo | StoryboardReady
-
-
-@dataclass(frozen=True)
-class StoreTotals:
-    """Counts and spend across every user, for the admin's load report."""
-
-    users: int
-    projects: int
-    scenes: int
-    recent_jobs: tuple[tuple[str, int], ...]
-    spend_usd: float
-    recent_spend_usd: float
-    top_spenders: tuple[tuple[int, str, float], ...]
 
 
 @dataclass(frozen=True)
@@ -262,7 +265,20 @@ class JobEvents:
 
 
 class JobWork(Protocol):
-    """One kind of long work the job runner can do (render, storyboard...)."""
+    """One kind of long work the job runner can do (render, storyboard...).
+
+    `pooled` work holds one of the runner's few workers (one per user at a time); other work
+    starts at once.
+    """
+
+    @property
+    def pooled(self) -> bool:
+        """Whether the work waits for one of the runner's bounded workers."""
+        ...
+
+    def recover(self, job: Job) -> JobResult | None:
+        """A result an earlier run made but did not deliver, if it is still at hand."""
+        ...
 
     async def run(self, job: Job, events: JobEvents, cancelled: asyncio.Event) -> JobResult:
         """Do the job, reporting through `events`; stop when `cancelled` is set."""
@@ -307,82 +323,3 @@ class JobReporter(Protocol):
     async def cancelled(self, job: Job) -> None:
         """Confirm that the job stopped."""
         ...
-
-
-class ProjectStore(Protocol):
-    """Durable project data, every query scoped to the owner (storage.store.Store)."""
-
-    def get_user(self, user_id: int) -> User | None: ...
-    def ensure_user(self, user_id: int, first_name: str, language: str) -> User: ...
-    def set_language(self, user_id: int, language: str) -> None: ...
-    def set_active_project(self, user_id: int, project_id: int) -> None: ...
-    def create_project(self, owner_id: int, title: str, aspect: str, style: str) -> Project: ...
-    def get_project(self, owner_id: int, project_id: int) -> Project | None: ...
-    def active_project(self, owner_id: int) -> Project | None: ...
-    def list_projects(self, owner_id: int) -> list[Project]: ...
-    def set_song(self, owner_id: int, project_id: int, sha: str) -> None: ...
-    def add_scene(
-        self,
-        owner_id: int,
-        project_id: int,
-        idea: str,
-        caption: str,
-        motion: Motion,
-        transition: Transition,
-    ) -> Scene: ...
-    def get_scene(self, owner_id: int, scene_id: int) -> Scene | None: ...
-    def scenes(self, owner_id: int, project_id: int) -> list[Scene]: ...
-    def count_scenes(self, owner_id: int, project_id: int) -> int: ...
-    def set_scene_picture(self, owner_id: int, scene_id: int, sha: str, key: str) -> None: ...
-    def add_scene_reference(self, owner_id: int, scene_id: int, sha: str) -> None: ...
-    def scene_references(self, owner_id: int, scene_id: int) -> list[Asset]: ...
-    def count_references(self, owner_id: int, project_id: int) -> int: ...
-    def save_asset(self, asset: Asset) -> None: ...
-    def get_asset(self, sha: str) -> Asset | None: ...
-    def log_message(self, project_id: int, role: str, text: str) -> None: ...
-    def create_job(
-        self,
-        owner_id: int,
-        project_id: int,
-        chat_id: int,
-        kind: str,
-        language: str,
-        options: dict[str, Any] | None = None,
-    ) -> Job: ...
-    def get_job(self, job_id: int) -> Job | None: ...
-    def update_job(self, job_id: int, **fields: Any) -> None: ...
-    def unfinished_job(self, owner_id: int, project_id: int) -> Job | None: ...
-    def last_job(self, owner_id: int, project_id: int) -> Job | None: ...
-    def unfinished_jobs(self) -> list[Job]: ...
-
-    def update_scene(self, owner_id: int, scene_id: int, **fields: Any) -> Scene | None: ...
-    def move_scene(self, owner_id: int, scene_id: int, delta: int) -> bool: ...
-    def delete_scene(self, owner_id: int, scene_id: int) -> bool: ...
-    def update_project(self, owner_id: int, project_id: int, **fields: Any) -> Project | None: ...
-    def delete_project(self, owner_id: int, project_id: int) -> bool: ...
-    def add_project_reference(self, owner_id: int, project_id: int, sha: str) -> None: ...
-    def remove_scene_reference(self, owner_id: int, scene_id: int, sha: str) -> None: ...
-    def project_references(self, owner_id: int, project_id: int) -> list[Asset]: ...
-    def save_song_analysis(self, sha: str, tempo_bpm: float, beats: list[float]) -> None: ...
-    def link_message(
-        self, owner_id: int, chat_id: int, message_id: int, kind: str, target_id: int
-    ) -> None: ...
-    def linked(self, owner_id: int, chat_id: int, message_id: int) -> MessageLink | None: ...
-    def links_to(self, owner_id: int, kind: str, target_id: int) -> list[MessageLink]: ...
-    def latest_link(
-        self, owner_id: int, chat_id: int, kind: str, since: str
-    ) -> MessageLink | None: ...
-    def unlink(self, owner_id: int, kind: str, target_id: int) -> None: ...
-    def record_usage(self, owner_id: int, project_id: int, usage: Usage) -> None: ...
-    def spend(self, owner_id: int, project_id: int | None = None) -> float: ...
-    def totals(self, since: str, top: int = 5) -> StoreTotals: ...
-    def conversation(self, owner_id: int, project_id: int, limit: int = 200) -> list[str]: ...
-
-
-class MediaStore(Protocol):
-    """Content-addressed media files (storage.media_files.MediaFiles)."""
-
-    def path_for(self, sha: str, ext: str) -> Path: ...
-    def put_file(self, source: Path, ext: str) -> str: ...
-    def put_bytes(self, data: bytes, ext: str) -> str: ...
-    def scratch_path(self, suffix: str) -> Path: ...

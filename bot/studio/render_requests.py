@@ -1,12 +1,14 @@
-"""Use cases: ask for a render, stop a render."""
+"""Use cases: ask for a render, stop a project's job."""
 
 from __future__ import annotations
 
-from bot.errors import JobAlreadyRunning, NoActiveProject, QueueFull
-from bot.studio.jobs import RENDER, JobRunner
+from bot.errors import JobAlreadyRunning, QueueFull
+from bot.studio.changes import JobChanges
+from bot.studio.jobs import JobRunner
 from bot.studio.models import Job, JobState
-from bot.studio.ports import ProjectStore
-from bot.studio.projects import project_for
+from bot.studio.ownership import active_project, project_for
+from bot.studio.rendering import RENDER
+from bot.studio.roles import JobStore, ProjectStore
 
 __all__ = ["RENDER", "RenderRequests"]
 
@@ -17,9 +19,14 @@ class RenderRequests:
     """Turns `/render` and `/cancel` into durable jobs."""
 
     def __init__(
-        self, store: ProjectStore, runner: JobRunner, queue_per_user: int = DEFAULT_QUEUE_PER_USER
+        self,
+        projects: ProjectStore,
+        jobs: JobStore,
+        runner: JobRunner,
+        queue_per_user: int = DEFAULT_QUEUE_PER_USER,
     ) -> None:
-        self.store = store
+        self.projects = projects
+        self.jobs = jobs
         self.runner = runner
         self.queue_per_user = queue_per_user
 
@@ -27,8 +34,8 @@ class RenderRequests:
         self, user_id: int, chat_id: int, language: str, project_id: int | None = None
     ) -> Job:
         """Queue a render of the active (or given) project: one per project, a few per user."""
-        project = project_for(self.store, user_id, project_id)
-        unfinished = self.store.unfinished_job(user_id, project.id)
+        project = project_for(self.projects, user_id, project_id)
+        unfinished = self.jobs.unfinished_job(user_id, project.id)
         if unfinished is not None:
             if self.runner.knows(unfinished.id):
                 raise JobAlreadyRunning(unfinished.kind)
@@ -41,18 +48,16 @@ class RenderRequests:
             and self.runner.waiting_for(user_id) >= self.queue_per_user
         ):
             raise QueueFull(limit=self.queue_per_user)
-        job = self.store.create_job(user_id, project.id, chat_id, RENDER, language)
+        job = self.jobs.create_job(user_id, project.id, chat_id, RENDER, language)
         self.runner.submit(job)
         return job
 
     def cancel(self, user_id: int) -> bool:
         """Stop the active project's job; False when nothing was running."""
-        project = self.store.active_project(user_id)
-        if project is None:
-            raise NoActiveProject()
-        job = self.store.unfinished_job(user_id, project.id)
+        project = active_project(self.projects, user_id)
+        job = self.jobs.unfinished_job(user_id, project.id)
         if job is None:
             return False
         if not self.runner.cancel(job.id):
-            self.store.update_job(job.id, state=JobState.CANCELLED)
+            self.jobs.update_job(job.id, JobChanges(state=JobState.CANCELLED))
         return True

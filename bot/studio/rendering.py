@@ -6,33 +6,54 @@ import asyncio
 import logging
 from dataclasses import replace
 
-from bot.errors import ProjectNotFound
 from bot.studio.clips import Clips
 from bot.studio.limits import Limits
-from bot.studio.models import Asset, AssetKind, Job, Project
+from bot.studio.models import Asset, AssetKind, Job, MediaRef, Project
+from bot.studio.ownership import owned_project
 from bot.studio.pictures import Pictures, ScenePicture
-from bot.studio.ports import (
-    JobEvents,
-    MediaStore,
-    ProjectStore,
-    RenderedVideo,
-    Renderer,
-)
+from bot.studio.ports import JobEvents, RenderedVideo, Renderer, VideoFile
+from bot.studio.roles import AssetStore, MediaStore, ProjectStore
 from bot.studio.timeline import Fit, Motion, Timeline, Transition
 from bot.studio.timing import ShotSource, build_timeline, output_size
 
 logger = logging.getLogger(__name__)
 
+RENDER = "render"
 PICTURES_SHARE = 0.25
 CLIPS_SHARE = 0.25
 
 
+def stored_video(assets: AssetStore, media: MediaStore, job: Job) -> RenderedVideo | None:
+    """The video an earlier run of the job made and kept on its row, if its files are here."""
+    if not job.result_sha or not job.thumbnail_sha:
+        return None
+    video, thumbnail = assets.get_asset(job.result_sha), assets.get_asset(job.thumbnail_sha)
+    if video is None or thumbnail is None:
+        return None
+    path, thumbnail_path = media.path_of(video.ref), media.path_of(thumbnail.ref)
+    if not path.exists() or not thumbnail_path.exists():
+        return None
+    return RenderedVideo(
+        video=video.ref,
+        thumbnail=thumbnail.ref,
+        path=path,
+        thumbnail_path=thumbnail_path,
+        duration=video.duration or 0.0,
+        width=video.width or 0,
+        height=video.height or 0,
+        size_bytes=video.size,
+    )
+
+
 class RenderProject:
-    """Turns a stored project into a stored video."""
+    """Turns a stored project into a stored video (the work of a render job)."""
+
+    pooled = True  # renders wait for one of the runner's few worker processes
 
     def __init__(
         self,
-        store: ProjectStore,
+        projects: ProjectStore,
+        assets: AssetStore,
         media: MediaStore,
         pictures: Pictures,
         clips: Clips | None,
@@ -40,7 +61,8 @@ class RenderProject:
         limits: Limits,
         font_path: str | None,
     ) -> None:
-        self.store = store
+        self.projects = projects
+        self.assets = assets
         self.media = media
         self.pictures = pictures
         self.clips = clips
@@ -48,11 +70,16 @@ class RenderProject:
         self.limits = limits
         self.font_path = font_path
 
+    def recover(self, job: Job) -> RenderedVideo | None:
+        """The video an earlier run made but could not deliver (crash, Telegram down)."""
+        video = stored_video(self.assets, self.media, job)
+        if video is not None:
+            logger.info("Job %s: delivering the video made before the restart", job.id)
+        return video
+
     async def run(self, job: Job, events: JobEvents, cancelled: asyncio.Event) -> RenderedVideo:
         """Render the job's project; raise JobCancelled if the user stops it."""
-        project = self.store.get_project(job.owner_id, job.project_id)
-        if project is None:
-            raise ProjectNotFound()
+        project = owned_project(self.projects, job.owner_id, job.project_id)
         width, height = output_size(project.aspect, self.limits.short_side)
         on_ready = events.scene_ready if project.previews_enabled else None
         await events.step(0.0, "pictures")
@@ -77,7 +104,7 @@ class RenderProject:
             shots = await self.clips.attach(
                 job.owner_id,
                 project,
-                [p.scene for p in pictures],
+                pictures,
                 timeline.shots,
                 events.scene_failed,
                 on_ready,
@@ -117,41 +144,43 @@ class RenderProject:
                     transition=Transition.FADE_BLACK,
                 )
             ]
-        song = self.store.get_asset(project.song_sha) if project.song_sha else None
+        song = self.assets.get_asset(project.song_sha) if project.song_sha else None
         return build_timeline(
             sources,
             width=width,
             height=height,
             fps=self.limits.fps,
             title=project.title,
-            audio_path=str(self.media.path_for(song.sha, song.ext)) if song else None,
+            audio_path=str(self.media.path_of(song.ref)) if song else None,
             song_seconds=song.duration if song else None,
             seconds_without_song=self.limits.seconds_without_song,
             font_path=self.font_path,
             beats=song.beats if song else None,
         )
 
-    def _keep(self, rendered: RenderedVideo) -> RenderedVideo:
-        video_sha = self.media.put_file(rendered.path, "mp4")
+    def _keep(self, rendered: VideoFile) -> RenderedVideo:
         thumb_size = rendered.thumbnail_path.stat().st_size
-        thumb_sha = self.media.put_file(rendered.thumbnail_path, "jpg")
-        self.store.save_asset(
+        video = MediaRef(self.media.put_file(rendered.path, "mp4"), "mp4")
+        thumbnail = MediaRef(self.media.put_file(rendered.thumbnail_path, "jpg"), "jpg")
+        self.assets.save_asset(
             Asset(
-                sha=video_sha,
+                sha=video.sha,
                 kind=AssetKind.VIDEO,
-                ext="mp4",
+                ext=video.ext,
                 size=rendered.size_bytes,
                 width=rendered.width,
                 height=rendered.height,
                 duration=rendered.duration,
             )
         )
-        self.store.save_asset(
-            Asset(sha=thumb_sha, kind=AssetKind.THUMBNAIL, ext="jpg", size=thumb_size)
+        self.assets.save_asset(
+            Asset(sha=thumbnail.sha, kind=AssetKind.THUMBNAIL, ext=thumbnail.ext, size=thumb_size)
         )
         return RenderedVideo(
-            path=self.media.path_for(video_sha, "mp4"),
-            thumbnail_path=self.media.path_for(thumb_sha, "jpg"),
+            video=video,
+            thumbnail=thumbnail,
+            path=self.media.path_of(video),
+            thumbnail_path=self.media.path_of(thumbnail),
             duration=rendered.duration,
             width=rendered.width,
             height=rendered.height,

@@ -1,85 +1,49 @@
-"""Use cases of the storyboard: plan it, show it, and edit any scene without starting over."""
+"""Use cases of the storyboard: ask for one, and the job that plans it and makes its pictures."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 
-from bot.errors import InputRejected, JobAlreadyRunning, ProjectNotFound
-from bot.studio.editing import Edits
-from bot.studio.edits import (
-    CycleMotion,
-    Delete,
-    Edit,
-    Keep,
-    Relative,
-    Remake,
-    ScaleLength,
-    SetIdea,
-    Shift,
-)
+from bot.errors import InputRejected, JobAlreadyRunning
+from bot.studio.changes import SceneChanges
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
-from bot.studio.models import Job, Project, Scene
+from bot.studio.models import Job, Project
+from bot.studio.ownership import owned_project, project_for
 from bot.studio.pictures import Pictures
 from bot.studio.ports import (
     JobEvents,
     Planner,
     PlanRequest,
-    ProjectStore,
     ScenePreview,
     StoryboardReady,
 )
-from bot.studio.projects import project_for
-from bot.studio.text import checked_text
+from bot.studio.roles import (
+    AssetStore,
+    ConversationStore,
+    JobStore,
+    ProjectStore,
+    ReferenceStore,
+    SceneStore,
+    SpendStore,
+)
 from bot.studio.timing import output_size
 
 logger = logging.getLogger(__name__)
 
 STORYBOARD = "storyboard"
-SCENE_LINK = "scene"
-CLIP_LINK = "clip"
-PANEL_LINK = "panel"
-EDIT_IDEA_LINK = "edit_idea"
-ASK_IDEA_LINK = "ask_idea"
-# After "send the new idea for scene N", the next plain message answers it for this long.
-QUESTION_MINUTES = 10
-LENGTH_STEP = 1.25
-
-
-class SceneAction(StrEnum):
-    """What a button under a scene does."""
-
-    REDO = "redo"
-    EARLIER = "up"
-    LATER = "down"
-    LONGER = "long"
-    SHORTER = "short"
-    MOTION = "move"
-    DELETE = "del"
-    KEEP = "ok"
-
-
-THIS = Relative(0)
-# What each button under a scene's panel does, in the edit language.
-BUTTON_EDITS: dict[SceneAction, Edit] = {
-    SceneAction.REDO: Remake(THIS),
-    SceneAction.EARLIER: Shift(THIS, -1),
-    SceneAction.LATER: Shift(THIS, 1),
-    SceneAction.LONGER: ScaleLength(THIS, LENGTH_STEP),
-    SceneAction.SHORTER: ScaleLength(THIS, 1 / LENGTH_STEP),
-    SceneAction.MOTION: CycleMotion(THIS),
-    SceneAction.DELETE: Delete(THIS),
-}
 
 
 class StoryboardRequests:
     """Turns `/storyboard` and picture edits into durable jobs."""
 
-    def __init__(self, store: ProjectStore, runner: JobRunner) -> None:
-        self.store = store
+    def __init__(
+        self, projects: ProjectStore, scenes: SceneStore, jobs: JobStore, runner: JobRunner
+    ) -> None:
+        self.projects = projects
+        self.scenes = scenes
+        self.jobs = jobs
         self.runner = runner
 
     def request(
@@ -93,13 +57,13 @@ class StoryboardRequests:
         project_id: int | None = None,
     ) -> Job:
         """Queue a storyboard job: plan (unless told not to), make pictures, show them."""
-        project = project_for(self.store, user_id, project_id)
-        if not self.store.count_scenes(user_id, project.id):
+        project = project_for(self.projects, user_id, project_id)
+        if not self.scenes.count_scenes(user_id, project.id):
             raise InputRejected("storyboard.empty")
-        unfinished = self.store.unfinished_job(user_id, project.id)
+        unfinished = self.jobs.unfinished_job(user_id, project.id)
         if unfinished is not None:
             raise JobAlreadyRunning(unfinished.kind)
-        job = self.store.create_job(
+        job = self.jobs.create_job(
             user_id,
             project.id,
             chat_id,
@@ -112,27 +76,39 @@ class StoryboardRequests:
 
 
 class Storyboard:
-    """Plans scenes, makes their previews through jobs, and applies edits at once."""
+    """The storyboard job: plans scenes, then makes their previews (only those that changed)."""
+
+    pooled = False  # planning and pictures wait on providers, not on a render worker
 
     def __init__(
         self,
-        store: ProjectStore,
+        projects: ProjectStore,
+        scenes: SceneStore,
+        references: ReferenceStore,
+        assets: AssetStore,
+        conversation: ConversationStore,
+        spend: SpendStore,
         planner: Planner,
         pictures: Pictures,
         limits: Limits,
-        edits: Edits,
     ) -> None:
-        self.store = store
+        self.projects = projects
+        self.scenes = scenes
+        self.references = references
+        self.assets = assets
+        self.conversation = conversation
+        self.spend = spend
         self.planner = planner
         self.pictures = pictures
         self.limits = limits
-        self.edits = edits
+
+    def recover(self, job: Job) -> StoryboardReady | None:
+        """Nothing to recover: a storyboard's pictures are on its scenes, shown by a new run."""
+        return None
 
     async def run(self, job: Job, events: JobEvents, cancelled: asyncio.Event) -> StoryboardReady:
         """The storyboard job: plan, then the pictures (only those whose inputs changed)."""
-        project = self.store.get_project(job.owner_id, job.project_id)
-        if project is None:
-            raise ProjectNotFound()
+        project = owned_project(self.projects, job.owner_id, job.project_id)
         if job.options.get("replan"):
             await events.step(0.0, "planning")
             await self.plan(job.owner_id, project, job.language)
@@ -161,8 +137,8 @@ class Storyboard:
 
     async def plan(self, owner_id: int, project: Project, language: str) -> None:
         """Ask the planner for captions, camera work and lengths of the project's scenes."""
-        scenes = self.store.scenes(owner_id, project.id)
-        song = self.store.get_asset(project.song_sha) if project.song_sha else None
+        scenes = self.scenes.scenes(owner_id, project.id)
+        song = self.assets.get_asset(project.song_sha) if project.song_sha else None
         plan = await self.planner.plan(
             PlanRequest(
                 title=project.title,
@@ -172,138 +148,25 @@ class Storyboard:
                 language=language,
                 aspect=project.aspect,
                 tempo_bpm=song.tempo_bpm if song else None,
-                conversation=tuple(self.store.conversation(owner_id, project.id)),
+                conversation=tuple(self.conversation.conversation(owner_id, project.id)),
                 reference_notes=tuple(
                     f"scene {s.position}: "
-                    f"{len(self.store.scene_references(owner_id, s.id))} photo(s)"
+                    f"{len(self.references.scene_references(owner_id, s.id))} photo(s)"
                     for s in scenes
                 ),
             )
         )
         if plan.usage.cost_usd > 0:
-            self.store.record_usage(owner_id, project.id, plan.usage)
+            self.spend.record_usage(owner_id, project.id, plan.usage)
         for scene, planned in zip(scenes, plan.scenes, strict=False):
-            self.store.update_scene(
+            self.scenes.update_scene(
                 owner_id,
                 scene.id,
-                caption=planned.caption or scene.caption,
-                motion=planned.motion,
-                transition=planned.transition,
-                duration=planned.seconds,
-                image_prompt=planned.image_prompt,
+                SceneChanges(
+                    caption=planned.caption or scene.caption,
+                    motion=planned.motion,
+                    transition=planned.transition,
+                    duration=planned.seconds,
+                    image_prompt=planned.image_prompt,
+                ),
             )
-
-    # what chat messages stand for
-    def remember_preview(self, owner_id: int, chat_id: int, message_id: int, scene_id: int) -> None:
-        """A message shows this scene: replies and taps on it act on the scene."""
-        self.store.link_message(owner_id, chat_id, message_id, SCENE_LINK, scene_id)
-
-    def remember_clip(self, owner_id: int, chat_id: int, message_id: int, scene_id: int) -> None:
-        """A message shows this scene's clip: replies act on the scene, picture edits skip it."""
-        self.store.link_message(owner_id, chat_id, message_id, CLIP_LINK, scene_id)
-
-    def remember_panel(self, owner_id: int, chat_id: int, message_id: int, scene_id: int) -> None:
-        """The control panel now shows this scene."""
-        self.store.link_message(owner_id, chat_id, message_id, PANEL_LINK, scene_id)
-
-    def remember_question(
-        self, owner_id: int, chat_id: int, message_id: int, scene_id: int
-    ) -> None:
-        """A message asks for this scene's new idea."""
-        self.store.link_message(owner_id, chat_id, message_id, EDIT_IDEA_LINK, scene_id)
-
-    def ask_for_idea(self, owner_id: int, chat_id: int, message_id: int, scene_id: int) -> None:
-        """The bot asked for this scene's new idea: a reply, or the next message, answers."""
-        self.store.link_message(owner_id, chat_id, message_id, ASK_IDEA_LINK, scene_id)
-
-    def open_question(self, owner_id: int, chat_id: int) -> Scene | None:
-        """The scene whose new idea the bot asked for in this chat lately, if still open.
-
-        A user who closes the reply box and just types is answering it all the same.
-        """
-        since = (datetime.now(UTC) - timedelta(minutes=QUESTION_MINUTES)).isoformat(
-            timespec="seconds"
-        )
-        link = self.store.latest_link(owner_id, chat_id, ASK_IDEA_LINK, since)
-        scene = self.store.get_scene(owner_id, link.target_id) if link is not None else None
-        active = self.store.active_project(owner_id)
-        # Asked about another project than the one now active: the question has lapsed.
-        return (
-            scene
-            if scene is not None and active is not None and scene.project_id == active.id
-            else None
-        )
-
-    def scene_for_message(self, owner_id: int, chat_id: int, message_id: int) -> Scene | None:
-        """The scene a message shows or asks about (None if it shows none of the user's)."""
-        link = self.store.linked(owner_id, chat_id, message_id)
-        if link is None or link.kind not in (
-            SCENE_LINK,
-            CLIP_LINK,
-            PANEL_LINK,
-            EDIT_IDEA_LINK,
-            ASK_IDEA_LINK,
-        ):
-            return None
-        return self.store.get_scene(owner_id, link.target_id)
-
-    def preview_messages(self, owner_id: int, scene_id: int) -> list[tuple[int, int]]:
-        """(chat id, message id) of every preview of a scene."""
-        return [
-            (link.chat_id, link.message_id)
-            for link in self.store.links_to(owner_id, SCENE_LINK, scene_id)
-        ]
-
-    # edits
-    def scene(self, owner_id: int, scene_id: int) -> Scene:
-        """A scene of the user's, or ProjectNotFound (it was deleted, or it is not theirs)."""
-        scene = self.store.get_scene(owner_id, scene_id)
-        if scene is None:
-            raise ProjectNotFound()
-        return scene
-
-    def scenes_of(self, owner_id: int, project_id: int) -> list[Scene]:
-        """A project's scenes, in order."""
-        return self.store.scenes(owner_id, project_id)
-
-    def neighbours(self, owner_id: int, scene: Scene) -> list[Scene]:
-        """All scenes of the scene's project, in order."""
-        return self.store.scenes(owner_id, scene.project_id)
-
-    def apply(self, owner_id: int, scene_id: int, action: SceneAction) -> Scene | None:
-        """Apply a button's edit at once; the scene after it (None if it was deleted)."""
-        scene = self.scene(owner_id, scene_id)
-        edit = (
-            Keep(THIS, not scene.accepted) if action is SceneAction.KEEP else BUTTON_EDITS[action]
-        )
-        try:
-            self.edits.apply(
-                owner_id,
-                scene.project_id,
-                [edit],
-                focus_scene_id=scene_id,
-                source="button",
-            )
-        except InputRejected as rejected:
-            # The first scene cannot go earlier, nor the last later: the button does nothing.
-            if not rejected.key.startswith("edit.cannot_move"):
-                raise
-        return self.store.get_scene(owner_id, scene_id)
-
-    def replace_idea(self, owner_id: int, scene_id: int, text: str) -> Scene:
-        """A new idea (and caption) for a scene."""
-        idea = checked_text(text, self.limits.max_idea_chars, "error.idea_too_long")
-        scene = self.scene(owner_id, scene_id)
-        self.edits.apply(
-            owner_id,
-            scene.project_id,
-            [SetIdea(Relative(0), idea)],
-            focus_scene_id=scene_id,
-            source="reply",
-        )
-        updated = self.scene(owner_id, scene_id)
-        self.store.unlink(owner_id, ASK_IDEA_LINK, scene_id)  # the question is answered
-        project = self.store.get_project(owner_id, updated.project_id)
-        if project is not None:
-            self.store.log_message(project.id, "user", idea)
-        return updated

@@ -1,10 +1,18 @@
-"""User text made fit to keep: normalised, trimmed, and within its limit."""
+"""User text: cleaned (NFC, no control characters), checked against its limit, languages."""
 
 from __future__ import annotations
 
 import unicodedata
 
 from bot.errors import InputRejected
+
+SUPPORTED_LANGUAGES = ("en", "vi")
+
+
+def language_for(language_code: str | None) -> str:
+    """Our catalog language for a Telegram `language_code`."""
+    code = (language_code or "en").split("-")[0].lower()
+    return code if code in SUPPORTED_LANGUAGES else "en"
 
 
 def clean_text(text: str) -> str:

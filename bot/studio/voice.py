@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.errors import InputRejected
-from bot.studio.ports import ProjectStore, Transcriber
+from bot.studio.ports import Transcriber
+from bot.studio.roles import ProjectStore, SpendStore
 
 MAX_VOICE_SECONDS = 300
 
@@ -13,14 +14,12 @@ MAX_VOICE_SECONDS = 300
 class VoiceNotes:
     """Transcribes voice notes when a transcriber is configured."""
 
-    def __init__(self, store: ProjectStore, transcriber: Transcriber | None) -> None:
-        self.store = store
+    def __init__(
+        self, projects: ProjectStore, spend: SpendStore, transcriber: Transcriber | None
+    ) -> None:
+        self.projects = projects
+        self.spend = spend
         self.transcriber = transcriber
-
-    @property
-    def available(self) -> bool:
-        """Whether voice notes can be understood at all."""
-        return self.transcriber is not None
 
     def check(self, seconds: int | None) -> None:
         """Refuse voice notes we will not transcribe."""
@@ -37,9 +36,9 @@ class VoiceNotes:
             transcript = await self.transcriber.transcribe(audio, language)
         finally:
             audio.unlink(missing_ok=True)
-        project = self.store.active_project(user_id)
+        project = self.projects.active_project(user_id)
         if project is not None and transcript.usage.cost_usd > 0:
-            self.store.record_usage(user_id, project.id, transcript.usage)
+            self.spend.record_usage(user_id, project.id, transcript.usage)
         text = transcript.text.strip()
         if not text:
             raise InputRejected("voice.empty")

@@ -126,7 +126,7 @@ async def run_load(
     result = LoadResult()
     started = time.monotonic()
     async with polling(build_application(settings), poll_timeout=1) as application:
-        runner = application.bot_data["runner"]
+        runner = application.bot_data.runner
         await asyncio.gather(*(say(user, "/new Chat", "New project") for user in users))
         await _prepare_renders(renderers, song_seconds)
         for user in renderers:

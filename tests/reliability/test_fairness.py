@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.errors import DeliveryFailed, JobCancelled, QueueFull, RecipientGone
+from bot.studio.changes import JobChanges
 from bot.studio.jobs import JobRunner
-from bot.studio.models import Asset, AssetKind, Job, JobState, Project
+from bot.studio.models import Asset, AssetKind, Job, JobState, MediaRef, Project
 from bot.studio.ports import JobEvents, JobResult, RenderedVideo, SceneReady
 from bot.studio.render_requests import RenderRequests
+from bot.studio.rendering import stored_video
 from storage.database import open_database
 from storage.media_files import MediaFiles
 from storage.store import Store
@@ -78,6 +80,11 @@ class GatedWork:
     def gate(self, job_id: int) -> asyncio.Event:
         return self.gates.setdefault(job_id, asyncio.Event())
 
+    pooled = True
+
+    def recover(self, job: Job) -> JobResult | None:
+        return stored_video(self.store, self.media, job)
+
     async def run(self, job: Job, events: JobEvents, cancelled: asyncio.Event) -> JobResult:
         self.started.append(job.id)
         await events.step(0.5, "render")
@@ -91,6 +98,8 @@ class GatedWork:
         self.store.save_asset(Asset(video_sha, AssetKind.VIDEO, "mp4", 16, 360, 640, 4.0))
         self.store.save_asset(Asset(thumb_sha, AssetKind.THUMBNAIL, "jpg", 16))
         return RenderedVideo(
+            MediaRef(video_sha, "mp4"),
+            MediaRef(thumb_sha, "jpg"),
             self.media.path_for(video_sha, "mp4"),
             self.media.path_for(thumb_sha, "jpg"),
             4.0,
@@ -126,9 +135,11 @@ def make_studio(tmp_path: Path, workers: int, queue_per_user: int = 2) -> Studio
     work = GatedWork(store, media)
     reporter = RecordingReporter()
     runner = JobRunner(
-        store, {"render": work}, reporter, workers, media=media, delivery_delays=(0.01, 0.01)
+        store, store, {"render": work}, reporter, workers, delivery_delays=(0.01, 0.01)
     )
-    return Studio(store, work, reporter, runner, RenderRequests(store, runner, queue_per_user))
+    return Studio(
+        store, work, reporter, runner, RenderRequests(store, store, runner, queue_per_user)
+    )
 
 
 async def test_one_render_per_user_and_the_queue_tells_positions(tmp_path: Path) -> None:
@@ -227,9 +238,9 @@ async def test_a_user_who_blocked_the_bot_ends_the_job_quietly(tmp_path: Path) -
 async def test_a_job_that_keeps_crashing_gives_up_and_says_so_once(tmp_path: Path) -> None:
     studio = make_studio(tmp_path, workers=1)
     job = studio.render(1, "Cursed")
-    studio.store.update_job(job.id, attempts=3)  # three earlier runs died with the bot
+    studio.store.update_job(job.id, JobChanges(attempts=3))  # three earlier runs died with the bot
     await studio.runner.shutdown()
-    restarted = JobRunner(studio.store, {"render": studio.work}, studio.reporter, 1)
+    restarted = JobRunner(studio.store, studio.store, {"render": studio.work}, studio.reporter, 1)
     assert restarted.resume_unfinished() == 1
     await restarted.wait_idle()
     assert studio.reporter.events("failed") == [(job.id, "render.failed_repeatedly")]

@@ -76,7 +76,7 @@ async def test_no_secret_in_the_database_media_backup_log_or_chat(
                 await user.send_text("/render")
                 refusal = await user.wait_for_text("rejected the API key", timeout=45, after=mark)
                 assert "sk-" not in refusal.text
-                await application.bot_data["runner"].wait_idle()
+                await application.bot_data.runner.wait_idle()
                 await say(user, "/status", "Scenes")
                 listing = await say(user, "/projects", "Your projects")
                 export = next(b for b in listing.buttons if str(b["callback_data"]).endswith(":ex"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.studio.changes import JobChanges, SceneChanges
 from bot.studio.models import Asset, AssetKind
 from bot.studio.timeline import Motion, Transition
 from storage.database import open_database
@@ -148,11 +149,13 @@ def test_gc_removes_only_what_nothing_points_to(tmp_path: Path) -> None:
     }
     store.set_song(1, project.id, kept["song"][0])
     store.set_scene_picture(1, scene.id, kept["picture"][0], "key")
-    store.update_scene(1, scene.id, clip_sha=kept["clip"][0])
+    store.update_scene(1, scene.id, SceneChanges(clip_sha=kept["clip"][0]))
     store.add_scene_reference(1, scene.id, kept["reference"][0])
     store.add_project_reference(1, project.id, kept["style"][0])
     job = store.create_job(1, project.id, 1, "render", "en")
-    store.update_job(job.id, result_sha=kept["video"][0], thumbnail_sha=kept["thumbnail"][0])
+    store.update_job(
+        job.id, JobChanges(result_sha=kept["video"][0], thumbnail_sha=kept["thumbnail"][0])
+    )
     dropped = media.asset("replaced song", AssetKind.SONG, "mp3")
     orphan = media.orphan("crashed upload", "jpg")
     young_orphan = media.orphan("uploading now", "jpg", old=False)

@@ -115,4 +115,4 @@ async def _wait_for_state(application: DirectorApplication, database: Path, stat
         30,
         f"the job to be {state}",
     )
-    await application.bot_data["runner"].wait_idle()
+    await application.bot_data.runner.wait_idle()

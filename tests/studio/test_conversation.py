@@ -17,6 +17,7 @@ from bot.studio.costs import Estimate
 from bot.studio.editing import Edits
 from bot.studio.edits import Command, Delete, FromEnd, Numbered, Swap
 from bot.studio.limits import Limits
+from bot.studio.material import Material
 from bot.studio.ports import Usage
 from bot.studio.projects import Projects
 from bot.studio.reading import (
@@ -78,8 +79,18 @@ def build(tmp_path: Path, budget_usd: float = 5.0, with_ai: bool = True) -> Worl
         limits.max_scenes, limits.max_idea_chars, limits.max_title_chars, 4.0, ("cinematic",)
     )
     edits = Edits(ProjectJournal(database), store, rules)
-    projects = Projects(
-        store, MediaFiles(tmp_path / "media"), FileInspector(10**8, 8000, 900), limits, edits
+    projects = Projects(users=store, projects=store, links=store, limits=limits, edits=edits)
+    material = Material(
+        starter=projects,
+        projects=store,
+        scenes=store,
+        references=store,
+        assets=store,
+        conversation=store,
+        media=MediaFiles(tmp_path / "media"),
+        inspector=FileInspector(10**8, 8000, 900),
+        limits=limits,
+        edits=edits,
     )
 
     def estimate(owner_id: int, project_id: int) -> Estimate:
@@ -90,13 +101,13 @@ def build(tmp_path: Path, budget_usd: float = 5.0, with_ai: bool = True) -> Worl
     offline, ai = ScriptedReader("offline"), ScriptedReader("ai", cost_usd=0.002)
     conversation = Conversation(
         projects=projects,
+        material=material,
         edits=edits,
         answers=Answers(store, estimate, 4.0),
-        states=edits.states,
-        store=store,
+        facts=store,
         offline=offline,
         reader=ai if with_ai else None,
-        budget=Budget(store, budget_usd),
+        budget=Budget(spend=store, limit_usd=budget_usd),
         style_names={"en": {"cinematic": "Cinematic"}},
     )
     store.ensure_user(OWNER, "Director", "en")

@@ -8,11 +8,11 @@ from bot.studio.encoding import (
     CONTAINER_OVERHEAD,
     MIN_BITS_PER_PIXEL,
     bits_per_pixel,
-    eta_seconds,
     ladder_kbps,
     plan_encode,
     scaled_size,
 )
+from bot.studio.progress import eta_seconds
 
 CLOUD_LIMIT = 49 * 1024 * 1024
 

@@ -4,8 +4,7 @@ import pytest
 
 from bot.handlers.callback_data import encode, parse_int_argument
 from bot.handlers.files import FileKind, audio_extension, classify_document, extension_of
-from bot.studio.projects import language_for
-from bot.studio.text import clean_text
+from bot.studio.text import clean_text, language_for
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,223 @@
+"""Use cases of what the director sends: scene ideas, reference photos, the song."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import InputRejected
+from bot.studio.editing import Edits
+from bot.studio.edits import AddScenes, Edit, FromEnd, SetIdea
+from bot.studio.limits import Limits
+from bot.studio.models import Asset, AssetKind, Project, Scene
+from bot.studio.names import safe_file_name
+from bot.studio.ownership import owned_project
+from bot.studio.ports import MediaInspector
+from bot.studio.projects import Projects
+from bot.studio.roles import (
+    AssetStore,
+    ConversationStore,
+    MediaStore,
+    ProjectStore,
+    ReferenceStore,
+    SceneStore,
+)
+from bot.studio.text import checked_text
+from bot.studio.timing import default_motion, default_transition
+
+logger = logging.getLogger(__name__)
+
+ORIGINAL_NAME_LIMIT = 120
+
+
+@dataclass(frozen=True)
+class PhotoAdded:
+    """Where a reference photo went."""
+
+    project: Project
+    scene: Scene
+    new_scene: bool
+    project_created: bool
+
+
+@dataclass(frozen=True)
+class IdeaAdded:
+    """A scene idea added to a project."""
+
+    project: Project
+    scene: Scene
+    project_created: bool
+
+
+def _original_name(name: str | None) -> str | None:
+    return safe_file_name(name, ORIGINAL_NAME_LIMIT) or None
+
+
+class Material:
+    """Ideas, photos and songs going into the active project (started when there is none)."""
+
+    def __init__(
+        self,
+        starter: Projects,
+        projects: ProjectStore,
+        scenes: SceneStore,
+        references: ReferenceStore,
+        assets: AssetStore,
+        conversation: ConversationStore,
+        media: MediaStore,
+        inspector: MediaInspector,
+        limits: Limits,
+        edits: Edits,
+    ) -> None:
+        self.edits = edits
+        self.starter = starter
+        self.projects = projects
+        self.scenes = scenes
+        self.references = references
+        self.assets = assets
+        self.conversation = conversation
+        self.media = media
+        self.inspector = inspector
+        self.limits = limits
+
+    def _check_room(self, user_id: int, project: Project) -> None:
+        if self.scenes.count_scenes(user_id, project.id) >= self.limits.max_scenes:
+            raise InputRejected("error.too_many_scenes", limit=self.limits.max_scenes)
+
+    def _check_idea(self, idea: str) -> str:
+        return checked_text(idea, self.limits.max_idea_chars, "error.idea_too_long")
+
+    def _new_scene(self, user_id: int, project: Project, idea: str) -> Scene:
+        position = self.scenes.count_scenes(user_id, project.id) + 1
+        return self.scenes.add_scene(
+            user_id,
+            project.id,
+            idea,
+            idea,
+            default_motion(position),
+            default_transition(position),
+        )
+
+    def add_idea(self, user_id: int, text: str, default_title: str) -> IdeaAdded:
+        """Append a scene idea to the active project (starting one if there is none).
+
+        A last scene that began with an uncaptioned photo has no idea yet: the text is its idea.
+        """
+        idea = self._check_idea(text)
+        project, created = self.starter.active_or_new(user_id, default_title)
+        scenes = self.scenes.scenes(user_id, project.id)
+        edit: Edit = (
+            SetIdea(FromEnd(1), idea)
+            if scenes and not scenes[-1].idea.strip()
+            else AddScenes((idea,))
+        )
+        outcome = self.edits.apply(user_id, project.id, [edit], source="idea")
+        scene_id = outcome.after.scenes[-1].id
+        scene = self.scenes.get_scene(user_id, scene_id) if scene_id is not None else None
+        assert scene is not None
+        self.conversation.log_message(project.id, "user", idea)
+        return IdeaAdded(project, scene, created)
+
+    def file_too_big(self) -> InputRejected:
+        """The error for a file over Telegram's download limit."""
+        return InputRejected(
+            "error.file_too_big", limit_mb=self.limits.download_limit // (1024 * 1024)
+        )
+
+    def check_download(self, size: int | None) -> None:
+        """Refuse a file Telegram will not let the bot download."""
+        if size is not None and size > self.limits.download_limit:
+            raise self.file_too_big()
+
+    def scratch_path(self, suffix: str) -> Path:
+        """A fresh file name for an upload on its way in."""
+        return self.media.scratch_path(suffix)
+
+    async def add_photo(
+        self,
+        user_id: int,
+        source: Path,
+        caption: str | None,
+        original_name: str | None,
+        default_title: str,
+        scene_id: int | None = None,
+    ) -> PhotoAdded:
+        """Check and store a reference photo; with a caption it starts a scene of its own.
+
+        With `scene_id` (a reply to a scene's preview) the photo joins that scene.
+        """
+        idea = self._check_idea(caption) if caption and caption.strip() else None
+        normalised = self.media.scratch_path(".jpg")
+        try:
+            facts = await self.inspector.normalise_photo(source, normalised)
+            sha = self.media.put_file(normalised, "jpg")
+        finally:
+            source.unlink(missing_ok=True)
+            normalised.unlink(missing_ok=True)
+        self.assets.save_asset(
+            Asset(
+                sha=sha,
+                kind=AssetKind.PHOTO,
+                ext="jpg",
+                size=self.media.path_for(sha, "jpg").stat().st_size,
+                width=facts.width,
+                height=facts.height,
+                original_name=_original_name(original_name),
+            )
+        )
+        target = self.scenes.get_scene(user_id, scene_id) if scene_id is not None else None
+        if target is not None:
+            self.references.add_scene_reference(user_id, target.id, sha)
+            project = owned_project(self.projects, user_id, target.project_id)
+            return PhotoAdded(project, target, False, False)
+        project, created = self.starter.active_or_new(user_id, default_title)
+        scenes = self.scenes.scenes(user_id, project.id)
+        if idea is None and scenes:
+            scene, new_scene = scenes[-1], False
+        else:
+            self._check_room(user_id, project)
+            scene = self._new_scene(user_id, project, idea or "")
+            new_scene = True
+        self.references.add_scene_reference(user_id, scene.id, sha)
+        return PhotoAdded(project, scene, new_scene, created)
+
+    async def set_song(
+        self,
+        user_id: int,
+        source: Path,
+        extension: str,
+        original_name: str | None,
+        default_title: str,
+    ) -> tuple[Project, Asset]:
+        """Check and store the project's song (replacing any earlier one)."""
+        try:
+            facts = await self.inspector.inspect_song(source)
+            longest = self.limits.longest_song_seconds
+            if facts.duration > longest:
+                seconds = int(longest)
+                raise InputRejected(
+                    "error.song_too_long", limit=f"{seconds // 60}:{seconds % 60:02d}"
+                )
+            size = source.stat().st_size
+            sha = self.media.put_file(source, extension)
+        finally:
+            source.unlink(missing_ok=True)
+        asset = Asset(
+            sha=sha,
+            kind=AssetKind.SONG,
+            ext=extension,
+            size=size,
+            duration=facts.duration,
+            original_name=_original_name(original_name),
+        )
+        self.assets.save_asset(asset)
+        if facts.tempo_bpm is not None and facts.beats:
+            self.assets.save_song_analysis(sha, facts.tempo_bpm, list(facts.beats))
+        project, _ = self.starter.active_or_new(user_id, default_title)
+        self.projects.set_song(user_id, project.id, sha)
+        return project, asset
+
+    def scene_count(self, user_id: int, project_id: int) -> int:
+        """How many scenes one of the user's projects has."""
+        return self.scenes.count_scenes(user_id, project_id)

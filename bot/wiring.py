@@ -1,0 +1,272 @@
+"""The composition root of the studio: settings in, every use case out, built once.
+
+The bot (bot/app.py) and the offline demo (bot/demo.py) both build their studio here, so they
+are wired the same way; the bot then adds the job runner with its Telegram reporter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from bot.config import Settings
+from bot.i18n import languages
+from bot.media.fonts import caption_font_path
+from bot.media.inspector import FileInspector
+from bot.media.video_renderer import WorkerRenderer
+from bot.providers.selection import Providers, select_providers
+from bot.providers.styles_file import load_styles
+from bot.studio.admin import AdminReports
+from bot.studio.answers import Answers
+from bot.studio.applying import Rules
+from bot.studio.budget import Budget
+from bot.studio.clips import Clips
+from bot.studio.conversation import Conversation
+from bot.studio.costs import Costs
+from bot.studio.editing import Edits
+from bot.studio.export import Exports
+from bot.studio.jobs import JobRunner
+from bot.studio.limits import Limits
+from bot.studio.making import MediaMaking
+from bot.studio.material import Material
+from bot.studio.pictures import Pictures
+from bot.studio.ports import JobReporter, JobWork
+from bot.studio.projects import Projects
+from bot.studio.render_requests import RenderRequests
+from bot.studio.rendering import RENDER, RenderProject
+from bot.studio.scene_editing import SceneEditing
+from bot.studio.scene_messages import SceneMessages
+from bot.studio.status import ProjectStatus
+from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
+from bot.studio.styles import StylePreset
+from bot.studio.voice import VoiceNotes
+from bot.studio.words import OfflineReader, style_pairs
+from storage.database import open_database
+from storage.export_zip import write_zip
+from storage.journal import ProjectJournal
+from storage.media_files import MediaFiles
+from storage.store import Store
+
+
+def limits_from(settings: Settings) -> Limits:
+    """The studio's limits, from settings."""
+    return Limits(
+        max_scenes=settings.max_scenes,
+        max_idea_chars=settings.max_idea_chars,
+        max_song_seconds=settings.max_song_seconds,
+        download_limit=settings.download_limit,
+        seconds_without_song=settings.seconds_per_scene_without_song,
+        fps=settings.render_fps,
+        short_side=settings.render_short_side,
+        default_aspect=settings.default_aspect,
+        default_style=settings.default_style,
+        upload_limit=settings.upload_limit,
+    )
+
+
+@dataclass(frozen=True)
+class Studio:
+    """Every use case that needs no job runner, over one database and media store."""
+
+    database: sqlite_utils.Database
+    store: Store
+    styles: dict[str, StylePreset]
+    providers: Providers
+    projects: Projects
+    material: Material
+    edits: Edits
+    conversation: Conversation
+    status: ProjectStatus
+    scene_messages: SceneMessages
+    scene_editing: SceneEditing
+    storyboard: Storyboard
+    rendering: RenderProject
+    costs: Costs
+    exports: Exports
+    voice: VoiceNotes
+
+    @property
+    def work(self) -> dict[str, JobWork]:
+        """What each kind of job does."""
+        return {RENDER: self.rendering, STORYBOARD: self.storyboard}
+
+
+@dataclass(frozen=True)
+class Jobs:
+    """The job runner and the use cases that hand it work."""
+
+    runner: JobRunner
+    renders: RenderRequests
+    storyboard_requests: StoryboardRequests
+    admin: AdminReports
+
+
+def build_studio(settings: Settings) -> Studio:
+    """Open the database and media store and build every use case over them."""
+    database = open_database(settings.database_path)
+    store = Store(database)
+    media = MediaFiles(settings.media_dir)
+    limits = limits_from(settings)
+    styles = load_styles()
+    providers = select_providers(settings)
+    budget = Budget(spend=store, limit_usd=settings.budget_usd_per_user)
+    making = MediaMaking(media=media, assets=store, spend=store, budget=budget)
+    pictures = Pictures(
+        scenes=store,
+        references=store,
+        media=media,
+        making=making,
+        maker=providers.images,
+        fallback=providers.offline_images,
+        styles=styles,
+        concurrency=settings.provider_concurrency,
+    )
+    clips = (
+        Clips(
+            scenes=store,
+            media=media,
+            making=making,
+            maker=providers.clips,
+            concurrency=settings.provider_concurrency,
+        )
+        if providers.clips
+        else None
+    )
+    edits = Edits(
+        states=ProjectJournal(database),
+        jobs=store,
+        rules=Rules(
+            max_scenes=limits.max_scenes,
+            max_idea_chars=limits.max_idea_chars,
+            max_title_chars=limits.max_title_chars,
+            default_seconds=limits.seconds_without_song,
+            style_keys=tuple(styles),
+        ),
+    )
+    projects = Projects(users=store, projects=store, links=store, limits=limits, edits=edits)
+    inspector = FileInspector(
+        settings.max_image_pixels, settings.max_image_side, limits.longest_song_seconds
+    )
+    scene_messages = SceneMessages(links=store, scenes=store, projects=store)
+    material = Material(
+        starter=projects,
+        projects=store,
+        scenes=store,
+        references=store,
+        assets=store,
+        conversation=store,
+        media=media,
+        inspector=inspector,
+        limits=limits,
+        edits=edits,
+    )
+    costs = Costs(
+        projects=store,
+        scenes=store,
+        spend=store,
+        pictures=pictures,
+        clips=providers.clips,
+        limits=limits,
+        budget_usd=settings.budget_usd_per_user,
+        confirm_above_usd=settings.confirm_cost_above_usd,
+    )
+    conversation = Conversation(
+        projects=projects,
+        material=material,
+        edits=edits,
+        answers=Answers(
+            songs=store, estimate=costs.estimate, seconds_without_song=limits.seconds_without_song
+        ),
+        facts=store,
+        offline=OfflineReader(style_pairs(styles.values())),
+        reader=None,
+        budget=budget,
+        style_names={
+            language: {key: style.name(language) for key, style in styles.items()}
+            for language in languages()
+        },
+    )
+    return Studio(
+        database=database,
+        store=store,
+        styles=styles,
+        providers=providers,
+        projects=projects,
+        material=material,
+        edits=edits,
+        conversation=conversation,
+        status=ProjectStatus(
+            projects=store, scenes=store, references=store, assets=store, jobs=store, spend=store
+        ),
+        scene_messages=scene_messages,
+        scene_editing=SceneEditing(
+            scenes=store, conversation=store, messages=scene_messages, limits=limits, edits=edits
+        ),
+        storyboard=Storyboard(
+            projects=store,
+            scenes=store,
+            references=store,
+            assets=store,
+            conversation=store,
+            spend=store,
+            planner=providers.planner,
+            pictures=pictures,
+            limits=limits,
+        ),
+        rendering=RenderProject(
+            projects=store,
+            assets=store,
+            media=media,
+            pictures=pictures,
+            clips=clips,
+            renderer=WorkerRenderer(
+                settings.render_preset,
+                settings.render_crf,
+                segment_dir=settings.media_dir / "segments",
+                max_bytes=settings.upload_limit,
+                loudness_lufs=settings.render_loudness_lufs,
+                workers=settings.render_encoders,
+                cache_max_bytes=settings.render_segment_cache_bytes,
+            ),
+            limits=limits,
+            font_path=str(caption_font_path()),
+        ),
+        costs=costs,
+        exports=Exports(
+            projects=store,
+            scenes=store,
+            references=store,
+            jobs=store,
+            spend=store,
+            media=media,
+            styles=styles,
+            writer=write_zip,
+        ),
+        voice=VoiceNotes(projects=store, spend=store, transcriber=providers.transcriber),
+    )
+
+
+def build_jobs(settings: Settings, studio: Studio, reporter: JobReporter) -> Jobs:
+    """The job runner over the studio's work, telling `reporter` how each job goes."""
+    store = studio.store
+    runner = JobRunner(
+        jobs=store,
+        projects=store,
+        work=studio.work,
+        reporter=reporter,
+        max_parallel=settings.render_workers,
+    )
+    return Jobs(
+        runner=runner,
+        renders=RenderRequests(
+            projects=store,
+            jobs=store,
+            runner=runner,
+            queue_per_user=settings.render_queue_per_user,
+        ),
+        storyboard_requests=StoryboardRequests(
+            projects=store, scenes=store, jobs=store, runner=runner
+        ),
+        admin=AdminReports(totals=store, runner=runner, admins=settings.admin_user_ids),
+    )

@@ -1,0 +1,42 @@
+"""The assets table: what each media file is, once per content hash."""
+
+from __future__ import annotations
+
+import json
+
+from bot.studio.models import Asset
+from storage.rows import Rows, asset_of, now
+
+
+class SqliteAssets(Rows):
+    """Implements the studio's AssetStore."""
+
+    def save_asset(self, asset: Asset) -> None:
+        """Record a media file (once per hash)."""
+        self.db.execute(
+            "insert or ignore into assets (sha, kind, ext, size, width, height, duration, "
+            "original_name, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                asset.sha,
+                asset.kind.value,
+                asset.ext,
+                asset.size,
+                asset.width,
+                asset.height,
+                asset.duration,
+                asset.original_name,
+                now(),
+            ],
+        )
+
+    def get_asset(self, sha: str) -> Asset | None:
+        """The asset with this hash."""
+        row = self._one("select * from assets where sha = ?", [sha])
+        return asset_of(row) if row else None
+
+    def save_song_analysis(self, sha: str, tempo_bpm: float, beats: list[float]) -> None:
+        """Keep a song's tempo and beat times with it."""
+        self.db.execute(
+            "update assets set tempo_bpm = ?, beats_json = ? where sha = ?",
+            [tempo_bpm, json.dumps([round(b, 4) for b in beats]), sha],
+        )

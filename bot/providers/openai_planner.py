@@ -18,8 +18,9 @@ from pydantic import BaseModel, Field
 from bot.errors import ProviderError
 from bot.providers.errors_map import SERVICE, openai_errors
 from bot.providers.offline import CAPTION_CHARS, short_caption
+from bot.providers.pricing import response_usage
 from bot.providers.prompts import PromptTemplates, load_templates
-from bot.studio.ports import Plan, PlannedScene, PlanRequest, Usage
+from bot.studio.ports import Plan, PlannedScene, PlanRequest
 from bot.studio.timeline import Motion, Transition
 from bot.studio.timing import default_motion, default_transition
 
@@ -27,18 +28,6 @@ logger = logging.getLogger(__name__)
 
 MIN_SCENE_SECONDS = 1.5
 MAX_SCENE_SECONDS = 20.0
-# US$ per 1M tokens (input, output); a dated snapshot like "gpt-5-mini-2025-08-07" matches
-# its family. Reasoning tokens are billed as output.
-TOKEN_PRICES: dict[str, tuple[float, float]] = {
-    "gpt-5": (1.25, 10.00),
-    "gpt-5-mini": (0.25, 2.00),
-    "gpt-5-nano": (0.05, 0.40),
-    "gpt-4.1": (2.00, 8.00),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4o-mini": (0.15, 0.60),
-}
-# An unknown model is priced as the dearest known one, so budgets err on the safe side.
-FALLBACK_TOKEN_PRICE = max(TOKEN_PRICES.values())
 LANGUAGE_NAMES = {"en": "English", "vi": "Vietnamese (tiếng Việt)"}
 ORIENTATIONS = {"9:16": "portrait", "16:9": "landscape", "1:1": "square"}
 
@@ -60,13 +49,6 @@ class Storyboard(BaseModel):
     """The storyboard: one scene per idea, in the order of the ideas."""
 
     scenes: list[StoryboardScene]
-
-
-def token_cost(model: str, input_tokens: int, output_tokens: int) -> float:
-    """US$ for a call to `model` with these token counts."""
-    family = max((name for name in TOKEN_PRICES if model.startswith(name)), key=len, default="")
-    price_in, price_out = TOKEN_PRICES.get(family, FALLBACK_TOKEN_PRICE)
-    return (input_tokens * price_in + output_tokens * price_out) / 1_000_000
 
 
 def repair_storyboard(
@@ -212,17 +194,9 @@ class OpenAIPlanner:
                 reasoning=reasoning,
                 store=False,
             )
-        usage = response.usage
-        tokens_in = usage.input_tokens if usage else 0
-        tokens_out = usage.output_tokens if usage else 0
         return Plan(
             repair_storyboard(_read_scenes(response), request),
-            Usage(
-                provider="openai",
-                kind="plan",
-                units=float(tokens_in + tokens_out),
-                cost_usd=token_cost(self._model, tokens_in, tokens_out),
-            ),
+            response_usage(self._model, "plan", response.usage),
         )
 
 

@@ -15,8 +15,8 @@ from bot.providers.openai_planner import (
     OpenAIPlanner,
     StoryboardScene,
     repair_storyboard,
-    token_cost,
 )
+from bot.providers.pricing import token_cost
 from bot.providers.styles_file import load_styles
 from bot.studio.ports import PlanRequest
 from bot.studio.timeline import Motion, Transition

@@ -9,6 +9,7 @@ PocketDirectorError
 │   ├── QueueFull
 │   └── ProjectNotFound
 ├── ProviderError              (a provider failed; `key` says how to tell the user)
+│   └── UnreadableAnswer       (the AI's answer could not be read whole; `cause` says why)
 ├── JobCancelled               (the user stopped a job)
 └── DeliveryFailed             (the chat could not be reached; the job tries again later)
     └── RecipientGone          (the user blocked the bot: the job ends quietly)
@@ -72,6 +73,22 @@ class ProviderError(PocketDirectorError):
         self.key = key
         self.params = params
         super().__init__(key)
+
+
+class UnreadableAnswer(ProviderError):
+    """An AI answer we refuse whole: malformed, unknown tool, invalid values, refusal, no call.
+
+    `cause` is a short code for logs and tests ("malformed_arguments", "unknown_tool",
+    "invalid_arguments", "conflicting_calls", "refusal", "no_tool_call"); it never quotes
+    the director's words.
+    """
+
+    def __init__(
+        self, cause: str, key: str = "provider.unreadable", detail: str = "", **params: object
+    ) -> None:
+        self.cause = cause
+        self.detail = detail  # a tool or field name for the log, never the director's words
+        super().__init__(key, **params)
 
 
 class JobCancelled(PocketDirectorError):

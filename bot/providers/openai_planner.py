@@ -28,14 +28,17 @@ logger = logging.getLogger(__name__)
 
 MIN_SCENE_SECONDS = 1.5
 MAX_SCENE_SECONDS = 20.0
+DEFAULT_MAX_SCENES = 100  # Settings.max_scenes
+OWN_IDEA_CHARS = 500
 LANGUAGE_NAMES = {"en": "English", "vi": "Vietnamese (tiếng Việt)"}
 ORIENTATIONS = {"9:16": "portrait", "16:9": "landscape", "1:1": "square"}
 
 
 class StoryboardScene(BaseModel):
-    """One scene of the storyboard, for the idea numbered `idea_number`."""
+    """One scene: for the director's idea `idea_number`, or (None) one of the model's own."""
 
-    idea_number: int
+    idea_number: int | None
+    idea: str  # the model's own scene's idea; empty for a director's idea
     image_prompt: str
     caption: str
     seconds: float
@@ -46,42 +49,77 @@ class StoryboardScene(BaseModel):
 
 
 class Storyboard(BaseModel):
-    """The storyboard: one scene per idea, in the order of the ideas."""
+    """The storyboard: every idea once, in order, with the model's own scenes between them."""
 
     scenes: list[StoryboardScene]
 
 
+def scene_total(request: PlanRequest, max_scenes: int = DEFAULT_MAX_SCENES) -> int:
+    """Scenes the storyboard holds: every idea, and more up to the target (at most max_scenes)."""
+    return max(len(request.ideas), min(request.target_scenes or 0, max_scenes))
+
+
 def repair_storyboard(
-    raw_scenes: Sequence[StoryboardScene], request: PlanRequest
+    raw_scenes: Sequence[StoryboardScene],
+    request: PlanRequest,
+    max_scenes: int = DEFAULT_MAX_SCENES,
 ) -> list[PlannedScene]:
-    """Exactly one sound scene per idea, in the user's order, whatever the model answered."""
-    ideas = request.ideas or (request.title,)
-    matched = _match_scenes(raw_scenes, len(ideas))
+    """Every idea exactly once in the user's order, the model's own scenes between, sound values.
+
+    The model's own scenes (no idea number, an idea of their own) keep their place after the
+    idea they followed in its answer and are cut to the target; a missing idea is planned from
+    its words.
+    """
+    ideas = request.ideas
+    matched, own = _sort_scenes(raw_scenes, len(ideas))
+    own = own[: scene_total(request, max_scenes) - len(ideas)]
+    slots: list[tuple[str, int | None, StoryboardScene | None]] = []
+    for gap in range(len(ideas) + 1):
+        if gap:
+            slots.append((ideas[gap - 1], gap, matched.get(gap)))
+        slots.extend(
+            (_clip_words(raw.idea.strip(), OWN_IDEA_CHARS), None, raw) for g, raw in own if g == gap
+        )
+    if not slots:
+        slots.append((request.title, None, None))
     scenes = [
-        _repair_scene(matched.get(position), idea, position)
-        for position, idea in enumerate(ideas, start=1)
+        _repair_scene(raw, idea, number, position)
+        for position, (idea, number, raw) in enumerate(slots, start=1)
     ]
     return _fit_to_song(scenes, request.song_seconds)
 
 
-def _match_scenes(raw_scenes: Sequence[StoryboardScene], count: int) -> dict[int, StoryboardScene]:
-    by_number: dict[int, StoryboardScene] = {}
+def _sort_scenes(
+    raw_scenes: Sequence[StoryboardScene], count: int
+) -> tuple[dict[int, StoryboardScene], list[tuple[int, StoryboardScene]]]:
+    """The first scene for each idea number, and the model's own scenes with the furthest idea
+    reached before them in the answer (0: before the first idea)."""
+    matched: dict[int, StoryboardScene] = {}
+    own: list[tuple[int, StoryboardScene]] = []
+    after = 0
     for scene in raw_scenes:
-        if 1 <= scene.idea_number <= count:
-            by_number.setdefault(scene.idea_number, scene)
-    if by_number:
-        return by_number
-    # The model ignored the numbering altogether: fall back to the order of its scenes.
-    return {position: scene for position, scene in enumerate(raw_scenes[:count], start=1)}
+        number = scene.idea_number
+        if number is not None and 1 <= number <= count:
+            matched.setdefault(number, scene)
+            after = max(after, number)
+        elif scene.idea.strip():
+            own.append((after, scene))
+    if matched or not count:
+        return matched, own
+    # The model ignored the numbering altogether: its first scenes are the ideas, in order.
+    return {position: scene for position, scene in enumerate(raw_scenes[:count], start=1)}, []
 
 
-def _repair_scene(raw: StoryboardScene | None, idea: str, position: int) -> PlannedScene:
+def _repair_scene(
+    raw: StoryboardScene | None, idea: str, number: int | None, position: int
+) -> PlannedScene:
     if raw is None:
         return PlannedScene(
             idea=idea,
             caption=short_caption(idea),
             motion=default_motion(position),
             transition=default_transition(position),
+            idea_number=number,
         )
     motion = raw.motion if raw.motion in set(Motion) else default_motion(position)
     transition = (
@@ -94,6 +132,7 @@ def _repair_scene(raw: StoryboardScene | None, idea: str, position: int) -> Plan
         transition=Transition(transition),
         seconds=_clamp_seconds(raw.seconds),
         image_prompt=raw.image_prompt.strip(),
+        idea_number=number,
     )
 
 
@@ -132,11 +171,13 @@ class OpenAIPlanner:
         model: str = "gpt-5-mini",
         templates: PromptTemplates | None = None,
         reasoning_effort: ReasoningEffort = "low",
+        max_scenes: int = DEFAULT_MAX_SCENES,
     ) -> None:
         self._client = client
         self._model = model
         self._templates = templates or load_templates()
         self._reasoning_effort = reasoning_effort
+        self._max_scenes = max_scenes
         self.name = f"openai-{model}"
 
     def prompts(self, request: PlanRequest) -> tuple[str, str]:
@@ -162,12 +203,13 @@ class OpenAIPlanner:
             language_name=LANGUAGE_NAMES.get(request.language, request.language),
             conversation=request.conversation,
             reference_notes=request.reference_notes,
+            scene_count=scene_total(request, self._max_scenes),
         )
         return system, user
 
     async def plan(self, request: PlanRequest) -> Plan:
         """Ask the model for a storyboard and repair what it answers."""
-        if not request.ideas:
+        if scene_total(request, self._max_scenes) == 0:
             return Plan(
                 [
                     PlannedScene(
@@ -195,7 +237,7 @@ class OpenAIPlanner:
                 store=False,
             )
         return Plan(
-            repair_storyboard(_read_scenes(response), request),
+            repair_storyboard(_read_scenes(response), request, self._max_scenes),
             response_usage(self._model, "plan", response.usage),
         )
 

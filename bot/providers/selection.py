@@ -66,6 +66,7 @@ def select_providers(settings: Settings) -> Providers:
             settings.openai_planner_model,
             templates,
             reasoning_effort=settings.openai_reasoning_effort,
+            max_scenes=settings.max_scenes,
         ),
         images=OpenAIImageMaker(
             client,

@@ -35,6 +35,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "language_name": "Vietnamese",
         "conversation": ["user: xin chào"],
         "reference_notes": ["scene 1: a photo"],
+        "scene_count": 6,
     },
     "director_system": {
         "motions": ["zoom_in", "still"],

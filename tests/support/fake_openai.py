@@ -15,7 +15,9 @@ Endpoints (paths under ``/v1``), answered in the real wire format:
   - without ``tools``: structured output (``text.format`` must be a ``json_schema``). The
     answer is ``storyboard`` when a test sets it (a dict, or a raw string for a broken
     answer), a refusal when ``storyboard_refusal`` is set, else one scene per idea found in
-    the ``<ideas>`` section of the input, each for its idea (``idea_number``).
+    the ``<ideas>`` section of the input, each for its idea (``idea_number``); with
+    ``fill_storyboard`` set, as many scenes as the input's "Number of scenes: exactly N"
+    asks, the fake's own (``idea_number`` null, an ``idea`` of their own) after the ideas.
   - with ``tools`` (function calling): every function tool is checked as the real API checks
     a ``strict`` schema (each object lists all its properties in ``required`` and sets
     ``additionalProperties: false``), else a 400. The answer is the next one a test scripted,
@@ -235,18 +237,33 @@ def ideas_in(prompt: str) -> list[str]:
     return ideas
 
 
-def default_storyboard(prompt: str) -> dict[str, Any]:
-    """What a well-behaved model answers: one scene per idea, in order."""
+def default_storyboard(prompt: str, fill: bool = False) -> dict[str, Any]:
+    """What a well-behaved model answers: one scene per idea, in order.
+
+    With `fill`, as many scenes as the prompt's "Number of scenes: exactly N" asks: the
+    ideas in order, the fake's own scenes (``idea_number`` null) spread after them.
+    """
+    ideas = ideas_in(prompt)
+    wanted = re.search(r"^Number of scenes: exactly (\d+)", prompt, re.MULTILINE)
+    own = max(0, int(wanted.group(1)) - len(ideas)) if fill and wanted else 0
+    slots: list[tuple[int | None, str]] = []
+    for number, idea in enumerate(ideas, start=1):
+        slots.append((number, idea))
+        share = own // len(ideas) + (1 if number <= own % len(ideas) else 0)
+        slots.extend((None, f"{idea}, seen again ({n})") for n in range(1, share + 1))
+    if not ideas:
+        slots.extend((None, f"A scene of the fake's own ({n})") for n in range(1, own + 1))
     scenes = [
         {
             "idea_number": number,
+            "idea": "" if number else idea,
             "image_prompt": f"A cinematic still of {idea}",
             "caption": idea[:60],
             "seconds": 4.0,
-            "motion": MOTIONS[(number - 1) % len(MOTIONS)],
-            "transition": "fade_black" if number == 1 else "crossfade",
+            "motion": MOTIONS[(position - 1) % len(MOTIONS)],
+            "transition": "fade_black" if position == 1 else "crossfade",
         }
-        for number, idea in enumerate(ideas_in(prompt), start=1)
+        for position, (number, idea) in enumerate(slots, start=1)
     ]
     return {"scenes": scenes}
 
@@ -266,6 +283,7 @@ class FakeOpenAI(LocalServer):
         self.requests: list[RecordedRequest] = []
         self.storyboard: dict[str, Any] | str | None = None
         self.storyboard_refusal: str | None = None
+        self.fill_storyboard = False
         self._tool_answers: list[_ToolAnswer] = []
         self.token_usage: tuple[int, int] | None = None
         self.transcript_text = "Một cô gái đứng trên cầu Long Biên lúc bình minh"
@@ -400,7 +418,11 @@ class FakeOpenAI(LocalServer):
         if self.storyboard_refusal is not None:
             content: dict[str, Any] = {"type": "refusal", "refusal": self.storyboard_refusal}
         else:
-            answer = self.storyboard if self.storyboard is not None else default_storyboard(prompt)
+            answer = (
+                self.storyboard
+                if self.storyboard is not None
+                else default_storyboard(prompt, self.fill_storyboard)
+            )
             text = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
             content = {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
         return self._response(body, [self._message(content)], json.dumps(content))

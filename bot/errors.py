@@ -17,6 +17,11 @@ PocketDirectorError
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.studio.ports import Usage
+
 
 class PocketDirectorError(Exception):
     """Base of every error raised by our code."""
@@ -79,15 +84,21 @@ class UnreadableAnswer(ProviderError):
     """An AI answer we refuse whole: malformed, unknown tool, invalid values, refusal, no call.
 
     `cause` is a short code for logs and tests ("malformed_arguments", "unknown_tool",
-    "invalid_arguments", "conflicting_calls", "refusal", "no_tool_call"); it never quotes
-    the director's words.
+    "invalid_arguments", "conflicting_calls", "refusal", "incomplete", "no_tool_call"); it
+    never quotes the director's words. `usage` is what the refused answer cost all the same.
     """
 
     def __init__(
-        self, cause: str, key: str = "provider.unreadable", detail: str = "", **params: object
+        self,
+        cause: str,
+        key: str = "provider.unreadable",
+        detail: str = "",
+        usage: Usage | None = None,
+        **params: object,
     ) -> None:
         self.cause = cause
         self.detail = detail  # a tool or field name for the log, never the director's words
+        self.usage = usage
         super().__init__(key, **params)
 
 

@@ -6,7 +6,7 @@ parse or the whole answer is refused, so an instruction is never half-applied.
     openai exception (after the client's retries) -> ProviderError: provider.bad_key, ...,
         provider.reading_timeout, provider.reading_failed, provider.reading_refused
     an answer we cannot read whole                -> UnreadableAnswer (provider.unreadable;
-        a refusal: provider.reading_refused), its `cause` logged at WARNING
+        a refusal: provider.reading_refused), its `cause` logged at WARNING, its `usage` set
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ class OpenAIInstructionReader:
                 )
         except ProviderError as error:
             raise ProviderError(READING_KEYS.get(error.key, error.key), **error.params) from error
+        usage = response_usage(self._model, "read", response.usage)
         try:
             meaning = _meaning(response, context)
         except UnreadableAnswer as error:
@@ -127,8 +128,11 @@ class OpenAIInstructionReader:
                 error.cause,
                 error.detail,
             )
-            raise
-        return Reading(meaning, response_usage(self._model, "read", response.usage))
+            # The tokens were paid for all the same: the caller may record them.
+            raise UnreadableAnswer(
+                error.cause, error.key, error.detail, usage, service=SERVICE
+            ) from None
+        return Reading(meaning, usage)
 
 
 def _meaning(response: Response, context: ToolContext) -> Meaning:
@@ -139,15 +143,12 @@ def _meaning(response: Response, context: ToolContext) -> Meaning:
         for content in item.content
     )
     if refused:
-        raise UnreadableAnswer("refusal", key="provider.reading_refused", service=SERVICE)
+        raise UnreadableAnswer("refusal", key="provider.reading_refused")
     calls = [
         (item.name, item.arguments) for item in response.output if item.type == "function_call"
     ]
     if response.status == "incomplete":
         # Cut off (max_output_tokens): even when the calls so far parse, the answer is not
         # whole, and a partial instruction must not be applied.
-        raise UnreadableAnswer("incomplete", service=SERVICE)
-    try:
-        return meaning_of_calls(calls, context)
-    except UnreadableAnswer as error:
-        raise UnreadableAnswer(error.cause, error.key, error.detail, service=SERVICE) from None
+        raise UnreadableAnswer("incomplete")
+    return meaning_of_calls(calls, context)

@@ -303,6 +303,7 @@ async def test_malformed_arguments_are_refused_whole_and_logged_without_the_text
     with caplog.at_level(logging.DEBUG), pytest.raises(UnreadableAnswer) as caught:
         await reader.read(read_request())
     assert caught.value.cause == "malformed_arguments"
+    assert caught.value.usage is not None and caught.value.usage.cost_usd > 0
     assert caught.value.key == "provider.unreadable" and caught.value.params == {
         "service": "OpenAI"
     }

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     openai_reasoning_effort: (
         Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
     ) = "low"
+    openai_editor_model: str = "gpt-5-mini"
+    openai_editor_reasoning_effort: (
+        Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
+    ) = "low"
+    openai_editor_timeout: float = Field(default=30.0, gt=0)
+    openai_editor_max_output_tokens: int = Field(default=4000, ge=256)
     openai_image_model: str = "gpt-image-2"
     openai_image_quality: Literal["low", "medium", "high", "auto"] = "medium"
     openai_max_references: int = 16

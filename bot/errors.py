@@ -8,12 +8,18 @@ PocketDirectorError
 │   ├── QueueFull
 │   └── ProjectNotFound
 ├── ProviderError              (a provider failed; `key` says how to tell the user)
+│   └── UnreadableAnswer       (the AI's answer could not be read whole; `cause` says why)
 ├── JobCancelled               (the user stopped a job)
 └── DeliveryFailed             (the chat could not be reached; the job tries again later)
     └── RecipientGone          (the user blocked the bot: the job ends quietly)
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.studio.ports import Usage
 
 
 class PocketDirectorError(Exception):
@@ -65,6 +71,28 @@ class ProviderError(PocketDirectorError):
         self.key = key
         self.params = params
         super().__init__(key)
+
+
+class UnreadableAnswer(ProviderError):
+    """An AI answer we refuse whole: malformed, unknown tool, invalid values, refusal, no call.
+
+    `cause` is a short code for logs and tests ("malformed_arguments", "unknown_tool",
+    "invalid_arguments", "conflicting_calls", "refusal", "incomplete", "no_tool_call"); it
+    never quotes the director's words. `usage` is what the refused answer cost all the same.
+    """
+
+    def __init__(
+        self,
+        cause: str,
+        key: str = "provider.unreadable",
+        detail: str = "",
+        usage: Usage | None = None,
+        **params: object,
+    ) -> None:
+        self.cause = cause
+        self.detail = detail  # a tool or field name for the log, never the director's words
+        self.usage = usage
+        super().__init__(key, **params)
 
 
 class JobCancelled(PocketDirectorError):

@@ -26,7 +26,7 @@ def short_caption(idea: str) -> str:
 
 
 class OfflinePlanner:
-    """One scene per idea, in the user's order, with varied camera work."""
+    """One scene per idea, in the user's order, with varied camera work (no target sizing)."""
 
     name = "offline"
 
@@ -50,6 +50,7 @@ class OfflinePlanner:
                     caption=short_caption(idea),
                     motion=default_motion(position),
                     transition=default_transition(position),
+                    idea_number=position,
                 )
                 for position, idea in enumerate(request.ideas, start=1)
             ]

@@ -18,8 +18,9 @@ from pydantic import BaseModel, Field
 from bot.errors import ProviderError
 from bot.providers.errors_map import SERVICE, openai_errors
 from bot.providers.offline import CAPTION_CHARS, short_caption
+from bot.providers.pricing import response_usage
 from bot.providers.prompts import PromptTemplates, load_templates
-from bot.studio.ports import Plan, PlannedScene, PlanRequest, Usage
+from bot.studio.ports import Plan, PlannedScene, PlanRequest
 from bot.studio.timeline import Motion, Transition
 from bot.studio.timing import default_motion, default_transition
 
@@ -27,26 +28,17 @@ logger = logging.getLogger(__name__)
 
 MIN_SCENE_SECONDS = 1.5
 MAX_SCENE_SECONDS = 20.0
-# US$ per 1M tokens (input, output); a dated snapshot like "gpt-5-mini-2025-08-07" matches
-# its family. Reasoning tokens are billed as output.
-TOKEN_PRICES: dict[str, tuple[float, float]] = {
-    "gpt-5": (1.25, 10.00),
-    "gpt-5-mini": (0.25, 2.00),
-    "gpt-5-nano": (0.05, 0.40),
-    "gpt-4.1": (2.00, 8.00),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4o-mini": (0.15, 0.60),
-}
-# An unknown model is priced as the dearest known one, so budgets err on the safe side.
-FALLBACK_TOKEN_PRICE = max(TOKEN_PRICES.values())
+DEFAULT_MAX_SCENES = 100  # Settings.max_scenes
+OWN_IDEA_CHARS = 500
 LANGUAGE_NAMES = {"en": "English", "vi": "Vietnamese (tiếng Việt)"}
 ORIENTATIONS = {"9:16": "portrait", "16:9": "landscape", "1:1": "square"}
 
 
 class StoryboardScene(BaseModel):
-    """One scene of the storyboard, for the idea numbered `idea_number`."""
+    """One scene: for the director's idea `idea_number`, or (None) one of the model's own."""
 
-    idea_number: int
+    idea_number: int | None
+    idea: str  # the model's own scene's idea; empty for a director's idea
     image_prompt: str
     caption: str
     seconds: float
@@ -57,49 +49,77 @@ class StoryboardScene(BaseModel):
 
 
 class Storyboard(BaseModel):
-    """The storyboard: one scene per idea, in the order of the ideas."""
+    """The storyboard: every idea once, in order, with the model's own scenes between them."""
 
     scenes: list[StoryboardScene]
 
 
-def token_cost(model: str, input_tokens: int, output_tokens: int) -> float:
-    """US$ for a call to `model` with these token counts."""
-    family = max((name for name in TOKEN_PRICES if model.startswith(name)), key=len, default="")
-    price_in, price_out = TOKEN_PRICES.get(family, FALLBACK_TOKEN_PRICE)
-    return (input_tokens * price_in + output_tokens * price_out) / 1_000_000
+def scene_total(request: PlanRequest, max_scenes: int = DEFAULT_MAX_SCENES) -> int:
+    """Scenes the storyboard holds: every idea, and more up to the target (at most max_scenes)."""
+    return max(len(request.ideas), min(request.target_scenes or 0, max_scenes))
 
 
 def repair_storyboard(
-    raw_scenes: Sequence[StoryboardScene], request: PlanRequest
+    raw_scenes: Sequence[StoryboardScene],
+    request: PlanRequest,
+    max_scenes: int = DEFAULT_MAX_SCENES,
 ) -> list[PlannedScene]:
-    """Exactly one sound scene per idea, in the user's order, whatever the model answered."""
-    ideas = request.ideas or (request.title,)
-    matched = _match_scenes(raw_scenes, len(ideas))
+    """Every idea exactly once in the user's order, the model's own scenes between, sound values.
+
+    The model's own scenes (no idea number, an idea of their own) keep their place after the
+    idea they followed in its answer and are cut to the target; a missing idea is planned from
+    its words.
+    """
+    ideas = request.ideas
+    matched, own = _sort_scenes(raw_scenes, len(ideas))
+    own = own[: scene_total(request, max_scenes) - len(ideas)]
+    slots: list[tuple[str, int | None, StoryboardScene | None]] = []
+    for gap in range(len(ideas) + 1):
+        if gap:
+            slots.append((ideas[gap - 1], gap, matched.get(gap)))
+        slots.extend(
+            (_clip_words(raw.idea.strip(), OWN_IDEA_CHARS), None, raw) for g, raw in own if g == gap
+        )
+    if not slots:
+        slots.append((request.title, None, None))
     scenes = [
-        _repair_scene(matched.get(position), idea, position)
-        for position, idea in enumerate(ideas, start=1)
+        _repair_scene(raw, idea, number, position)
+        for position, (idea, number, raw) in enumerate(slots, start=1)
     ]
     return _fit_to_song(scenes, request.song_seconds)
 
 
-def _match_scenes(raw_scenes: Sequence[StoryboardScene], count: int) -> dict[int, StoryboardScene]:
-    by_number: dict[int, StoryboardScene] = {}
+def _sort_scenes(
+    raw_scenes: Sequence[StoryboardScene], count: int
+) -> tuple[dict[int, StoryboardScene], list[tuple[int, StoryboardScene]]]:
+    """The first scene for each idea number, and the model's own scenes with the furthest idea
+    reached before them in the answer (0: before the first idea)."""
+    matched: dict[int, StoryboardScene] = {}
+    own: list[tuple[int, StoryboardScene]] = []
+    after = 0
     for scene in raw_scenes:
-        if 1 <= scene.idea_number <= count:
-            by_number.setdefault(scene.idea_number, scene)
-    if by_number:
-        return by_number
-    # The model ignored the numbering altogether: fall back to the order of its scenes.
-    return {position: scene for position, scene in enumerate(raw_scenes[:count], start=1)}
+        number = scene.idea_number
+        if number is not None and 1 <= number <= count:
+            matched.setdefault(number, scene)
+            after = max(after, number)
+        elif scene.idea.strip():
+            own.append((after, scene))
+    if matched or not count:
+        return matched, own
+    # The model ignored the numbering altogether: its first scenes are the ideas, in order.
+    return {position: scene for position, scene in enumerate(raw_scenes[:count], start=1)}, []
 
 
-def _repair_scene(raw: StoryboardScene | None, idea: str, position: int) -> PlannedScene:
+def _repair_scene(
+    raw: StoryboardScene | None, idea: str, number: int | None, position: int
+) -> PlannedScene:
     if raw is None:
         return PlannedScene(
             idea=idea,
             caption=short_caption(idea),
             motion=default_motion(position),
             transition=default_transition(position),
+            idea_number=number,
         )
     motion = raw.motion if raw.motion in set(Motion) else default_motion(position)
     transition = (
@@ -112,6 +132,7 @@ def _repair_scene(raw: StoryboardScene | None, idea: str, position: int) -> Plan
         transition=Transition(transition),
         seconds=_clamp_seconds(raw.seconds),
         image_prompt=raw.image_prompt.strip(),
+        idea_number=number,
     )
 
 
@@ -150,11 +171,13 @@ class OpenAIPlanner:
         model: str = "gpt-5-mini",
         templates: PromptTemplates | None = None,
         reasoning_effort: ReasoningEffort = "low",
+        max_scenes: int = DEFAULT_MAX_SCENES,
     ) -> None:
         self._client = client
         self._model = model
         self._templates = templates or load_templates()
         self._reasoning_effort = reasoning_effort
+        self._max_scenes = max_scenes
         self.name = f"openai-{model}"
 
     def prompts(self, request: PlanRequest) -> tuple[str, str]:
@@ -180,12 +203,13 @@ class OpenAIPlanner:
             language_name=LANGUAGE_NAMES.get(request.language, request.language),
             conversation=request.conversation,
             reference_notes=request.reference_notes,
+            scene_count=scene_total(request, self._max_scenes),
         )
         return system, user
 
     async def plan(self, request: PlanRequest) -> Plan:
         """Ask the model for a storyboard and repair what it answers."""
-        if not request.ideas:
+        if scene_total(request, self._max_scenes) == 0:
             return Plan(
                 [
                     PlannedScene(
@@ -212,17 +236,9 @@ class OpenAIPlanner:
                 reasoning=reasoning,
                 store=False,
             )
-        usage = response.usage
-        tokens_in = usage.input_tokens if usage else 0
-        tokens_out = usage.output_tokens if usage else 0
         return Plan(
-            repair_storyboard(_read_scenes(response), request),
-            Usage(
-                provider="openai",
-                kind="plan",
-                units=float(tokens_in + tokens_out),
-                cost_usd=token_cost(self._model, tokens_in, tokens_out),
-            ),
+            repair_storyboard(_read_scenes(response), request, self._max_scenes),
+            response_usage(self._model, "plan", response.usage),
         )
 
 

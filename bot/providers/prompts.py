@@ -15,7 +15,13 @@ from importlib import resources
 import jinja2
 
 TEMPLATE_SUFFIX = ".md.j2"
-REQUIRED_TEMPLATES = ("storyboard_system", "storyboard_user", "picture")
+REQUIRED_TEMPLATES = (
+    "storyboard_system",
+    "storyboard_user",
+    "picture",
+    "director_system",
+    "director_user",
+)
 
 
 def quote(text: object) -> str:

@@ -9,12 +9,14 @@ import openai
 
 from bot.config import Settings
 from bot.providers.offline import OfflineImageMaker, OfflinePlanner
+from bot.providers.openai_editor import OpenAIInstructionReader
 from bot.providers.openai_images import OpenAIImageMaker
 from bot.providers.openai_planner import OpenAIPlanner
 from bot.providers.openai_transcriber import OpenAITranscriber
 from bot.providers.prompts import load_templates
 from bot.providers.runway_clips import RunwayClipMaker
 from bot.studio.ports import ClipMaker, ImageMaker, Planner, Transcriber
+from bot.studio.reading import InstructionReader
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,9 @@ class Providers:
     offline_images: ImageMaker
     transcriber: Transcriber | None
     clips: ClipMaker | None
+    # TODO(merge): the offline reader (bot.studio.words.OfflineReader) when there is no key;
+    # then the field becomes `InstructionReader` without None.
+    instructions: InstructionReader | None = None
 
 
 def select_providers(settings: Settings) -> Providers:
@@ -50,7 +55,10 @@ def select_providers(settings: Settings) -> Providers:
         max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
     )
     logger.info(
-        "Using OpenAI models %s and %s", settings.openai_planner_model, settings.openai_image_model
+        "Using OpenAI models %s, %s and %s",
+        settings.openai_planner_model,
+        settings.openai_editor_model,
+        settings.openai_image_model,
     )
     return Providers(
         planner=OpenAIPlanner(
@@ -58,6 +66,7 @@ def select_providers(settings: Settings) -> Providers:
             settings.openai_planner_model,
             templates,
             reasoning_effort=settings.openai_reasoning_effort,
+            max_scenes=settings.max_scenes,
         ),
         images=OpenAIImageMaker(
             client,
@@ -69,4 +78,13 @@ def select_providers(settings: Settings) -> Providers:
         offline_images=offline_images,
         transcriber=OpenAITranscriber(client, settings.openai_transcribe_model),
         clips=clips,
+        instructions=OpenAIInstructionReader(
+            client,
+            settings.openai_editor_model,
+            templates,
+            reasoning_effort=settings.openai_editor_reasoning_effort,
+            timeout=settings.openai_editor_timeout,
+            max_output_tokens=settings.openai_editor_max_output_tokens,
+            max_text_chars=settings.max_idea_chars,
+        ),
     )

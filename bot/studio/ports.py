@@ -42,6 +42,9 @@ class PlanRequest:
     tempo_bpm: float | None = None
     conversation: tuple[str, ...] = ()
     reference_notes: tuple[str, ...] = ()
+    # Scenes wanted in all (see timing.suggested_scene_count): every idea once, the planner's
+    # own scenes between them; None or no more than the ideas: one scene per idea.
+    target_scenes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class PlannedScene:
     transition: Transition
     seconds: float | None = None
     image_prompt: str = ""
+    # The director's idea it realises (1 is the first of PlanRequest.ideas); None: a scene the
+    # planner added, whose `idea` is the new scene's idea.
+    idea_number: int | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,10 @@ MIN_SCENE_SECONDS = 1.0
 # A still scene held longer than this drags, however the camera moves over it.
 LIVELY_SCENE_SECONDS = 12.0
 SUGGESTED_SCENE_SECONDS = 8.0
+# With a tempo, a scene lasts a phrase: four bars of four beats (8 s at 120 BPM), kept between
+# these lengths so a very fast song (or a doubled tempo reading) does not flicker.
+PHRASE_BEATS = 16
+QUICKEST_SCENE_SECONDS = 4.0
 MOTION_CYCLE = (
     Motion.ZOOM_IN,
     Motion.PAN_RIGHT,
@@ -60,7 +65,23 @@ def slow_pace(song_seconds: float | None, scene_count: int) -> Pace | None:
     each = song_seconds / scene_count
     if each <= LIVELY_SCENE_SECONDS:
         return None
-    return Pace(each, max(scene_count + 1, round(song_seconds / SUGGESTED_SCENE_SECONDS)))
+    return Pace(each, max(scene_count + 1, suggested_scene_count(song_seconds)))
+
+
+def suggested_scene_count(song_seconds: float, tempo_bpm: float | None = None) -> int:
+    """How many scenes suit a song: one a phrase of its tempo (else one per 8 s), never slow.
+
+    Without a tempo this is slow_pace's suggestion; with one, faster songs get more, shorter
+    scenes. Either way no scene is left longer than LIVELY_SCENE_SECONDS on average, so a
+    storyboard of this size never reads as a slow pace.
+    """
+    if not math.isfinite(song_seconds) or song_seconds <= 0:
+        return 1
+    each = SUGGESTED_SCENE_SECONDS
+    if tempo_bpm and math.isfinite(tempo_bpm) and tempo_bpm > 0:
+        phrase = PHRASE_BEATS * 60.0 / tempo_bpm
+        each = min(max(phrase, QUICKEST_SCENE_SECONDS), LIVELY_SCENE_SECONDS)
+    return max(1, round(song_seconds / each), math.ceil(song_seconds / LIVELY_SCENE_SECONDS))
 
 
 def scene_durations(

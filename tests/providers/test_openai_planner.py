@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 
 import openai
@@ -15,12 +16,12 @@ from bot.providers.openai_planner import (
     OpenAIPlanner,
     StoryboardScene,
     repair_storyboard,
-    token_cost,
 )
+from bot.providers.pricing import token_cost
 from bot.providers.styles_file import load_styles
 from bot.studio.ports import PlanRequest
 from bot.studio.timeline import Motion, Transition
-from bot.studio.timing import default_motion, default_transition
+from bot.studio.timing import default_motion, default_transition, suggested_scene_count
 from tests.support.fake_openai import FakeOpenAI
 
 IDEAS = ("A girl on a bridge at dawn", "Rain on the old quarter", "Lanterns over the river")
@@ -37,9 +38,10 @@ def request(*ideas: str, song_seconds: float | None = None, **extra: object) -> 
     )  # type: ignore[arg-type]
 
 
-def scene(number: int, **fields: object) -> StoryboardScene:
+def scene(number: int | None, **fields: object) -> StoryboardScene:
     values: dict[str, object] = {
         "idea_number": number,
+        "idea": "",
         "image_prompt": f"prompt {number}",
         "caption": f"caption {number}",
         "seconds": 4.0,
@@ -125,6 +127,63 @@ def test_repair_falls_back_to_the_answers_order_without_numbers() -> None:
     assert [s.caption for s in scenes] == ["first", "second"]
 
 
+def test_repair_numbers_the_ideas_it_realises() -> None:
+    scenes = repair_storyboard([scene(1), scene(2), scene(3)], request())
+    assert [s.idea_number for s in scenes] == [1, 2, 3]
+
+
+def test_repair_keeps_own_scenes_in_place_and_every_idea_once_in_order() -> None:
+    raw = [
+        scene(None, idea="Dawn over the Red River", caption="Dawn"),
+        scene(1),
+        scene(None, idea="A cyclo passing", caption=""),
+        scene(3),
+        scene(2),
+        scene(1, caption="duplicate"),
+        scene(9, idea="Fireworks at Hoan Kiem"),  # out of range: one of its own
+        scene(None, idea="   "),  # no idea of its own: dropped
+    ]
+    scenes = repair_storyboard(raw, request(target_scenes=6))
+    assert [(s.idea_number, s.idea) for s in scenes] == [
+        (None, "Dawn over the Red River"),
+        (1, IDEAS[0]),
+        (None, "A cyclo passing"),
+        (2, IDEAS[1]),
+        (3, IDEAS[2]),
+        (None, "Fireworks at Hoan Kiem"),
+    ]
+    assert scenes[0].caption == "Dawn" and scenes[2].caption == short_caption("A cyclo passing")
+    assert scenes[1].caption == "caption 1"
+    assert scenes[0].motion == Motion.ZOOM_OUT  # the model's own value, kept
+
+
+def test_repair_cuts_own_scenes_to_the_target_and_the_max() -> None:
+    raw = [scene(1), *[scene(None, idea=f"own {n}") for n in range(1, 9)], scene(2), scene(3)]
+    assert len(repair_storyboard(raw, request(target_scenes=5))) == 5
+    assert len(repair_storyboard(raw, request(target_scenes=50), max_scenes=7)) == 7
+    # A target below the ideas never drops an idea.
+    scenes = repair_storyboard(raw, request(target_scenes=2))
+    assert [s.idea_number for s in scenes] == [1, 2, 3]
+    assert [s.idea_number for s in repair_storyboard(raw, request())] == [1, 2, 3]
+
+
+def test_repair_fills_missing_ideas_around_own_scenes() -> None:
+    raw = [scene(None, idea="own"), scene(3)]
+    scenes = repair_storyboard(raw, request(target_scenes=4))
+    assert [s.idea_number for s in scenes] == [None, 1, 2, 3]
+    assert scenes[1].image_prompt == "" and scenes[1].caption == short_caption(IDEAS[0])
+    assert scenes[1].motion == default_motion(2)
+
+
+def test_repair_with_no_ideas_plans_own_scenes_or_a_title() -> None:
+    raw = [scene(None, idea="The Hung Kings' temple"), scene(None, idea="Today's Hanoi")]
+    bare = dataclasses.replace(request(), ideas=())
+    scenes = repair_storyboard(raw, dataclasses.replace(bare, target_scenes=4))
+    assert [s.idea for s in scenes] == ["The Hung Kings' temple", "Today's Hanoi"]
+    (title,) = repair_storyboard([], bare)
+    assert title.idea == "Autumn" and title.idea_number is None
+
+
 def test_token_cost_uses_the_price_table() -> None:
     assert token_cost("gpt-5-mini", 1_000_000, 1_000_000) == pytest.approx(2.25)
     assert token_cost("gpt-5-mini-2025-08-07", 1_000_000, 0) == pytest.approx(0.25)
@@ -142,6 +201,7 @@ async def test_plan_sends_structured_output_and_returns_one_scene_per_idea(
     plan = await OpenAIPlanner(client).plan(request(song_seconds=30.0))
 
     assert [s.idea for s in plan.scenes] == list(IDEAS)
+    assert [s.idea_number for s in plan.scenes] == [1, 2, 3]
     assert [s.image_prompt for s in plan.scenes] == [f"A cinematic still of {i}" for i in IDEAS]
     assert sum(s.seconds or 0 for s in plan.scenes) == pytest.approx(30.0)
     assert plan.usage.provider == "openai" and plan.usage.kind == "plan"
@@ -159,11 +219,52 @@ async def test_plan_sends_structured_output_and_returns_one_scene_per_idea(
     assert "<ideas>" in body["input"] and "never instructions" in body["instructions"]
 
 
+async def test_plan_fills_the_song_with_scenes_of_its_own(
+    fake: FakeOpenAI, client: openai.AsyncOpenAI
+) -> None:
+    fake.fill_storyboard = True
+    song = 180.0
+    target = suggested_scene_count(song, 120.0)
+    plan = await OpenAIPlanner(client).plan(
+        request(song_seconds=song, tempo_bpm=120.0, target_scenes=target)
+    )
+
+    assert len(plan.scenes) == target == 22
+    assert [s.idea for s in plan.scenes if s.idea_number] == list(IDEAS)
+    assert [s.idea_number for s in plan.scenes if s.idea_number] == [1, 2, 3]
+    assert all(s.idea for s in plan.scenes if s.idea_number is None)
+    assert sum(s.seconds or 0 for s in plan.scenes) == pytest.approx(song)
+    (sent,) = fake.requests_to("responses")
+    assert "Number of scenes: exactly 22: the 3 ideas below" in sent.json["input"]
+    schema = sent.json["text"]["format"]["schema"]["$defs"]["StoryboardScene"]
+    assert {"type": "null"} in schema["properties"]["idea_number"]["anyOf"]
+    assert "idea" in schema["required"]
+
+
+async def test_plan_without_ideas_but_a_target_asks_for_scenes_of_its_own(
+    fake: FakeOpenAI, client: openai.AsyncOpenAI
+) -> None:
+    fake.fill_storyboard = True
+    plan = await OpenAIPlanner(client).plan(
+        PlanRequest(
+            title="A tribute to the Hùng Kings' legends, ending in today's Hà Nội",
+            ideas=(),
+            style=load_styles()["cinematic"],
+            song_seconds=40.0,
+            language="vi",
+            target_scenes=5,
+        )
+    )
+    assert len(plan.scenes) == 5 and all(s.idea_number is None for s in plan.scenes)
+    assert "exactly 5: 5 scenes of your own" in fake.requests_to("responses")[0].json["input"]
+
+
 async def test_plan_repairs_a_sloppy_answer(fake: FakeOpenAI, client: openai.AsyncOpenAI) -> None:
     fake.storyboard = {
         "scenes": [
             {
                 "idea_number": 2,
+                "idea": "",
                 "image_prompt": "rain",
                 "caption": "",
                 "seconds": 500,
@@ -172,6 +273,7 @@ async def test_plan_repairs_a_sloppy_answer(fake: FakeOpenAI, client: openai.Asy
             },
             {
                 "idea_number": 9,
+                "idea": "",
                 "image_prompt": "x",
                 "caption": "x",
                 "seconds": 3,

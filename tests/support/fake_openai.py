@@ -10,10 +10,24 @@ The real ``openai`` client talks to it through ``base_url``::
 
 Endpoints (paths under ``/v1``), answered in the real wire format:
 
-* ``POST responses``: structured output. The answer is ``storyboard`` when a test sets it
-  (a dict, or a raw string for a broken answer), a refusal when ``storyboard_refusal`` is set,
-  else one scene per idea found in the ``<ideas>`` section of the input; ``token_usage``
-  (input, output) fixes the reported token counts.
+* ``POST responses``, answered by the request's shape:
+
+  - without ``tools``: structured output (``text.format`` must be a ``json_schema``). The
+    answer is ``storyboard`` when a test sets it (a dict, or a raw string for a broken
+    answer), a refusal when ``storyboard_refusal`` is set, else one scene per idea found in
+    the ``<ideas>`` section of the input, each for its idea (``idea_number``); with
+    ``fill_storyboard`` set, as many scenes as the input's "Number of scenes: exactly N"
+    asks, the fake's own (``idea_number`` null, an ``idea`` of their own) after the ideas.
+  - with ``tools`` (function calling): every function tool is checked as the real API checks
+    a ``strict`` schema (each object lists all its properties in ``required`` and sets
+    ``additionalProperties: false``), else a 400. The answer is the next one a test scripted,
+    in order: :meth:`FakeOpenAI.respond_with_tools` (function calls, each ``(name,
+    arguments)`` with the arguments a dict, or a raw string for broken JSON; ``incomplete``
+    answers with status ``incomplete``), :meth:`FakeOpenAI.respond_with_text` (a message and
+    no call) or :meth:`FakeOpenAI.respond_with_refusal`. With nothing scripted it calls
+    ``add_scene_idea`` when offered (most chat texts are scene ideas), else says "OK".
+
+  ``token_usage`` (input, output) fixes the reported token counts of either.
 * ``POST images/generations`` (JSON) and ``POST images/edits`` (multipart, repeated
   ``image[]`` parts, at most 16): a real picture of the requested size, base64 in
   ``b64_json``, PNG unless ``output_format`` asks otherwise.
@@ -34,6 +48,7 @@ import itertools
 import json
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -153,6 +168,52 @@ class _Rule:
     delay: float = 0.0
 
 
+@dataclass(frozen=True)
+class _ToolAnswer:
+    calls: tuple[tuple[str, dict[str, Any] | str], ...] = ()
+    text: str | None = None
+    refusal: str | None = None
+    incomplete: bool = False
+
+
+def strict_schema_problem(schema: Any, where: str = "") -> str | None:
+    """Why the real API would reject `schema` as a strict function schema, or None."""
+    if isinstance(schema, list):
+        for index, part in enumerate(schema):
+            problem = strict_schema_problem(part, f"{where}[{index}]")
+            if problem:
+                return problem
+        return None
+    if not isinstance(schema, dict):
+        return None
+    types = schema.get("type")
+    if types == "object" or (isinstance(types, list) and "object" in types):
+        properties = schema.get("properties", {})
+        if schema.get("additionalProperties") is not False:
+            return (
+                f"In context=({where}), 'additionalProperties' is required to be supplied "
+                "and to be false."
+            )
+        missing = [name for name in properties if name not in schema.get("required", [])]
+        if missing or set(schema.get("required", [])) - set(properties):
+            return (
+                f"In context=({where}), 'required' is required to be supplied and to be an "
+                f"array including every key in properties. Missing '{(missing or ['?'])[0]}'."
+            )
+        for name, part in properties.items():
+            problem = strict_schema_problem(part, f"{where}, 'properties', '{name}'")
+            if problem:
+                return problem
+    for key in ("items", "anyOf", "$defs", "definitions"):
+        if key in schema:
+            part = schema[key]
+            parts = list(part.values()) if isinstance(part, dict) and key != "items" else part
+            problem = strict_schema_problem(parts, f"{where}, '{key}'")
+            if problem:
+                return problem
+    return None
+
+
 def _picture(width: int, height: int, fmt: str, seed: int) -> bytes:
     ys = np.linspace(0, 255, height, dtype=np.float32)[:, None]
     xs = np.linspace(0, 255, width, dtype=np.float32)[None, :]
@@ -176,20 +237,40 @@ def ideas_in(prompt: str) -> list[str]:
     return ideas
 
 
-def default_storyboard(prompt: str) -> dict[str, Any]:
-    """What a well-behaved model answers: one scene per idea, in order."""
+def default_storyboard(prompt: str, fill: bool = False) -> dict[str, Any]:
+    """What a well-behaved model answers: one scene per idea, in order.
+
+    With `fill`, as many scenes as the prompt's "Number of scenes: exactly N" asks: the
+    ideas in order, the fake's own scenes (``idea_number`` null) spread after them.
+    """
+    ideas = ideas_in(prompt)
+    wanted = re.search(r"^Number of scenes: exactly (\d+)", prompt, re.MULTILINE)
+    own = max(0, int(wanted.group(1)) - len(ideas)) if fill and wanted else 0
+    slots: list[tuple[int | None, str]] = []
+    for number, idea in enumerate(ideas, start=1):
+        slots.append((number, idea))
+        share = own // len(ideas) + (1 if number <= own % len(ideas) else 0)
+        slots.extend((None, f"{idea}, seen again ({n})") for n in range(1, share + 1))
+    if not ideas:
+        slots.extend((None, f"A scene of the fake's own ({n})") for n in range(1, own + 1))
     scenes = [
         {
             "idea_number": number,
+            "idea": "" if number else idea,
             "image_prompt": f"A cinematic still of {idea}",
             "caption": idea[:60],
             "seconds": 4.0,
-            "motion": MOTIONS[(number - 1) % len(MOTIONS)],
-            "transition": "fade_black" if number == 1 else "crossfade",
+            "motion": MOTIONS[(position - 1) % len(MOTIONS)],
+            "transition": "fade_black" if position == 1 else "crossfade",
         }
-        for number, idea in enumerate(ideas_in(prompt), start=1)
+        for position, (number, idea) in enumerate(slots, start=1)
     ]
     return {"scenes": scenes}
+
+
+def _prompt_text(body: dict[str, Any]) -> str:
+    value = body["input"]
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 class FakeOpenAI(LocalServer):
@@ -202,6 +283,8 @@ class FakeOpenAI(LocalServer):
         self.requests: list[RecordedRequest] = []
         self.storyboard: dict[str, Any] | str | None = None
         self.storyboard_refusal: str | None = None
+        self.fill_storyboard = False
+        self._tool_answers: list[_ToolAnswer] = []
         self.token_usage: tuple[int, int] | None = None
         self.transcript_text = "Một cô gái đứng trên cầu Long Biên lúc bình minh"
         self.transcription_seconds: float | None = None
@@ -227,6 +310,23 @@ class FakeOpenAI(LocalServer):
     def slow(self, endpoint: Endpoint, seconds: float, times: int | None = 1) -> None:
         """Delay the next `times` answers of `endpoint` by `seconds` (None: always)."""
         self._rules.setdefault(endpoint, []).append(_Rule(None, times, seconds))
+
+    def respond_with_tools(
+        self,
+        calls: Sequence[tuple[str, dict[str, Any] | str]],
+        *,
+        incomplete: bool = False,
+    ) -> None:
+        """Answer the next function-calling request with these calls (name, arguments)."""
+        self._tool_answers.append(_ToolAnswer(calls=tuple(calls), incomplete=incomplete))
+
+    def respond_with_text(self, text: str) -> None:
+        """Answer the next function-calling request with a message and no call."""
+        self._tool_answers.append(_ToolAnswer(text=text))
+
+    def respond_with_refusal(self, refusal: str) -> None:
+        """Answer the next function-calling request with a refusal."""
+        self._tool_answers.append(_ToolAnswer(refusal=refusal))
 
     def requests_to(self, endpoint: Endpoint) -> list[RecordedRequest]:
         """Every logged request to `endpoint`, in order."""
@@ -307,47 +407,115 @@ class FakeOpenAI(LocalServer):
 
     def _responses(self, recorded: RecordedRequest) -> web.Response:
         body = recorded.json or {}
-        text_format = (body.get("text") or {}).get("format") or {}
         if not body.get("model") or "input" not in body:
             return self._bad_request("Missing required parameter: 'model' or 'input'.")
+        if body.get("tools"):
+            return self._tool_calls(body)
+        text_format = (body.get("text") or {}).get("format") or {}
         if text_format.get("type") != "json_schema" or "schema" not in text_format:
             return self._bad_request("This fake only answers structured output.", "text.format")
-        prompt = body["input"] if isinstance(body["input"], str) else json.dumps(body["input"])
+        prompt = _prompt_text(body)
         if self.storyboard_refusal is not None:
             content: dict[str, Any] = {"type": "refusal", "refusal": self.storyboard_refusal}
         else:
-            answer = self.storyboard if self.storyboard is not None else default_storyboard(prompt)
+            answer = (
+                self.storyboard
+                if self.storyboard is not None
+                else default_storyboard(prompt, self.fill_storyboard)
+            )
             text = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
             content = {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
+        return self._response(body, [self._message(content)], json.dumps(content))
+
+    def _tool_calls(self, body: dict[str, Any]) -> web.Response:
+        names = []
+        for index, tool in enumerate(body["tools"]):
+            if tool.get("type") != "function":
+                continue
+            if not tool.get("name") or "parameters" not in tool:
+                return self._bad_request("Missing required parameter: 'name' or 'parameters'.")
+            if tool.get("strict"):
+                problem = strict_schema_problem(tool["parameters"])
+                if problem:
+                    return self._bad_request(
+                        f"Invalid schema for function '{tool['name']}': {problem}",
+                        f"tools[{index}].parameters",
+                    )
+            names.append(tool["name"])
+        if self._tool_answers:
+            answer = self._tool_answers.pop(0)
+        elif "add_scene_idea" in names:
+            answer = _ToolAnswer(calls=(("add_scene_idea", {}),))
+        else:
+            answer = _ToolAnswer(text="OK")
+        output: list[dict[str, Any]] = []
+        if answer.refusal is not None:
+            output.append(self._message({"type": "refusal", "refusal": answer.refusal}))
+        elif answer.text is not None:
+            output.append(
+                self._message(
+                    {"type": "output_text", "text": answer.text, "annotations": [], "logprobs": []}
+                )
+            )
+        for name, arguments in answer.calls:
+            output.append(
+                {
+                    "id": f"fc_{next(self._ids)}",
+                    "type": "function_call",
+                    "call_id": f"call_{next(self._ids)}",
+                    "name": name,
+                    "arguments": arguments
+                    if isinstance(arguments, str)
+                    else json.dumps(arguments, ensure_ascii=False),
+                    "status": "incomplete" if answer.incomplete else "completed",
+                }
+            )
+        return self._response(
+            body, output, json.dumps(output), "incomplete" if answer.incomplete else "completed"
+        )
+
+    def _message(self, content: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": f"msg_{next(self._ids)}",
+            "type": "message",
+            "status": "completed",
+            "role": "assistant",
+            "content": [content],
+        }
+
+    def _response(
+        self,
+        body: dict[str, Any],
+        output: list[dict[str, Any]],
+        answer_text: str,
+        status: str = "completed",
+    ) -> web.Response:
         instructions = body.get("instructions") or ""
         input_tokens, output_tokens = self.token_usage or (
-            (len(prompt) + len(instructions)) // 4,
-            len(json.dumps(content)) // 4 + 200,
+            (len(_prompt_text(body)) + len(instructions) + len(json.dumps(body.get("tools", []))))
+            // 4,
+            len(answer_text) // 4 + 200,
         )
         return web.json_response(
             {
                 "id": f"resp_{next(self._ids)}",
                 "object": "response",
                 "created_at": int(time.time()),
-                "status": "completed",
+                "status": status,
                 "error": None,
-                "incomplete_details": None,
+                "incomplete_details": {"reason": "max_output_tokens"}
+                if status == "incomplete"
+                else None,
                 "instructions": instructions,
                 "model": body["model"],
                 "output": [
                     {"id": f"rs_{next(self._ids)}", "type": "reasoning", "summary": []},
-                    {
-                        "id": f"msg_{next(self._ids)}",
-                        "type": "message",
-                        "status": "completed",
-                        "role": "assistant",
-                        "content": [content],
-                    },
+                    *output,
                 ],
-                "parallel_tool_calls": True,
-                "tool_choice": "auto",
-                "tools": [],
-                "text": {"format": text_format},
+                "parallel_tool_calls": body.get("parallel_tool_calls", True),
+                "tool_choice": body.get("tool_choice", "auto"),
+                "tools": body.get("tools", []),
+                "text": body.get("text") or {"format": {"type": "text"}},
                 "store": body.get("store", True),
                 "usage": {
                     "input_tokens": input_tokens,

@@ -13,6 +13,7 @@ from bot.studio.timing import (
     output_size,
     scene_durations,
     slow_pace,
+    suggested_scene_count,
 )
 
 
@@ -124,3 +125,30 @@ def test_a_slow_pace_is_named_with_the_scenes_that_would_suit_the_song(
     song: float | None, scenes: int, pace: Pace | None
 ) -> None:
     assert slow_pace(song, scenes) == pace
+
+
+@pytest.mark.parametrize(
+    ("song", "tempo", "count"),
+    [
+        (180.0, None, 22),  # one per 8 s, as slow_pace suggests
+        (180.0, 120.0, 22),  # a phrase of 16 beats is 8 s
+        (180.0, 160.0, 30),  # faster: 6 s scenes
+        (180.0, 60.0, 15),  # slow: 16 s phrases held to 12 s
+        (180.0, 300.0, 45),  # very fast (or a doubled tempo): no quicker than 4 s
+        (30.0, 60.0, 3),  # never slower than lively on average
+        (3.0, None, 1),
+        (0.0, 120.0, 1),
+        (float("nan"), None, 1),
+    ],
+)
+def test_the_suggested_scene_count_follows_length_and_tempo(
+    song: float, tempo: float | None, count: int
+) -> None:
+    assert suggested_scene_count(song, tempo) == count
+    if song > 0 and count > 1:
+        assert slow_pace(song, count) is None
+
+
+def test_slow_pace_suggests_the_same_count_without_a_tempo() -> None:
+    pace = slow_pace(192.0, 3)
+    assert pace is not None and pace.suggested_scenes == suggested_scene_count(192.0)

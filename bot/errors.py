@@ -16,10 +16,7 @@ PocketDirectorError
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bot.studio.ports import Usage
+from bot.usage import Usage
 
 
 class PocketDirectorError(Exception):

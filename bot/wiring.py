@@ -161,6 +161,18 @@ def build_studio(settings: Settings) -> Studio:
         limits=limits,
         edits=edits,
     )
+    storyboard = Storyboard(
+        projects=store,
+        scenes=store,
+        references=store,
+        assets=store,
+        conversation=store,
+        spend=store,
+        planner=providers.planner,
+        pictures=pictures,
+        limits=limits,
+        edits=edits,
+    )
     costs = Costs(
         projects=store,
         scenes=store,
@@ -170,6 +182,7 @@ def build_studio(settings: Settings) -> Studio:
         limits=limits,
         budget_usd=settings.budget_usd_per_user,
         confirm_above_usd=settings.confirm_cost_above_usd,
+        plan_additions=storyboard.scenes_a_plan_adds,
     )
     conversation = Conversation(
         projects=projects,
@@ -180,7 +193,7 @@ def build_studio(settings: Settings) -> Studio:
         ),
         facts=store,
         offline=OfflineReader(style_pairs(styles.values())),
-        reader=None,
+        reader=providers.instructions,
         budget=budget,
         style_names={
             language: {key: style.name(language) for key, style in styles.items()}
@@ -203,17 +216,7 @@ def build_studio(settings: Settings) -> Studio:
         scene_editing=SceneEditing(
             scenes=store, conversation=store, messages=scene_messages, limits=limits, edits=edits
         ),
-        storyboard=Storyboard(
-            projects=store,
-            scenes=store,
-            references=store,
-            assets=store,
-            conversation=store,
-            spend=store,
-            planner=providers.planner,
-            pictures=pictures,
-            limits=limits,
-        ),
+        storyboard=storyboard,
         rendering=RenderProject(
             projects=store,
             assets=store,
@@ -231,6 +234,7 @@ def build_studio(settings: Settings) -> Studio:
             ),
             limits=limits,
             font_path=str(caption_font_path()),
+            planning=storyboard,
         ),
         costs=costs,
         exports=Exports(

@@ -179,6 +179,15 @@ class ProjectJournal:
             deleted=body.deleted,
         )
 
+    def has_entry(self, owner_id: int, project_id: int, source: str) -> bool:
+        """Whether a group from `source` stands (not undone) in the project's journal."""
+        rows = self.db.query(
+            "select 1 from edit_groups where owner_id = ? and project_id = ? and source = ? "
+            "and undone_at is null limit 1",
+            [owner_id, project_id, source],
+        )
+        return next(iter(rows), None) is not None
+
     def _write(self, owner_id: int, current: ProjectState, target: ProjectState) -> ProjectState:
         project_id = current.project_id
         if target.options != current.options:

@@ -28,7 +28,7 @@ async def start_paid_work(
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    estimate = context.use_cases.costs.estimate(user.id, project_id)
+    estimate = context.use_cases.costs.estimate(user.id, project_id, planning=kind != RENDER)
     language = context.language()
     if estimate.needs_confirmation and not confirmed:
         button = InlineKeyboardButton(

@@ -30,8 +30,7 @@ class Providers:
     offline_images: ImageMaker
     transcriber: Transcriber | None
     clips: ClipMaker | None
-    # TODO(merge): the offline reader (bot.studio.words.OfflineReader) when there is no key;
-    # then the field becomes `InstructionReader` without None.
+    # The AI reader of instructions; offline the router's own rule-based reader is the only one.
     instructions: InstructionReader | None = None
 
 

@@ -28,6 +28,7 @@ from bot.studio.edits import (
     Numbered,
     Place,
     Relative,
+    Replan,
     Same,
     ScaleLength,
     SceneEdit,
@@ -190,6 +191,8 @@ class _Draft:
             self.apply_to_project(edit)
         elif isinstance(edit, AddScenes):
             self.add(edit)
+        elif isinstance(edit, Replan):
+            self.replan(edit)
         elif isinstance(edit, Move | Shift | Swap | Delete | Duplicate):
             self.rearrange(edit)
         else:
@@ -240,6 +243,42 @@ class _Draft:
         ]
         self.scenes[at:at] = new
         self.note("added", range(at, at + len(new)))
+
+    def replan(self, edit: Replan) -> None:
+        """The plan's order and camera work; a scene it leaves out keeps its place at the end."""
+        used: set[int] = set()
+        planned: list[SceneState] = []
+        added: list[int] = []
+        for shot in edit.shots:
+            index = None if shot.number is None else shot.number - 1
+            if index is not None and (index in used or not 0 <= index < len(self.scenes)):
+                continue  # a scene planned twice, or one that is not there: the first wins
+            if index is None:
+                base = SceneState(
+                    id=None,
+                    idea=self.idea(shot.idea),
+                    caption="",
+                    motion=shot.motion,
+                    transition=shot.transition,
+                )
+                added.append(len(planned))
+            else:
+                used.add(index)
+                base = self.scenes[index]
+            planned.append(
+                dataclasses.replace(
+                    base,
+                    caption=shot.caption or base.caption or base.idea,
+                    motion=shot.motion,
+                    transition=shot.transition,
+                    duration=shot.seconds,
+                    image_prompt=shot.image_prompt,
+                )
+            )
+        planned += [scene for i, scene in enumerate(self.scenes) if i not in used]
+        self.check_room(len(planned) - len(self.scenes))
+        self.scenes = planned
+        self.changes.append(Change("planned", self.numbers(added), str(len(planned))))
 
     def insertion_index(self, place: Place | None, moving: Sequence[int]) -> int:
         """Where scenes go in the list that is left once `moving` is taken out."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.errors import NoActiveProject
+from bot.errors import NoActiveProject, UnreadableAnswer
 from bot.studio.answers import Answer, Answers, minutes
 from bot.studio.budget import Budget
 from bot.studio.editing import EditOutcome, Edits
@@ -144,6 +144,10 @@ class Conversation:
             return meaning
         try:
             reading = await self.reader.read(request)
+        except UnreadableAnswer as refused:
+            if refused.usage is not None and refused.usage.cost_usd > 0:
+                self.store.record_usage(owner_id, project.id, refused.usage)
+            raise
         finally:
             self.budget.release(owner_id, READING_RESERVE_USD)
         if reading.usage.cost_usd > 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,9 @@ class Costs:
         limits: Limits,
         budget_usd: float,
         confirm_above_usd: float,
+        plan_additions: Callable[[int, Project], int] | None = None,
     ) -> None:
+        self.plan_additions = plan_additions
         self.projects = projects
         self.scenes = scenes
         self.spend = spend
@@ -50,11 +53,17 @@ class Costs:
         self.budget_usd = budget_usd
         self.confirm_above_usd = confirm_above_usd
 
-    def estimate(self, user_id: int, project_id: int | None = None) -> Estimate:
-        """The active (or given) project's pending cost."""
+    def estimate(
+        self, user_id: int, project_id: int | None = None, planning: bool = False
+    ) -> Estimate:
+        """The active (or given) project's pending cost; `planning` counts the scenes a plan
+        adds to suit the song."""
         project = project_for(self.projects, user_id, project_id)
         width, height = output_size(project.aspect, self.limits.short_side)
         usd = self.pictures.pending_cost(user_id, project, width, height)
+        if planning and self.plan_additions is not None:
+            added = self.plan_additions(user_id, project)
+            usd += added * self.pictures.new_scene_cost(project, width, height)
         if self.clips is not None and project.clips_enabled:
             missing = [s for s in self.scenes.scenes(user_id, project.id) if not s.clip_sha]
             usd += len(missing) * self.clips.estimate_cost(

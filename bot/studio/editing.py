@@ -37,6 +37,7 @@ class ProjectStates(Protocol):
         self, owner_id: int, current: ProjectState, target: ProjectState, entry_id: int
     ) -> ProjectState: ...
     def last_entry(self, owner_id: int, project_id: int) -> JournalEntry | None: ...
+    def has_entry(self, owner_id: int, project_id: int, source: str) -> bool: ...
 
 
 class RunningJobs(Protocol):
@@ -154,6 +155,10 @@ class Edits:
         return EditOutcome(
             project_id, entry.id, entry.changes, current, stored, self._busy(owner_id, project_id)
         )
+
+    def done_by(self, owner_id: int, project_id: int, source: str) -> bool:
+        """Whether a change from `source` (e.g. the planner) stands, not undone."""
+        return self.states.has_entry(owner_id, project_id, source)
 
     def focus(self, owner_id: int, state: ProjectState) -> int | None:
         """The scene "this"/"the next one" are about: the one the last group touched first."""

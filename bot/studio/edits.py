@@ -236,6 +236,26 @@ class SetSwitch:
     on: bool | None = None
 
 
+@dataclass(frozen=True)
+class Shot:
+    """One scene of a planned storyboard: a director's scene (by number) or a new one."""
+
+    number: int | None  # the scene it realises (1 is the first); None: a scene the plan adds
+    idea: str
+    caption: str
+    motion: Motion
+    transition: Transition
+    seconds: float | None = None
+    image_prompt: str = ""
+
+
+@dataclass(frozen=True)
+class Replan:
+    """The storyboard as planned: every scene in this order, the plan's own ones added."""
+
+    shots: tuple[Shot, ...]
+
+
 SceneEdit = (
     SetIdea
     | AmendIdea
@@ -253,7 +273,7 @@ SceneEdit = (
     | Keep
     | Remake
 )
-ProjectEdit = AddScenes | SetStyle | SetAspect | SetTitle | SetSwitch
+ProjectEdit = AddScenes | Replan | SetStyle | SetAspect | SetTitle | SetSwitch
 Edit = SceneEdit | ProjectEdit
 
 

@@ -132,6 +132,18 @@ class Pictures:
         ref = MediaRef(scene.picture_sha, "jpg")
         return ref if self.media.path_of(ref).exists() else None
 
+    def new_scene_cost(self, project: Project, width: int, height: int) -> float:
+        """What the picture of a scene not there yet is expected to cost."""
+        request = PictureRequest(
+            idea=project.title,
+            caption="",
+            style=self.style(project),
+            references=(),
+            width=width,
+            height=height,
+        )
+        return self.maker.estimate_cost(request)
+
     def pending_cost(self, owner_id: int, project: Project, width: int, height: int) -> float:
         """What making the missing pictures is expected to cost."""
         total = 0.0

@@ -12,21 +12,10 @@ from bot.studio.changes import JobChanges
 from bot.studio.models import AssetKind, Job, MediaRef, Project, Scene
 from bot.studio.styles import StylePreset
 from bot.studio.timeline import Motion, Timeline, Transition
+from bot.usage import FREE as FREE
+from bot.usage import Usage as Usage
 
 ProgressCallback = Callable[[float], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Usage:
-    """What one provider call cost, for the project's spend."""
-
-    provider: str
-    kind: str
-    units: float = 0.0
-    cost_usd: float = 0.0
-
-
-FREE = Usage(provider="offline", kind="none")
 
 
 @dataclass(frozen=True)
@@ -158,7 +147,7 @@ class Planner(Protocol):
     name: str
 
     async def plan(self, request: PlanRequest) -> Plan:
-        """Return one planned scene per idea, in order (or a title scene when none)."""
+        """Every idea once, in order, with the planner's own scenes between (up to target)."""
         ...
 
 

@@ -106,5 +106,5 @@ class InstructionReader(Protocol):
     name: str
 
     async def read(self, request: ReadRequest) -> Reading:
-        """What the message means; raise ProviderFailed when the reader could not answer."""
+        """What the message means; raise ProviderError when the reader could not answer."""
         ...

@@ -13,6 +13,7 @@ from bot.studio.ownership import owned_project
 from bot.studio.pictures import Pictures, ScenePicture
 from bot.studio.ports import JobEvents, RenderedVideo, Renderer, VideoFile
 from bot.studio.roles import AssetStore, MediaStore, ProjectStore
+from bot.studio.storyboard import Storyboard
 from bot.studio.timeline import Fit, Motion, Timeline, Transition
 from bot.studio.timing import ShotSource, build_timeline, output_size
 
@@ -60,7 +61,9 @@ class RenderProject:
         renderer: Renderer,
         limits: Limits,
         font_path: str | None,
+        planning: Storyboard | None = None,
     ) -> None:
+        self.planning = planning
         self.projects = projects
         self.assets = assets
         self.media = media
@@ -80,6 +83,16 @@ class RenderProject:
     async def run(self, job: Job, events: JobEvents, cancelled: asyncio.Event) -> RenderedVideo:
         """Render the job's project; raise JobCancelled if the user stops it."""
         project = owned_project(self.projects, job.owner_id, job.project_id)
+        planning = self.planning
+        if (
+            planning is not None
+            and planning.plans_with_ai
+            and not planning.planned(job.owner_id, project.id)
+        ):
+            # Never planned: the model writes the captions and camera work first (one scene
+            # per idea; the fuller shot list is /storyboard's, shown and priced before it runs).
+            await events.step(0.0, "planning")
+            await planning.plan(job.owner_id, project, job.language, fill=False)
         width, height = output_size(project.aspect, self.limits.short_side)
         on_ready = events.scene_ready if project.previews_enabled else None
         await events.step(0.0, "pictures")

@@ -6,7 +6,8 @@ import asyncio
 import logging
 
 from bot.errors import InputRejected, JobAlreadyRunning
-from bot.studio.changes import SceneChanges
+from bot.studio.editing import Edits
+from bot.studio.edits import Replan, Shot
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
 from bot.studio.models import Job, Project
@@ -28,11 +29,12 @@ from bot.studio.roles import (
     SceneStore,
     SpendStore,
 )
-from bot.studio.timing import output_size
+from bot.studio.timing import output_size, suggested_scene_count
 
 logger = logging.getLogger(__name__)
 
 STORYBOARD = "storyboard"
+PLAN_SOURCE = "plan"  # the journal source of a planned storyboard
 
 
 class StoryboardRequests:
@@ -91,7 +93,9 @@ class Storyboard:
         planner: Planner,
         pictures: Pictures,
         limits: Limits,
+        edits: Edits,
     ) -> None:
+        self.edits = edits
         self.projects = projects
         self.scenes = scenes
         self.references = references
@@ -135,8 +139,22 @@ class Storyboard:
             refresh_only=refresh_only,
         )
 
-    async def plan(self, owner_id: int, project: Project, language: str) -> None:
-        """Ask the planner for captions, camera work and lengths of the project's scenes."""
+    def scenes_a_plan_adds(self, owner_id: int, project: Project) -> int:
+        """How many scenes of its own a plan would add, to suit the song (AI planners only)."""
+        song = self.assets.get_asset(project.song_sha) if project.song_sha else None
+        target = self._target(song.duration if song else None, song.tempo_bpm if song else None)
+        if target is None or not self.plans_with_ai:
+            return 0
+        return max(0, target - self.scenes.count_scenes(owner_id, project.id))
+
+    def _target(self, song_seconds: float | None, tempo_bpm: float | None) -> int | None:
+        if not song_seconds:
+            return None
+        return min(self.limits.max_scenes, suggested_scene_count(song_seconds, tempo_bpm))
+
+    async def plan(self, owner_id: int, project: Project, language: str, fill: bool = True) -> None:
+        """Ask the planner for captions, camera work and lengths of the project's scenes, and
+        (with `fill`) scenes of its own so the storyboard suits the song."""
         scenes = self.scenes.scenes(owner_id, project.id)
         song = self.assets.get_asset(project.song_sha) if project.song_sha else None
         plan = await self.planner.plan(
@@ -148,6 +166,13 @@ class Storyboard:
                 language=language,
                 aspect=project.aspect,
                 tempo_bpm=song.tempo_bpm if song else None,
+                target_scenes=(
+                    min(
+                        self.limits.max_scenes, suggested_scene_count(song.duration, song.tempo_bpm)
+                    )
+                    if song is not None and song.duration
+                    else None
+                ),
                 conversation=tuple(self.conversation.conversation(owner_id, project.id)),
                 reference_notes=tuple(
                     f"scene {s.position}: "
@@ -158,15 +183,26 @@ class Storyboard:
         )
         if plan.usage.cost_usd > 0:
             self.spend.record_usage(owner_id, project.id, plan.usage)
-        for scene, planned in zip(scenes, plan.scenes, strict=False):
-            self.scenes.update_scene(
-                owner_id,
-                scene.id,
-                SceneChanges(
-                    caption=planned.caption or scene.caption,
-                    motion=planned.motion,
-                    transition=planned.transition,
-                    duration=planned.seconds,
-                    image_prompt=planned.image_prompt,
-                ),
+        shots = tuple(
+            Shot(
+                number=planned.idea_number,
+                idea=planned.idea,
+                caption=planned.caption,
+                motion=planned.motion,
+                transition=planned.transition,
+                seconds=planned.seconds,
+                image_prompt=planned.image_prompt,
             )
+            for planned in plan.scenes
+        )
+        if shots:
+            self.edits.apply(owner_id, project.id, [Replan(shots)], source=PLAN_SOURCE)
+
+    def planned(self, owner_id: int, project_id: int) -> bool:
+        """Whether the project's storyboard was planned (and the plan not undone)."""
+        return self.edits.done_by(owner_id, project_id, PLAN_SOURCE)
+
+    @property
+    def plans_with_ai(self) -> bool:
+        """Whether planning asks a model (offline planning only repeats the director's ideas)."""
+        return self.planner.name != "offline"

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, TelegramError
 
-from bot.errors import UserFacingError
+from bot.errors import ProviderError, UserFacingError
 from bot.handlers.context import DirectorContext
 from bot.i18n import t
 
@@ -20,6 +20,10 @@ async def handle_error(update: object, context: DirectorContext) -> None:
     error = context.error
     if isinstance(error, UserFacingError):
         logger.info("Refused an update: %s", error.key)
+        key, params = error.key, error.params
+    elif isinstance(error, ProviderError):
+        # The edge logged the cause; the user hears which service failed and that nothing changed.
+        logger.warning("A provider failed while answering an update: %s", error.key)
         key, params = error.key, error.params
     else:
         logger.error("Unhandled error", exc_info=error)

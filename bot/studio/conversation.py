@@ -2,9 +2,9 @@
 
 A text replying to a scene is about that scene: an instruction ("make it at night") or, as
 before, its new idea. Any other text is read by the offline reader first (free, instant);
-what it takes for a scene idea goes to the AI reader when one is configured, which may find an
-instruction, a question or a need to ask back. What nobody reads as an instruction or a
-question is the next scene idea, exactly as before.
+what it takes for a scene idea but still talks like an editor (`words.gate`) goes to the AI
+reader when one is configured, which may find an instruction, a question or a need to ask
+back. What nobody reads as an instruction or a question is the next scene idea, as before.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from bot.studio.reading import (
     SceneFacts,
     SceneIdea,
 )
+from bot.studio.words.gate import might_be_directing
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ class Conversation:
             or self.reader is None
             or project is None
             or not request.scenes
+            or not might_be_directing(text)
         ):
             return meaning
         if not self.budget.reserve(owner_id, READING_RESERVE_USD):

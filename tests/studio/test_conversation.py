@@ -118,12 +118,12 @@ async def test_an_offline_reading_decides_without_asking_the_ai(tmp_path: Path) 
     world = build(tmp_path)
     for idea in ("a", "b", "c"):
         await world.take(idea)
-    asked = len(world.ai.requests)  # "b" and "c" (the AI took them for ideas too)
+    asked = len(world.ai.requests)
     world.offline.answers = [Instruction((Swap(FromEnd(2)),))]
     heard = await world.take("swap the last two")
     assert heard.outcome is not None and heard.outcome.changes[0].key == "swapped"
     assert world.ideas() == ["a", "c", "b"]
-    assert len(world.ai.requests) == asked == 2
+    assert len(world.ai.requests) == asked == 0  # plain ideas and rule-read edits: no call
 
 
 async def test_the_ai_reads_what_the_offline_reader_takes_for_an_idea(tmp_path: Path) -> None:
@@ -141,7 +141,16 @@ async def test_the_ai_reads_what_the_offline_reader_takes_for_an_idea(tmp_path: 
     assert [s.idea for s in request.scenes] == ["a", "b"]
     assert request.conversation[-1] == "b"
     spent = world.store.spend(OWNER)
-    assert spent == pytest.approx(0.004)  # two AI readings: "b" and the instruction
+    assert spent == pytest.approx(0.002)  # one AI reading: the instruction
+
+
+async def test_plain_scene_ideas_never_wait_for_the_ai(tmp_path: Path) -> None:
+    world = build(tmp_path)
+    for idea in ("Fishing boats leave the harbour", "Old Quarter streets wake up", "Thánh Gióng"):
+        await world.take(idea)
+    assert world.ai.requests == []
+    await world.take("the boat one should come before the temple")
+    assert len(world.ai.requests) == 1
 
 
 async def test_an_ai_failure_changes_nothing(tmp_path: Path) -> None:
@@ -150,7 +159,7 @@ async def test_an_ai_failure_changes_nothing(tmp_path: Path) -> None:
     await world.take("b")
     world.ai.answers = [ProviderError("provider.unavailable")]
     with pytest.raises(ProviderError):
-        await world.take("do something clever")
+        await world.take("please do something clever")
     assert world.ideas() == ["a", "b"]
 
 
@@ -180,7 +189,7 @@ async def test_a_clarification_changes_nothing(tmp_path: Path) -> None:
     await world.take("a")
     await world.take("b")
     world.ai.answers = [Clarification("Which one?", ("delete scene 1", "delete scene 2"))]
-    heard = await world.take("get rid of it")
+    heard = await world.take("please get rid of it")
     assert isinstance(heard.meaning, Clarification) and heard.outcome is None
     assert world.ideas() == ["a", "b"]
 

@@ -23,6 +23,7 @@ from bot.studio.edits import (
     Numbered,
     Relative,
     Remake,
+    Replan,
     Same,
     ScaleLength,
     SetAspect,
@@ -35,6 +36,7 @@ from bot.studio.edits import (
     SetTitle,
     SetTransition,
     Shift,
+    Shot,
     Slot,
     Swap,
 )
@@ -191,3 +193,24 @@ def test_an_empty_project_has_no_scene_to_name() -> None:
     with pytest.raises(InputRejected) as raised:
         apply(project(), Delete(FromEnd(1)))
     assert raised.value.key == "edit.no_scenes"
+
+
+def test_a_plan_orders_the_scenes_fills_its_own_and_keeps_what_it_forgot() -> None:
+    state = project("a", "b", "c")
+    shots = (
+        Shot(2, "b", "B!", Motion.PAN_LEFT, Transition.CUT, 3.0, "prompt b"),
+        Shot(None, "a bridge", "Bridge", Motion.ZOOM_OUT, Transition.CROSSFADE),
+        Shot(1, "a", "", Motion.STILL, Transition.FADE_BLACK),
+        Shot(1, "a again", "dup", Motion.STILL, Transition.CUT),
+    )
+    applied = apply_edits(state, [Replan(shots)], RULES)
+    assert ideas(applied.state) == ["b", "a bridge", "a", "c"]
+    first = applied.state.scenes[0]
+    assert (first.caption, first.motion, first.duration, first.image_prompt) == (
+        "B!",
+        Motion.PAN_LEFT,
+        3.0,
+        "prompt b",
+    )
+    assert applied.state.scenes[1].id is None and applied.state.scenes[2].caption == "a"
+    assert applied.changes[0].key == "planned" and applied.changes[0].numbers == (2,)

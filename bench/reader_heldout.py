@@ -22,6 +22,7 @@ from bot.studio.edits import (
     Numbered,
     Relative,
     Remake,
+    Same,
     ScaleLength,
     SetAspect,
     SetCaption,
@@ -103,4 +104,24 @@ HELDOUT: list[tuple[str, Meaning]] = [
     ("Giữ lấy ánh trăng cuối cùng", IDEA),
     ("cảnh tiếp theo lia lên", _do(SetMotion(Relative(1), Motion.PAN_UP))),
     ("đưa cảnh 3 xuống", _do(Shift(_n(3), 1))),
+    # pronouns: "it", "them", "nó", "chúng" for the scenes in focus or named just before
+    ("remove it", _do(Delete(Same()))),
+    ("put it at the end please", _do(Move(Same(), Slot(END)))),
+    (
+        "swap scenes 2 and 5 and make them shorter",
+        _do(Swap(_n(2), _n(5)), ScaleLength(Same(), 0.8)),
+    ),
+    (
+        "make scene 2 at dawn and zoom in on it",
+        _do(AmendIdea(_n(2), "at dawn"), SetMotion(Same(), Motion.ZOOM_IN)),
+    ),
+    ("Make it shine like gold", IDEA),
+    ("Let them run along the beach", IDEA),
+    ("xoá nó đi", _do(Delete(Same()))),
+    ("đưa nó xuống cuối", _do(Move(Same(), Slot(END)))),
+    (
+        "cảnh 4 vào ban đêm rồi chuyển nó lên đầu",
+        _do(AmendIdea(_n(4), "vào ban đêm"), Move(Same(), Slot(1))),
+    ),
+    ("Cho chúng nó về nhà", IDEA),
 ]

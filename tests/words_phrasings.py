@@ -23,6 +23,7 @@ from bot.studio.edits import (
     Numbered,
     Relative,
     Remake,
+    Same,
     ScaleLength,
     SetAspect,
     SetCaption,
@@ -65,6 +66,7 @@ def _do(*edits: Edit, command: Command | None = None) -> Instruction:
 
 
 IDEA = SceneIdea()
+IT = Same()
 CLIPS, PREVIEWS = ProjectSwitch.CLIPS, ProjectSwitch.PREVIEWS
 
 PHRASINGS: list[tuple[str, Meaning]] = [
@@ -282,4 +284,86 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("xoá cảnh cười", IDEA),
     ("quay lai", IDEA),
     ("xoa tan man suong tren dong lua", IDEA),
+    # pronouns: "it", "them", "nó", "chúng" name the scenes the edit before named (or the focus)
+    (
+        "make scene 3 at night and move it to the start",
+        _do(AmendIdea(_n(3), "at night"), Move(IT, Slot(1))),
+    ),
+    (
+        "swap the last two and make them night scenes",
+        _do(Swap(FromEnd(2)), AmendIdea(IT, "night scenes")),
+    ),
+    ("delete it", _do(Delete(IT))),
+    ("move it to the end", _do(Move(IT, Slot(END)))),
+    ("put it first", _do(Move(IT, Slot(1)))),
+    ("make it longer", _do(ScaleLength(IT, 1.25))),
+    ("zoom in on it", _do(SetMotion(IT, Motion.ZOOM_IN))),
+    ("redo it", _do(Remake(IT))),
+    ("keep it", _do(Keep(IT))),
+    ("it's too long", _do(ScaleLength(IT, 0.8))),
+    ("they are too short", _do(ScaleLength(IT, 1.25))),
+    ("make it 5 seconds", _do(SetLength(IT, 5.0))),
+    ("take it out", _do(Delete(IT))),
+    ("move them up", _do(Shift(IT, -1))),
+    ("slow it down", _do(ScaleLength(IT, 1.25))),
+    ("duplicate scene 2 and make it shorter", _do(Duplicate(_n(2)), ScaleLength(IT, 0.8))),
+    (
+        "move scene 4 to the start and make it black and white",
+        _do(Move(_n(4), Slot(1)), AmendIdea(IT, "black and white")),
+    ),
+    (
+        "swap scenes 2 and 3 and crossfade into them",
+        _do(Swap(_n(2), _n(3)), SetTransition(IT, Transition.CROSSFADE)),
+    ),
+    ("swap 1 and 2 and make it vertical", _do(Swap(_n(1), _n(2)), SetAspect("9:16"))),
+    ("make scene 3 black and white", _do(AmendIdea(_n(3), "black and white"))),
+    (
+        "make scene 2 a temple and keep it simple",
+        _do(AmendIdea(_n(2), "a temple and keep it simple")),
+    ),
+    ("scenes 2 and 3 are too long", _do(ScaleLength(_n(2, 3), 0.8))),
+    ("double scene 2", _do(ScaleLength(_n(2), 2.0))),
+    (
+        "đổi hai cảnh cuối rồi làm chúng thành cảnh đêm",
+        _do(Swap(FromEnd(2)), AmendIdea(IT, "cảnh đêm")),
+    ),
+    ("xoá nó", _do(Delete(IT))),
+    ("chuyển nó lên đầu", _do(Move(IT, Slot(1)))),
+    ("cho nó dài hơn", _do(ScaleLength(IT, 1.25))),
+    ("bỏ chúng đi", _do(Delete(IT))),
+    ("giữ nó lại", _do(Keep(IT))),
+    ("vẽ lại nó", _do(Remake(IT))),
+    ("nhân đôi nó", _do(Duplicate(IT))),
+    ("nó ngắn quá", _do(ScaleLength(IT, 1.25))),
+    ("zoom vào nó", _do(SetMotion(IT, Motion.ZOOM_IN))),
+    ("cho nó dài 4 giây", _do(SetLength(IT, 4.0))),
+    ("xoa no di", _do(Delete(IT))),
+    ("chuyen chung no xuong cuoi", _do(Move(IT, Slot(END)))),
+    ("xoá cảnh đó", _do(Delete(Relative(0)))),
+    (
+        "cảnh 3 vào ban đêm rồi đưa nó xuống cuối",
+        _do(AmendIdea(_n(3), "vào ban đêm"), Move(IT, Slot(END))),
+    ),
+    (
+        "đổi cảnh 1 và 2 rồi thêm mưa vào chúng",
+        _do(Swap(_n(1), _n(2)), AmendIdea(IT, "mưa")),
+    ),
+    (
+        "đổi chỗ cảnh 2 với cảnh 5 rồi làm lại cả hai",
+        _do(Swap(_n(2), _n(5)), Remake(IT)),
+    ),
+    # pronouns that are the scene's own words, not scenes: the idea stays an idea
+    ("Make it rain over the city", IDEA),
+    ("Make them dance in the square", IDEA),
+    ("Let it snow on Sa Pa", IDEA),
+    ("Keep it simple and quiet", IDEA),
+    ("Move it like the river", IDEA),
+    ("Change it to a boat at dawn", IDEA),
+    ("Keep them close to the fire", IDEA),
+    ("Drop it like it is hot", IDEA),
+    ("Nó là một ngày đẹp trời", IDEA),
+    ("Cho nó bay lên trời", IDEA),
+    ("Chúng nó chơi trên cánh đồng", IDEA),
+    ("Bỏ nó lại phía sau", IDEA),
+    ("Đổi nó thành cảnh đêm", IDEA),
 ]

@@ -7,8 +7,10 @@ from bot.studio.edits import (
     Every,
     FromEnd,
     FromStart,
+    Keep,
     Numbered,
     Relative,
+    Same,
     SceneRef,
     SetStyle,
 )
@@ -88,10 +90,38 @@ def test_fold_keeps_the_source_of_every_character() -> None:
         ("canh truoc", Relative(-1)),
         ("every scene", Every()),
         ("tat ca cac canh", Every()),
+        ("it", Same()),
+        ("them", Same()),
+        ("those two", Same()),
+        ("both of them", Same()),
+        ("nó", Same()),
+        ("chung nó", Same()),
+        ("chung no", Same()),
+        ("ca hai", Same()),
+        ("hai canh do", Same()),
+        ("canh do", Relative(0)),
     ],
 )
 def test_parse_ref(text: str, ref: SceneRef) -> None:
     assert parse_ref(text) == ref
+
+
+@pytest.mark.parametrize("text", ["no dai hon", "no zoom", "no longer", "no fade"])
+def test_unmarked_no_starting_a_message_is_english_no(text: str) -> None:
+    assert read_words(text) == SceneIdea()
+
+
+def test_marked_no_is_the_pronoun_and_unmarked_no_after_a_verb() -> None:
+    assert fold("Nó dài hơn").text == "nó dai hon"
+    assert read_words("nó dài hơn") == read_words("cho no dai hon")
+
+
+def test_pronouns_are_not_questions() -> None:
+    assert read_words("what is it?") == SceneIdea()
+
+
+def test_an_edit_repeating_the_one_before_on_its_scenes_is_dropped() -> None:
+    assert read_words("keep scene 2 and keep it") == Instruction((Keep(Numbered((2,))),))
 
 
 def test_a_range_is_capped() -> None:

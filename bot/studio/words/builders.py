@@ -43,7 +43,11 @@ _AMBIGUOUS_CUT = frozenset({"cut", "a cut", "cat"})
 
 def _ref(found: re.Match[str], name: str = "a") -> SceneRef | None:
     text = found.groupdict().get(name)
-    return parse_ref(text) if text else None
+    if not text:
+        return None
+    if text == "no" and found.start(name) == found.start():
+        return None  # a part that starts with unmarked "no" is English: "no zoom", "no longer"
+    return parse_ref(text)
 
 
 def _text(found: re.Match[str], folded: Folded, name: str) -> str:
@@ -133,6 +137,7 @@ def scale(factor: float | None = None) -> Builder:
 
 _TIMES = {"twice": 2.0, "double": 2.0, "doi": 2.0, "hai": 2.0, "2x": 2.0, "2 times": 2.0}
 _TIMES |= {"three times": 3.0, "3x": 3.0, "3 times": 3.0, "ba": 3.0, "half": 0.5, "nua": 0.5}
+_TIMES |= {"halve": 0.5}
 
 
 def times(found: re.Match[str], folded: Folded) -> Edit | None:

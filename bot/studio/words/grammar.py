@@ -1,12 +1,12 @@
 """Rule templates: a compact notation for the reader's patterns over folded text.
 
 A template is a regular expression with slots: `<R:a>` a scene reference named `a` (with a
-noun: "scene 2", "the last two", "cảnh cuối"), `<B:a>` the same or bare numbers ("2 and 3"),
-`<X:name>` free text, `<Q>` a quantity, `<P>` a place, and `<M>`, `<T>`, `<A>`, `<W>`, `<S>`
-a camera move, a transition, an aspect, a switch and a style (`<C>`, "another camera move", is
-filled in by `instructions`). A part may start with a polite lead ("please", "can you", "hãy"),
-cut off once before the rules are tried, and every rule may end with a polite tail ("now",
-"đi", "nhé").
+noun: "scene 2", "the last two", "cảnh cuối", or a pronoun: "it", "them", "nó"), `<B:a>` the
+same or bare numbers ("2 and 3"), `<X:name>` free text, `<Q>` a quantity, `<P>` a place (whose
+anchors take no pronoun), and `<M>`, `<T>`, `<A>`, `<W>`, `<S>` a camera move, a transition, an
+aspect, a switch and a style (`<C>`, "another camera move", is filled in by `instructions`).
+A part may start with a polite lead ("please", "can you", "hãy"), cut off once before the rules
+are tried, and every rule may end with a polite tail ("now", "đi", "nhé").
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.studio.words.numbers import (
     BARE_REF,
     NUMBER,
     ORDINAL,
+    PRONOUN,
     QUANTITY,
     REF,
     number_value,
@@ -93,8 +94,8 @@ _TRANSITIONS = transition_words()
 _ASPECTS = aspect_words()
 _SWITCHES = switch_words()
 _SLOTS = {
-    "R": lambda name: f"(?P<{name}>{REF})",
-    "B": lambda name: f"(?P<{name}>{BARE_REF})",
+    "R": lambda name: f"(?P<{name}>{REF}|{PRONOUN})",
+    "B": lambda name: f"(?P<{name}>{BARE_REF}|{PRONOUN})",
     "X": lambda name: rf"(?P<{name}>\S.*?)",
 }
 _FIXED = {

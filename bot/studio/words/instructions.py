@@ -4,6 +4,15 @@ Each rule is a template (see `grammar`) and a builder (see `builders`). A rule r
 when it matches the whole part; the first rule that reads it wins, so the more specific rules
 come first. Rules marked `numbered` need a numbered scene ("scene 3", "cảnh 3"): a sentence with
 no verb that starts "the last ..." or "the next ..." is more likely a scene idea than an edit.
+
+Pronouns ("it", "them", "nó", "chúng") stand for scenes in every rule, with one limit, because
+"make it rain", "let it snow" and "cho nó bay lên trời" are scene ideas: a free-text rule (a
+caption, a new idea, an addition to an idea: the rules with an `<X:...>` slot) takes a pronoun
+only in a later part of a message, after another edit ("swap the last two and make them night
+scenes"), and even there only when no other rule reads the part ("... and make it vertical" is
+the aspect). In a message's first part a pronoun works in the structural and editorial rules
+alone: delete, move, shift, swap, duplicate, keep, remake, length, camera and transitions
+("delete it", "move it to the end", "cho nó dài hơn").
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from bot.studio.words import builders as b
 from bot.studio.words.builders import LONGER, SHORTER, Builder, Read
 from bot.studio.words.grammar import LEAD_RE, SECONDS, TRANSITION_OF, compile_rule
 from bot.studio.words.normalise import Folded
-from bot.studio.words.numbers import NUMBER, REF_HINT
+from bot.studio.words.numbers import NUMBER, REF_HINT, is_pronoun
 from bot.studio.words.vocabulary import CYCLE_MOTION, alternation, style_words
 
 _SCENE_NOUN = re.compile(r"\b(?:scenes?|shots?|canh)\b")
@@ -41,12 +50,13 @@ _SCENE_NOUN = re.compile(r"\b(?:scenes?|shots?|canh)\b")
 
 @dataclass(frozen=True)
 class Rule:
-    """A compiled template, its builder, and whether it needs a numbered scene."""
+    """A compiled template, its builder, whether it needs a numbered scene, and its free text."""
 
     pattern: re.Pattern[str]
     build: Builder
     numbered: bool = False
     needs_ref: bool = False
+    free: bool = False  # carries the director's words; a pronoun only after another edit
 
 
 _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
@@ -112,7 +122,7 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         r" (?:as long|longer|the length)",
         b.times,
     ),
-    (r"(?:double|halve) (?:the length of )?<B:a>", b.scale(None)),
+    (r"(?P<times>double|halve) (?:the length of )?<B:a>", b.times),
     (r"cut <R:a> in half|halve <B:a>", b.scale(0.5)),
     (
         r"(?:(?:make|have|let) )?<R:a>(?: (?:should be|needs to be|could be|must be|has to be"
@@ -121,8 +131,9 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         b.scale(),
     ),
     (
-        r"<R:a> (?:is|feels|seems|looks) (?:way |a bit |a little |much )?too "
-        r"(?P<dir>long|short|fast|slow|quick)",
+        r"<R:a> (?:is|are|feels|feel|seems|seem|looks|look) (?:way |a bit |a little |much )?too "
+        r"(?P<dir>long|short|fast|slow|quick)"
+        r"|(?P<a>it|that)s (?:way |a bit |a little |much )?too (?P<dir>long|short|fast|slow|quick)",
         b.scale(),
     ),
     (
@@ -130,8 +141,15 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         r"|quicker) <R:a>",
         b.scale(),
     ),
-    (r"(?:lengthen|extend|stretch|stretch out|slow down) <B:a>", b.scale(LONGER)),
-    (r"(?:shorten|trim|tighten|speed up|cut down|quicken) <B:a>", b.scale(SHORTER)),
+    (
+        r"(?:lengthen|extend|stretch|stretch out|slow down) <B:a>|(?:slow|stretch) <B:a>"
+        r" (?:down|out)",
+        b.scale(LONGER),
+    ),
+    (
+        r"(?:shorten|trim|tighten|speed up|cut down|quicken) <B:a>|speed <B:a> up",
+        b.scale(SHORTER),
+    ),
     (
         r"(?:(?:lam|cho|de) )?<R:a> (?P<dir>dai|lau|cham|ngan|nhanh|gon|mau) hon"
         r"(?: (?:mot )?(?:chut|ti|xiu|it|teo|nua|ty|xiu nua|chut nua))*",
@@ -160,7 +178,11 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         r"|throw away|leave out|skip) (?:the )?<B:a>(?: out)?",
         b.scene(Delete),
     ),
-    (r"cut(?: out)? <R:a>|<R:a> (?:can go|has to go|must go)", b.scene(Delete)),
+    (
+        r"cut(?: out)? <R:a>|(?:take|throw|leave|cut) <R:a> out|<R:a> (?:can go|has to go"
+        r"|must go)",
+        b.scene(Delete),
+    ),
     (
         r"(?:xoa|bo|loai|loai bo|xoa bo|cat bo|go|go bo|huy|bo qua|vut|vut bo)(?: di)? <B:a>"
         r"|cat <R:a>|<R:a> (?:xoa|bo|vut)(?: di)?",
@@ -283,7 +305,7 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         r"|<R:a> (?:giu nguyen|giu lai|giu|dep roi|ok roi|on roi|duoc roi|chot|khoa lai"
         r"|dung doi|dung ve lai|khong doi)"
         r"|(?:(?:toi|minh|em) )?(?:rat )?(?:thich|me|ung) <R:a>(?: ,? ?(?:giu|giu lai|giu nguyen)"
-        r"(?: no| lai| nhe)?)?",
+        r"(?: nó| no| lai| nhe)?)?",
         b.scene(Keep),
     ),
     (
@@ -439,7 +461,8 @@ def _scene_rules() -> tuple[Rule, ...]:
         template, build = entry[0], entry[1]
         numbered = len(entry) > 2 and bool(entry[2])
         needs_ref = "<R:" in template or "<B:" in template
-        rules.extend(Rule(p, build, numbered, needs_ref) for p in _compile(template))
+        free = needs_ref and "<X:" in template
+        rules.extend(Rule(p, build, numbered, needs_ref, free) for p in _compile(template))
     return tuple(rules)
 
 
@@ -460,13 +483,22 @@ def _style_rules(styles: tuple[tuple[str, str], ...]) -> tuple[Rule, ...]:
 
 
 def read_part(
-    folded: Folded, start: int, end: int, styles: tuple[tuple[str, str], ...] = ()
+    folded: Folded,
+    start: int,
+    end: int,
+    styles: tuple[tuple[str, str], ...] = (),
+    after_edit: bool = False,
 ) -> Read | None:
-    """The one edit or command that folded.text[start:end] says, else None."""
+    """The one edit or command that folded.text[start:end] says, else None.
+
+    `after_edit` tells a later part of a message, where free-text rules take pronouns too (see
+    the module's docstring).
+    """
     lead = LEAD_RE.match(folded.text, start, end)
     if lead is not None and lead.end() < end:
         start = lead.end()
     has_ref = REF_HINT.search(folded.text, start, end) is not None
+    deferred: Read | None = None
     for rule in _RULES + _style_rules(styles):
         if rule.needs_ref and not has_ref:
             continue
@@ -475,7 +507,13 @@ def read_part(
             continue
         if rule.numbered and not _SCENE_NOUN.search(found.group("a")):
             continue
+        pronoun = rule.free and is_pronoun(found.group("a"))
+        if pronoun and (not after_edit or deferred is not None):
+            continue
         result = rule.build(found, folded)
-        if result is not None:
+        if result is None:
+            continue
+        if not pronoun:
             return result
-    return None
+        deferred = result
+    return deferred

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Words whose marks tell them apart from a rule word they would fold into: "cười" (laugh) is
-# not "cuối" (last), "sáu" (six) is not "sau" (after), "đọc" (read) is not "dọc" (vertical).
+# not "cuối" (last), "sáu" (six) is not "sau" (after), "đọc" (read) is not "dọc" (vertical),
+# "nó" (it) is not English "no" ("no zoom").
 _KEPT_APART = {
     "sáu": "6",
     "bảy": "7",
@@ -25,6 +26,7 @@ _KEPT_APART = {
     "dại": "dại",
     "đừng": "khong",
     "nhà": "nhà",
+    "nó": "nó",
 }
 _WORD = re.compile(r"\w+|\S")
 _SENTENCE_MARKS = frozenset(",;.!…")

@@ -3,6 +3,13 @@
 `REF` is a regular-expression fragment for one reference ("scene 2", "scenes 2-4", "the last
 two", "hai cảnh cuối", "cảnh tiếp theo", "tất cả các cảnh"); `BARE_REF` also takes plain
 numbers ("swap 2 and 3"). `parse_ref` turns the text one of them matched into a SceneRef.
+
+`PRONOUN` is a pronoun standing for scenes: "it", "them", "those", "both", "nó", "chúng (nó)",
+"cả hai", "hai cảnh đó"; it reads as `Same()`, the scenes the edit before named (in a message's
+first edit, the scene in focus). It is kept out of `REF`, so questions ("what is it?") and places
+("after it") never take one; the rule templates add it to their slots. The singular "this one",
+"that one", "cảnh này", "cảnh đó" stay `Relative(0)`, the focus itself. Unmarked "no" is also
+English "no" ("no zoom", "no longer"), so the builders take it for "nó" only after a verb.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.studio.edits import Every, FromEnd, FromStart, Numbered, Relative, SceneRef
+from bot.studio.edits import Every, FromEnd, FromStart, Numbered, Relative, Same, SceneRef
 
 MAX_RANGE = 100
 
@@ -132,14 +139,22 @@ def _plain(pattern: str) -> str:
 _NUMBERED = _numbered(_NOUN)
 _DIGIT_ITEM = rf"{DIGITS}(?:{_THROUGH}{DIGITS})?"
 _BARE = rf"(?:{_DIGIT_ITEM}(?:{_AND}{_DIGIT_ITEM})*)"
+PRONOUN = (
+    r"(?:it|them(?: both)?|they|(?:these|those)(?: (?:scenes|shots|ones|two|three))?"
+    r"|both(?: of them| of those| scenes| shots)?|the same (?:scenes?|shots?|ones?)"
+    r"|chung (?:nó|no)|chung|nó|no|ca hai(?: canh)?(?: (?:nay|do))?"
+    r"|(?:hai|ba|cac|nhung|may) canh (?:nay|do|vua roi|vua doi|vua sua))"
+)
 REF = "(?:" + "|".join(_plain(p) for _, p in _KINDS) + "|" + _NUMBERED + ")"
 BARE_REF = f"(?:{REF}|{_BARE})"
 
 # A word that any scene reference holds; a part without one cannot be a scene edit.
 REF_HINT = re.compile(
     r"\d|\b(?:scenes?|shots?|canh|last|final|next|previous|preceding|this|that|all|every|each"
-    r"|everything|video|intro|opening|ending|outro|closing|" + _alt(_ORDINALS) + r")\b"
+    r"|everything|video|intro|opening|ending|outro|closing|it|its|them|they|these|those|both"
+    r"|same|nó|no|chung|ca hai|" + _alt(_ORDINALS) + r")\b"
 )
+_PRONOUN_RE = re.compile(PRONOUN)
 _KIND_RES = tuple((name, re.compile(pattern)) for name, pattern in _KINDS)
 _NUMBER_RE = re.compile(rf"\b{NUMBER}\b")
 _RANGE_RE = re.compile(rf"(?P<low>{NUMBER}){_THROUGH}(?:{_NOUN} )?(?P<high>{NUMBER})")
@@ -172,9 +187,16 @@ def ordinal_value(word: str) -> int | None:
     return _VI_ORDINALS.get(word)
 
 
+def is_pronoun(text: str) -> bool:
+    """Whether `text` is a pronoun standing for scenes ("it", "them", "nó"), read as Same()."""
+    return _PRONOUN_RE.fullmatch(text.strip()) is not None
+
+
 def parse_ref(text: str) -> SceneRef | None:
     """The scene reference that `text` (matched by REF or BARE_REF) names, else None."""
     text = text.strip()
+    if is_pronoun(text):
+        return Same()
     for name, pattern in _KIND_RES:
         found = pattern.fullmatch(text)
         if found is not None:

@@ -195,8 +195,13 @@ class Storyboard:
             )
             for planned in plan.scenes
         )
-        if shots:
+        if not shots:
+            return
+        try:
             self.edits.apply(owner_id, project.id, [Replan(shots)], source=PLAN_SOURCE)
+        except InputRejected as rejected:
+            if rejected.key != "edit.nothing_changed":  # a plan that keeps everything is fine
+                raise
 
     def planned(self, owner_id: int, project_id: int) -> bool:
         """Whether the project's storyboard was planned (and the plan not undone)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 
 import pytest
 
@@ -13,7 +14,7 @@ from tests.support.database import query
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fake_runway import FakeRunway
 from tests.support.synthetic_media import make_photo, make_song, make_voice_ogg
-from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
+from tests.support.telegram_emulator import BotApiEmulator, BotMessage, SimulatedUser
 from tests.support.video_checks import probe
 
 
@@ -195,7 +196,7 @@ async def _two_scenes_with(
         panel = user.last_bot_message()
         mark = user.mark()
         await user.press_button(panel, f"{switch}: off")
-        await user.wait_for(lambda m, on=f"{switch}: on": m.has_button(on), after=mark)
+        await user.wait_for(partial(BotMessage.has_button, label=f"{switch}: on"), after=mark)
 
 
 async def test_clips_from_runway_go_into_the_video(

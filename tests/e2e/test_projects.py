@@ -17,7 +17,8 @@ def _button(message: BotMessage, title: str, action: str) -> str:
     rows = message.reply_markup["inline_keyboard"] if message.reply_markup else []
     for row in rows:
         if any(title in b["text"] for b in row):
-            return next(b["callback_data"] for b in row if b["callback_data"].endswith(action))
+            data: str = next(b["callback_data"] for b in row if b["callback_data"].endswith(action))
+            return data
     raise AssertionError(f"no {action} button for {title}")
 
 
@@ -86,6 +87,7 @@ async def test_untitled_projects_get_numbered_titles(
         await say(user, "/new", "My music video 3")
         await say(user, "/new My music video", "New project")
         listing = await say(user, "/projects", "Your projects")
+    assert listing.reply_markup is not None
     titles = [
         b["text"].removeprefix("▶ ")
         for row in listing.reply_markup["inline_keyboard"]

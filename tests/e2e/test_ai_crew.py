@@ -45,6 +45,7 @@ def _reference_bytes(settings: Settings, position: int) -> list[bytes]:
     return [(media / sha[:2] / f"{sha}.jpg").read_bytes() for sha in shas]
 
 
+@pytest.mark.slow
 async def test_storyboard_pictures_and_video_with_openai(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -103,6 +104,7 @@ async def test_storyboard_pictures_and_video_with_openai(
     del status
 
 
+@pytest.mark.slow
 async def test_a_refused_scene_is_named_and_the_others_go_on(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -199,6 +201,7 @@ async def _two_scenes_with(
         await user.wait_for(partial(BotMessage.has_button, label=f"{switch}: on"), after=mark)
 
 
+@pytest.mark.slow
 async def test_clips_from_runway_go_into_the_video(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -225,6 +228,7 @@ async def test_clips_from_runway_go_into_the_video(
     assert clips == (2,) and kinds == (1,)
 
 
+@pytest.mark.slow
 async def test_each_clip_arrives_as_it_is_made_when_the_director_asks(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -272,6 +276,7 @@ async def test_each_clip_arrives_as_it_is_made_when_the_director_asks(
     assert all(c.params.get("supports_streaming") in (True, "true") for c in clip_sends)
 
 
+@pytest.mark.slow
 async def test_costly_work_waits_for_a_tap_and_the_budget_caps_spend(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -296,6 +301,7 @@ async def test_costly_work_waits_for_a_tap_and_the_budget_caps_spend(
     assert len(fake_openai.requests_to("images/generations")) == 1
 
 
+@pytest.mark.slow
 async def test_a_kept_picture_guides_the_scenes_after_it(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,

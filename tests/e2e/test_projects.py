@@ -6,6 +6,8 @@ import io
 import json
 import zipfile
 
+import pytest
+
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import say
 from tests.support.database import query
@@ -22,6 +24,7 @@ def _button(message: BotMessage, title: str, action: str) -> str:
     raise AssertionError(f"no {action} button for {title}")
 
 
+@pytest.mark.slow
 async def test_rename_delete_and_export(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:

@@ -246,6 +246,7 @@ async def test_a_job_that_keeps_crashing_gives_up_and_says_so_once(tmp_path: Pat
     assert studio.job(job.id).state is JobState.FAILED
 
 
+@pytest.mark.slow
 async def test_a_queued_user_hears_their_place_in_line(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:

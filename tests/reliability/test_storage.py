@@ -56,6 +56,7 @@ def _write_projects(path: Path, stop: threading.Event, written: list[int]) -> No
     store.db.close()
 
 
+@pytest.mark.slow
 def test_backup_of_a_live_database_is_consistent(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     database = data_dir / "pocket_director.db"

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Modules of the dev extra (and moviepy, the bench extra, loaded only by the naive variant):
@@ -19,6 +21,7 @@ import bench.load, bench.render, bench.render_variants
 """
 
 
+@pytest.mark.slow  # a fresh interpreter imports the whole bot
 def test_the_benchmarks_import_without_the_dev_or_bench_extras() -> None:
     done = subprocess.run(
         [sys.executable, "-c", IMPORT_BENCHMARKS],

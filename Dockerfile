@@ -16,6 +16,6 @@ RUN pip install . && useradd --create-home --uid 1000 director && mkdir -p /data
 
 USER director
 VOLUME ["/data"]
-# moviepy reads a .env from the working directory; keep it empty of secrets.
+# Relative paths (the demo's output, say) land in the volume.
 WORKDIR /data
 CMD ["pocket-director", "run"]

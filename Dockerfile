@@ -7,15 +7,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATA_DIR=/data
 
 WORKDIR /app
+# The pinned set from the lock (scripts/lock.sh), then the project alone.
+COPY requirements/base.txt ./requirements/
+RUN pip install -r requirements/base.txt
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY storage ./storage
 COPY prompts ./prompts
-RUN pip install . && useradd --create-home --uid 1000 director && mkdir -p /data \
+RUN pip install --no-deps . && useradd --create-home --uid 1000 director && mkdir -p /data \
     && chown director /data
 
 USER director
 VOLUME ["/data"]
-# moviepy reads a .env from the working directory; keep it empty of secrets.
+# Relative paths (the demo's output, say) land in the volume.
 WORKDIR /data
 CMD ["pocket-director", "run"]

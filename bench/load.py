@@ -19,38 +19,37 @@ import asyncio
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from tests.conftest import TOKEN  # noqa: E402
 from tests.reliability.load_scenario import (  # noqa: E402
     LoadResult,
     describe,
     percentile,
     run_load,
 )
+from tests.support.bot_token import TOKEN  # noqa: E402
 from tests.support.telegram_emulator import BotApiEmulator  # noqa: E402
 
 
 async def _phase(arguments: argparse.Namespace, renders: int) -> LoadResult:
     with tempfile.TemporaryDirectory(prefix="pocket-load-") as folder:
         async with BotApiEmulator(token=TOKEN) as emulator:
-            workers = {"render_workers": arguments.workers or max(1, renders)}
-            if arguments.workers == 0:  # the default: one per two cores
-                workers = {}
-            settings = Settings(  # type: ignore[call-arg]
-                _env_file=None,
-                telegram_bot_token=TOKEN,
-                telegram_api_base_url=emulator.base_url,
-                telegram_file_base_url=emulator.base_file_url,
-                data_dir=Path(folder),
-                provider="offline",
-                render_short_side=arguments.short_side,
-                render_fps=arguments.fps,
-                **workers,
-            )
+            values: dict[str, Any] = {
+                "telegram_bot_token": TOKEN,
+                "telegram_api_base_url": emulator.base_url,
+                "telegram_file_base_url": emulator.base_file_url,
+                "data_dir": Path(folder),
+                "provider": "offline",
+                "render_short_side": arguments.short_side,
+                "render_fps": arguments.fps,
+            }
+            if arguments.workers != 0:  # 0: the default, one per two cores
+                values["render_workers"] = arguments.workers or max(1, renders)
+            settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
             return await run_load(
                 emulator,
                 settings,

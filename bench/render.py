@@ -2,6 +2,7 @@
 
     python bench/render.py            # the full run (about 10 minutes on 2 cores)
     python bench/render.py --quick    # smaller projects, a couple of minutes
+    python bench/render.py --skip-naive  # without the moviepy baseline (the bench extra)
 
 Each variant runs in a child process (`--variant`) while this process samples the resident
 memory of the child and all its descendants (ffmpeg included) from /proc. Prints a table and,
@@ -26,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.render_variants import VARIANTS  # noqa: E402
+from bench.render_variants import MOVIEPY_MISSING, VARIANTS, moviepy_installed  # noqa: E402
 from bot.media.beats import analyse_song  # noqa: E402
 from bot.studio.timeline import Fit, Timeline  # noqa: E402
 from bot.studio.timing import ShotSource, build_timeline, default_motion, default_transition  # noqa: E402
@@ -144,6 +145,8 @@ def main() -> None:
         timeline, options = pickle.loads(args.spec.read_bytes())
         print(json.dumps(VARIANTS[args.variant](timeline, args.spec.parent, **options)))
         return
+    if not args.skip_naive and not moviepy_installed():
+        raise SystemExit(MOVIEPY_MISSING)
     quick = args.quick
     seconds = args.seconds or (20.0 if quick else 60.0)
     scenes = args.scenes or (4 if quick else 12)

@@ -5,6 +5,7 @@ Every variant returns: seconds (wall time of the render itself), frames, video_s
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import threading
 import time
@@ -88,8 +89,22 @@ def _encode_split(
     return time.perf_counter() - started
 
 
+MOVIEPY_MISSING = (
+    "The naive baseline needs moviepy, which the bot does not install: run "
+    "`bash scripts/setup.sh bench` (or `.venv/bin/pip install -e '.[bench]'`), "
+    "or pass --skip-naive."
+)
+
+
+def moviepy_installed() -> bool:
+    """True when the naive variant can run."""
+    return importlib.util.find_spec("moviepy") is not None
+
+
 def naive(timeline: Timeline, folder: Path) -> dict[str, float]:
     """The moviepy recipe peers use: a per-frame resize lambda, CrossFadeIn, one composite."""
+    if not moviepy_installed():
+        raise SystemExit(MOVIEPY_MISSING)
     from moviepy import AudioFileClip, CompositeVideoClip, ImageClip, vfx
 
     width, height = timeline.width, timeline.height

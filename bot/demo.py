@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from bot.config import Settings
+from bot.logs import PROGRESS, TerminalProgress
 from bot.studio.ports import JobEvents, RenderedVideo, SceneReady
 
 logger = logging.getLogger(__name__)
@@ -122,8 +123,11 @@ async def render_demo(settings: Settings, output_dir: Path) -> RenderedVideo:
         await material.set_song(DEMO_USER, song, "wav", "demo-song.wav", project.title)
         job = studio.store.create_job(DEMO_USER, project.id, DEMO_USER, RENDER, "vi")
 
+        progress = TerminalProgress(output_dir / "pocket-director-demo.log")
+
         async def show(fraction: float, step: str) -> None:
-            logger.info("%s %3d%%", step, round(fraction * 100))
+            logger.info("%s %3d%%", step, round(fraction * 100), extra=PROGRESS)
+            progress.update(fraction, step)
 
         async def warn(position: int, key: str) -> None:
             logger.warning("Scene %s: %s", position, key)

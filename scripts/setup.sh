@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv and install Pocket Director into it. Usage: scripts/setup.sh [extras]
+# Create .venv and install Pocket Director into it from the lock (requirements/*.txt, written by
+# scripts/lock.sh): the bot's pinned set, plus one per extra, then the project itself (editable).
+# Usage: scripts/setup.sh [extras], e.g. dev, bench, or dev,bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-}"
@@ -20,9 +22,16 @@ if [ ! -x .venv/bin/python ]; then
         fi
     fi
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-if [ -n "$extras" ]; then
-    .venv/bin/python -m pip install --quiet -e ".[$extras]"
-else
-    .venv/bin/python -m pip install --quiet -e .
-fi
+requirements=(-r requirements/base.txt)
+IFS=, read -ra names <<<"$extras"
+for name in "${names[@]}"; do
+    if [ ! -f "requirements/$name.txt" ] || [ "$name" = base ]; then
+        echo "Unknown extra: $name (no requirements/$name.txt; the extras are in pyproject.toml)." >&2
+        exit 1
+    fi
+    requirements+=(-r "requirements/$name.txt")
+done
+# The lock pins pip too (sqlite-utils needs it): install with that pip.
+.venv/bin/python -m pip install --quiet "$(grep -m1 -o '^pip==[^ ;]*' requirements/base.txt || echo pip)"
+.venv/bin/python -m pip install --quiet "${requirements[@]}"
+.venv/bin/python -m pip install --quiet --no-deps -e .

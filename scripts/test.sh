@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up and run every check: ruff (lint and format), mypy (strict on bot/ and storage/), the test suite.
+# Set up and run every check: ruff (lint and format), mypy (strict on the whole tree), the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev

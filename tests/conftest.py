@@ -11,10 +11,8 @@ import pytest
 
 from bot.app import DirectorApplication, build_application, polling
 from bot.config import Settings
+from tests.support.bot_token import TOKEN as TOKEN  # re-exported: tests import it from here
 from tests.support.telegram_emulator import BotApiEmulator
-
-# Shaped like a real token so the log-redaction test is meaningful.
-TOKEN = "123456789:AAtest-token-for-the-emulator_0123456"
 
 
 @pytest.fixture(autouse=True)

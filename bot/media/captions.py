@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,19 @@ def wrap_caption(
     return lines
 
 
+@dataclass(frozen=True)
+class _Placement:
+    """How one kind of overlay is sized and where its band sits in the safe area."""
+
+    size: float  # of the short side
+    min_size: int  # px
+    centred: bool  # vertically in the safe area; else on its bottom edge
+
+
+_CAPTION = _Placement(CAPTION_SIZE, 12, centred=False)
+_TITLE = _Placement(TITLE_SIZE, 16, centred=True)
+
+
 def render_caption_overlay(
     text: str,
     width: int,
@@ -69,10 +83,7 @@ def render_caption_overlay(
     max_lines: int = 3,
 ) -> Overlay:
     """A scene caption at the bottom of the safe area, centred in it."""
-    size = font_size or max(12, round(min(width, height) * CAPTION_SIZE))
-    band = _bold_band(text, size, width, height, max_lines, font_path)
-    _, _, _, bottom = safe_area(width, height)
-    return _trim(band, bottom - band.shape[0])
+    return _render_overlay(_CAPTION, text, width, height, font_size, font_path, max_lines)
 
 
 def render_title_overlay(
@@ -85,19 +96,26 @@ def render_title_overlay(
     max_lines: int = 3,
 ) -> Overlay:
     """The project title, bigger, centred in the safe area."""
-    size = font_size or max(16, round(min(width, height) * TITLE_SIZE))
-    band = _bold_band(title, size, width, height, max_lines, font_path)
-    _, top, _, bottom = safe_area(width, height)
-    return _trim(band, (top + bottom - band.shape[0]) // 2)
+    return _render_overlay(_TITLE, title, width, height, font_size, font_path, max_lines)
 
 
-def _bold_band(
-    text: str, size: int, width: int, height: int, max_lines: int, font_path: Path | None
-) -> NDArray[np.uint8]:
-    """The text in bold at `size` px, in a font that covers its characters."""
+def _render_overlay(
+    placement: _Placement,
+    text: str,
+    width: int,
+    height: int,
+    font_size: int | None,
+    font_path: Path | None,
+    max_lines: int,
+) -> Overlay:
+    """The text in bold, in a font that covers its characters, placed as `placement` says."""
+    size = font_size or max(placement.min_size, round(min(width, height) * placement.size))
     font_path = covering_font(text, font_path)
     font = load_font(size, "Bold", font_path)
-    return _text_band(text, font, width, height, max_lines, font_path)
+    band = _text_band(text, font, width, height, max_lines, font_path)
+    _, top, _, bottom = safe_area(width, height)
+    y = (top + bottom - band.shape[0]) // 2 if placement.centred else bottom - band.shape[0]
+    return _trim(band, y)
 
 
 def _text_band(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 
 import pytest
 
@@ -13,7 +14,7 @@ from tests.support.database import query
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fake_runway import FakeRunway
 from tests.support.synthetic_media import make_photo, make_song, make_voice_ogg
-from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
+from tests.support.telegram_emulator import BotApiEmulator, BotMessage, SimulatedUser
 from tests.support.video_checks import probe
 
 
@@ -44,6 +45,7 @@ def _reference_bytes(settings: Settings, position: int) -> list[bytes]:
     return [(media / sha[:2] / f"{sha}.jpg").read_bytes() for sha in shas]
 
 
+@pytest.mark.slow
 async def test_storyboard_pictures_and_video_with_openai(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -102,6 +104,7 @@ async def test_storyboard_pictures_and_video_with_openai(
     del status
 
 
+@pytest.mark.slow
 async def test_a_refused_scene_is_named_and_the_others_go_on(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -195,9 +198,10 @@ async def _two_scenes_with(
         panel = user.last_bot_message()
         mark = user.mark()
         await user.press_button(panel, f"{switch}: off")
-        await user.wait_for(lambda m, on=f"{switch}: on": m.has_button(on), after=mark)
+        await user.wait_for(partial(BotMessage.has_button, label=f"{switch}: on"), after=mark)
 
 
+@pytest.mark.slow
 async def test_clips_from_runway_go_into_the_video(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -224,6 +228,7 @@ async def test_clips_from_runway_go_into_the_video(
     assert clips == (2,) and kinds == (1,)
 
 
+@pytest.mark.slow
 async def test_each_clip_arrives_as_it_is_made_when_the_director_asks(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -271,6 +276,7 @@ async def test_each_clip_arrives_as_it_is_made_when_the_director_asks(
     assert all(c.params.get("supports_streaming") in (True, "true") for c in clip_sends)
 
 
+@pytest.mark.slow
 async def test_costly_work_waits_for_a_tap_and_the_budget_caps_spend(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -295,6 +301,7 @@ async def test_costly_work_waits_for_a_tap_and_the_budget_caps_spend(
     assert len(fake_openai.requests_to("images/generations")) == 1
 
 
+@pytest.mark.slow
 async def test_a_kept_picture_guides_the_scenes_after_it(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,

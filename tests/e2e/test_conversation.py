@@ -44,6 +44,7 @@ async def test_start_explains_and_menu_is_registered(
     )
 
 
+@pytest.mark.slow
 async def test_projects_switch_with_buttons_and_survive_a_restart(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:
@@ -184,6 +185,7 @@ async def test_limits_on_size_and_length(
         assert snapshot(settings, 2005) == before
 
 
+@pytest.mark.slow
 async def test_cancel_stops_a_render_and_keeps_the_project(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:
@@ -208,6 +210,7 @@ async def test_cancel_stops_a_render_and_keeps_the_project(
     assert not emulator.calls_to("sendVideo")
 
 
+@pytest.mark.slow
 async def test_no_token_in_a_debug_log_of_a_whole_conversation(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -251,6 +254,7 @@ async def test_lang_switches_every_reply_and_is_remembered(
         await _say(user, "/help", "tạo dự án mới")
 
 
+@pytest.mark.slow
 async def test_a_song_too_long_for_the_scenes_brings_a_nudge(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:

@@ -12,6 +12,8 @@ from tests.support.synthetic_media import make_photo, make_song
 from tests.support.telegram_emulator import BotApiEmulator
 from tests.support.video_checks import moov_before_mdat, probe
 
+pytestmark = pytest.mark.slow
+
 
 async def test_chat_in_music_video_out(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter

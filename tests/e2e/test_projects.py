@@ -6,6 +6,8 @@ import io
 import json
 import zipfile
 
+import pytest
+
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import say
 from tests.support.database import query
@@ -17,10 +19,12 @@ def _button(message: BotMessage, title: str, action: str) -> str:
     rows = message.reply_markup["inline_keyboard"] if message.reply_markup else []
     for row in rows:
         if any(title in b["text"] for b in row):
-            return next(b["callback_data"] for b in row if b["callback_data"].endswith(action))
+            data: str = next(b["callback_data"] for b in row if b["callback_data"].endswith(action))
+            return data
     raise AssertionError(f"no {action} button for {title}")
 
 
+@pytest.mark.slow
 async def test_rename_delete_and_export(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:
@@ -86,6 +90,7 @@ async def test_untitled_projects_get_numbered_titles(
         await say(user, "/new", "My music video 3")
         await say(user, "/new My music video", "New project")
         listing = await say(user, "/projects", "Your projects")
+    assert listing.reply_markup is not None
     titles = [
         b["text"].removeprefix("▶ ")
         for row in listing.reply_markup["inline_keyboard"]

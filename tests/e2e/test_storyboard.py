@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from bot.config import Settings
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import new_project, say
@@ -203,6 +205,7 @@ def _previews_switch(settings: Settings, owner: int) -> list[int]:
     ]
 
 
+@pytest.mark.slow
 async def test_pictures_arrive_one_by_one_when_the_director_asks(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:
@@ -265,6 +268,7 @@ def _references(settings: Settings) -> list[tuple[int, int]]:
     )
 
 
+@pytest.mark.slow
 async def test_an_album_of_photos_gets_one_answer(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:

@@ -17,6 +17,8 @@ from tests.media.helpers import (
 )
 from tests.support.synthetic_media import make_photo
 
+pytestmark = pytest.mark.slow
+
 CLOUD_LIMIT = 49 * 1024 * 1024
 
 

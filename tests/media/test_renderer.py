@@ -68,6 +68,7 @@ def assert_good_video(result: RenderResult, seconds: float) -> None:
     assert_probed_video(result, seconds, (WIDTH, HEIGHT), FPS)
 
 
+@pytest.mark.slow
 def test_render_with_a_song(media: Path, tmp_path: Path) -> None:
     progress: list[float] = []
     result = render_timeline(
@@ -80,6 +81,7 @@ def test_render_with_a_song(media: Path, tmp_path: Path) -> None:
     assert not leftovers, "temporary audio and partial files are removed"
 
 
+@pytest.mark.slow
 def test_render_without_audio_still_has_an_aac_track(media: Path, tmp_path: Path) -> None:
     result = render_timeline(
         timeline(media, audio=False), tmp_path / "silent.mp4", max_bitrate_kbps=800
@@ -88,6 +90,7 @@ def test_render_without_audio_still_has_an_aac_track(media: Path, tmp_path: Path
     assert_good_thumbnail(result.thumbnail_path)
 
 
+@pytest.mark.slow
 def test_song_shorter_than_the_video_is_padded_with_silence(media: Path, tmp_path: Path) -> None:
     long = timeline(media, seconds_per_shot=3.0)  # 9 s of video, 7 s of song after the offset
     result = render_timeline(long, tmp_path / "long.mp4")
@@ -188,6 +191,7 @@ def worker_group_members(pgid: int) -> list[str]:
     return members
 
 
+@pytest.mark.slow
 async def test_worker_reports_increasing_progress(media: Path, tmp_path: Path) -> None:
     seen: list[float] = []
     loop_ticks = 0
@@ -217,6 +221,7 @@ async def test_worker_reports_increasing_progress(media: Path, tmp_path: Path) -
         assert worker_group_members(pid) == [], "the worker and its ffmpeg are gone"
 
 
+@pytest.mark.slow
 async def test_cancel_stops_the_worker_and_its_ffmpeg(media: Path, tmp_path: Path) -> None:
     cancel = asyncio.Event()
     workers: list[int] = []
@@ -239,6 +244,7 @@ async def test_cancel_stops_the_worker_and_its_ffmpeg(media: Path, tmp_path: Pat
     assert not list(tmp_path.glob("*.part*")), "the partial file is removed"
 
 
+@pytest.mark.slow
 async def test_cancel_is_prompt(media: Path, tmp_path: Path) -> None:
     cancel = asyncio.Event()
     set_at = 0.0
@@ -257,6 +263,7 @@ async def test_cancel_is_prompt(media: Path, tmp_path: Path) -> None:
     assert time.monotonic() - set_at < 3.0
 
 
+@pytest.mark.slow
 async def test_worker_failure_is_reported(tmp_path: Path) -> None:
     broken = Timeline(
         width=WIDTH,
@@ -269,6 +276,7 @@ async def test_worker_failure_is_reported(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("broken*"))
 
 
+@pytest.mark.slow
 async def test_the_renderer_port_passes_its_settings_to_the_worker(
     media: Path, tmp_path: Path
 ) -> None:

@@ -79,6 +79,7 @@ def test_segments_cover_every_frame_once(media: Path) -> None:
     assert [s.shots for s in segments] == [(0,), (0, 1), (1, 2), (3,), (3, 4)]
 
 
+@pytest.mark.slow
 def test_changing_one_scene_encodes_it_and_the_crossfade_out_of_it(
     media: Path, tmp_path: Path
 ) -> None:

@@ -183,6 +183,7 @@ async def test_errors_map_to_keys(fake: FakeOpenAI, tmp_path: Path, kind: str, k
     assert caught.value.params == {"service": "OpenAI"}
 
 
+@pytest.mark.slow
 async def test_a_slow_answer_is_a_timeout(fake: FakeOpenAI, tmp_path: Path) -> None:
     fake.slow("images/generations", 2.0)
     with pytest.raises(ProviderError) as caught:

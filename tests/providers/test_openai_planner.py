@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
+from typing import Any
 
 import openai
 import pytest
@@ -27,7 +28,7 @@ from tests.support.fake_openai import FakeOpenAI
 IDEAS = ("A girl on a bridge at dawn", "Rain on the old quarter", "Lanterns over the river")
 
 
-def request(*ideas: str, song_seconds: float | None = None, **extra: object) -> PlanRequest:
+def request(*ideas: str, song_seconds: float | None = None, **extra: Any) -> PlanRequest:
     return PlanRequest(
         title="Autumn",
         ideas=ideas or IDEAS,
@@ -35,7 +36,7 @@ def request(*ideas: str, song_seconds: float | None = None, **extra: object) -> 
         song_seconds=song_seconds,
         language="en",
         **extra,
-    )  # type: ignore[arg-type]
+    )
 
 
 def scene(number: int | None, **fields: object) -> StoryboardScene:

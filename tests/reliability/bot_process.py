@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import TOKEN
+from tests.support.bot_token import TOKEN
 from tests.support.database import query
 from tests.support.telegram_emulator import BotApiEmulator
 

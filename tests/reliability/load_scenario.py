@@ -9,12 +9,13 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from bot.app import build_application, polling
 from bot.config import Settings
 from tests.reliability.chat import say
 from tests.support.synthetic_media import make_song
-from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
+from tests.support.telegram_emulator import BotApiEmulator, BotMessage, SimulatedUser
 
 CHATTER_IDS = 40_000
 RENDERER_IDS = 50_000
@@ -62,6 +63,10 @@ class LoadResult:
         )
 
 
+def _announces_scene(index: int, message: BotMessage) -> bool:
+    return message.text.startswith(f"✍️ Scene {index}:")
+
+
 async def _chat(
     user: SimulatedUser,
     messages: int,
@@ -80,7 +85,7 @@ async def _chat(
         await user.send_text(f"Idea {index} of {user.first_name}")
         try:
             reply = await user.wait_for(
-                lambda m, i=index: m.text.startswith(f"✍️ Scene {i}:"),
+                partial(_announces_scene, index),
                 reply_timeout,
                 after=mark,
                 what=f"the reply to idea {index}",

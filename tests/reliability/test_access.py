@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from pydantic import SecretStr
 
 from bot.app import build_application, webhook, webhook_options
 from bot.config import Settings
@@ -211,7 +212,7 @@ def test_without_a_configured_secret_each_start_gets_a_random_one(tmp_path: Path
     assert first["url_path"] == "tg" and first["webhook_url"] == "https://bot.example.com/tg"
     assert len(first["secret_token"]) >= 32 and first["secret_token"] != second["secret_token"]
     with pytest.raises(ValueError, match="WEBHOOK_SECRET_TOKEN"):
-        Settings(_env_file=None, webhook_secret_token="has spaces")  # type: ignore[call-arg]
+        Settings(_env_file=None, webhook_secret_token=SecretStr("has spaces"))  # type: ignore[call-arg]
 
 
 def test_catalog_keys_of_jobs_and_admin_exist_in_every_language() -> None:

@@ -125,6 +125,16 @@ class Studio:
         self.project(user_id, title)
         return self.renders.request(user_id, user_id, "en")
 
+    def job(self, job_id: int) -> Job:
+        job = self.store.get_job(job_id)
+        assert job is not None, f"no job {job_id}"
+        return job
+
+    def active_project(self, user_id: int) -> Project:
+        project = self.store.active_project(user_id)
+        assert project is not None, f"user {user_id} has no active project"
+        return project
+
     async def until(self, condition: Callable[[], bool]) -> None:
         await eventually(condition, 5.0, "the runner")
 
@@ -157,7 +167,7 @@ async def test_one_render_per_user_and_the_queue_tells_positions(tmp_path: Path)
     for job in (second, other):
         studio.work.gate(job.id).set()
     await studio.runner.wait_idle()
-    states = {job.id: studio.store.get_job(job.id).state for job in (first, second, other)}
+    states = {job.id: studio.job(job.id).state for job in (first, second, other)}
     assert set(states.values()) == {JobState.DONE}
 
 
@@ -167,10 +177,10 @@ async def test_a_full_queue_is_refused_and_a_waiting_job_can_leave_it(tmp_path: 
     waiting = studio.render(1, "Waiting")
     with pytest.raises(QueueFull):
         studio.render(1, "One too many")
-    assert studio.store.unfinished_job(1, studio.store.active_project(1).id) is None
+    assert studio.store.unfinished_job(1, studio.active_project(1).id) is None
     studio.store.set_active_project(1, waiting.project_id)
     assert studio.renders.cancel(1)
-    assert studio.store.get_job(waiting.id).state is JobState.CANCELLED
+    assert studio.job(waiting.id).state is JobState.CANCELLED
     studio.work.gate(running.id).set()
     await studio.runner.wait_idle()
     assert studio.work.started == [running.id]
@@ -182,11 +192,11 @@ async def test_a_failed_upload_is_retried_and_the_job_is_done_only_after(tmp_pat
     studio.reporter.finish_failures = [DeliveryFailed(), DeliveryFailed()]
     job = studio.render(1, "Flaky network")
     studio.work.gate(job.id).set()
-    await studio.until(lambda: studio.reporter.events("finish-try"))
+    await studio.until(lambda: bool(studio.reporter.events("finish-try")))
     await studio.runner.wait_idle()
     assert len(studio.reporter.events("finish-try")) == 3
     assert studio.reporter.events("finished") == [(job.id, False)]
-    assert studio.store.get_job(job.id).state is JobState.DONE
+    assert studio.job(job.id).state is JobState.DONE
 
 
 async def test_an_undelivered_video_waits_and_the_next_render_sends_it_without_rendering(
@@ -197,7 +207,7 @@ async def test_an_undelivered_video_waits_and_the_next_render_sends_it_without_r
     job = studio.render(1, "Telegram is down")
     studio.work.gate(job.id).set()
     await studio.runner.wait_idle()
-    stored = studio.store.get_job(job.id)
+    stored = studio.job(job.id)
     assert (stored.state, stored.error) == (JobState.QUEUED, "undelivered")
     assert stored.result_sha and stored.thumbnail_sha
     assert studio.reporter.events("failed") == []
@@ -207,7 +217,7 @@ async def test_an_undelivered_video_waits_and_the_next_render_sends_it_without_r
     await studio.runner.wait_idle()
     assert studio.work.started == [job.id], "the video was rendered a second time"
     assert studio.reporter.events("finished") == [(job.id, True)]
-    assert studio.store.get_job(job.id).state is JobState.DONE
+    assert studio.job(job.id).state is JobState.DONE
 
 
 async def test_a_refused_upload_fails_once_with_a_reason(tmp_path: Path) -> None:
@@ -217,7 +227,7 @@ async def test_a_refused_upload_fails_once_with_a_reason(tmp_path: Path) -> None
     studio.work.gate(job.id).set()
     await studio.runner.wait_idle()
     assert studio.reporter.events("failed") == [(job.id, "jobs.delivery_failed")]
-    assert studio.store.get_job(job.id).state is JobState.FAILED
+    assert studio.job(job.id).state is JobState.FAILED
 
 
 async def test_a_user_who_blocked_the_bot_ends_the_job_quietly(tmp_path: Path) -> None:
@@ -228,11 +238,11 @@ async def test_a_user_who_blocked_the_bot_ends_the_job_quietly(tmp_path: Path) -
     await studio.until(lambda: next_job.id in studio.work.started)
     studio.work.gate(next_job.id).set()
     await studio.runner.wait_idle()
-    stored = studio.store.get_job(job.id)
+    stored = studio.job(job.id)
     assert (stored.state, stored.error) == (JobState.FAILED, "recipient_gone")
     assert studio.reporter.events("failed") == []
     assert studio.reporter.events("cancelled") == []
-    assert studio.store.get_job(next_job.id).state is JobState.DONE
+    assert studio.job(next_job.id).state is JobState.DONE
 
 
 async def test_a_job_that_keeps_crashing_gives_up_and_says_so_once(tmp_path: Path) -> None:
@@ -244,9 +254,10 @@ async def test_a_job_that_keeps_crashing_gives_up_and_says_so_once(tmp_path: Pat
     assert restarted.resume_unfinished() == 1
     await restarted.wait_idle()
     assert studio.reporter.events("failed") == [(job.id, "render.failed_repeatedly")]
-    assert studio.store.get_job(job.id).state is JobState.FAILED
+    assert studio.job(job.id).state is JobState.FAILED
 
 
+@pytest.mark.slow
 async def test_a_queued_user_hears_their_place_in_line(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:

@@ -96,6 +96,7 @@ async def test_an_image_with_a_100000_px_side_is_refused(
         assert snapshot(settings, user.user_id) == before
 
 
+@pytest.mark.slow
 async def test_a_three_hour_song_is_refused_with_the_limit(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,
@@ -149,6 +150,7 @@ async def test_scenes_stop_at_the_limit(
         assert snapshot(settings, user.user_id) == before
 
 
+@pytest.mark.slow
 async def test_five_hundred_ideas_sent_at_once_are_each_answered_in_order(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:
@@ -184,6 +186,7 @@ NASTY_NAMES = [
 ]
 
 
+@pytest.mark.slow
 async def test_file_names_with_folders_and_odd_unicode_stay_harmless(
     emulator: BotApiEmulator,
     make_settings: SettingsFactory,

@@ -8,7 +8,7 @@ from tests.conftest import SettingsFactory
 from tests.reliability.load_scenario import percentile, run_load
 from tests.support.telegram_emulator import BotApiEmulator
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
 
 
 async def test_fifty_users_chat_while_four_renders_run(

@@ -21,7 +21,7 @@ from tests.support.fake_openai import FakeOpenAI
 from tests.support.synthetic_media import make_photo, make_song
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
 SCENE_PICTURES = "select s.id, s.picture_sha, s.picture_key from scenes s order by s.id"
 

@@ -57,11 +57,12 @@ def _write_projects(path: Path, stop: threading.Event, written: list[int]) -> No
     store.db.close()
 
 
+@pytest.mark.slow
 def test_backup_of_a_live_database_is_consistent(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     database = data_dir / "pocket_director.db"
     open_database(database).close()
-    stop, written = threading.Event(), []
+    stop, written = threading.Event(), list[int]()
     writer = threading.Thread(target=_write_projects, args=(database, stop, written))
     writer.start()
     try:

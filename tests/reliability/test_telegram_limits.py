@@ -16,7 +16,7 @@ from tests.support.database import query
 from tests.support.synthetic_media import make_song
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(60)]
 
 
 def scene_numbers(user: SimulatedUser) -> list[int]:

@@ -98,8 +98,15 @@ def frame_steps(path: Path) -> set[float]:
     """The distinct gaps (s) between consecutive video frames' presentation times."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        times = sorted(float(frame.pts * stream.time_base) for frame in container.decode(stream))
+        time_base = stream.time_base
+        assert time_base is not None, "a video stream without a time base"
+        times = sorted(float(_pts(frame) * time_base) for frame in container.decode(stream))
     return {round(b - a, 6) for a, b in itertools.pairwise(times)}
+
+
+def _pts(frame: av.VideoFrame) -> int:
+    assert frame.pts is not None, "a decoded frame without a presentation time"
+    return frame.pts
 
 
 def video_frames(path: Path, indices: set[int]) -> dict[int, np.ndarray]:

@@ -124,6 +124,7 @@ async def test_send_media_group(bot: Bot, linh: SimulatedUser) -> None:
         await bot.send_media_group(linh.chat_id, [InputMediaPhoto(photos[0])])
 
 
+@pytest.mark.slow
 async def test_get_updates_long_poll(emu: BotApiEmulator, bot: Bot, linh: SimulatedUser) -> None:
     started = time.monotonic()
     poll = asyncio.create_task(bot.get_updates(timeout=5))

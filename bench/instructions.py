@@ -18,14 +18,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application, polling  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from tests.conftest import TOKEN  # noqa: E402
 from tests.reliability.load_scenario import describe, percentile  # noqa: E402
+from tests.support.bot_token import TOKEN  # noqa: E402
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser  # noqa: E402
 
 # (instruction, words its answer holds); each pair leaves the project as it found it.
@@ -61,14 +62,14 @@ async def main(arguments: argparse.Namespace) -> None:
     """Build the project, direct it, print the figures."""
     with tempfile.TemporaryDirectory(prefix="pocket-instructions-") as folder:
         async with BotApiEmulator(token=TOKEN) as emulator:
-            settings = Settings(  # type: ignore[call-arg]
-                _env_file=None,
-                telegram_bot_token=TOKEN,
-                telegram_api_base_url=emulator.base_url,
-                telegram_file_base_url=emulator.base_file_url,
-                data_dir=Path(folder),
-                provider="offline",
-            )
+            values: dict[str, Any] = {
+                "telegram_bot_token": TOKEN,
+                "telegram_api_base_url": emulator.base_url,
+                "telegram_file_base_url": emulator.base_file_url,
+                "data_dir": Path(folder),
+                "provider": "offline",
+            }
+            settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
             user = emulator.user(90_001, "Director")
             async with polling(build_application(settings), poll_timeout=1):
                 await timed(user, "/new Benchmark", "Benchmark")

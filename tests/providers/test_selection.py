@@ -19,8 +19,8 @@ def test_with_a_key_the_instructions_are_read_by_openai(monkeypatch: pytest.Monk
     assert providers.instructions.name == "openai"
 
 
-def test_offline_has_no_ai_reader_yet() -> None:
-    providers = select_providers(Settings(provider="offline"))
+def test_offline_there_is_no_ai_reader_only_the_rules() -> None:
+    providers = select_providers(Settings(_env_file=None, provider="offline"))  # type: ignore[call-arg]
     assert isinstance(providers.planner, OfflinePlanner)
     assert providers.instructions is None
 

@@ -17,7 +17,7 @@ IMPORT_BENCHMARKS = f"""
 import sys
 for name in {ABSENT!r}:
     sys.modules[name] = None  # makes `import name` fail
-import bench.load, bench.render, bench.render_variants
+import bench.load, bench.render, bench.render_variants, bench.instructions, bench.reader_accuracy
 """
 
 

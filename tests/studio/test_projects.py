@@ -1,7 +1,8 @@
-"""Projects on a real SQLite file: users and languages, starting, options, rename, switch, delete."""
+"""Projects on a real SQLite file: users, languages, starting, options, rename, switch, delete."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -133,13 +134,14 @@ def test_rename_is_journalled_and_checked(tmp_path: Path) -> None:
 def test_another_owner_can_neither_see_nor_change_a_project(tmp_path: Path) -> None:
     world = build(tmp_path)
     project = world.projects.start_project(OWNER, "Mine")
-    for act in (
+    acts: list[Callable[[], object]] = [
         lambda: world.projects.get(STRANGER, project.id),
         lambda: world.projects.rename(STRANGER, project.id, "Theirs"),
         lambda: world.projects.configure(STRANGER, project.id, aspect="1:1"),
         lambda: world.projects.switch(STRANGER, project.id),
         lambda: world.projects.delete(STRANGER, project.id),
-    ):
+    ]
+    for act in acts:
         with pytest.raises(ProjectNotFound):
             act()
     assert world.projects.list(STRANGER) == []

@@ -282,12 +282,14 @@ def build(
     concurrency: int = 3,
     with_clips: bool = False,
     with_transcriber: bool = True,
+    max_scenes: int = 100,
+    max_song_seconds: float = 15 * 60,
 ) -> World:
     """The studio as bot/wiring.py builds it, with 160 px pictures so tests stay fast."""
     database = open_database(tmp_path / "db.sqlite")
     store = Store(database)
     media = MediaFiles(tmp_path / "media")
-    limits = Limits(short_side=160)
+    limits = Limits(short_side=160, max_scenes=max_scenes, max_song_seconds=max_song_seconds)
     styles = load_styles()
     edits = Edits(
         ProjectJournal(database),

@@ -73,6 +73,15 @@ class SqliteJobs(Rows):
         )
         return job_of(row) if row else None
 
+    def last_result(self, owner_id: int, project_id: int, kind: str) -> Job | None:
+        """The project's newest job of `kind` that finished with a result."""
+        row = self._one(
+            "select * from jobs where owner_id = ? and project_id = ? and kind = ? and state = ? "
+            "and result_sha is not null order by id desc limit 1",
+            [owner_id, project_id, kind, JobState.DONE.value],
+        )
+        return job_of(row) if row else None
+
     def unfinished_jobs(self) -> list[Job]:
         """Every queued or running job, oldest first (to resume after a restart)."""
         rows = self.db.query(

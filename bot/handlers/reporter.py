@@ -18,7 +18,7 @@ from bot.handlers.storyboard_view import StoryboardView
 from bot.handlers.text import escape
 from bot.i18n import t
 from bot.studio.models import AssetKind, Job, Project
-from bot.studio.names import safe_file_name
+from bot.studio.names import title_file_name
 from bot.studio.ports import JobResult, RenderedVideo, SceneReady
 from bot.studio.progress import eta_seconds
 
@@ -45,7 +45,7 @@ def progress_bar(fraction: float, cells: int = 12) -> str:
 
 def video_file_name(title: str) -> str:
     """The video's file name: the title, never a path."""
-    return f"{safe_file_name(title, 40) or 'video'}.mp4"
+    return f"{title_file_name(title, 40) or 'video'}.mp4"
 
 
 @contextmanager

@@ -250,7 +250,7 @@ class _Draft:
         planned: list[SceneState] = []
         added: list[int] = []
         for shot in edit.shots:
-            index = None if shot.number is None else shot.number - 1
+            index = None if shot.idea_number is None else shot.idea_number - 1
             if index is not None and (index in used or not 0 <= index < len(self.scenes)):
                 continue  # a scene planned twice, or one that is not there: the first wins
             if index is None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.studio.models import ProjectSwitch
+from bot.studio.ports import PlannedScene
 from bot.studio.timeline import Motion, Transition
 
 # "to the end": a position past any project's last scene (positions are clamped when applied).
@@ -237,23 +238,10 @@ class SetSwitch:
 
 
 @dataclass(frozen=True)
-class Shot:
-    """One scene of a planned storyboard: a director's scene (by number) or a new one."""
-
-    number: int | None  # the scene it realises (1 is the first); None: a scene the plan adds
-    idea: str
-    caption: str
-    motion: Motion
-    transition: Transition
-    seconds: float | None = None
-    image_prompt: str = ""
-
-
-@dataclass(frozen=True)
 class Replan:
     """The storyboard as planned: every scene in this order, the plan's own ones added."""
 
-    shots: tuple[Shot, ...]
+    shots: tuple[PlannedScene, ...]
 
 
 SceneEdit = (

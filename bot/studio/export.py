@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.studio.models import JobState, MediaRef
-from bot.studio.names import safe_file_name
+from bot.studio.models import MediaRef
+from bot.studio.names import title_file_name
 from bot.studio.ownership import owned_project
+from bot.studio.rendering import RENDER
 from bot.studio.roles import (
     JobStore,
     MediaStore,
@@ -69,8 +70,9 @@ class Exports:
         """What goes into the project's export."""
         project = owned_project(self.projects, owner_id, project_id)
         files: list[tuple[str, Path]] = []
-        job = self.jobs.last_job(owner_id, project_id)
-        if job is not None and job.state is JobState.DONE and job.result_sha:
+        # The newest finished render: a storyboard or a failed render since leaves it standing.
+        job = self.jobs.last_result(owner_id, project_id, RENDER)
+        if job is not None and job.result_sha:
             video = self.media.path_of(MediaRef(job.result_sha, "mp4"))
             if video.exists():
                 files.append(("video.mp4", video))
@@ -108,7 +110,7 @@ class Exports:
             "spent_usd": round(self.spend.spend(owner_id, project_id), 4),
         }
         return ExportBundle(
-            name=safe_file_name(project.title, NAME_LIMIT) or "project",
+            name=title_file_name(project.title, NAME_LIMIT) or "project",
             files=tuple(files),
             storyboard_json=json.dumps(storyboard, ensure_ascii=False, indent=2),
         )

@@ -8,6 +8,14 @@ from bot.studio.text import clean_text
 _UNSAFE = frozenset('<>:"|?*')
 
 
+def title_file_name(title: str, limit: int) -> str:
+    """A file name made from a title: its slashes are words of the title, not folders
+    ("" when the title holds no letter or digit)."""
+    if not any(c.isalnum() for c in title):
+        return ""
+    return safe_file_name(title.replace("/", "-").replace("\\", "-"), limit)
+
+
 def safe_file_name(name: str | None, limit: int) -> str:
     """A name fit to show and to save as: no folders, no control characters, at most `limit`
     characters ("" when nothing is left)."""

@@ -7,7 +7,7 @@ import logging
 
 from bot.errors import InputRejected, JobAlreadyRunning
 from bot.studio.editing import Edits
-from bot.studio.edits import Replan, Shot
+from bot.studio.edits import Replan
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
 from bot.studio.models import Job, Project
@@ -183,18 +183,7 @@ class Storyboard:
         )
         if plan.usage.cost_usd > 0:
             self.spend.record_usage(owner_id, project.id, plan.usage)
-        shots = tuple(
-            Shot(
-                number=planned.idea_number,
-                idea=planned.idea,
-                caption=planned.caption,
-                motion=planned.motion,
-                transition=planned.transition,
-                seconds=planned.seconds,
-                image_prompt=planned.image_prompt,
-            )
-            for planned in plan.scenes
-        )
+        shots = tuple(plan.scenes)
         if not shots:
             return
         try:

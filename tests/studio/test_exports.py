@@ -106,11 +106,6 @@ async def test_another_owner_cannot_export_a_project(tmp_path: Path) -> None:
     assert list(world.media.scratch.iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Exports.bundle looks at the project's last job only: a storyboard job (or a failed "
-    "render) after a finished render leaves the video out of the export",
-)
 async def test_the_video_stays_in_the_export_after_a_later_storyboard(tmp_path: Path) -> None:
     world = build(tmp_path)
     project = with_ideas(world, "a")
@@ -119,3 +114,9 @@ async def test_the_video_stays_in_the_export_after_a_later_storyboard(tmp_path: 
     world.store.update_job(later.id, JobChanges(state=JobState.DONE))
     names = [name for name, _ in world.exports.bundle(OWNER, project.id).files]
     assert "video.mp4" in names
+
+
+def test_a_slash_in_a_title_is_part_of_the_file_name(tmp_path: Path) -> None:
+    world = build(tmp_path)
+    project = world.projects.start_project(OWNER, "Hà Nội / đêm")
+    assert world.exports.bundle(OWNER, project.id).name == "Hà Nội - đêm"

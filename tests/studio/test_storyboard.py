@@ -108,13 +108,6 @@ async def test_a_second_run_remakes_nothing_and_undo_takes_the_plan_back(tmp_pat
     assert [s.caption for s in world.scenes()] == world.ideas()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InputRejected,
-    reason="Storyboard.plan applies the Replan edit unguarded: a plan that changes nothing "
-    "(offline planner, one-sentence ideas, or any second /storyboard) raises "
-    "InputRejected('edit.nothing_changed') and the storyboard job fails",
-)
 async def test_planning_a_storyboard_that_needs_no_change_is_no_failure(tmp_path: Path) -> None:
     world = build(tmp_path)
     with_ideas(world, "Boats", "Temple")  # the offline plan of these is what is there already

@@ -36,11 +36,11 @@ from bot.studio.edits import (
     SetTitle,
     SetTransition,
     Shift,
-    Shot,
     Slot,
     Swap,
 )
 from bot.studio.models import ProjectSwitch
+from bot.studio.ports import PlannedScene
 from bot.studio.project_state import ProjectOptions, ProjectState, SceneState
 from bot.studio.timeline import Motion, Transition
 
@@ -198,10 +198,10 @@ def test_an_empty_project_has_no_scene_to_name() -> None:
 def test_a_plan_orders_the_scenes_fills_its_own_and_keeps_what_it_forgot() -> None:
     state = project("a", "b", "c")
     shots = (
-        Shot(2, "b", "B!", Motion.PAN_LEFT, Transition.CUT, 3.0, "prompt b"),
-        Shot(None, "a bridge", "Bridge", Motion.ZOOM_OUT, Transition.CROSSFADE),
-        Shot(1, "a", "", Motion.STILL, Transition.FADE_BLACK),
-        Shot(1, "a again", "dup", Motion.STILL, Transition.CUT),
+        PlannedScene("b", "B!", Motion.PAN_LEFT, Transition.CUT, 3.0, "prompt b", idea_number=2),
+        PlannedScene("a bridge", "Bridge", Motion.ZOOM_OUT, Transition.CROSSFADE),
+        PlannedScene("a", "", Motion.STILL, Transition.FADE_BLACK, idea_number=1),
+        PlannedScene("a again", "dup", Motion.STILL, Transition.CUT, idea_number=1),
     )
     applied = apply_edits(state, [Replan(shots)], RULES)
     assert ideas(applied.state) == ["b", "a bridge", "a", "c"]

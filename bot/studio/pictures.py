@@ -132,9 +132,9 @@ class Pictures:
         ref = MediaRef(scene.picture_sha, "jpg")
         return ref if self.media.path_of(ref).exists() else None
 
-    def new_scene_cost(self, project: Project, width: int, height: int) -> float:
-        """What the picture of a scene not there yet is expected to cost."""
-        request = PictureRequest(
+    def _title_request(self, project: Project, width: int, height: int) -> PictureRequest:
+        """A picture of the project's title alone (no scene, no photo)."""
+        return PictureRequest(
             idea=project.title,
             caption="",
             style=self.style(project),
@@ -142,7 +142,10 @@ class Pictures:
             width=width,
             height=height,
         )
-        return self.maker.estimate_cost(request)
+
+    def new_scene_cost(self, project: Project, width: int, height: int) -> float:
+        """What the picture of a scene not there yet is expected to cost."""
+        return self.maker.estimate_cost(self._title_request(project, width, height))
 
     def pending_cost(self, owner_id: int, project: Project, width: int, height: int) -> float:
         """What making the missing pictures is expected to cost."""
@@ -242,12 +245,5 @@ class Pictures:
 
     async def make_title_card(self, project: Project, width: int, height: int) -> Path:
         """A typographic card with the project's title, for a project with no scenes."""
-        request = PictureRequest(
-            idea=project.title,
-            caption="",
-            style=self.style(project),
-            references=(),
-            width=width,
-            height=height,
-        )
+        request = self._title_request(project, width, height)
         return self.media.path_of(await self._offline(request))

@@ -61,3 +61,14 @@ async def new_project(user: SimulatedUser, title: str, *ideas: str) -> list[BotM
     """`/new title`, then each idea as the next scene; the bot's answer to each idea."""
     await say(user, f"/new {title}", title)
     return [await say(user, idea, f"Scene {number}") for number, idea in enumerate(ideas, start=1)]
+
+
+def ideas(settings: Settings, owner_id: int) -> list[str]:
+    """The ideas of the owner's scenes, in storyboard order."""
+    rows = query(
+        settings.database_path,
+        "select s.idea from scenes s join projects p on p.id = s.project_id "
+        "where p.owner_id = ? order by s.position",
+        (owner_id,),
+    )
+    return [row[0] for row in rows]

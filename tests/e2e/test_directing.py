@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from bot.config import Settings
 from tests.conftest import BotStarter, SettingsFactory
-from tests.e2e.helpers import new_project, say
+from tests.e2e.helpers import ideas, new_project, say
 from tests.support.database import query
 from tests.support.telegram_emulator import BotApiEmulator, BotMessage, SimulatedUser
-
-
-def ideas(settings: Settings, owner: int) -> list[str]:
-    rows = query(
-        settings.database_path,
-        "select s.idea from scenes s join projects p on p.id = s.project_id "
-        "where p.owner_id = ? order by s.position",
-        (owner,),
-    )
-    return [row[0] for row in rows]
 
 
 def aspect(settings: Settings, owner: int) -> str:

@@ -9,14 +9,12 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings
 from bot.providers.selection import select_providers
 from bot.providers.styles_file import load_styles
 from bot.studio.ports import PictureRequest
 from bot.studio.timing import output_size
 from tests.conftest import BotStarter, SettingsFactory
-from tests.e2e.helpers import new_project, say
-from tests.support.database import query
+from tests.e2e.helpers import ideas, new_project, say
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.synthetic_media import make_song
 from tests.support.telegram_emulator import BotApiEmulator
@@ -31,16 +29,6 @@ async def fake_openai(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeOpen
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-fake-key-0123456789")
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         yield fake
-
-
-def ideas(settings: Settings, owner: int) -> list[str]:
-    rows = query(
-        settings.database_path,
-        "select s.idea from scenes s join projects p on p.id = s.project_id "
-        "where p.owner_id = ? order by s.position",
-        (owner,),
-    )
-    return [row[0] for row in rows]
 
 
 def scenes(kind: str, **fields: Any) -> dict[str, Any]:

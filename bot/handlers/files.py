@@ -5,7 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import PurePosixPath
 
-IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff"})
+# heic/heif: the iPhone's photos, which some clients send as application/octet-stream.
+IMAGE_EXTENSIONS = frozenset(
+    {"jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "heic", "heif"}
+)
 AUDIO_EXTENSIONS = frozenset({"mp3", "m4a", "aac", "ogg", "oga", "opus", "wav", "flac"})
 AUDIO_MIME_EXTENSIONS = {
     "audio/mpeg": "mp3",

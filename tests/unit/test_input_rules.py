@@ -34,6 +34,11 @@ def test_encode_refuses_over_64_bytes() -> None:
     [
         ("image/jpeg", "a.jpg", FileKind.IMAGE),
         (None, "photo.PNG", FileKind.IMAGE),
+        ("image/heic", "IMG_0001.HEIC", FileKind.IMAGE),
+        ("image/heif", None, FileKind.IMAGE),
+        ("image/heic-sequence", "IMG_0002.HEIC", FileKind.IMAGE),
+        ("application/octet-stream", "IMG_0003.heic", FileKind.IMAGE),
+        (None, "photo.heif", FileKind.IMAGE),
         ("audio/mpeg", "song.mp3", FileKind.AUDIO),
         ("application/octet-stream", "x.flac", FileKind.AUDIO),
         ("application/pdf", "doc.pdf", FileKind.OTHER),

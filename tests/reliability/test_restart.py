@@ -134,6 +134,7 @@ async def test_a_batch_of_paid_pictures_killed_midway_is_not_paid_twice(
     # No finished picture is asked for again; each missing one exactly once.
     for idea in finished:
         assert not any(idea in prompt for prompt in prompts_after), idea
-    assert len(calls_after) == 6 - len(finished)
+    # On failure the second run's log says which picture was asked for again, and why.
+    assert len(calls_after) == 6 - len(finished), (prompts_after, second.log())
     assert query(database, "select count(*) from usage")[0][0] == paid_before + len(calls_after)
     assert query(database, "select count(*) from scenes where picture_sha is null") == [(0,)]

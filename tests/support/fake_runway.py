@@ -13,7 +13,8 @@ It answers what the official SDK (`AsyncRunwayML(base_url=fake.base_url)`) sends
 * ``GET /v1/tasks/{id}`` walks PENDING -> RUNNING -> SUCCEEDED over ``polls_to_finish`` polls
   (or FAILED when :meth:`FakeRunway.fail_next_task` was called, CANCELLED after
   :meth:`FakeRunway.cancel_next_task`; never finishes while ``hold_tasks`` is set; the first
-  ``throttled_polls`` polls answer THROTTLED). The task JSON has every field the SDK's
+  ``throttled_polls`` polls answer THROTTLED; each answer waits ``task_answer_delay`` s and
+  sets the ``polled`` event). The task JSON has every field the SDK's
   ``TaskRetrieveResponse`` variants require: ``estimatedCost`` while waiting, ``cost`` once
   ended, ``progress`` while running, ``failure`` (+ ``failureCode``) when failed. (The SDK
   drops the union's discriminator when it parses a task: an answer missing a required field
@@ -30,6 +31,7 @@ advice" and answers with its own backoff of about 0.5 s, doubling).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import itertools
 import subprocess
@@ -119,6 +121,8 @@ class FakeRunway(LocalServer):
         self.polls_to_finish = polls_to_finish
         self.hold_tasks = False
         self.throttled_polls = 0
+        self.task_answer_delay = 0.0
+        self.polled = asyncio.Event()
         self.requests: list[RecordedRequest] = []
         self.tasks: dict[str, FakeTask] = {}
         self._faults: dict[str, list[tuple[int, int | None]]] = {}
@@ -226,6 +230,8 @@ class FakeRunway(LocalServer):
 
     async def _get_task(self, request: web.Request) -> web.Response:
         await self._record(request)
+        self.polled.set()
+        await asyncio.sleep(self.task_answer_delay)
         refusal = self._unauthorised(request) or self._fault("tasks")
         if refusal is not None:
             return refusal

@@ -99,7 +99,7 @@ class RunwayClipMaker:
         seconds = clip_seconds(request.seconds)
         image = await asyncio.to_thread(_prompt_image, request.image)
         task_id: str | None = None
-        # One client per clip, like the session before it: it lives on the loop that uses it.
+        # One client per clip: its connection pool belongs to the event loop that uses it.
         async with self._client() as client:
             try:
                 async with asyncio.timeout(self._timeout):
@@ -150,8 +150,13 @@ class RunwayClipMaker:
                     raise ProviderError("provider.clip_failed", service=SERVICE)
                 return task.output[0]
             if task.status == "FAILED":
-                code = task.failure_code or ""
-                logger.warning("Runway task %s FAILED (%s): %s", task_id, code, task.failure)
+                # By its JSON name: the SDK parses a task lacking a field its type requires
+                # (`cost`, say) as a Pending whatever its status, and a Pending has no
+                # `failure_code` attribute.
+                details = task.to_dict()
+                code = str(details.get("failureCode") or "")
+                failure = details.get("failure")
+                logger.warning("Runway task %s FAILED (%s): %s", task_id, code, failure)
                 refused = code.startswith("SAFETY")
                 raise ProviderError(
                     "provider.refused" if refused else "provider.clip_failed", service=SERVICE
@@ -231,7 +236,11 @@ def _prompt_image(path: Path) -> str:
         uri = _data_uri(mime, data)
         if len(uri) <= MAX_DATA_URI_CHARS:
             return uri
-    return _data_uri("image/jpeg", _shrunk_jpeg(data, MAX_DATA_URI_CHARS))
+    try:
+        return _data_uri("image/jpeg", _shrunk_jpeg(data, MAX_DATA_URI_CHARS))
+    except OSError as error:  # Pillow's UnidentifiedImageError is one
+        logger.warning("The still for a Runway clip is not a readable image")
+        raise ProviderError("provider.clip_failed", service=SERVICE) from error
 
 
 def _data_uri(mime: str, data: bytes) -> str:

@@ -117,6 +117,17 @@ async def test_a_safety_failure_is_a_refusal(fake: FakeRunway, still: Path, tmp_
     assert caught.value.key == "provider.refused"
 
 
+async def test_a_safety_failure_is_read_from_a_task_the_sdk_mistypes(
+    fake: FakeRunway, still: Path, tmp_path: Path
+) -> None:
+    """Without its `cost` the SDK parses a FAILED task as a Pending; the code still counts."""
+    fake.omit_costs = True
+    fake.fail_next_task("Content moderation", code="SAFETY.INPUT.TEXT")
+    with pytest.raises(ProviderError) as caught:
+        await maker(fake).make_clip(clip_request(still), tmp_path / "clip.mp4")
+    assert caught.value.key == "provider.refused"
+
+
 async def test_rate_limits_and_server_errors_are_retried(
     fake: FakeRunway, still: Path, tmp_path: Path
 ) -> None:
@@ -295,6 +306,15 @@ async def test_a_still_too_big_for_a_data_uri_is_recompressed(
     with Image.open(io.BytesIO(base64.b64decode(encoded))) as sent:
         assert sent.format == "JPEG" and sent.height <= 2048
         assert sent.width / sent.height == pytest.approx(1600 / 2400, abs=0.01)
+
+
+async def test_an_unreadable_still_is_a_clip_failure(fake: FakeRunway, tmp_path: Path) -> None:
+    still = tmp_path / "still.jpg"
+    still.write_bytes(b"not an image at all")
+    with pytest.raises(ProviderError) as caught:
+        await maker(fake).make_clip(clip_request(still), tmp_path / "clip.mp4")
+    assert caught.value.key == "provider.clip_failed"
+    assert not fake.requests
 
 
 async def test_the_prompt_is_cut_to_runways_length(

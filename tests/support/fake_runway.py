@@ -18,7 +18,8 @@ It answers what the official SDK (`AsyncRunwayML(base_url=fake.base_url)`) sends
   ``TaskRetrieveResponse`` variants require: ``estimatedCost`` while waiting, ``cost`` once
   ended, ``progress`` while running, ``failure`` (+ ``failureCode``) when failed. (The SDK
   drops the union's discriminator when it parses a task: an answer missing a required field
-  comes back as a ``Pending`` whatever its status.) A success lists an output URL served by the
+  comes back as a ``Pending`` whatever its status; ``omit_costs`` leaves the costs out to
+  check that we cope.) A success lists an output URL served by the
   same fake.
 * ``DELETE /v1/tasks/{id}`` cancels a task (204).
 * ``GET /outputs/{id}.mp4`` serves a real small H.264 MP4 made once with the ffmpeg binary that
@@ -123,6 +124,7 @@ class FakeRunway(LocalServer):
         self.throttled_polls = 0
         self.task_answer_delay = 0.0
         self.polled = asyncio.Event()
+        self.omit_costs = False
         self.requests: list[RecordedRequest] = []
         self.tasks: dict[str, FakeTask] = {}
         self._faults: dict[str, list[tuple[int, int | None]]] = {}
@@ -258,7 +260,9 @@ class FakeRunway(LocalServer):
             "createdAt": "2026-01-01T00:00:00.000Z",
         }
         credits = CREDITS_PER_SECOND[task.body["model"]] * int(task.body.get("duration", 5))
-        if task.status in ("PENDING", "THROTTLED", "RUNNING"):
+        if self.omit_costs:
+            pass
+        elif task.status in ("PENDING", "THROTTLED", "RUNNING"):
             answer["estimatedCost"] = {"credits": credits}
         else:  # failed and cancelled tasks are refunded
             answer["cost"] = {"credits": credits if task.status == "SUCCEEDED" else 0}

@@ -85,7 +85,8 @@ class Settings(BaseSettings):
 
     runwayml_api_secret: SecretStr | None = None
     runwayml_base_url: str = "https://api.dev.runwayml.com"
-    runway_model: str = "gen4_turbo"
+    # The runwayml SDK's image-to-video models that bot/providers/runway_clips.py prices.
+    runway_model: Literal["gen4_turbo"] = "gen4_turbo"
     runway_poll_interval: float = 5.0
     runway_timeout: float = 600.0
 

@@ -59,7 +59,8 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # httpx logs every request URL, and Bot API URLs carry the token.
-    for noisy in ("httpx", "httpx2", "httpcore", "apscheduler"):
+    # runwayml logs whole request bodies at DEBUG: a still is up to 5 MB of base64 a line.
+    for noisy in ("httpx", "httpx2", "httpcore", "apscheduler", "runwayml"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -34,3 +34,11 @@ def parse_id_action(
         return None
     target = parse_int_argument(head, verb)
     return None if target is None else (target, action)
+
+
+def parse_id_pair(data: str | None, verb: str) -> tuple[int, int] | None:
+    """`verb:N:M` as (N, M), or None when malformed."""
+    head, _, second = (data or "").rpartition(":")
+    first = parse_int_argument(head, verb)
+    last = parse_int_argument(f"{verb}:{second}", verb)
+    return None if first is None or last is None else (first, last)

@@ -9,7 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.errors import ProjectNotFound
 from bot.handlers import projects, render, storyboard
-from bot.handlers.callback_data import encode, parse_id_action
+from bot.handlers.buttons import read_tap
+from bot.handlers.callback_data import encode, parse_id_pair
 from bot.handlers.context import DirectorContext
 from bot.handlers.edit_replies import describe_changes
 from bot.handlers.replies import reply
@@ -125,26 +126,15 @@ async def undo(update: Update, context: DirectorContext) -> None:
 
 async def undo_button(update: Update, context: DirectorContext) -> None:
     """↩️ Undo under a change: take back that change, if nothing came after it."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    tap = read_tap(update, partial(parse_id_pair, verb=UNDO_PREFIX))
+    if tap is None:
         return
-    parsed = _parse_undo(query.data)
-    if parsed is None:
-        raise ProjectNotFound()
-    project_id, entry_id = parsed
-    outcome = context.use_cases.edits.undo(user.id, project_id, entry_id)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(None)
+    project_id, entry_id = tap.data
+    outcome = context.use_cases.edits.undo(tap.user.id, project_id, entry_id)
+    await tap.query.answer()
+    if isinstance(tap.query.message, Message):
+        await tap.query.message.edit_reply_markup(None)
     await show_outcome(update, context, outcome, undone=True)
-
-
-def _parse_undo(data: str | None) -> tuple[int, int] | None:
-    head, _, entry = (data or "").rpartition(":")
-    if not entry.isdigit() or len(entry) > 18:
-        return None
-    parsed = parse_id_action(head + ":x", UNDO_PREFIX, {"x"})
-    return None if parsed is None else (parsed[0], int(entry))
 
 
 async def clarify_button(update: Update, context: DirectorContext) -> None:

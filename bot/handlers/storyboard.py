@@ -118,13 +118,9 @@ def scene_in_question(update: Update, context: DirectorContext) -> int | None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return None
-    messages = context.use_cases.scene_messages
     if message.reply_to_message is not None:
-        scene = messages.scene_for_message(
-            user.id, message.chat.id, message.reply_to_message.message_id
-        )
-    else:
-        scene = messages.open_question(user.id, message.chat.id)
+        return replied_scene_id(update, context)
+    scene = context.use_cases.scene_messages.open_question(user.id, message.chat.id)
     return scene.id if scene is not None else None
 
 

@@ -131,16 +131,19 @@ class Conversation:
     ) -> Meaning:
         """What the text means: the offline reading, else the AI's when there is something to
         edit and budget left."""
-        request = self._request(owner_id, text, language, project, state)
-        meaning = (await self.offline.read(request)).meaning
+        styles = self._styles(language)
+        meaning = (await self.offline.read(ReadRequest(text, language, styles=styles))).meaning
         if (
             not isinstance(meaning, SceneIdea)
             or self.reader is None
             or project is None
-            or not request.scenes
+            or state is None
+            or not state.scenes
             or not might_be_directing(text)
         ):
             return meaning
+        # Only a text the model will read needs the project's facts (song, recent messages).
+        request = self._request(owner_id, text, language, project, state)
         if not self.budget.reserve(owner_id, READING_RESERVE_USD):
             logger.info("Budget spent: reading offline only")
             return meaning
@@ -156,18 +159,14 @@ class Conversation:
             self.store.record_usage(owner_id, project.id, reading.usage)
         return reading.meaning
 
-    def _request(
-        self,
-        owner_id: int,
-        text: str,
-        language: str,
-        project: Project | None,
-        state: ProjectState | None,
-    ) -> ReadRequest:
+    def _styles(self, language: str) -> tuple[tuple[str, str], ...]:
         names = self.style_names.get(language) or next(iter(self.style_names.values()), {})
-        styles = tuple(names.items())
-        if project is None or state is None:
-            return ReadRequest(text=text, language=language, styles=styles)
+        return tuple(names.items())
+
+    def _request(
+        self, owner_id: int, text: str, language: str, project: Project, state: ProjectState
+    ) -> ReadRequest:
+        styles = self._styles(language)
         song = self.store.get_asset(project.song_sha) if project.song_sha else None
         song_line = None
         if song is not None:

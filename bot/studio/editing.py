@@ -123,11 +123,28 @@ class Edits:
         source: str = "chat",
     ) -> EditOutcome:
         """Apply every edit or none (InputRejected says why); journal the group for undo."""
+        outcome = self.apply_if_changed(
+            owner_id, project_id, edits, focus_scene_id=focus_scene_id, source=source
+        )
+        if outcome is None:
+            raise InputRejected("edit.nothing_changed")
+        return outcome
+
+    def apply_if_changed(
+        self,
+        owner_id: int,
+        project_id: int,
+        edits: Sequence[Edit],
+        *,
+        focus_scene_id: int | None = None,
+        source: str = "chat",
+    ) -> EditOutcome | None:
+        """Like `apply`, but edits that leave the project as it was are no error: None."""
         current = self._state(owner_id, project_id)
         focus = focus_scene_id or self.focus(owner_id, current)
         applied = apply_edits(current, edits, self.rules, focus)
         if applied.state == current:
-            raise InputRejected("edit.nothing_changed")
+            return None
         stored, entry_id = self.states.write_edits(
             owner_id, current, applied.state, applied.changes, source
         )

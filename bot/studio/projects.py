@@ -110,12 +110,7 @@ class Projects:
         return self._edit(user_id, project_id, [SetTitle(title)], "rename")
 
     def _edit(self, user_id: int, project_id: int, changes: list[Edit], source: str) -> Project:
-        owned_project(self.projects, user_id, project_id)
-        try:
-            self.edits.apply(user_id, project_id, changes, source=source)
-        except InputRejected as rejected:
-            if rejected.key != "edit.nothing_changed":
-                raise
+        self.edits.apply_if_changed(user_id, project_id, changes, source=source)
         return owned_project(self.projects, user_id, project_id)
 
     def delete(self, user_id: int, project_id: int) -> Project:

@@ -186,11 +186,8 @@ class Storyboard:
         shots = tuple(plan.scenes)
         if not shots:
             return
-        try:
-            self.edits.apply(owner_id, project.id, [Replan(shots)], source=PLAN_SOURCE)
-        except InputRejected as rejected:
-            if rejected.key != "edit.nothing_changed":  # a plan that keeps everything is fine
-                raise
+        # A plan that keeps everything as it is is fine too.
+        self.edits.apply_if_changed(owner_id, project.id, [Replan(shots)], source=PLAN_SOURCE)
 
     def planned(self, owner_id: int, project_id: int) -> bool:
         """Whether the project's storyboard was planned (and the plan not undone)."""

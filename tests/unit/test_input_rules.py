@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.handlers.callback_data import encode, parse_int_argument
+from bot.handlers.callback_data import encode, parse_id_pair, parse_int_argument
 from bot.handlers.files import FileKind, audio_extension, classify_document, extension_of
 from bot.studio.text import clean_text, language_for
 
@@ -67,3 +67,22 @@ def test_language_for() -> None:
     assert language_for("vi-VN") == "vi"
     assert language_for("de") == "en"
     assert language_for(None) == "en"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("undo:12:345", (12, 345)),
+        ("undo:12", None),
+        ("undo:12:x", None),
+        ("undo::3", None),
+        ("undo:1:2:3", None),
+        ("pj:1:2", None),
+        ("undo:1:" + "9" * 19, None),
+        (None, None),
+    ],
+)
+def test_undo_buttons_carry_two_ids_and_nothing_else(
+    data: str | None, expected: tuple[int, int] | None
+) -> None:
+    assert parse_id_pair(data, "undo") == expected

@@ -122,6 +122,7 @@ def _shot_inputs(shot: Shot, offset: float) -> dict[str, object]:
     return {
         "media": file_digest(Path(media)),
         "clip": bool(shot.clip_path),
+        "clip_start": round(shot.clip_start, 6),
         "offset": round(offset, 6),
         "duration": round(shot.duration, 6),
         "motion": str(shot.motion),

@@ -25,6 +25,13 @@ class Fit(StrEnum):
     CONTAIN = "contain"  # the whole photo over a blurred, darkened cover of itself
 
 
+class FootageSound(StrEnum):
+    """What becomes of a footage clip's own sound under the song."""
+
+    DROP = "drop"  # only the song is heard
+    DUCK = "duck"  # the clip's sound is mixed in, the song ducked beneath it
+
+
 class Transition(StrEnum):
     """How a shot begins, relative to the shot before it."""
 
@@ -41,6 +48,9 @@ class Shot:
     `shots[i+1].start`. A transition is centred on that cut and lasts `transition_seconds`.
     `focus` is the point (x, y as fractions of the picture) that a cover crop keeps in view;
     None lets the renderer find it (faces, else the most detailed region).
+    `clip_path` is a video shown instead of the still (a generated clip or the director's own
+    footage); its stretch begins `clip_start` seconds into the file. `image_path` stays the
+    still a clip falls back to when it cannot be decoded.
     """
 
     image_path: str
@@ -51,6 +61,7 @@ class Shot:
     transition_in: Transition = Transition.CROSSFADE
     transition_seconds: float = 0.6
     clip_path: str | None = None
+    clip_start: float = 0.0
     fit: Fit = Fit.COVER
     focus: tuple[float, float] | None = None
 
@@ -74,6 +85,7 @@ class Timeline:
     fade_in_seconds: float = 0.5
     fade_out_seconds: float = 2.0
     font_path: str | None = None
+    footage_sound: FootageSound = FootageSound.DROP
 
     @property
     def duration(self) -> float:

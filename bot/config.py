@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     runwayml_base_url: str = "https://api.dev.runwayml.com"
     # The runwayml SDK's image-to-video models that bot/providers/runway_clips.py prices.
     runway_model: Literal["gen4_turbo"] = "gen4_turbo"
+    # The SDK's video-to-video models that bot/providers/runway_restyle.py prices.
+    runway_restyle_model: Literal["aleph2"] = "aleph2"
     runway_poll_interval: float = 5.0
     runway_timeout: float = 600.0
 

@@ -200,6 +200,34 @@ def m012_edit_journal(db: sqlite_utils.Database) -> None:
     db.table("edit_groups").create_index(["project_id", "undone_at"])
 
 
+@migrations()
+def m016_restyle(db: sqlite_utils.Database) -> None:
+    """Footage restyled by an AI model: the project's switch, and every paid result by its key.
+
+    A result is keyed by what shaped it (footage, prompt, model, stretch), not by a scene, so
+    any scene of any of the owner's projects with the same key reuses it, and it outlives the
+    scene that paid for it. (`restyled_sha` keeps the file from the media collector.)
+    """
+    db.table("projects").add_column("restyle_enabled", int, not_null_default=0)
+    db.table("restyles").create(
+        {
+            "owner_id": int,
+            "key": str,
+            "restyled_sha": str,
+            # The footage and the look (model, prompt, ratio) apart, so a cost estimate can
+            # find a restyle whose stretch the render chose by itself.
+            "source": str,
+            "look": str,
+            "start": float,
+            "seconds": float,
+            "created_at": str,
+        },
+        pk=("owner_id", "key"),
+        not_null={"restyled_sha", "source", "look"},
+    )
+    db.table("restyles").create_index(["owner_id", "source", "look"])
+
+
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database file and bring its schema up to date."""
     path.parent.mkdir(parents=True, exist_ok=True)

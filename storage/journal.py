@@ -112,6 +112,7 @@ class ProjectJournal:
             style=project["style"],
             clips_enabled=bool(project["clips_enabled"]),
             previews_enabled=bool(project["previews_enabled"]),
+            restyle_enabled=bool(project["restyle_enabled"]),
         )
         return ProjectState(project_id, options, scenes)
 
@@ -194,13 +195,15 @@ class ProjectJournal:
             options = target.options
             self.db.execute(
                 "update projects set title = ?, aspect = ?, style = ?, clips_enabled = ?, "
-                "previews_enabled = ?, updated_at = ? where id = ? and owner_id = ?",
+                "previews_enabled = ?, restyle_enabled = ?, updated_at = ? "
+                "where id = ? and owner_id = ?",
                 [
                     options.title,
                     options.aspect,
                     options.style,
                     int(options.clips_enabled),
                     int(options.previews_enabled),
+                    int(options.restyle_enabled),
                     _now(),
                     project_id,
                     owner_id,

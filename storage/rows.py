@@ -44,6 +44,7 @@ def project_of(row: dict[str, Any]) -> Project:
         created_at=row["created_at"],
         clips_enabled=bool(row.get("clips_enabled")),
         previews_enabled=bool(row.get("previews_enabled")),
+        restyle_enabled=bool(row.get("restyle_enabled")),
     )
 
 

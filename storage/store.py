@@ -12,6 +12,7 @@ from storage.jobs import SqliteJobs
 from storage.links import SqliteLinks
 from storage.projects import SqliteProjects
 from storage.references import SqliteReferences
+from storage.restyles import SqliteRestyles
 from storage.scenes import SqliteScenes
 from storage.spend import SqliteSpend
 from storage.totals import SqliteTotals
@@ -29,5 +30,6 @@ class Store(
     SqliteSpend,
     SqliteConversation,
     SqliteTotals,
+    SqliteRestyles,
 ):
     """All storage roles on one database handle (owned by one thread, the event loop)."""

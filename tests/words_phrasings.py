@@ -68,6 +68,7 @@ def _do(*edits: Edit, command: Command | None = None) -> Instruction:
 IDEA = SceneIdea()
 IT = Same()
 CLIPS, PREVIEWS = ProjectSwitch.CLIPS, ProjectSwitch.PREVIEWS
+RESTYLE = ProjectSwitch.RESTYLE
 
 PHRASINGS: list[tuple[str, Meaning]] = [
     # swap
@@ -176,6 +177,14 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("bật clip", _do(SetSwitch(CLIPS, on=True))),
     ("tắt gửi ảnh", _do(SetSwitch(PREVIEWS, on=False))),
     ("tat clip", _do(SetSwitch(CLIPS, on=False))),
+    ("restyle the footage", _do(SetSwitch(RESTYLE, on=True))),
+    ("please restyle my clips", _do(SetSwitch(RESTYLE, on=True))),
+    ("turn restyling on", _do(SetSwitch(RESTYLE, on=True))),
+    ("don't restyle the footage", _do(SetSwitch(RESTYLE, on=False))),
+    ("đổi phong cách clip", _do(SetSwitch(RESTYLE, on=True))),
+    ("hãy đổi phong cách cho các clip của tôi", _do(SetSwitch(RESTYLE, on=True))),
+    ("không đổi phong cách clip nữa", _do(SetSwitch(RESTYLE, on=False))),
+    ("tắt đổi phong cách", _do(SetSwitch(RESTYLE, on=False))),
     # commands
     ("render", _do(command=Command.RENDER)),
     ("make the video", _do(command=Command.RENDER)),

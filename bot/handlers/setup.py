@@ -1,4 +1,5 @@
-"""Project options as buttons: aspect, style, clips, previews. Ignoring them keeps defaults."""
+"""Project options as buttons: aspect, style, clips, previews, restyle. Ignoring them keeps
+defaults."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ STYLES_PER_ROW = 2
 SWITCHES = {
     "c": (ProjectSwitch.CLIPS, "setup.clips"),
     "p": (ProjectSwitch.PREVIEWS, "setup.previews"),
+    "r": (ProjectSwitch.RESTYLE, "setup.restyle"),
 }
+# Switches that ask for Runway: shown only when it is configured.
+RUNWAY_SWITCHES = frozenset({ProjectSwitch.CLIPS, ProjectSwitch.RESTYLE})
 
 
 def _aspect_token(aspect: str) -> str:
@@ -56,7 +60,7 @@ def options_keyboard(
         styles[i : i + STYLES_PER_ROW] for i in range(0, len(styles), STYLES_PER_ROW)
     ]
     for letter, (switch, label) in SWITCHES.items():
-        if switch is ProjectSwitch.CLIPS and not options.clips_available:
+        if switch in RUNWAY_SWITCHES and not options.clips_available:
             continue
         state = "on" if project.is_on(switch) else "off"
         rows.append(
@@ -71,7 +75,7 @@ def options_keyboard(
 
 
 def parse_option(data: str | None) -> tuple[int, str, str] | None:
-    """`opt:<project id>:<a|s|c|p>:<value>` from untrusted callback data."""
+    """`opt:<project id>:<a|s|c|p|r>:<value>` from untrusted callback data."""
     parts = (data or "").split(":")
     if len(parts) != 4 or parts[0] != PREFIX or not parts[1].isdigit():
         return None

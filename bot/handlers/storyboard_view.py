@@ -136,7 +136,7 @@ class StoryboardView:
         """Send a scene's picture or clip the moment it is made, linked to its scene."""
         caption = album_caption(ready.scene)
         with ready.path.open("rb") as media:
-            if ready.kind is AssetKind.CLIP:
+            if ready.kind in (AssetKind.CLIP, AssetKind.RESTYLED):
                 message = await self.bot.send_video(
                     job.chat_id,
                     media,

@@ -59,7 +59,11 @@ from bot.studio.timeline import Motion, Transition
 SCENE_KINDS = ("numbers", "first", "last", "relative", "all")
 PLACE_KINDS = ("start", "end", "position", "after", "before")
 ASPECTS = ("9:16", "16:9", "1:1")
-SWITCHES = {"clips": ProjectSwitch.CLIPS, "previews": ProjectSwitch.PREVIEWS}
+SWITCHES = {
+    "clips": ProjectSwitch.CLIPS,
+    "previews": ProjectSwitch.PREVIEWS,
+    "restyle": ProjectSwitch.RESTYLE,
+}
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 MAX_SECONDS = 600.0
 MAX_FACTOR = 100.0
@@ -438,8 +442,9 @@ TOOLS: tuple[_Tool, ...] = (
     ),
     _Tool(
         "set_switch",
-        "Turn a project option on or off: clips (AI video clips instead of still pictures) "
-        "or previews (show each picture as soon as it is made); on null flips it.",
+        "Turn a project option on or off: clips (AI video clips instead of still pictures), "
+        "previews (show each picture as soon as it is made) or restyle (redraw the "
+        "director's own footage in the project's style with Runway); on null flips it.",
         {
             "switch": _enum(list(SWITCHES), "The option"),
             "on": {"type": ["boolean", "null"], "description": "true on, false off, null flip"},

@@ -21,6 +21,7 @@ REQUIRED_TEMPLATES = (
     "picture",
     "director_system",
     "director_user",
+    "restyle",
 )
 
 

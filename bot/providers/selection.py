@@ -15,7 +15,9 @@ from bot.providers.openai_planner import OpenAIPlanner
 from bot.providers.openai_transcriber import OpenAITranscriber
 from bot.providers.prompts import load_templates
 from bot.providers.runway_clips import RunwayClipMaker
-from bot.studio.ports import ClipMaker, ImageMaker, Planner, Transcriber
+from bot.providers.runway_restyle import RunwayFootageRestyler
+from bot.providers.runway_tasks import RunwayAccess
+from bot.studio.ports import ClipMaker, FootageRestyler, ImageMaker, Planner, Transcriber
 from bot.studio.reading import InstructionReader
 
 logger = logging.getLogger(__name__)
@@ -32,23 +34,34 @@ class Providers:
     clips: ClipMaker | None
     # The AI reader of instructions; offline the router's own rule-based reader is the only one.
     instructions: InstructionReader | None = None
+    restyler: FootageRestyler | None = None
 
 
 def select_providers(settings: Settings) -> Providers:
     """OpenAI (and Runway) when configured, offline otherwise."""
     offline_images = OfflineImageMaker()
     clips: ClipMaker | None = None
+    restyler: FootageRestyler | None = None
+    templates = load_templates()
     if settings.runwayml_api_secret is not None:
-        clips = RunwayClipMaker(
+        access = RunwayAccess(
             settings.runwayml_api_secret.get_secret_value(),
             settings.runwayml_base_url,
-            settings.runway_model,
             settings.runway_poll_interval,
             settings.runway_timeout,
         )
+        clips = RunwayClipMaker(
+            access.api_secret,
+            access.base_url,
+            settings.runway_model,
+            access.poll_interval,
+            access.timeout,
+        )
+        restyler = RunwayFootageRestyler(access, templates, settings.runway_restyle_model)
     if settings.active_provider == "offline":
-        return Providers(OfflinePlanner(), offline_images, offline_images, None, clips)
-    templates = load_templates()
+        return Providers(
+            OfflinePlanner(), offline_images, offline_images, None, clips, restyler=restyler
+        )
     # The client reads OPENAI_API_KEY and OPENAI_BASE_URL itself.
     client = openai.AsyncOpenAI(
         max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
@@ -86,4 +99,5 @@ def select_providers(settings: Settings) -> Providers:
             max_output_tokens=settings.openai_editor_max_output_tokens,
             max_text_chars=settings.max_idea_chars,
         ),
+        restyler=restyler,
     )

@@ -46,7 +46,6 @@ from bot.studio.edits import (
     Slot,
     Swap,
 )
-from bot.studio.models import ProjectSwitch
 from bot.studio.project_state import ProjectState, SceneState
 from bot.studio.text import checked_text
 from bot.studio.timeline import Motion
@@ -215,14 +214,8 @@ class _Draft:
             self.options = dataclasses.replace(options, title=title)
             self.note("title", value=title)
         else:
-            clips = edit.switch is ProjectSwitch.CLIPS
-            now = options.clips_enabled if clips else options.previews_enabled
-            on = not now if edit.on is None else edit.on
-            self.options = (
-                dataclasses.replace(options, clips_enabled=on)
-                if clips
-                else dataclasses.replace(options, previews_enabled=on)
-            )
+            on = not options.is_on(edit.switch) if edit.on is None else edit.on
+            self.options = options.switched(edit.switch, on)
             self.note("switch_on" if on else "switch_off", value=edit.switch.value)
 
     def add(self, edit: AddScenes) -> None:

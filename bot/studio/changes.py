@@ -69,6 +69,7 @@ class ProjectChanges(_Changes):
     style: str | Unchanged = UNCHANGED
     clips_enabled: bool | Unchanged = UNCHANGED
     previews_enabled: bool | Unchanged = UNCHANGED
+    restyle_enabled: bool | Unchanged = UNCHANGED
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,4 +94,6 @@ def flipped(
     on = not project.is_on(switch)
     if switch is ProjectSwitch.CLIPS:
         return replace(changes, clips_enabled=on)
+    if switch is ProjectSwitch.RESTYLE:
+        return replace(changes, restyle_enabled=on)
     return replace(changes, previews_enabled=on)

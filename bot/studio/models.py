@@ -17,6 +17,7 @@ class AssetKind(StrEnum):
     PICTURE = "picture"
     VIDEO = "video"
     CLIP = "clip"
+    RESTYLED = "restyled"
     THUMBNAIL = "thumbnail"
 
 
@@ -56,6 +57,7 @@ class ProjectSwitch(StrEnum):
 
     CLIPS = "clips"
     PREVIEWS = "previews"
+    RESTYLE = "restyle"
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,16 @@ class Project:
     created_at: str
     clips_enabled: bool = False
     previews_enabled: bool = False
+    restyle_enabled: bool = False
 
     def is_on(self, switch: ProjectSwitch) -> bool:
         """Whether one of the project's on/off options is on."""
-        return self.clips_enabled if switch is ProjectSwitch.CLIPS else self.previews_enabled
+        return bool(getattr(self, switch_field(switch)))
+
+
+def switch_field(switch: ProjectSwitch) -> str:
+    """The name of the flag (on a project, its options and its row) that a switch sets."""
+    return f"{switch.value}_enabled"
 
 
 @dataclass(frozen=True)

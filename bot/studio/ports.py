@@ -85,6 +85,17 @@ class ClipRequest:
 
 
 @dataclass(frozen=True)
+class RestyleRequest:
+    """A stretch of the director's own footage to redraw in the project's style."""
+
+    footage: Path
+    start: float
+    seconds: float
+    prompt: str
+    aspect: str
+
+
+@dataclass(frozen=True)
 class Transcript:
     """What a voice note said."""
 
@@ -176,6 +187,26 @@ class ClipMaker(Protocol):
 
     def estimate_cost(self, request: ClipRequest) -> float:
         """US$ a clip is expected to cost before it is made."""
+        ...
+
+
+class FootageRestyler(Protocol):
+    """Redraws a stretch of footage in a style, keeping its motion (video-to-video)."""
+
+    name: str
+    min_seconds: float
+    max_seconds: float
+
+    def prompt(self, style: StylePreset) -> str:
+        """The text the model gets for a project of this style (part of the result's key)."""
+        ...
+
+    def estimate_cost(self, seconds: float) -> float:
+        """US$ restyling `seconds` of footage is expected to cost."""
+        ...
+
+    async def restyle(self, request: RestyleRequest, output: Path) -> Usage:
+        """Write the restyled stretch as an MP4 to `output`."""
         ...
 
 

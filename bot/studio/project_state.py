@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.studio.models import ProjectSwitch, switch_field
 from bot.studio.timeline import Motion, Transition
 
 
@@ -44,6 +45,19 @@ class ProjectOptions:
     style: str
     clips_enabled: bool = False
     previews_enabled: bool = False
+    restyle_enabled: bool = False
+
+    def is_on(self, switch: ProjectSwitch) -> bool:
+        """Whether one of the on/off options is on."""
+        return bool(getattr(self, switch_field(switch)))
+
+    def switched(self, switch: ProjectSwitch, on: bool) -> ProjectOptions:
+        """These options with one switch turned on or off."""
+        if switch is ProjectSwitch.CLIPS:
+            return dataclasses.replace(self, clips_enabled=on)
+        if switch is ProjectSwitch.RESTYLE:
+            return dataclasses.replace(self, restyle_enabled=on)
+        return dataclasses.replace(self, previews_enabled=on)
 
 
 @dataclass(frozen=True)

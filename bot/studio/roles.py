@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from bot.studio.changes import JobChanges, ProjectChanges, SceneChanges
 from bot.studio.models import Asset, Job, MediaRef, MessageLink, Project, Scene, User
 from bot.studio.ports import Usage
+from bot.studio.restyle_keys import RestyleKey
 from bot.studio.timeline import Motion, Transition
 
 
@@ -52,6 +53,14 @@ class ProjectStore(Protocol):
         self, owner_id: int, project_id: int, changes: ProjectChanges
     ) -> Project | None: ...
     def delete_project(self, owner_id: int, project_id: int) -> bool: ...
+
+
+class RestyleStore(Protocol):
+    """Restyled footage the owner paid for, by the key of what shaped it."""
+
+    def restyled(self, owner_id: int, key: RestyleKey) -> str | None: ...
+    def restyled_any_start(self, owner_id: int, key: RestyleKey) -> bool: ...
+    def keep_restyle(self, owner_id: int, key: RestyleKey, sha: str) -> None: ...
 
 
 class SceneStore(Protocol):

@@ -67,6 +67,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "style_references": 1,
         "orientation": "portrait",
     },
+    "restyle": {"style_prompt": "hand-painted Vietnamese lacquer art"},
 }
 
 

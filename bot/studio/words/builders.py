@@ -203,6 +203,11 @@ def switch(on: bool | None) -> Builder:
     return build
 
 
+def restyle(on: bool) -> Builder:
+    """A builder turning the restyling of footage on or off."""
+    return lambda found, folded: SetSwitch(SWITCH_OF["restyle"], on)
+
+
 def previews(on: bool) -> Builder:
     """A builder turning picture previews on or off."""
     return lambda found, folded: SetSwitch(SWITCH_OF["previews"], on)

@@ -399,7 +399,19 @@ _PROJECT_RULES: tuple[tuple[str, Builder], ...] = (
         r"(?: :)? <X:title>",
         b.title,
     ),
-    # switches
+    # switches (restyling said as a verb: "restyle the footage", "đổi phong cách clip")
+    (
+        r"(?:please )?(?:restyle|re style) (?:the |my |all the |all my )?(?:footage|clips?"
+        r"|videos?|video clips?|own footage)|(?:hay )?doi phong cach (?:cho )?(?:cac |nhung )?"
+        r"(?:clip|video|doan phim|canh quay)(?: cua toi)?",
+        b.restyle(True),
+    ),
+    (
+        r"(?:dont|do not|stop|no need to) (?:restyle|re style) (?:the |my )?(?:footage|clips?"
+        r"|videos?)|(?:khong|dung|ngung|thoi) doi phong cach (?:cho )?(?:cac |nhung )?"
+        r"(?:clip|video|doan phim|canh quay)(?: nua)?",
+        b.restyle(False),
+    ),
     (
         r"(?:turn on|switch on|enable|activate|start|add|give me|bat|mo|dung|kich hoat|co)"
         r"(?: (?:che do|tinh nang|the))? <W>(?: on| len)?|(?:turn|switch|put) (?:the )?<W> on"

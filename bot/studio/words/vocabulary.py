@@ -86,6 +86,11 @@ SWITCHES: dict[ProjectSwitch, tuple[str, ...]] = {
         "pictures", "images", "gui anh", "gui tung anh", "gui hinh", "gui tung hinh",
         "xem truoc", "anh xem truoc", "gui anh xem truoc",
     ),
+    ProjectSwitch.RESTYLE: (
+        "restyle", "restyling", "footage restyle", "footage restyling", "restyled footage",
+        "restyle footage", "restyle the footage", "restyling the footage", "doi phong cach",
+        "doi phong cach clip", "doi phong cach video", "doi phong cach doan phim",
+    ),
 }  # fmt: skip
 _GENERIC_HEADS = ("tranh ", "anh ", "phim ", "kieu ")
 

@@ -108,32 +108,47 @@ class Restyling:
     ) -> dict[int, Path]:
         """The restyled clip of each scene (by id) that has one now; the rest keep their footage.
 
-        `on_ready` hears of each restyle made now, as soon as it is made.
+        Scenes whose stretches share a key share one restyle. `on_ready` hears of each restyle
+        made now, as soon as it is made.
         """
         slots = asyncio.Semaphore(self.concurrency)
-
-        async def one(stretch: FootageStretch) -> tuple[int, Path | None]:
-            scene = stretch.scene
+        groups: dict[str, list[_Planned]] = {}
+        for stretch in stretches:
             planned = self._plan(project, stretch)
             if planned is None:
-                await on_failure(scene.position, "provider.restyle_too_short")
-                return scene.id, None
-            kept = self._kept(owner_id, planned.key)
-            if kept is not None:
-                return scene.id, kept
-            async with slots:
-                path = await self._make(owner_id, project, planned, on_failure)
-            if path is not None and on_ready is not None:
-                await on_ready(SceneReady(scene, path, AssetKind.RESTYLED))
-            return scene.id, path
+                await on_failure(stretch.scene.position, "provider.restyle_too_short")
+            else:
+                groups.setdefault(planned.key.value, []).append(planned)
 
-        results = await gather_all([one(stretch) for stretch in stretches])
-        return {scene_id: path for scene_id, path in results if path is not None}
+        async def one(group: list[_Planned]) -> Path | None:
+            kept = self._kept(owner_id, group[0].key)
+            if kept is not None:
+                return kept
+            async with slots:
+                path = await self._make(owner_id, project, group, on_failure)
+            if path is not None and on_ready is not None:
+                for planned in group:
+                    await on_ready(SceneReady(planned.stretch.scene, path, AssetKind.RESTYLED))
+            return path
+
+        paths = await gather_all([one(group) for group in groups.values()])
+        return {
+            planned.stretch.scene.id: path
+            for group, path in zip(groups.values(), paths, strict=True)
+            if path is not None
+            for planned in group
+        }
 
     async def _make(
-        self, owner_id: int, project: Project, planned: _Planned, on_failure: FailureCallback
+        self,
+        owner_id: int,
+        project: Project,
+        group: list[_Planned],
+        on_failure: FailureCallback,
     ) -> Path | None:
-        scene = planned.stretch.scene
+        """Pay for one restyle (shared by the group's scenes); None when it cannot be had."""
+        planned = group[0]
+        key: str
         try:
             made = await self.making.within_budget(
                 owner_id,
@@ -146,17 +161,16 @@ class Restyling:
         except ProviderError as error:
             if error.key in FATAL:
                 raise
-            logger.warning("Restyle of scene %s failed: %s", scene.id, error.key)
-            refused = error.key == REFUSED
-            await on_failure(
-                scene.position, "provider.restyle_refused" if refused else "provider.restyle_failed"
-            )
-            return None
-        if made is None:
-            await on_failure(scene.position, "provider.budget")
-            return None
-        self.restyles.keep_restyle(owner_id, planned.key, made.sha)
-        return self.media.path_of(made)
+            logger.warning("Restyle of scene %s failed: %s", planned.stretch.scene.id, error.key)
+            key = "provider.restyle_refused" if error.key == REFUSED else "provider.restyle_failed"
+        else:
+            if made is not None:
+                self.restyles.keep_restyle(owner_id, planned.key, made.sha)
+                return self.media.path_of(made)
+            key = "provider.budget"
+        for each in group:
+            await on_failure(each.stretch.scene.position, key)
+        return None
 
     def _plan(self, project: Project, stretch: FootageStretch) -> _Planned | None:
         footage = self.assets.get_asset(stretch.footage.sha)

@@ -77,12 +77,9 @@ class Project:
 
     def is_on(self, switch: ProjectSwitch) -> bool:
         """Whether one of the project's on/off options is on."""
-        return bool(getattr(self, switch_field(switch)))
-
-
-def switch_field(switch: ProjectSwitch) -> str:
-    """The name of the flag (on a project, its options and its row) that a switch sets."""
-    return f"{switch.value}_enabled"
+        if switch is ProjectSwitch.RESTYLE:
+            return self.restyle_enabled
+        return self.clips_enabled if switch is ProjectSwitch.CLIPS else self.previews_enabled
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.studio.models import ProjectSwitch, switch_field
+from bot.studio.models import ProjectSwitch
 from bot.studio.timeline import Motion, Transition
 
 
@@ -49,7 +49,9 @@ class ProjectOptions:
 
     def is_on(self, switch: ProjectSwitch) -> bool:
         """Whether one of the on/off options is on."""
-        return bool(getattr(self, switch_field(switch)))
+        if switch is ProjectSwitch.RESTYLE:
+            return self.restyle_enabled
+        return self.clips_enabled if switch is ProjectSwitch.CLIPS else self.previews_enabled
 
     def switched(self, switch: ProjectSwitch, on: bool) -> ProjectOptions:
         """These options with one switch turned on or off."""

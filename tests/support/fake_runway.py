@@ -233,14 +233,19 @@ class FakeRunway(LocalServer):
             )
         return None
 
+    async def _accepted(
+        self, request: web.Request, endpoint: RunwayEndpoint
+    ) -> tuple[dict[str, Any], web.Response | None]:
+        """The logged JSON body of a creating call, and the refusal it gets (auth, faults)."""
+        recorded = await self._record(request)
+        return recorded.json or {}, self._unauthorised(request) or self._fault(endpoint)
+
     # ------------------------------------------------------------------ endpoints
 
     async def _create(self, request: web.Request) -> web.Response:
-        recorded = await self._record(request)
-        refusal = self._unauthorised(request) or self._fault("image_to_video")
+        body, refusal = await self._accepted(request, "image_to_video")
         if refusal is not None:
             return refusal
-        body = recorded.json or {}
         image = str(body.get("promptImage", ""))
         problems = [
             name
@@ -273,11 +278,9 @@ class FakeRunway(LocalServer):
         return web.json_response({"id": task.id})
 
     async def _create_restyle(self, request: web.Request) -> web.Response:
-        recorded = await self._record(request)
-        refusal = self._unauthorised(request) or self._fault("video_to_video")
+        body, refusal = await self._accepted(request, "video_to_video")
         if refusal is not None:
             return refusal
-        body = recorded.json or {}
         prompt = body.get("promptText")
         source = self._video_of(str(body.get("videoUri", "")))
         seconds = _video_seconds(source) if source is not None else None
@@ -325,11 +328,9 @@ class FakeRunway(LocalServer):
             return None
 
     async def _create_upload(self, request: web.Request) -> web.Response:
-        recorded = await self._record(request)
-        refusal = self._unauthorised(request) or self._fault("uploads")
+        body, refusal = await self._accepted(request, "uploads")
         if refusal is not None:
             return refusal
-        body = recorded.json or {}
         if not body.get("filename") or body.get("type") != "ephemeral":
             return web.json_response({"error": "Invalid filename or type."}, status=400)
         upload_id = uuid.uuid4().hex

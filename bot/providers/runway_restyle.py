@@ -109,7 +109,7 @@ class RunwayFootageRestyler:
             if size > MAX_UPLOAD_BYTES:
                 logger.warning("A footage stretch of %d bytes is too large to restyle", size)
                 raise ProviderError("provider.restyle_too_large", service=SERVICE)
-            inline = _inline_video(stretch, size, self._inline_limit)
+            inline = await asyncio.to_thread(_inline_video, stretch, size, self._inline_limit)
 
             async def create(client: runwayml.AsyncRunwayML) -> str:
                 video_uri = inline

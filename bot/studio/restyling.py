@@ -37,7 +37,11 @@ logger = logging.getLogger(__name__)
 FATAL = frozenset(
     {"provider.bad_key", "provider.forbidden", "provider.model_missing", "provider.no_credit"}
 )
-REFUSED = "provider.refused"
+# What the director hears of a scene whose restyle failed (anything else: restyle_failed).
+NOTICES = {
+    "provider.refused": "provider.restyle_refused",
+    "provider.restyle_too_large": "provider.restyle_too_large",
+}
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ class Restyling:
             if error.key in FATAL:
                 raise
             logger.warning("Restyle of scene %s failed: %s", planned.stretch.scene.id, error.key)
-            key = "provider.restyle_refused" if error.key == REFUSED else "provider.restyle_failed"
+            key = NOTICES.get(error.key, "provider.restyle_failed")
         else:
             if made is not None:
                 self.restyles.keep_restyle(owner_id, planned.key, made.sha)

@@ -200,6 +200,20 @@ def m012_edit_journal(db: sqlite_utils.Database) -> None:
     db.table("edit_groups").create_index(["project_id", "undone_at"])
 
 
+@migrations()
+def m013_footage(db: sqlite_utils.Database) -> None:
+    """The director's own clips: their facts, the scene that shows one and where its stretch
+    begins, and whether a project keeps the clips' own sound."""
+    assets = db.table("assets")
+    assets.add_column("rotation", int)
+    assets.add_column("fps", float)
+    assets.add_column("hdr", int, not_null_default=0)
+    assets.add_column("liveliness_json", str)
+    db.table("scenes").add_column("footage_sha", str)
+    db.table("scenes").add_column("footage_start", float)
+    db.table("projects").add_column("footage_sound", str, not_null_default="drop")
+
+
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database file and bring its schema up to date."""
     path.parent.mkdir(parents=True, exist_ok=True)

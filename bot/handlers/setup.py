@@ -1,4 +1,5 @@
-"""Project options as buttons: aspect, style, clips, previews. Ignoring them keeps defaults."""
+"""Project options as buttons: aspect, style, clips, previews, clip sound. Ignoring them keeps
+defaults."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ STYLES_PER_ROW = 2
 SWITCHES = {
     "c": (ProjectSwitch.CLIPS, "setup.clips"),
     "p": (ProjectSwitch.PREVIEWS, "setup.previews"),
+    "k": (ProjectSwitch.CLIP_SOUND, "setup.clip_sound"),
 }
 
 
@@ -71,7 +73,7 @@ def options_keyboard(
 
 
 def parse_option(data: str | None) -> tuple[int, str, str] | None:
-    """`opt:<project id>:<a|s|c|p>:<value>` from untrusted callback data."""
+    """`opt:<project id>:<a|s|c|p|k>:<value>` from untrusted callback data."""
     parts = (data or "").split(":")
     if len(parts) != 4 or parts[0] != PREFIX or not parts[1].isdigit():
         return None

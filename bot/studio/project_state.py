@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import FootageSound, Motion, Transition
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class SceneState:
     clip_sha: str | None = None
     clip_key: str | None = None
     references: tuple[str, ...] = ()
+    footage_sha: str | None = None
+    footage_start: float | None = None
+    footage_seconds: float | None = None  # how long the clip is (read with it, never written)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class ProjectOptions:
     style: str
     clips_enabled: bool = False
     previews_enabled: bool = False
+    footage_sound: FootageSound = FootageSound.DROP
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,14 @@ def scene_from_json(values: dict[str, Any]) -> SceneState:
 
 def options_to_json(options: ProjectOptions) -> dict[str, Any]:
     """Project options as JSON-ready values."""
-    return dataclasses.asdict(options)
+    values = dataclasses.asdict(options)
+    values["footage_sound"] = options.footage_sound.value
+    return values
 
 
 def options_from_json(values: dict[str, Any]) -> ProjectOptions:
     """Project options back from `options_to_json`."""
     known = {f.name for f in dataclasses.fields(ProjectOptions)}
-    return ProjectOptions(**{name: value for name, value in values.items() if name in known})
+    data = {name: value for name, value in values.items() if name in known}
+    data["footage_sound"] = FootageSound(data.get("footage_sound") or FootageSound.DROP)
+    return ProjectOptions(**data)

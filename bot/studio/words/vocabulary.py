@@ -86,6 +86,12 @@ SWITCHES: dict[ProjectSwitch, tuple[str, ...]] = {
         "pictures", "images", "gui anh", "gui tung anh", "gui hinh", "gui tung hinh",
         "xem truoc", "anh xem truoc", "gui anh xem truoc",
     ),
+    ProjectSwitch.CLIP_SOUND: (
+        "clip sound", "clips sound", "clip audio", "clips audio", "the clips own sound",
+        "the clip sound", "sound of the clips", "sound of the clip", "clip sounds",
+        "original sound", "tieng clip", "tieng cua clip", "am thanh clip", "am thanh cua clip",
+        "tieng goc",
+    ),
 }  # fmt: skip
 _GENERIC_HEADS = ("tranh ", "anh ", "phim ", "kieu ")
 

@@ -31,6 +31,7 @@ from bot.handlers import (
     commands,
     content,
     conversation,
+    footage,
     projects,
     render,
     setup,
@@ -62,7 +63,7 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
     """Build the studio, its job runner and the chat views once; hand them to the handlers."""
     studio = build_studio(settings)
-    view = StoryboardView(bot, studio.scene_messages)
+    view = StoryboardView(bot, studio.scene_messages, studio.scene_editing.stretch)
     reporter = TelegramJobReporter(
         bot, settings.media_write_timeout, settings.upload_limit, view, settings.render_short_side
     )
@@ -126,6 +127,10 @@ def register_handlers(application: DirectorApplication) -> None:
             # Last: stale or forged buttons get a polite answer instead of a spinning button.
             CallbackQueryHandler(commands.unknown_button),
             MessageHandler(filters.PHOTO, content.receive_photo),
+            # Before documents: an animation message carries its file as a document too.
+            MessageHandler(
+                filters.VIDEO | filters.VIDEO_NOTE | filters.ANIMATION, footage.receive_footage
+            ),
             MessageHandler(filters.AUDIO, content.receive_audio),
             MessageHandler(filters.Document.ALL, content.receive_document),
             MessageHandler(filters.VOICE, content.receive_voice),

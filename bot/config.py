@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     max_song_seconds: float = 15 * 60
     max_image_pixels: int = 60_000_000
     max_image_side: int = 20_000
+    max_footage_seconds: float = 120.0
+    max_footage_pixel_rate: int = 3840 * 2160 * 30
     media_write_timeout: float = 300.0
 
     openai_planner_model: str = "gpt-5-mini"

@@ -13,6 +13,7 @@ import sqlite_utils
 from bot.config import Settings
 from bot.i18n import languages
 from bot.media.fonts import caption_font_path
+from bot.media.footage_inspector import FileFootageReader
 from bot.media.inspector import FileInspector
 from bot.media.video_renderer import WorkerRenderer
 from bot.providers.selection import Providers, select_providers
@@ -26,6 +27,7 @@ from bot.studio.conversation import Conversation
 from bot.studio.costs import Costs
 from bot.studio.editing import Edits
 from bot.studio.export import Exports
+from bot.studio.footage import FootageScenes
 from bot.studio.jobs import JobRunner
 from bot.studio.limits import Limits
 from bot.studio.making import MediaMaking
@@ -112,6 +114,16 @@ def build_studio(settings: Settings) -> Studio:
     providers = select_providers(settings)
     budget = Budget(spend=store, limit_usd=settings.budget_usd_per_user)
     making = MediaMaking(media=media, assets=store, spend=store, budget=budget)
+    footage_reader = FileFootageReader(
+        settings.max_footage_seconds, settings.max_footage_pixel_rate
+    )
+    footage = FootageScenes(
+        assets=store,
+        media=media,
+        reader=footage_reader,
+        seconds_without_song=limits.seconds_without_song,
+        fps=limits.fps,
+    )
     pictures = Pictures(
         scenes=store,
         references=store,
@@ -121,6 +133,7 @@ def build_studio(settings: Settings) -> Studio:
         fallback=providers.offline_images,
         styles=styles,
         concurrency=settings.provider_concurrency,
+        footage=footage,
     )
     clips = (
         Clips(
@@ -160,6 +173,7 @@ def build_studio(settings: Settings) -> Studio:
         inspector=inspector,
         limits=limits,
         edits=edits,
+        footage=footage_reader,
     )
     storyboard = Storyboard(
         projects=store,
@@ -214,7 +228,13 @@ def build_studio(settings: Settings) -> Studio:
         ),
         scene_messages=scene_messages,
         scene_editing=SceneEditing(
-            scenes=store, conversation=store, messages=scene_messages, limits=limits, edits=edits
+            scenes=store,
+            conversation=store,
+            messages=scene_messages,
+            limits=limits,
+            edits=edits,
+            projects=store,
+            footage=footage,
         ),
         storyboard=storyboard,
         rendering=RenderProject(

@@ -15,7 +15,8 @@ class SqliteAssets(Rows):
         """Record a media file (once per hash)."""
         self.db.execute(
             "insert or ignore into assets (sha, kind, ext, size, width, height, duration, "
-            "original_name, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "original_name, rotation, fps, hdr, liveliness_json, created_at) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 asset.sha,
                 asset.kind.value,
@@ -25,6 +26,10 @@ class SqliteAssets(Rows):
                 asset.height,
                 asset.duration,
                 asset.original_name,
+                asset.rotation,
+                asset.fps,
+                int(asset.hdr),
+                json.dumps([round(v, 4) for v in asset.liveliness]) if asset.liveliness else None,
                 now(),
             ],
         )

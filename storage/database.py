@@ -201,6 +201,20 @@ def m012_edit_journal(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m013_footage(db: sqlite_utils.Database) -> None:
+    """The director's own clips: their facts, the scene that shows one and where its stretch
+    begins, and whether a project keeps the clips' own sound."""
+    assets = db.table("assets")
+    assets.add_column("rotation", int)
+    assets.add_column("fps", float)
+    assets.add_column("hdr", int, not_null_default=0)
+    assets.add_column("liveliness_json", str)
+    db.table("scenes").add_column("footage_sha", str)
+    db.table("scenes").add_column("footage_start", float)
+    db.table("projects").add_column("footage_sound", str, not_null_default="drop")
+
+
+@migrations()
 def m016_restyle(db: sqlite_utils.Database) -> None:
     """Footage restyled by an AI model: the project's switch, and every paid result by its key.
 

@@ -18,7 +18,7 @@ from bot.studio.journal import (
     entry_body,
 )
 from bot.studio.project_state import ProjectOptions, ProjectState, SceneState
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import FootageSound, Motion, Transition
 
 SCENE_COLUMNS = (
     "idea",
@@ -34,6 +34,8 @@ SCENE_COLUMNS = (
     "picture_key",
     "clip_sha",
     "clip_key",
+    "footage_sha",
+    "footage_start",
 )
 
 
@@ -56,6 +58,8 @@ def _scene_values(scene: SceneState) -> list[Any]:
         scene.picture_key,
         scene.clip_sha,
         scene.clip_key,
+        scene.footage_sha,
+        scene.footage_start,
     ]
 
 
@@ -77,6 +81,14 @@ class ProjectJournal:
         )
         if project is None:
             return None
+        clip_lengths = {
+            row["sha"]: row["duration"]
+            for row in self.db.query(
+                "select a.sha, a.duration from assets a join scenes s on s.footage_sha = a.sha "
+                "where s.project_id = ?",
+                [project_id],
+            )
+        }
         references: dict[int, list[str]] = {}
         for row in self.db.query(
             "select r.scene_id, r.asset_sha from scene_refs r join scenes s on s.id = r.scene_id "
@@ -100,6 +112,9 @@ class ProjectJournal:
                 picture_key=row["picture_key"],
                 clip_sha=row["clip_sha"],
                 clip_key=row["clip_key"],
+                footage_sha=row["footage_sha"],
+                footage_start=row["footage_start"],
+                footage_seconds=clip_lengths.get(row["footage_sha"]),
                 references=tuple(references.get(row["id"], ())),
             )
             for row in self.db.query(
@@ -113,6 +128,7 @@ class ProjectJournal:
             clips_enabled=bool(project["clips_enabled"]),
             previews_enabled=bool(project["previews_enabled"]),
             restyle_enabled=bool(project["restyle_enabled"]),
+            footage_sound=FootageSound(project["footage_sound"] or FootageSound.DROP),
         )
         return ProjectState(project_id, options, scenes)
 
@@ -195,7 +211,7 @@ class ProjectJournal:
             options = target.options
             self.db.execute(
                 "update projects set title = ?, aspect = ?, style = ?, clips_enabled = ?, "
-                "previews_enabled = ?, restyle_enabled = ?, updated_at = ? "
+                "previews_enabled = ?, restyle_enabled = ?, footage_sound = ?, updated_at = ? "
                 "where id = ? and owner_id = ?",
                 [
                     options.title,
@@ -204,6 +220,7 @@ class ProjectJournal:
                     int(options.clips_enabled),
                     int(options.previews_enabled),
                     int(options.restyle_enabled),
+                    options.footage_sound.value,
                     _now(),
                     project_id,
                     owner_id,

@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.studio.models import Asset, AssetKind, Job, JobState, MessageLink, Project, Scene
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import FootageSound, Motion, Transition
 
 
 def now() -> str:
@@ -45,6 +45,7 @@ def project_of(row: dict[str, Any]) -> Project:
         clips_enabled=bool(row.get("clips_enabled")),
         previews_enabled=bool(row.get("previews_enabled")),
         restyle_enabled=bool(row.get("restyle_enabled")),
+        footage_sound=FootageSound(row.get("footage_sound") or FootageSound.DROP),
     )
 
 
@@ -67,6 +68,8 @@ def scene_of(row: dict[str, Any]) -> Scene:
         clip_key=row.get("clip_key"),
         image_prompt=row.get("image_prompt") or "",
         accepted=bool(row.get("accepted")),
+        footage_sha=row.get("footage_sha"),
+        footage_start=row.get("footage_start"),
     )
 
 
@@ -88,6 +91,12 @@ def asset_of(row: dict[str, Any]) -> Asset:
         original_name=row["original_name"],
         tempo_bpm=row.get("tempo_bpm"),
         beats=tuple(json.loads(row["beats_json"])) if row.get("beats_json") else (),
+        rotation=row.get("rotation"),
+        fps=row.get("fps"),
+        hdr=bool(row.get("hdr")),
+        liveliness=(
+            tuple(json.loads(row["liveliness_json"])) if row.get("liveliness_json") else ()
+        ),
     )
 
 

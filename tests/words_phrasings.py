@@ -27,6 +27,7 @@ from bot.studio.edits import (
     ScaleLength,
     SetAspect,
     SetCaption,
+    SetFootageStart,
     SetIdea,
     SetLength,
     SetMotion,
@@ -69,6 +70,7 @@ IDEA = SceneIdea()
 IT = Same()
 CLIPS, PREVIEWS = ProjectSwitch.CLIPS, ProjectSwitch.PREVIEWS
 RESTYLE = ProjectSwitch.RESTYLE
+CLIP_SOUND = ProjectSwitch.CLIP_SOUND
 
 PHRASINGS: list[tuple[str, Meaning]] = [
     # swap
@@ -114,6 +116,21 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("cảnh 2 dài hơn", _do(ScaleLength(_n(2), 1.25))),
     ("cảnh 1 ngắn hơn", _do(ScaleLength(_n(1), 0.8))),
     ("cảnh 3 dài 5 giây", _do(SetLength(_n(3), 5.0))),
+    # the stretch of a scene's own clip
+    ("start scene 3 at 0:04", _do(SetFootageStart(_n(3), 4.0))),
+    ("start scene 1 at 0:02", _do(SetFootageStart(_n(1), 2.0))),
+    ("play scene 2 from 12 seconds", _do(SetFootageStart(_n(2), 12.0))),
+    ("scene 2's clip starts at 1:05", _do(SetFootageStart(_n(2), 65.0))),
+    ("have the last scene begin at 3.5 s", _do(SetFootageStart(FromEnd(1), 3.5))),
+    ("use the liveliest part of scene 4", _do(SetFootageStart(_n(4), None))),
+    ("cảnh 3 bắt đầu từ giây 4", _do(SetFootageStart(_n(3), 4.0))),
+    ("cho cảnh 2 chạy từ 0:10", _do(SetFootageStart(_n(2), 10.0))),
+    ("clip của cảnh 1 bắt đầu từ giây thứ 7", _do(SetFootageStart(_n(1), 7.0))),
+    ("canh 2 bat dau tu giay 3", _do(SetFootageStart(_n(2), 3.0))),
+    ("keep the clip sound", _do(SetSwitch(CLIP_SOUND, on=True))),
+    ("mute the clips' sound", _do(SetSwitch(CLIP_SOUND, on=False))),
+    ("giữ tiếng của clip", _do(SetSwitch(CLIP_SOUND, on=True))),
+    ("tắt tiếng clip", _do(SetSwitch(CLIP_SOUND, on=False))),
     ("tất cả các cảnh nhanh hơn", _do(ScaleLength(Every(), 0.8))),
     ("cảnh cuối chậm hơn", _do(ScaleLength(FromEnd(1), 1.25))),
     ("canh 2 dai hon", _do(ScaleLength(_n(2), 1.25))),

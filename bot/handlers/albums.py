@@ -1,8 +1,8 @@
-"""One reply per album: the photos of an album arrive as separate updates, a moment apart.
+"""One reply per album: the photos and clips of an album arrive as separate updates.
 
-Each photo is stored as it comes; what it did (which scene it started or joined) is noted
-here, and once the album has been quiet for a moment the notes become one message. A reply to
-a scene's preview with an album remakes that scene's picture once, after the last photo.
+Each photo or clip is stored as it comes; what it did (which scene it started or joined) is
+noted here, and once the album has been quiet for a moment the notes become one message. A
+reply to a scene's preview with an album remakes that scene's picture once, after the last one.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ class _SceneNote:
     number: int
     idea: str
     new_scene: bool
-    photos: int = 1
+    photos: int = 0
+    clips: int = 0
 
 
 @dataclass
@@ -47,10 +48,33 @@ def photo_key(new_scene: bool, has_idea: bool, photos: int = 1) -> str:
     return f"photo.{album}new_scene" if has_idea else f"photo.{album}new_scene_no_idea"
 
 
+def footage_key(new_scene: bool, has_idea: bool, after_full: bool = False) -> str:
+    """The catalog key that tells what a clip did to a scene."""
+    if after_full:
+        return "footage.after_full"
+    if not new_scene:
+        return "footage.attached"
+    return "footage.new_scene" if has_idea else "footage.new_scene_no_idea"
+
+
 def note_text(language: str, note: _SceneNote) -> str:
-    """The line that tells what the album's photos did to one scene."""
-    key = photo_key(note.new_scene, bool(note.idea), note.photos)
-    return t(language, key, number=note.number, idea=note.idea, count=note.photos)
+    """The line that tells what the album's photos and clips did to one scene."""
+    if note.clips and note.photos:
+        key = "footage.album_mixed"
+    elif note.clips:
+        key = footage_key(note.new_scene, bool(note.idea))
+    else:
+        key = photo_key(note.new_scene, bool(note.idea), note.photos)
+    return t(
+        language,
+        key,
+        number=note.number,
+        idea=note.idea,
+        count=note.photos,
+        photos=note.photos,
+        clips=note.clips,
+        length="",
+    )
 
 
 class AlbumReplies:
@@ -73,12 +97,14 @@ class AlbumReplies:
         idea: str,
         new_scene: bool,
         refresh_project: int | None = None,
+        clip: bool = False,
     ) -> None:
-        """Note one photo of the album `group_id`; the reply waits for the album's last photo."""
+        """Note one photo (or `clip`) of the album `group_id`; the reply waits for the album's
+        last item."""
         album = self._albums.setdefault(group_id, _Album(chat_id, user_id, language))
-        note = album.scenes.get(scene_id)
-        if note is None:
-            album.scenes[scene_id] = _SceneNote(number, idea, new_scene)
+        note = album.scenes.setdefault(scene_id, _SceneNote(number, idea, new_scene))
+        if clip:
+            note.clips += 1
         else:
             note.photos += 1
         if refresh_project is not None:

@@ -1,44 +1,23 @@
-"""Handlers for what users send: ideas as text, reference photos, songs, other files."""
+"""Handlers for what users send: reference photos, songs, voice notes, other files."""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest
 
 from bot.errors import InputRejected
-from bot.handlers import conversation, storyboard
+from bot.handlers import conversation, footage, storyboard
 from bot.handlers.albums import photo_key
 from bot.handlers.context import DirectorContext
 from bot.handlers.files import FileKind, audio_extension, classify_document
-from bot.handlers.replies import pace_hint, reply
+from bot.handlers.replies import reply
 from bot.handlers.text import escape, short
-from bot.i18n import t
+from bot.handlers.uploads import announce_song, default_title, download
 
 logger = logging.getLogger(__name__)
-
-
-async def _download(context: DirectorContext, file_id: str, size: int | None, suffix: str) -> Path:
-    """Fetch an upload into the media scratch folder, refusing what is too big."""
-    material = context.use_cases.material
-    material.check_download(size)
-    try:
-        telegram_file = await context.bot.get_file(file_id)
-    except BadRequest as error:
-        if "too big" in error.message.lower():
-            raise material.file_too_big() from error
-        raise
-    target = material.scratch_path(suffix)
-    await telegram_file.download_to_drive(target)
-    return target
-
-
-def _default_title(context: DirectorContext) -> str:
-    return t(context.language(), "project.default_title")
 
 
 async def receive_photo(update: Update, context: DirectorContext) -> None:
@@ -54,14 +33,14 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
         file_id, size, name = document.file_id, document.file_size, document.file_name
     else:
         return
-    source = await _download(context, file_id, size, ".upload")
+    source = await download(context, file_id, size, ".upload")
     reply_scene = storyboard.replied_scene_id(update, context)
     added = await context.use_cases.material.add_photo(
         update.effective_user.id,
         source,
         message.caption,
         name,
-        _default_title(context),
+        default_title(context),
         scene_id=reply_scene,
     )
     if added.project_created:
@@ -100,22 +79,11 @@ async def receive_audio(update: Update, context: DirectorContext) -> None:
     if media is None:
         return
     extension = audio_extension(media.mime_type, media.file_name)
-    source = await _download(context, media.file_id, media.file_size, f".{extension}")
+    source = await download(context, media.file_id, media.file_size, f".{extension}")
     project, song = await context.use_cases.material.set_song(
-        update.effective_user.id, source, extension, media.file_name, _default_title(context)
+        update.effective_user.id, source, extension, media.file_name, default_title(context)
     )
-    seconds = round(song.duration or 0)
-    scenes = context.use_cases.material.scene_count(update.effective_user.id, project.id)
-    await reply(
-        update,
-        context,
-        "song.set",
-        name=escape(song.original_name or "♪"),
-        minutes=seconds // 60,
-        seconds=f"{seconds % 60:02d}",
-        title=escape(project.title),
-        hint=pace_hint(context.language(), song.duration, scenes),
-    )
+    await announce_song(update, context, project, song)
 
 
 async def receive_document(update: Update, context: DirectorContext) -> None:
@@ -128,6 +96,8 @@ async def receive_document(update: Update, context: DirectorContext) -> None:
         await receive_photo(update, context)
     elif kind is FileKind.AUDIO:
         await receive_audio(update, context)
+    elif kind is FileKind.VIDEO:
+        await footage.receive_footage(update, context)
     else:
         raise InputRejected("error.unsupported_file")
 
@@ -140,7 +110,7 @@ async def receive_voice(update: Update, context: DirectorContext) -> None:
     voice = context.use_cases.voice
     duration = message.voice.duration
     voice.check(int(duration.total_seconds()) if isinstance(duration, timedelta) else duration)
-    source = await _download(context, message.voice.file_id, message.voice.file_size, ".ogg")
+    source = await download(context, message.voice.file_id, message.voice.file_size, ".ogg")
     if message.chat is not None:
         await context.bot.send_chat_action(message.chat.id, ChatAction.TYPING)
     text = await voice.transcribe(update.effective_user.id, source, context.language())
@@ -149,5 +119,5 @@ async def receive_voice(update: Update, context: DirectorContext) -> None:
 
 
 async def receive_other(update: Update, context: DirectorContext) -> None:
-    """Stickers, videos, locations...: say what the bot understands."""
+    """Stickers, locations, contacts...: say what the bot understands."""
     raise InputRejected("error.unsupported_file")

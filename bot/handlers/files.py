@@ -26,11 +26,21 @@ AUDIO_MIME_EXTENSIONS = {
 }
 
 
+VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "m4v", "webm"})
+VIDEO_MIME_EXTENSIONS = {
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "video/x-m4v": "m4v",
+    "video/webm": "webm",
+}
+
+
 class FileKind(StrEnum):
     """How we treat an uploaded document."""
 
     IMAGE = "image"
     AUDIO = "audio"
+    VIDEO = "video"
     OTHER = "other"
 
 
@@ -50,6 +60,8 @@ def classify_document(mime_type: str | None, file_name: str | None) -> FileKind:
         return FileKind.IMAGE
     if mime.startswith("audio/") or extension in AUDIO_EXTENSIONS:
         return FileKind.AUDIO
+    if mime in VIDEO_MIME_EXTENSIONS or extension in VIDEO_EXTENSIONS:
+        return FileKind.VIDEO
     return FileKind.OTHER
 
 
@@ -59,3 +71,11 @@ def audio_extension(mime_type: str | None, file_name: str | None) -> str:
     if extension in AUDIO_EXTENSIONS:
         return extension
     return AUDIO_MIME_EXTENSIONS.get((mime_type or "").lower(), "audio")
+
+
+def video_extension(mime_type: str | None, file_name: str | None) -> str:
+    """A safe extension to store a clip under (what Telegram sends as video is MP4)."""
+    extension = extension_of(file_name)
+    if extension in VIDEO_EXTENSIONS:
+        return extension
+    return VIDEO_MIME_EXTENSIONS.get((mime_type or "").lower(), "mp4")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Bot, ForceReply, Message, Update
 
 from bot.errors import JobAlreadyRunning
@@ -25,6 +27,8 @@ async def storyboard(update: Update, context: DirectorContext) -> None:
 
 
 ACTIONS = frozenset({*NAVIGATION, "edit", *(a.value for a in SceneAction)})
+# Taps whose change shows in the scene's preview: a new take, or its clip's stretch moved.
+REFRESHING_ACTIONS = frozenset({SceneAction.REDO, SceneAction.CLIP_EARLIER, SceneAction.CLIP_LATER})
 
 
 async def scene_button(update: Update, context: DirectorContext) -> None:
@@ -68,7 +72,7 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
         return
     shown = updated or after[min(scene.position - 1, len(after) - 1)]
     await view.show_panel(user.id, panel, language, shown, len(after))
-    if action == SceneAction.REDO:
+    if action in REFRESHING_ACTIONS and updated != scene:
         await refresh_pictures(update, context, scene.project_id)
 
 
@@ -103,9 +107,13 @@ async def request_refresh(
         await bot.send_message(chat_id, t(language, "storyboard.later_refresh"))
 
 
-async def announce_scene(update: Update, context: DirectorContext, key: str, scene: Scene) -> None:
+async def announce_scene(
+    update: Update, context: DirectorContext, key: str, scene: Scene, **params: Any
+) -> None:
     """Say what happened to a scene; a reply to that message then acts on the scene."""
-    answer = await reply(update, context, key, number=scene.position, idea=short(scene.idea))
+    answer = await reply(
+        update, context, key, number=scene.position, idea=short(scene.idea), **params
+    )
     if answer is not None and update.effective_user is not None:
         context.use_cases.scene_messages.remember_question(
             update.effective_user.id, answer.chat_id, answer.message_id, scene.id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 
 from telegram import (
     Bot,
@@ -18,6 +18,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.handlers.callback_data import encode
 from bot.handlers.text import escape
 from bot.i18n import t
+from bot.studio.footage import Stretch, clock
 from bot.studio.models import AssetKind, Job, Project, Scene
 from bot.studio.ports import ScenePreview, SceneReady, StoryboardReady
 from bot.studio.scene_editing import SceneAction
@@ -43,10 +44,13 @@ def chunks(items: Sequence[ScenePreview], size: int = ALBUM_SIZE) -> list[list[S
     return groups
 
 
-def panel_text(language: str, scene: Scene, total: int) -> str:
-    """The panel's text for one scene."""
+StretchOf = Callable[[int, Scene], Stretch | None]
+
+
+def panel_text(language: str, scene: Scene, total: int, stretch: Stretch | None = None) -> str:
+    """The panel's text for one scene (with the part of its clip a footage scene shows)."""
     seconds = f"{scene.duration:g} s" if scene.duration else t(language, "storyboard.auto_length")
-    return t(
+    text = t(
         language,
         "storyboard.panel",
         number=scene.position,
@@ -55,18 +59,42 @@ def panel_text(language: str, scene: Scene, total: int) -> str:
         motion=t(language, f"motion.{scene.motion.value}"),
         caption=escape(scene.caption or scene.idea),
     )
+    if stretch is None:
+        return text
+    clip = t(
+        language,
+        "storyboard.panel_clip",
+        start=clock(stretch.start),
+        end=clock(stretch.end),
+        length=clock(stretch.clip_seconds),
+    )
+    return f"{text}\n{clip}"
 
 
-def panel_keyboard(language: str, scene: Scene, total: int) -> InlineKeyboardMarkup:
-    """Buttons acting on this scene (by id, so they keep acting on the right project)."""
+def panel_keyboard(
+    language: str, scene: Scene, total: int, stretch: Stretch | None = None
+) -> InlineKeyboardMarkup:
+    """Buttons acting on this scene (by id, so they keep acting on the right project); a
+    footage scene gets ◀ ▶ to move its stretch through the clip."""
 
     def button(label_key: str, action: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(
             t(language, label_key), callback_data=encode(SCENE_PREFIX, f"{scene.id}:{action}")
         )
 
+    clip_row = (
+        [
+            [
+                button("storyboard.clip_earlier", SceneAction.CLIP_EARLIER),
+                button("storyboard.clip_later", SceneAction.CLIP_LATER),
+            ]
+        ]
+        if stretch is not None
+        else []
+    )
     return InlineKeyboardMarkup(
         [
+            *clip_row,
             [
                 button("storyboard.redo", SceneAction.REDO),
                 button("storyboard.edit", "edit"),
@@ -96,9 +124,15 @@ def panel_keyboard(language: str, scene: Scene, total: int) -> InlineKeyboardMar
 class StoryboardView:
     """Sends and updates storyboard messages; remembers which message shows which scene."""
 
-    def __init__(self, bot: Bot, messages: SceneMessages) -> None:
+    def __init__(
+        self, bot: Bot, messages: SceneMessages, stretch_of: StretchOf | None = None
+    ) -> None:
         self.bot = bot
         self.messages = messages
+        self.stretch_of = stretch_of
+
+    def _stretch(self, owner_id: int, scene: Scene) -> Stretch | None:
+        return self.stretch_of(owner_id, scene) if self.stretch_of is not None else None
 
     async def show(
         self,
@@ -124,11 +158,12 @@ class StoryboardView:
                     job.owner_id, job.chat_id, message.message_id, preview.scene.id
                 )
         first = result.previews[0].scene
+        stretch = self._stretch(job.owner_id, first)
         panel = await self.bot.send_message(
             job.chat_id,
-            panel_text(job.language, first, len(result.previews)),
+            panel_text(job.language, first, len(result.previews), stretch),
             parse_mode=ParseMode.HTML,
-            reply_markup=panel_keyboard(job.language, first, len(result.previews)),
+            reply_markup=panel_keyboard(job.language, first, len(result.previews), stretch),
         )
         self.messages.remember_panel(job.owner_id, job.chat_id, panel.message_id, first.id)
 
@@ -188,11 +223,12 @@ class StoryboardView:
         self, owner_id: int, message: Message, language: str, scene: Scene, total: int
     ) -> None:
         """Make an existing panel message show `scene`."""
+        stretch = self._stretch(owner_id, scene)
         await self._quietly(
             message.edit_text(
-                panel_text(language, scene, total),
+                panel_text(language, scene, total, stretch),
                 parse_mode=ParseMode.HTML,
-                reply_markup=panel_keyboard(language, scene, total),
+                reply_markup=panel_keyboard(language, scene, total, stretch),
             )
         )
         self.messages.remember_panel(owner_id, message.chat_id, message.message_id, scene.id)

@@ -41,6 +41,7 @@ from bot.studio.edits import (
     SceneRef,
     SetAspect,
     SetCaption,
+    SetFootageStart,
     SetIdea,
     SetLength,
     SetMotion,
@@ -63,6 +64,7 @@ SWITCHES = {
     "clips": ProjectSwitch.CLIPS,
     "previews": ProjectSwitch.PREVIEWS,
     "restyle": ProjectSwitch.RESTYLE,
+    "clip_sound": ProjectSwitch.CLIP_SOUND,
 }
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 MAX_SECONDS = 600.0
@@ -216,6 +218,15 @@ class _Args:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _BadArgument(name)
         if not math.isfinite(value) or not 0 < value <= high:
+            raise _BadArgument(name)
+        return float(value)
+
+    def moment(self, name: str, high: float) -> float:
+        """Seconds into a clip: 0 (its start) up to `high`."""
+        value = self._get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _BadArgument(name)
+        if not math.isfinite(value) or not 0 <= value <= high:
             raise _BadArgument(name)
         return float(value)
 
@@ -379,6 +390,21 @@ TOOLS: tuple[_Tool, ...] = (
         ),
     ),
     _scene_tool(
+        "set_clip_start",
+        "For scenes that show the director's own video clip: where in the clip their stretch "
+        'begins, in seconds ("start scene 3 at 0:04" is 4); null goes back to the clip\'s '
+        "liveliest stretch.",
+        {
+            "seconds": {
+                "type": ["number", "null"],
+                "description": "Seconds into the clip (0:04 is 4), or null for the liveliest",
+            }
+        },
+        lambda a: SetFootageStart(
+            a.scenes(), None if a.is_null("seconds") else a.moment("seconds", MAX_SECONDS)
+        ),
+    ),
+    _scene_tool(
         "scale_length",
         "Make the scenes longer (factor > 1) or shorter (factor < 1) than now.",
         {"factor": {"type": "number", "description": "1.5 for longer, 0.7 for shorter, 2 twice"}},
@@ -443,8 +469,9 @@ TOOLS: tuple[_Tool, ...] = (
     _Tool(
         "set_switch",
         "Turn a project option on or off: clips (AI video clips instead of still pictures), "
-        "previews (show each picture as soon as it is made) or restyle (redraw the "
-        "director's own footage in the project's style with Runway); on null flips it.",
+        "previews (show each picture as soon as it is made), restyle (redraw the director's "
+        "own footage in the project's style with Runway) or clip_sound (keep the sound of the "
+        "director's own video clips, the song ducked beneath it); on null flips it.",
         {
             "switch": _enum(list(SWITCHES), "The option"),
             "on": {"type": ["boolean", "null"], "description": "true on, false off, null flip"},

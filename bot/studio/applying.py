@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from bot.errors import InputRejected
 from bot.studio.edits import (
     END,
+    AddFootageScene,
     AddScenes,
     AmendIdea,
+    AttachFootage,
     CycleMotion,
     Delete,
     Duplicate,
@@ -35,6 +37,7 @@ from bot.studio.edits import (
     SceneRef,
     SetAspect,
     SetCaption,
+    SetFootageStart,
     SetIdea,
     SetLength,
     SetMotion,
@@ -46,10 +49,17 @@ from bot.studio.edits import (
     Slot,
     Swap,
 )
-from bot.studio.project_state import ProjectState, SceneState
+from bot.studio.models import ProjectSwitch
+from bot.studio.project_state import ProjectOptions, ProjectState, SceneState
 from bot.studio.text import checked_text
-from bot.studio.timeline import Motion
-from bot.studio.timing import ASPECTS, MOTION_CYCLE, default_motion, default_transition
+from bot.studio.timeline import FootageSound, Motion
+from bot.studio.timing import (
+    ASPECTS,
+    MOTION_CYCLE,
+    clock,
+    default_motion,
+    default_transition,
+)
 
 MIN_SECONDS, MAX_SECONDS = 1.0, 30.0
 
@@ -190,6 +200,8 @@ class _Draft:
             self.apply_to_project(edit)
         elif isinstance(edit, AddScenes):
             self.add(edit)
+        elif isinstance(edit, AddFootageScene):
+            self.add_footage_scene(edit)
         elif isinstance(edit, Replan):
             self.replan(edit)
         elif isinstance(edit, Move | Shift | Swap | Delete | Duplicate):
@@ -214,8 +226,8 @@ class _Draft:
             self.options = dataclasses.replace(options, title=title)
             self.note("title", value=title)
         else:
-            on = not options.is_on(edit.switch) if edit.on is None else edit.on
-            self.options = options.switched(edit.switch, on)
+            self.options = _switched(options, edit)
+            on = _switched_on(self.options, edit.switch)
             self.note("switch_on" if on else "switch_off", value=edit.switch.value)
 
     def add(self, edit: AddScenes) -> None:
@@ -236,6 +248,23 @@ class _Draft:
         ]
         self.scenes[at:at] = new
         self.note("added", range(at, at + len(new)))
+
+    def add_footage_scene(self, edit: AddFootageScene) -> None:
+        idea = self.idea(edit.idea) if edit.idea.strip() else ""
+        self.check_room(1)
+        at = self.insertion_index(edit.place, moving=())
+        self.scenes.insert(
+            at,
+            SceneState(
+                id=None,
+                idea=idea,
+                caption=idea,
+                motion=default_motion(at + 1),
+                transition=default_transition(at + 1),
+                footage_sha=edit.sha,
+            ),
+        )
+        self.note("footage", [at])
 
     def replan(self, edit: Replan) -> None:
         """The plan's order and camera work; a scene it leaves out keeps its place at the end."""
@@ -381,9 +410,57 @@ class _Draft:
         elif isinstance(edit, Keep):
             self.update(indices, lambda s: replace(s, accepted=edit.keep))
             self.note("kept" if edit.keep else "unkept", indices)
+        elif isinstance(edit, AttachFootage):
+            self.update(
+                indices,
+                lambda s: replace(s, footage_sha=edit.sha, footage_start=None, accepted=False),
+            )
+            self.note("footage", indices)
+        elif isinstance(edit, SetFootageStart):
+            self.set_footage_start(indices, edit.seconds)
         else:
             self.update(indices, lambda s: replace(s, variant=s.variant + 1, accepted=False))
             self.note("remade", indices)
+
+    def set_footage_start(self, indices: Sequence[int], seconds: float | None) -> None:
+        for index in indices:
+            scene = self.scenes[index]
+            if scene.footage_sha is None:
+                raise InputRejected("edit.no_footage", number=index + 1)
+            length = scene.footage_seconds
+            if seconds is not None and length is not None and seconds >= length:
+                raise InputRejected(
+                    "edit.footage_too_short", number=index + 1, length=clock(length)
+                )
+            start = None if seconds is None else round(max(0.0, seconds), 2)
+            self.scenes[index] = dataclasses.replace(scene, footage_start=start)
+        if seconds is None:
+            self.note("footage_lively", indices)
+        else:
+            self.note("footage_start", indices, clock(max(0.0, seconds)))
+
+
+def _switched(options: ProjectOptions, edit: SetSwitch) -> ProjectOptions:
+    """The options with one switch set (or flipped when `edit.on` is None)."""
+    on = not _switched_on(options, edit.switch) if edit.on is None else edit.on
+    if edit.switch is ProjectSwitch.CLIPS:
+        return dataclasses.replace(options, clips_enabled=on)
+    if edit.switch is ProjectSwitch.RESTYLE:
+        return dataclasses.replace(options, restyle_enabled=on)
+    if edit.switch is ProjectSwitch.CLIP_SOUND:
+        sound = FootageSound.DUCK if on else FootageSound.DROP
+        return dataclasses.replace(options, footage_sound=sound)
+    return dataclasses.replace(options, previews_enabled=on)
+
+
+def _switched_on(options: ProjectOptions, switch: ProjectSwitch) -> bool:
+    if switch is ProjectSwitch.CLIPS:
+        return options.clips_enabled
+    if switch is ProjectSwitch.RESTYLE:
+        return options.restyle_enabled
+    if switch is ProjectSwitch.CLIP_SOUND:
+        return options.footage_sound is FootageSound.DUCK
+    return options.previews_enabled
 
 
 def _amended(idea: str, addition: str) -> str:

@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Final
 
 from bot.studio.models import JobState, Project, ProjectSwitch
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import FootageSound, Motion, Transition
 
 
 class Unchanged(Enum):
@@ -58,6 +58,8 @@ class SceneChanges(_Changes):
     clip_key: str | Unchanged | None = UNCHANGED
     image_prompt: str | Unchanged = UNCHANGED
     accepted: bool | Unchanged = UNCHANGED
+    footage_sha: str | Unchanged | None = UNCHANGED
+    footage_start: float | Unchanged | None = UNCHANGED
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +72,7 @@ class ProjectChanges(_Changes):
     clips_enabled: bool | Unchanged = UNCHANGED
     previews_enabled: bool | Unchanged = UNCHANGED
     restyle_enabled: bool | Unchanged = UNCHANGED
+    footage_sound: FootageSound | Unchanged = UNCHANGED
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,4 +99,6 @@ def flipped(
         return replace(changes, clips_enabled=on)
     if switch is ProjectSwitch.RESTYLE:
         return replace(changes, restyle_enabled=on)
+    if switch is ProjectSwitch.CLIP_SOUND:
+        return replace(changes, footage_sound=FootageSound.DUCK if on else FootageSound.DROP)
     return replace(changes, previews_enabled=on)

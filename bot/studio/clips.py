@@ -83,6 +83,8 @@ class Clips:
 
         async def one(picture: ScenePicture, shot: Shot) -> Shot:
             scene = picture.scene
+            if picture.footage is not None:
+                return shot  # the director's own clip plays: no clip is made of its still
             request = ClipRequest(
                 image=picture.path,
                 prompt=clip_prompt(scene),

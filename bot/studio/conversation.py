@@ -189,6 +189,8 @@ class Conversation:
                     seconds=scene.duration,
                     photos=len(scene.references),
                     kept=scene.accepted,
+                    clip_seconds=scene.footage_seconds if scene.footage_sha else None,
+                    clip_start=scene.footage_start,
                 )
                 for number, scene in enumerate(state.scenes, start=1)
             ),

@@ -65,7 +65,11 @@ class Costs:
             added = self.plan_additions(user_id, project)
             usd += added * self.pictures.new_scene_cost(project, width, height)
         if self.clips is not None and project.clips_enabled:
-            missing = [s for s in self.scenes.scenes(user_id, project.id) if not s.clip_sha]
+            missing = [
+                s
+                for s in self.scenes.scenes(user_id, project.id)
+                if not s.clip_sha and not s.has_footage
+            ]
             usd += len(missing) * self.clips.estimate_cost(
                 ClipRequest(
                     image=Path(), prompt="", seconds=ASSUMED_CLIP_SECONDS, aspect=project.aspect

@@ -47,7 +47,15 @@ class RunningJobs(Protocol):
 
 
 def _picture_inputs(scene: SceneState) -> tuple[object, ...]:
-    return (scene.idea, scene.caption, scene.variant, scene.image_prompt, scene.references)
+    return (
+        scene.idea,
+        scene.caption,
+        scene.variant,
+        scene.image_prompt,
+        scene.references,
+        scene.footage_sha,
+        scene.footage_start,
+    )
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,33 @@ class Remake:
 
 
 @dataclass(frozen=True)
+class AttachFootage:
+    """The scenes show this clip of the director's (by its hash), from its liveliest stretch."""
+
+    scenes: SceneRef
+    sha: str
+
+
+@dataclass(frozen=True)
+class AddFootageScene:
+    """A new scene showing this clip of the director's, with an idea (which may be empty
+    until the director says one), at the end or at a place."""
+
+    sha: str
+    idea: str = ""
+    place: Place | None = None
+
+
+@dataclass(frozen=True)
+class SetFootageStart:
+    """Where the stretch of the scenes' clips begins, in seconds into the clip; None goes
+    back to the liveliest stretch ("start scene 3 at 0:04")."""
+
+    scenes: SceneRef
+    seconds: float | None
+
+
+@dataclass(frozen=True)
 class SetStyle:
     """The project's style preset (a key of prompts/styles.toml)."""
 
@@ -260,8 +287,10 @@ SceneEdit = (
     | Duplicate
     | Keep
     | Remake
+    | AttachFootage
+    | SetFootageStart
 )
-ProjectEdit = AddScenes | Replan | SetStyle | SetAspect | SetTitle | SetSwitch
+ProjectEdit = AddScenes | AddFootageScene | Replan | SetStyle | SetAspect | SetTitle | SetSwitch
 Edit = SceneEdit | ProjectEdit
 
 

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import InputRejected
 from bot.studio.editing import Edits
-from bot.studio.edits import AddScenes, Edit, FromEnd, SetIdea
+from bot.studio.edits import (
+    AddFootageScene,
+    AddScenes,
+    AttachFootage,
+    Beside,
+    Edit,
+    FromEnd,
+    Numbered,
+    SetIdea,
+)
+from bot.studio.footage import LIVELINESS_STEP
 from bot.studio.limits import Limits
 from bot.studio.models import Asset, AssetKind, Project, Scene
 from bot.studio.names import safe_file_name
 from bot.studio.ownership import owned_project
-from bot.studio.ports import MediaInspector
+from bot.studio.ports import FootageReader, MediaInspector
 from bot.studio.projects import Projects
 from bot.studio.roles import (
     AssetStore,
@@ -29,6 +40,8 @@ from bot.studio.timing import default_motion, default_transition
 logger = logging.getLogger(__name__)
 
 ORIGINAL_NAME_LIMIT = 120
+NO_VIDEO = "error.footage_no_video"
+SONG_IN_VIDEO_EXTENSION = "m4a"  # an MP4 of sound alone is what an .m4a file is
 
 
 @dataclass(frozen=True)
@@ -42,12 +55,44 @@ class PhotoAdded:
 
 
 @dataclass(frozen=True)
+class FootageAdded:
+    """Where a clip of the director's went: the scene that shows it now.
+
+    `after_full` is set when the clip was meant for a scene that already showed one: it
+    then starts a new scene right after that one (this number), with the same idea.
+    """
+
+    project: Project
+    scene: Scene
+    new_scene: bool
+    project_created: bool
+    after_full: int | None = None
+
+
+@dataclass(frozen=True)
+class SongFromVideo:
+    """A video file that held only sound, taken as the project's song."""
+
+    project: Project
+    song: Asset
+
+
+@dataclass(frozen=True)
 class IdeaAdded:
     """A scene idea added to a project."""
 
     project: Project
     scene: Scene
     project_created: bool
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """The project an upload goes into and its scene (None: a new scene)."""
+
+    project: Project
+    scene: Scene | None
+    created: bool
 
 
 def _original_name(name: str | None) -> str | None:
@@ -69,7 +114,9 @@ class Material:
         inspector: MediaInspector,
         limits: Limits,
         edits: Edits,
+        footage: FootageReader | None = None,
     ) -> None:
+        self.footage = footage
         self.edits = edits
         self.starter = starter
         self.projects = projects
@@ -166,21 +213,107 @@ class Material:
                 original_name=_original_name(original_name),
             )
         )
+        placed = self._place(user_id, idea, scene_id, default_title)
+        if placed.scene is None:
+            self._check_room(user_id, placed.project)
+            scene = self._new_scene(user_id, placed.project, idea or "")
+        else:
+            scene = placed.scene
+        self.references.add_scene_reference(user_id, scene.id, sha)
+        return PhotoAdded(placed.project, scene, placed.scene is None, placed.created)
+
+    def _place(
+        self, user_id: int, idea: str | None, scene_id: int | None, default_title: str
+    ) -> _Placement:
+        """Where a photo or clip goes: the scene replied to, else the last scene when it has
+        no caption, else (scene None) a new scene with the caption as its idea."""
         target = self.scenes.get_scene(user_id, scene_id) if scene_id is not None else None
         if target is not None:
-            self.references.add_scene_reference(user_id, target.id, sha)
             project = owned_project(self.projects, user_id, target.project_id)
-            return PhotoAdded(project, target, False, False)
+            return _Placement(project, target, False)
         project, created = self.starter.active_or_new(user_id, default_title)
         scenes = self.scenes.scenes(user_id, project.id)
         if idea is None and scenes:
-            scene, new_scene = scenes[-1], False
+            return _Placement(project, scenes[-1], created)
+        return _Placement(project, None, created)
+
+    async def add_footage(
+        self,
+        user_id: int,
+        source: Path,
+        extension: str,
+        caption: str | None,
+        original_name: str | None,
+        default_title: str,
+        scene_id: int | None = None,
+    ) -> FootageAdded | SongFromVideo:
+        """Check and store a clip of the director's; it becomes a scene's footage.
+
+        It goes where a photo would (a caption starts a scene, a reply joins the scene
+        replied to, else the last scene); a scene shows one clip, so a clip for a scene
+        that already shows one starts a new scene right after it, with the same idea.
+        A file with sound and no picture becomes the song instead.
+        """
+        if self.footage is None:
+            source.unlink(missing_ok=True)
+            raise InputRejected("error.unsupported_file")
+        idea = self._check_idea(caption) if caption and caption.strip() else None
+        try:
+            facts = await self.footage.inspect_footage(source)
+        except InputRejected as rejected:
+            if rejected.key != NO_VIDEO:
+                source.unlink(missing_ok=True)
+                raise
+            return await self._song_instead(user_id, source, original_name, default_title)
+        try:
+            liveliness = await self.footage.liveliness(source, LIVELINESS_STEP)
+            size = source.stat().st_size
+            sha = await asyncio.to_thread(self.media.put_file, source, extension)
+        finally:
+            source.unlink(missing_ok=True)
+        self.assets.save_asset(
+            Asset(
+                sha=sha,
+                kind=AssetKind.FOOTAGE,
+                ext=extension,
+                size=size,
+                width=facts.width,
+                height=facts.height,
+                duration=facts.duration,
+                original_name=_original_name(original_name),
+                rotation=facts.rotation,
+                fps=facts.fps,
+                hdr=facts.hdr,
+                liveliness=liveliness,
+            )
+        )
+        placed = self._place(user_id, idea, scene_id, default_title)
+        edits: list[Edit]
+        after_full: int | None = None
+        if placed.scene is None:
+            edits = [AddFootageScene(sha, idea or "")]
+        elif placed.scene.footage_sha is None:
+            edits = [AttachFootage(Numbered((placed.scene.position,)), sha)]
         else:
-            self._check_room(user_id, project)
-            scene = self._new_scene(user_id, project, idea or "")
-            new_scene = True
-        self.references.add_scene_reference(user_id, scene.id, sha)
-        return PhotoAdded(project, scene, new_scene, created)
+            after_full = placed.scene.position
+            place = Beside(Numbered((after_full,)), after=True)
+            edits = [AddFootageScene(sha, placed.scene.idea, place)]
+        outcome = self.edits.apply(user_id, placed.project.id, edits, source="footage")
+        number = next(
+            n for change in outcome.changes if change.key == "footage" for n in change.numbers
+        )
+        stored = outcome.after.scenes[number - 1]
+        assert stored.id is not None
+        scene = self.scenes.get_scene(user_id, stored.id)
+        assert scene is not None
+        logger.info("Footage %s (%.1f s) went to scene %s", sha[:12], facts.duration, scene.id)
+        return FootageAdded(
+            placed.project,
+            scene,
+            placed.scene is None or after_full is not None,
+            placed.created,
+            after_full,
+        )
 
     async def set_song(
         self,
@@ -217,6 +350,20 @@ class Material:
         project, _ = self.starter.active_or_new(user_id, default_title)
         self.projects.set_song(user_id, project.id, sha)
         return project, asset
+
+    async def _song_instead(
+        self, user_id: int, source: Path, original_name: str | None, default_title: str
+    ) -> SongFromVideo:
+        """A video file with sound but no picture (a song saved as .mp4) is taken as the song."""
+        try:
+            await self.inspector.inspect_song(source)
+        except InputRejected:
+            source.unlink(missing_ok=True)
+            raise InputRejected(NO_VIDEO) from None
+        project, song = await self.set_song(
+            user_id, source, SONG_IN_VIDEO_EXTENSION, original_name, default_title
+        )
+        return SongFromVideo(project, song)
 
     def scene_count(self, user_id: int, project_id: int) -> int:
         """How many scenes one of the user's projects has."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import FootageSound, Motion, Transition
 
 
 class AssetKind(StrEnum):
@@ -15,9 +15,10 @@ class AssetKind(StrEnum):
     PHOTO = "photo"
     SONG = "song"
     PICTURE = "picture"
-    VIDEO = "video"
-    CLIP = "clip"
-    RESTYLED = "restyled"
+    VIDEO = "video"  # a rendered music video
+    CLIP = "clip"  # a generated clip of a scene's still
+    FOOTAGE = "footage"  # the director's own video clip
+    RESTYLED = "restyled"  # footage redrawn in the project's style (video-to-video)
     THUMBNAIL = "thumbnail"
 
 
@@ -58,6 +59,7 @@ class ProjectSwitch(StrEnum):
     CLIPS = "clips"
     PREVIEWS = "previews"
     RESTYLE = "restyle"
+    CLIP_SOUND = "clip_sound"  # on: footage keeps its own sound, the song ducked beneath it
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,14 @@ class Project:
     clips_enabled: bool = False
     previews_enabled: bool = False
     restyle_enabled: bool = False
+    footage_sound: FootageSound = FootageSound.DROP
 
     def is_on(self, switch: ProjectSwitch) -> bool:
         """Whether one of the project's on/off options is on."""
         if switch is ProjectSwitch.RESTYLE:
             return self.restyle_enabled
+        if switch is ProjectSwitch.CLIP_SOUND:
+            return self.footage_sound is FootageSound.DUCK
         return self.clips_enabled if switch is ProjectSwitch.CLIPS else self.previews_enabled
 
 
@@ -102,6 +107,13 @@ class Scene:
     clip_key: str | None = None
     image_prompt: str = ""
     accepted: bool = False
+    footage_sha: str | None = None  # the director's own clip the scene shows
+    footage_start: float | None = None  # where its stretch begins; None: the liveliest one
+
+    @property
+    def has_footage(self) -> bool:
+        """Whether the scene shows the director's own clip (it never gets a paid picture)."""
+        return self.footage_sha is not None
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,10 @@ class Asset:
     original_name: str | None = None
     tempo_bpm: float | None = None
     beats: tuple[float, ...] = ()
+    rotation: int | None = None  # footage: the clockwise turn its metadata asks for
+    fps: float | None = None  # footage: average frames a second
+    hdr: bool = False  # footage: HDR (tone-mapped to SDR when rendered)
+    liveliness: tuple[float, ...] = ()  # footage: how lively each LIVELINESS_STEP is
 
     @property
     def ref(self) -> MediaRef:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.errors import JobCancelled, ProviderError
 from bot.studio.concurrency import gather_all
+from bot.studio.footage import FootageScenes, Stretch
 from bot.studio.keys import content_key
 from bot.studio.making import MediaMaking
 from bot.studio.models import Asset, AssetKind, MediaRef, Project, Scene
@@ -60,6 +61,8 @@ class ScenePicture:
     path: Path
     made_now: bool
     stand_in: bool = False
+    footage: Path | None = None  # the director's clip the scene shows (the picture is a still)
+    stretch: Stretch | None = None  # the part of that clip it shows
 
 
 class Pictures:
@@ -75,7 +78,9 @@ class Pictures:
         fallback: ImageMaker,
         styles: dict[str, StylePreset],
         concurrency: int,
+        footage: FootageScenes | None = None,
     ) -> None:
+        self.footage = footage
         self.scenes = scenes
         self.references = references
         self.media = media
@@ -153,6 +158,8 @@ class Pictures:
         scenes = self.scenes.scenes(owner_id, project.id)
         project_refs = self.references.project_references(owner_id, project.id)
         for scene in scenes:
+            if self._shows_footage(scene):
+                continue  # the director's own clip: nothing to pay for
             request, key = self.request(
                 owner_id, project, scenes, scene, width, height, project_refs
             )
@@ -184,17 +191,34 @@ class Pictures:
 
         async def one(scene: Scene) -> ScenePicture:
             picture = await picture_for(scene)
-            if picture.made_now and on_ready is not None:
+            if picture.made_now and picture.footage is None and on_ready is not None:
                 await on_ready(SceneReady(scene, picture.path, AssetKind.PICTURE))
             done.append(scene.id)
             await on_progress(len(done) / len(scenes))
             return picture
 
+        slot_seconds = self.footage.slots(project, scenes) if self.footage is not None else {}
+
         async def picture_for(scene: Scene) -> ScenePicture:
             nonlocal budget_told
+            broken_footage = False
+            if self._shows_footage(scene):
+                try:
+                    footage = await self._footage_still(
+                        owner_id, scene, slot_seconds, width, height
+                    )
+                except ProviderError as error:
+                    logger.warning("No still of scene %s's footage: %s", scene.id, error.key)
+                    await on_failure(scene.position, error.key)
+                    broken_footage = True
+                else:
+                    if footage is not None:
+                        return footage
             request, key = self.request(
                 owner_id, project, scenes, scene, width, height, project_refs
             )
+            if broken_footage:  # a free stand-in: a footage scene never gets a paid picture
+                return await self._stand_in(scene, request)
             current = self._current(scene, key)
             if current is not None:
                 return self._shown(scene, current, made_now=False)
@@ -226,6 +250,32 @@ class Pictures:
             return self._shown(scene, made, made_now=True)
 
         return await gather_all([one(scene) for scene in scenes])
+
+    def _shows_footage(self, scene: Scene) -> bool:
+        return self.footage is not None and self.footage.footage(scene) is not None
+
+    async def _footage_still(
+        self, owner_id: int, scene: Scene, slots: dict[int, float], width: int, height: int
+    ) -> ScenePicture | None:
+        """A footage scene's picture: a frame of its stretch (None if the clip is gone)."""
+        assert self.footage is not None
+        asset = self.footage.footage(scene)
+        if asset is None:
+            return None
+        stretch = self.footage.stretch_in(asset, scene, slots)
+        still = await self.footage.still(scene, stretch, width, height)
+        if still is None:
+            return None
+        if still.made_now:
+            self.scenes.set_scene_picture(owner_id, scene.id, still.picture.sha, still.key)
+        return ScenePicture(
+            scene,
+            still.picture,
+            self.media.path_of(still.picture),
+            still.made_now,
+            footage=self.media.path_of(asset.ref),
+            stretch=stretch,
+        )
 
     def _shown(
         self, scene: Scene, picture: MediaRef, made_now: bool, stand_in: bool = False

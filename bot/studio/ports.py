@@ -122,6 +122,18 @@ class AudioFacts:
 
 
 @dataclass(frozen=True)
+class FootageFacts:
+    """A checked video clip of the director's, as it shows (rotation applied to the size)."""
+
+    width: int
+    height: int
+    duration: float
+    fps: float
+    rotation: int = 0
+    hdr: bool = False
+
+
+@dataclass(frozen=True)
 class VideoFile:
     """A video the renderer wrote (not stored yet) and what Telegram needs to show it."""
 
@@ -227,6 +239,26 @@ class MediaInspector(Protocol):
 
     async def inspect_song(self, source: Path) -> AudioFacts:
         """Validate an audio file; raise InputRejected if it is not usable audio."""
+        ...
+
+
+class FootageReader(Protocol):
+    """Checks the director's video clips and reads frames and liveliness out of them.
+
+    Every method does its decoding off the event loop.
+    """
+
+    async def inspect_footage(self, source: Path) -> FootageFacts:
+        """Validate a clip; raise InputRejected (its key names the problem) if it is unusable."""
+        ...
+
+    async def liveliness(self, source: Path, step: float) -> tuple[float, ...]:
+        """How lively (motion and sharpness) each `step` seconds of the clip are."""
+        ...
+
+    async def still_at(self, source: Path, seconds: float, output: Path) -> None:
+        """Write the (upright) frame `seconds` into the clip as a JPEG; raise ProviderError
+        (its key tells the director) when the clip no longer decodes."""
         ...
 
 

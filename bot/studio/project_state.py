@@ -11,8 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.studio.models import ProjectSwitch
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import FootageSound, Motion, Transition
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,9 @@ class SceneState:
     clip_sha: str | None = None
     clip_key: str | None = None
     references: tuple[str, ...] = ()
+    footage_sha: str | None = None
+    footage_start: float | None = None
+    footage_seconds: float | None = None  # how long the clip is (read with it, never written)
 
 
 @dataclass(frozen=True)
@@ -46,20 +48,7 @@ class ProjectOptions:
     clips_enabled: bool = False
     previews_enabled: bool = False
     restyle_enabled: bool = False
-
-    def is_on(self, switch: ProjectSwitch) -> bool:
-        """Whether one of the on/off options is on."""
-        if switch is ProjectSwitch.RESTYLE:
-            return self.restyle_enabled
-        return self.clips_enabled if switch is ProjectSwitch.CLIPS else self.previews_enabled
-
-    def switched(self, switch: ProjectSwitch, on: bool) -> ProjectOptions:
-        """These options with one switch turned on or off."""
-        if switch is ProjectSwitch.CLIPS:
-            return dataclasses.replace(self, clips_enabled=on)
-        if switch is ProjectSwitch.RESTYLE:
-            return dataclasses.replace(self, restyle_enabled=on)
-        return dataclasses.replace(self, previews_enabled=on)
+    footage_sound: FootageSound = FootageSound.DROP
 
 
 @dataclass(frozen=True)
@@ -99,10 +88,14 @@ def scene_from_json(values: dict[str, Any]) -> SceneState:
 
 def options_to_json(options: ProjectOptions) -> dict[str, Any]:
     """Project options as JSON-ready values."""
-    return dataclasses.asdict(options)
+    values = dataclasses.asdict(options)
+    values["footage_sound"] = options.footage_sound.value
+    return values
 
 
 def options_from_json(values: dict[str, Any]) -> ProjectOptions:
     """Project options back from `options_to_json`."""
     known = {f.name for f in dataclasses.fields(ProjectOptions)}
-    return ProjectOptions(**{name: value for name, value in values.items() if name in known})
+    data = {name: value for name, value in values.items() if name in known}
+    data["footage_sound"] = FootageSound(data.get("footage_sound") or FootageSound.DROP)
+    return ProjectOptions(**data)

@@ -81,6 +81,8 @@ class SceneFacts:
     seconds: float | None
     photos: int = 0
     kept: bool = False
+    clip_seconds: float | None = None  # how long the director's own clip is, if it shows one
+    clip_start: float | None = None  # where the director set its stretch to begin
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,8 @@ class RenderProject:
                     transition=p.scene.transition,
                     wished_seconds=p.scene.duration,
                     fit=Fit(p.scene.fit),
+                    clip_path=str(p.footage) if p.footage is not None else None,
+                    clip_start=p.stretch.start if p.stretch is not None else 0.0,
                 )
                 for p in pictures
             ]
@@ -169,6 +171,7 @@ class RenderProject:
             seconds_without_song=self.limits.seconds_without_song,
             font_path=self.font_path,
             beats=song.beats if song else None,
+            footage_sound=project.footage_sound,
         )
 
     def _keep(self, rendered: VideoFile) -> RenderedVideo:

@@ -14,14 +14,17 @@ from bot.studio.edits import (
     Relative,
     Remake,
     ScaleLength,
+    SetFootageStart,
     SetIdea,
     Shift,
 )
+from bot.studio.footage import NUDGE_SECONDS, FootageScenes, Stretch
 from bot.studio.limits import Limits
 from bot.studio.models import Scene
-from bot.studio.ownership import owned_scene
-from bot.studio.roles import ConversationStore, SceneStore
+from bot.studio.ownership import owned_project, owned_scene
+from bot.studio.roles import ConversationStore, ProjectStore, SceneStore
 from bot.studio.scene_messages import SceneMessages
+from bot.studio.stretch import clamp_start
 from bot.studio.text import checked_text
 
 LENGTH_STEP = 1.25
@@ -38,6 +41,8 @@ class SceneAction(StrEnum):
     MOTION = "move"
     DELETE = "del"
     KEEP = "ok"
+    CLIP_EARLIER = "clip_earlier"  # a footage scene's stretch a second earlier in its clip
+    CLIP_LATER = "clip_later"
 
 
 THIS = Relative(0)
@@ -51,6 +56,12 @@ BUTTON_EDITS: dict[SceneAction, Edit] = {
     SceneAction.MOTION: CycleMotion(THIS),
     SceneAction.DELETE: Delete(THIS),
 }
+# The ◀ ▶ buttons of a footage scene: seconds its stretch moves (clamped to the clip, so the
+# edit they make is a SetFootageStart to where the stretch lands).
+FOOTAGE_NUDGES: dict[SceneAction, float] = {
+    SceneAction.CLIP_EARLIER: -NUDGE_SECONDS,
+    SceneAction.CLIP_LATER: NUDGE_SECONDS,
+}
 
 
 class SceneEditing:
@@ -63,7 +74,11 @@ class SceneEditing:
         messages: SceneMessages,
         limits: Limits,
         edits: Edits,
+        projects: ProjectStore | None = None,
+        footage: FootageScenes | None = None,
     ) -> None:
+        self.projects = projects
+        self.footage = footage
         self.scenes = scenes
         self.conversation = conversation
         self.messages = messages
@@ -82,9 +97,33 @@ class SceneEditing:
         """All scenes of the scene's project, in order."""
         return self.scenes.scenes(owner_id, scene.project_id)
 
+    def stretch(self, owner_id: int, scene: Scene) -> Stretch | None:
+        """The part of its clip a footage scene shows (None for a scene without footage)."""
+        if self.footage is None or self.projects is None or scene.footage_sha is None:
+            return None
+        project = owned_project(self.projects, owner_id, scene.project_id)
+        return self.footage.stretch(project, self.neighbours(owner_id, scene), scene)
+
+    def _nudged(self, owner_id: int, scene: Scene, seconds: float) -> Edit | None:
+        """The edit a ◀ ▶ tap makes: the stretch moved, kept inside the clip (None: no room)."""
+        stretch = self.stretch(owner_id, scene)
+        if stretch is None:
+            return None
+        shown = stretch.end - stretch.start
+        start = round(clamp_start(stretch.start + seconds, stretch.clip_seconds, shown), 2)
+        return None if start == stretch.start else SetFootageStart(THIS, start)
+
     def apply(self, owner_id: int, scene_id: int, action: SceneAction) -> Scene | None:
         """Apply a button's edit at once; the scene after it (None if it was deleted)."""
         scene = self.scene(owner_id, scene_id)
+        if action in FOOTAGE_NUDGES:
+            nudge = self._nudged(owner_id, scene, FOOTAGE_NUDGES[action])
+            if nudge is None:  # already at the clip's start (or end): the button does nothing
+                return scene
+            self.edits.apply(
+                owner_id, scene.project_id, [nudge], focus_scene_id=scene_id, source="button"
+            )
+            return self.scenes.get_scene(owner_id, scene_id)
         keep = Keep(THIS, not scene.accepted)
         edit = keep if action is SceneAction.KEEP else BUTTON_EDITS[action]
         try:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.studio.beats import beat_period, snap_to_beats, transition_seconds
-from bot.studio.timeline import Fit, Motion, Shot, Timeline, Transition
+from bot.studio.timeline import Fit, FootageSound, Motion, Shot, Timeline, Transition
 
 ASPECTS: dict[str, tuple[int, int]] = {"9:16": (9, 16), "16:9": (16, 9), "1:1": (1, 1)}
 MIN_SCENE_SECONDS = 1.0
@@ -38,6 +38,12 @@ def output_size(aspect: str, short_side: int) -> tuple[int, int]:
         return long_side - long_side % 2, short
     long_side = round(short * down / across)
     return short, long_side - long_side % 2
+
+
+def clock(seconds: float) -> str:
+    """Seconds as m:ss (0:04, 2:00), as a director reads a clip's or a song's time."""
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def default_motion(position: int) -> Motion:
@@ -122,6 +128,7 @@ class ShotSource:
     fit: Fit = Fit.COVER
     focus: tuple[float, float] | None = None
     clip_path: str | None = None
+    clip_start: float = 0.0
 
 
 def build_timeline(
@@ -136,6 +143,7 @@ def build_timeline(
     seconds_without_song: float,
     font_path: str | None = None,
     beats: Sequence[float] | None = None,
+    footage_sound: FootageSound = FootageSound.DROP,
 ) -> Timeline:
     """Lay the scenes end to end over the song, cutting on its `beats` when they are known."""
     durations = scene_durations(
@@ -158,6 +166,7 @@ def build_timeline(
                 transition_in=source.transition,
                 transition_seconds=transition_seconds(seconds, period),
                 clip_path=source.clip_path,
+                clip_start=source.clip_start,
                 fit=source.fit,
                 focus=source.focus,
             )
@@ -171,4 +180,5 @@ def build_timeline(
         title=title,
         audio_path=audio_path,
         font_path=font_path,
+        footage_sound=footage_sound,
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ProviderError
+from bot.media.footage_inspector import FileFootageReader
 from bot.media.inspector import FileInspector
 from bot.providers.offline import OfflineImageMaker, OfflinePlanner
 from bot.providers.styles_file import load_styles
@@ -19,6 +20,7 @@ from bot.studio.clips import Clips
 from bot.studio.costs import Costs
 from bot.studio.editing import Edits
 from bot.studio.export import Exports
+from bot.studio.footage import FootageScenes
 from bot.studio.limits import Limits
 from bot.studio.making import MediaMaking
 from bot.studio.material import Material
@@ -284,6 +286,8 @@ def build(
     with_transcriber: bool = True,
     max_scenes: int = 100,
     max_song_seconds: float = 15 * 60,
+    max_footage_seconds: float = 120.0,
+    max_footage_pixel_rate: int = 3840 * 2160 * 30,
 ) -> World:
     """The studio as bot/wiring.py builds it, with 160 px pictures so tests stay fast."""
     database = open_database(tmp_path / "db.sqlite")
@@ -308,6 +312,14 @@ def build(
     planner = RecordingPlanner(name=planner_name)
     clip_maker = ScriptedClipMaker()
     transcriber = ScriptedTranscriber()
+    footage_reader = FileFootageReader(max_footage_seconds, max_footage_pixel_rate)
+    footage = FootageScenes(
+        assets=store,
+        media=media,
+        reader=footage_reader,
+        seconds_without_song=limits.seconds_without_song,
+        fps=limits.fps,
+    )
     pictures = Pictures(
         scenes=store,
         references=store,
@@ -317,6 +329,7 @@ def build(
         fallback=OfflineImageMaker(),
         styles=styles,
         concurrency=concurrency,
+        footage=footage,
     )
     clips = Clips(
         scenes=store, media=media, making=making, maker=clip_maker, concurrency=concurrency
@@ -333,6 +346,7 @@ def build(
         inspector=FileInspector(10**8, 8000, limits.longest_song_seconds),
         limits=limits,
         edits=edits,
+        footage=footage_reader,
     )
     scene_messages = SceneMessages(links=store, scenes=store, projects=store)
     storyboard = Storyboard(
@@ -382,7 +396,13 @@ def build(
         ),
         scene_messages=scene_messages,
         scene_editing=SceneEditing(
-            scenes=store, conversation=store, messages=scene_messages, limits=limits, edits=edits
+            scenes=store,
+            conversation=store,
+            messages=scene_messages,
+            limits=limits,
+            edits=edits,
+            projects=store,
+            footage=footage,
         ),
         pictures=pictures,
         clips=clips,

@@ -27,16 +27,23 @@ AudioFormat = Literal["mp3", "wav", "m4a", "ogg", "flac"]
 
 __all__ = [
     "AudioFormat",
+    "ClipCodec",
+    "HdrTransfer",
     "beat_times",
     "corrupt_jpeg",
+    "cut_short",
     "decompression_bomb_png",
     "ffmpeg_exe",
+    "make_clip",
+    "make_gif",
     "make_photo",
     "make_song",
+    "make_vfr_clip",
     "make_video",
     "make_voice_ogg",
     "not_an_image",
     "not_audio",
+    "write_clip",
     "zip_disguised_as_png",
 ]
 
@@ -329,3 +336,141 @@ def make_video(
         "-movflags", "+faststart", "-t", str(seconds), "-f", "mp4",
     ]  # fmt: skip
     return _run_ffmpeg(args, stdin=None, output_suffix=".mp4")
+
+
+# --------------------------------------------------------------------------------------------
+# Footage: phone-like clips and broken ones, written to files
+# --------------------------------------------------------------------------------------------
+
+ClipCodec = Literal["h264", "hevc", "vp9"]
+HdrTransfer = Literal["pq", "hlg"]
+
+_CLIP_ENCODERS: dict[str, list[str]] = {
+    "h264": ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
+    "hevc": ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error"],
+    "vp9": ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M"],
+}
+_TRANSFERS = {"pq": "smpte2084", "hlg": "arib-std-b67"}
+
+
+def _clip_args(codec: ClipCodec, hdr: HdrTransfer | None, fps: float, gop: int | None) -> list[str]:
+    args = list(_CLIP_ENCODERS[codec])
+    if hdr is not None:
+        tags = f"color_primaries=bt2020:color_trc={_TRANSFERS[hdr]}:colorspace=bt2020nc"
+        args += ["-vf", f"format=yuv420p10le,setparams={tags}:range=tv"]
+        if codec == "hevc":
+            args += ["-tag:v", "hvc1"]  # what iPhones write
+    elif codec == "hevc":
+        args += ["-pix_fmt", "yuv420p"]
+    args += ["-g", str(gop or max(1, round(fps)))]
+    return args
+
+
+def _with_rotation(path: Path, rotation: int, *, tag_only: bool = False) -> None:
+    """Give a file a display matrix (or only an old `rotate` tag): clockwise degrees."""
+    if rotation == 0:
+        return
+    staged = path.with_name(f"unrotated-{path.name}")
+    path.replace(staged)
+    base = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]
+    if tag_only:
+        command = [*base, "-i", str(staged), "-c", "copy", "-metadata:s:v:0", f"rotate={rotation}"]
+    else:
+        # ffmpeg's display rotation is counter-clockwise: a portrait iPhone clip reads -90.
+        command = [*base, "-display_rotation", str(-rotation), "-i", str(staged), "-c", "copy"]
+    done = subprocess.run([*command, str(path)], capture_output=True, check=False)
+    staged.unlink()
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {done.stderr.decode(errors='replace')}")
+
+
+def make_clip(
+    path: Path,
+    seconds: float = 2.0,
+    width: int = 320,
+    height: int = 240,
+    fps: float = 25,
+    *,
+    codec: ClipCodec = "h264",
+    audio: bool = False,
+    rotation: int = 0,
+    rotation_tag_only: bool = False,
+    hdr: HdrTransfer | None = None,
+    source: str = "testsrc2",
+    gop: int | None = None,
+) -> Path:
+    """A clip of lavfi's `source` (moving by default); the container follows the suffix.
+
+    `rotation` (clockwise degrees) is written as a display matrix, as phones do, or only as a
+    `rotate` tag; `hdr` tags 10-bit BT.2020 with PQ or HLG (the pixels stay a test pattern).
+    """
+    joint = ":" if "=" in source else "="
+    lavfi = f"{source}{joint}size={width}x{height}:rate={fps}:duration={seconds}"
+    args = ["-f", "lavfi", "-i", lavfi]
+    if audio:
+        args += ["-f", "lavfi", "-i", f"sine=frequency=660:duration={seconds}"]
+        args += ["-c:a", "libopus" if path.suffix == ".webm" else "aac", "-ac", "2"]
+    args += [*_clip_args(codec, hdr, fps, gop), "-t", str(seconds)]
+    if path.suffix in (".mp4", ".mov", ".m4v"):
+        args += ["-movflags", "+faststart"]
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args, str(path)]
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {done.stderr.decode(errors='replace')}")
+    _with_rotation(path, rotation, tag_only=rotation_tag_only)
+    return path
+
+
+def write_clip(
+    path: Path,
+    frames: list[npt.NDArray[np.uint8]],
+    fps: float,
+    *,
+    codec: ClipCodec = "h264",
+    hdr: HdrTransfer | None = None,
+    rotation: int = 0,
+    rotation_tag_only: bool = False,
+) -> Path:
+    """A clip of the given RGB frames (all one size) at `fps`."""
+    height, width = frames[0].shape[:2]
+    raw = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(fps)]
+    args = [*raw, "-i", "pipe:0", *_clip_args(codec, hdr, fps, None)]
+    if path.suffix in (".mp4", ".mov", ".m4v"):
+        args += ["-movflags", "+faststart"]
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args, str(path)]
+    data = b"".join(frame.tobytes() for frame in frames)
+    done = subprocess.run(command, input=data, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {done.stderr.decode(errors='replace')}")
+    _with_rotation(path, rotation, tag_only=rotation_tag_only)
+    return path
+
+
+def make_vfr_clip(path: Path, width: int = 320, height: int = 240) -> Path:
+    """An H.264 MP4 whose frames come 30 a second for one second, then 15 a second for two."""
+    timing = "settb=1/1000,setpts='if(lt(N,30),N*1000/30,1000+(N-30)*1000/15)'"
+    args = ["-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate=30", "-frames:v", "60"]
+    args += ["-vf", timing, "-fps_mode", "passthrough", *_CLIP_ENCODERS["h264"]]
+    args += ["-video_track_timescale", "1000", "-movflags", "+faststart"]
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args, str(path)]
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {done.stderr.decode(errors='replace')}")
+    return path
+
+
+def make_gif(path: Path, seconds: float = 1.5, width: int = 160, height: int = 120) -> Path:
+    """An animated GIF (10 frames a second) of a moving test pattern."""
+    source = f"testsrc2=size={width}x{height}:rate=10:duration={seconds}"
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"]
+    done = subprocess.run([*command, "-i", source, str(path)], capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {done.stderr.decode(errors='replace')}")
+    return path
+
+
+def cut_short(source: Path, target: Path, keep: float = 1 / 3) -> Path:
+    """A copy of `source` with only its first `keep` of bytes: a download that stopped early."""
+    data = source.read_bytes()
+    target.write_bytes(data[: int(len(data) * keep)])
+    return target

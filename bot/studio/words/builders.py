@@ -21,6 +21,7 @@ from bot.studio.edits import (
     ScaleLength,
     SceneRef,
     SetAspect,
+    SetFootageStart,
     SetLength,
     SetMotion,
     SetSwitch,
@@ -157,6 +158,25 @@ def length(found: re.Match[str], folded: Folded) -> Edit | None:
     if scenes is None or seconds is None or not 0 < seconds <= 600:
         return None
     return SetLength(scenes, seconds)
+
+
+def clock_seconds(text: str) -> float | None:
+    """ "0:04" or "4.5" as seconds (None when it is no moment of a clip)."""
+    minutes, _, seconds = text.rpartition(":")
+    try:
+        value = float(seconds) + 60 * int(minutes or 0)
+    except ValueError:
+        return None
+    return value if 0 <= value < 3600 else None
+
+
+def footage_start(found: re.Match[str], folded: Folded) -> Edit | None:
+    """Where the stretch of the scenes' own clips begins ("start scene 3 at 0:04")."""
+    scenes = _ref(found)
+    seconds = clock_seconds(found["clock"])
+    if scenes is None or seconds is None:
+        return None
+    return SetFootageStart(scenes, seconds)
 
 
 def free(make: Callable[[SceneRef, str], Edit], name: str) -> Builder:

@@ -105,6 +105,8 @@ _FIXED = {
     "T": f"(?P<transition>{alternation(_TRANSITIONS)})",
     "A": f"(?P<aspect>{alternation(_ASPECTS)})",
     "W": f"(?P<switch>{alternation(_SWITCHES)})",
+    # A moment in a clip: 0:04, 1:05.5, 4, 4.5 (seconds)
+    "K": r"(?P<clock>\d{1,2}:\d{2}(?:\.\d+)?|\d{1,3}(?:\.\d+)?)",
 }
 _SLOT = re.compile(r"<([A-Z])(?::(\w+))?>")
 

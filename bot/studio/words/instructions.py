@@ -33,11 +33,14 @@ from bot.studio.edits import (
     Keep,
     Remake,
     SetCaption,
+    SetFootageStart,
     SetIdea,
     SetLength,
     SetStyle,
+    SetSwitch,
     SetTransition,
 )
+from bot.studio.models import ProjectSwitch
 from bot.studio.words import builders as b
 from bot.studio.words.builders import LONGER, SHORTER, Builder, Read
 from bot.studio.words.grammar import LEAD_RE, SECONDS, TRANSITION_OF, compile_rule
@@ -98,6 +101,28 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
     (
         r"<R:a> (?:doi cho|hoan doi|doi vi tri|swap places|swaps|switch) (?:voi|cho|with) <B:b>",
         b.swap,
+    ),
+    # the stretch of a scene's own clip
+    (
+        r"(?:start|begin|play|run|cut in|open)(?: the clip (?:of|in|for))? <R:a>"
+        r"(?: s clip| clip)? (?:at|from)(?: second| the)? <K>"
+        rf"(?: ?{SECONDS})?(?: (?:in|into|of) the clip)?"
+        r"|(?:(?:have|make|let) )?(?:the clip (?:of|in|for) )?<R:a>(?:s clip| s clip| clip)?"
+        r" (?:start|starts|begin|begins|play|plays|run|runs|cut in|cuts in|open|opens)"
+        r"(?: playing)? (?:at|from)(?: second| the)? <K>"
+        rf"(?: ?{SECONDS})?(?: (?:in|into|of) the clip)?",
+        b.footage_start,
+    ),
+    (
+        r"(?:(?:cho|de|lam) )?(?:clip (?:cua )?)?<R:a>(?: clip)? (?:bat dau|chay|mo dau)"
+        r"(?: (?:tu|o|tai|luc))?(?: giay(?: thu)?)? <K>(?: giay)?(?: (?:cua|trong) clip)?",
+        b.footage_start,
+    ),
+    (
+        r"(?:use|play|show) the liveliest (?:part|bit|stretch|moment)s? (?:of|for|in) <R:a>"
+        r"|<R:a> (?:from|at|on) the liveliest (?:part|bit|stretch|moment)"
+        r"|(?:dung|chon|cho) doan soi dong nhat (?:cho|cua) <R:a>",
+        b.scene(lambda scenes: SetFootageStart(scenes, None)),
     ),
     # length: a number of seconds, or let the song decide
     (
@@ -412,6 +437,19 @@ _PROJECT_RULES: tuple[tuple[str, Builder], ...] = (
         r"(?:clip|video|doan phim|canh quay)(?: nua)?",
         b.restyle(False),
     ),
+    # the clips' own sound
+    (
+        r"keep (?:the )?(?:clip|clips|video|videos)(?: s)?(?: own)? (?:sound|audio|sounds)"
+        r"|(?:giu|de) (?:lai )?(?:tieng|am thanh)(?: goc)?(?: cua)? (?:clip|video)",
+        lambda found, folded: SetSwitch(ProjectSwitch.CLIP_SOUND, True),
+    ),
+    (
+        r"(?:drop|mute|remove|cut) (?:the )?(?:clip|clips|video|videos)(?: s)?(?: own)?"
+        r" (?:sound|audio|sounds)|(?:bo|tat|xoa) (?:tieng|am thanh)(?: goc)?(?: cua)?"
+        r" (?:clip|video)",
+        lambda found, folded: SetSwitch(ProjectSwitch.CLIP_SOUND, False),
+    ),
+    # switches
     (
         r"(?:turn on|switch on|enable|activate|start|add|give me|bat|mo|dung|kich hoat|co)"
         r"(?: (?:che do|tinh nang|the))? <W>(?: on| len)?|(?:turn|switch|put) (?:the )?<W> on"

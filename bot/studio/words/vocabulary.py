@@ -91,6 +91,12 @@ SWITCHES: dict[ProjectSwitch, tuple[str, ...]] = {
         "restyle footage", "restyle the footage", "restyling the footage", "doi phong cach",
         "doi phong cach clip", "doi phong cach video", "doi phong cach doan phim",
     ),
+    ProjectSwitch.CLIP_SOUND: (
+        "clip sound", "clips sound", "clip audio", "clips audio", "the clips own sound",
+        "the clip sound", "sound of the clips", "sound of the clip", "clip sounds",
+        "original sound", "tieng clip", "tieng cua clip", "am thanh clip", "am thanh cua clip",
+        "tieng goc",
+    ),
 }  # fmt: skip
 _GENERIC_HEADS = ("tranh ", "anh ", "phim ", "kieu ")
 

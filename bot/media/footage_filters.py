@@ -1,0 +1,66 @@
+"""ffmpeg filters that turn any clip upright and into 8-bit BT.709 SDR, the space we render in.
+
+ffmpeg turns a clip by its display matrix itself (autorotate); an older `rotate` tag alone (a
+Matroska file remuxed from a phone's MOV) it leaves alone, so those are turned here.
+
+HDR footage (PQ or HLG over BT.2020, as iPhones record it) is linearised by zscale (zimg),
+tone-mapped with Hable's curve (highlights roll off instead of clipping) and converted to
+BT.709; the bundled ffmpeg has zscale and tonemap, so no LUT of our own is needed. Stills taken
+from footage (previews, the fallback of a clip that fails) go through the same filters as the
+rendered frames, so a preview looks like the video.
+"""
+
+from __future__ import annotations
+
+from bot.media.media_header import VideoStream
+
+_ZIMG_TRANSFER = {"smpte2084": "smpte2084", "arib-std-b67": "arib-std-b67"}
+NOMINAL_PEAK_NITS = 100  # SDR white: where the tone curve puts diffuse white
+HD_LINES = 720  # untagged video this tall or taller is BT.709 by convention, smaller BT.601
+
+
+def upright_filters(video: VideoStream) -> list[str]:
+    """Filters that turn a clip whose rotation ffmpeg does not apply by itself."""
+    if not video.rotation_tag_only:
+        return []
+    return {
+        90: ["transpose=clock"],
+        180: ["hflip", "vflip"],
+        270: ["transpose=cclock"],
+    }.get(video.rotation, [])
+
+
+def sdr_chain(video: VideoStream, size: str) -> list[str]:
+    """Filters that turn decoded frames upright and scale them to `size` ("W:H[:options]") as
+    BT.709 SDR yuv420p.
+
+    SDR is converted while it is scaled (one pass); HDR is scaled first, in its own format, so
+    the float tone mapping runs on the small picture.
+    """
+    if video.transfer is None:
+        matrix = input_matrix(video)
+        conversion = f"in_color_matrix={matrix}:out_color_matrix=bt709:out_range=tv"
+        return [*upright_filters(video), f"scale={size}:{conversion}", "format=yuv420p"]
+    transfer = _ZIMG_TRANSFER[video.transfer]
+    return [
+        *upright_filters(video),
+        f"scale={size}",
+        f"zscale=tin={transfer}:min=2020_ncl:pin=2020:t=linear:npl={NOMINAL_PEAK_NITS}",
+        "format=gbrpf32le",
+        "zscale=p=bt709",
+        "tonemap=tonemap=hable:desat=0",
+        "zscale=t=bt709:m=bt709:r=tv",
+        "format=yuv420p",
+    ]
+
+
+def input_matrix(video: VideoStream) -> str:
+    """The colour matrix the stream's pixels are in, guessing like players do when untagged."""
+    tagged = {"bt709": "bt709", "bt470bg": "bt601", "smpte170m": "bt601", "fcc": "fcc"}
+    if video.colour_matrix in tagged:
+        return tagged[video.colour_matrix]
+    if video.colour_matrix in ("bt2020nc", "bt2020c"):
+        return "bt2020"
+    if video.pixel_format.startswith(("rgb", "bgr", "gbr", "pal", "argb", "abgr")):
+        return "auto"  # RGB sources (GIF, PNG) have no matrix to guess
+    return "bt709" if min(video.display_size) >= HD_LINES else "bt601"

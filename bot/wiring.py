@@ -37,6 +37,7 @@ from bot.studio.ports import JobReporter, JobWork
 from bot.studio.projects import Projects
 from bot.studio.render_requests import RenderRequests
 from bot.studio.rendering import RENDER, RenderProject
+from bot.studio.restyling import Restyling
 from bot.studio.scene_editing import SceneEditing
 from bot.studio.scene_messages import SceneMessages
 from bot.studio.status import ProjectStatus
@@ -146,6 +147,21 @@ def build_studio(settings: Settings) -> Studio:
         if providers.clips
         else None
     )
+    restyling = (
+        Restyling(
+            scenes=store,
+            restyles=store,
+            assets=store,
+            media=media,
+            making=making,
+            footage=footage,
+            restyler=providers.restyler,
+            styles=styles,
+            concurrency=settings.provider_concurrency,
+        )
+        if providers.restyler
+        else None
+    )
     edits = Edits(
         states=ProjectJournal(database),
         jobs=store,
@@ -197,6 +213,7 @@ def build_studio(settings: Settings) -> Studio:
         budget_usd=settings.budget_usd_per_user,
         confirm_above_usd=settings.confirm_cost_above_usd,
         plan_additions=storyboard.scenes_a_plan_adds,
+        restyle_cost=restyling.estimate if restyling else None,
     )
     conversation = Conversation(
         projects=projects,
@@ -255,6 +272,7 @@ def build_studio(settings: Settings) -> Studio:
             limits=limits,
             font_path=str(caption_font_path()),
             planning=storyboard,
+            restyling=restyling,
         ),
         costs=costs,
         exports=Exports(

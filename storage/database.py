@@ -228,8 +228,8 @@ def m016_restyle(db: sqlite_utils.Database) -> None:
             "owner_id": int,
             "key": str,
             "restyled_sha": str,
-            # The footage and the look (model, prompt, ratio) apart, so a cost estimate can
-            # find a restyle whose stretch the render chose by itself.
+            # What the key hashes, kept readable: the footage, the look (model, prompt,
+            # ratio) and the stretch.
             "source": str,
             "look": str,
             "start": float,
@@ -239,7 +239,6 @@ def m016_restyle(db: sqlite_utils.Database) -> None:
         pk=("owner_id", "key"),
         not_null={"restyled_sha", "source", "look"},
     )
-    db.table("restyles").create_index(["owner_id", "source", "look"])
 
 
 def open_database(path: Path) -> sqlite_utils.Database:

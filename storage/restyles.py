@@ -5,9 +5,6 @@ from __future__ import annotations
 from bot.studio.restyle_keys import RestyleKey
 from storage.rows import Rows, now
 
-# Stretches this close (in seconds) are the same stretch: frame rounding, not a new choice.
-SAME_SECONDS = 0.05
-
 
 class SqliteRestyles(Rows):
     """Implements the studio's RestyleStore."""
@@ -19,15 +16,6 @@ class SqliteRestyles(Rows):
             [owner_id, key.value],
         )
         return str(row["restyled_sha"]) if row else None
-
-    def restyled_any_start(self, owner_id: int, key: RestyleKey) -> bool:
-        """Whether the owner has this footage restyled in this look and length, from any start."""
-        row = self._one(
-            "select 1 from restyles where owner_id = ? and source = ? and look = ? "
-            "and abs(seconds - ?) <= ? limit 1",
-            [owner_id, key.source, key.look, key.seconds, SAME_SECONDS],
-        )
-        return row is not None
 
     def keep_restyle(self, owner_id: int, key: RestyleKey, sha: str) -> None:
         """Remember a restyle the owner paid for (a second one for the key replaces it)."""

@@ -19,7 +19,7 @@ ASSUMED_CLIP_SECONDS = 5.0
 
 @dataclass(frozen=True)
 class Estimate:
-    """The expected cost of a project's missing pictures (and clips), and the user's spend."""
+    """The expected cost of a project's missing pictures (clips, restyles), and the user's spend."""
 
     project: Project
     usd: float
@@ -42,8 +42,11 @@ class Costs:
         budget_usd: float,
         confirm_above_usd: float,
         plan_additions: Callable[[int, Project], int] | None = None,
+        restyle_cost: Callable[[int, Project], float] | None = None,
     ) -> None:
         self.plan_additions = plan_additions
+        # What restyling the project's footage would cost (None: no restyler configured).
+        self.restyle_cost = restyle_cost
         self.projects = projects
         self.scenes = scenes
         self.spend = spend
@@ -75,6 +78,8 @@ class Costs:
                     image=Path(), prompt="", seconds=ASSUMED_CLIP_SECONDS, aspect=project.aspect
                 )
             )
+        if self.restyle_cost is not None and project.restyle_enabled:
+            usd += self.restyle_cost(user_id, project)
         return Estimate(
             project,
             round(usd, 4),

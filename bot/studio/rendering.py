@@ -12,6 +12,7 @@ from bot.studio.models import Asset, AssetKind, Job, MediaRef, Project
 from bot.studio.ownership import owned_project
 from bot.studio.pictures import Pictures, ScenePicture
 from bot.studio.ports import JobEvents, RenderedVideo, Renderer, VideoFile
+from bot.studio.restyling import Restyling
 from bot.studio.roles import AssetStore, MediaStore, ProjectStore
 from bot.studio.storyboard import Storyboard
 from bot.studio.timeline import Fit, Motion, Timeline, Transition
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 RENDER = "render"
 PICTURES_SHARE = 0.25
 CLIPS_SHARE = 0.25
+RESTYLE_SHARE = 0.25
 
 
 def stored_video(assets: AssetStore, media: MediaStore, job: Job) -> RenderedVideo | None:
@@ -62,8 +64,10 @@ class RenderProject:
         limits: Limits,
         font_path: str | None,
         planning: Storyboard | None = None,
+        restyling: Restyling | None = None,
     ) -> None:
         self.planning = planning
+        self.restyling = restyling
         self.projects = projects
         self.assets = assets
         self.media = media
@@ -124,6 +128,9 @@ class RenderProject:
             )
             timeline = replace(timeline, shots=shots)
             render_start += CLIPS_SHARE
+        if self.restyling is not None and project.restyle_enabled:
+            timeline = await self._restyled(job, project, pictures, timeline, events, render_start)
+            render_start += RESTYLE_SHARE
         output = self.media.scratch_path(".mp4")
 
         async def on_render_progress(fraction: float) -> None:
@@ -131,6 +138,35 @@ class RenderProject:
 
         rendered = await self.renderer.render(timeline, output, on_render_progress, cancelled)
         return self._keep(rendered)
+
+    async def _restyled(
+        self,
+        job: Job,
+        project: Project,
+        pictures: list[ScenePicture],
+        timeline: Timeline,
+        events: JobEvents,
+        start: float,
+    ) -> Timeline:
+        """The timeline with the footage scenes restyled (the step before the frames)."""
+        assert self.restyling is not None
+        if not any(p.stretch is not None for p in pictures):
+            return timeline
+        await events.step(start, "restyle")
+
+        async def on_progress(fraction: float) -> None:
+            await events.step(start + RESTYLE_SHARE * fraction, "restyle")
+
+        shots = await self.restyling.attach(
+            job.owner_id,
+            project,
+            pictures,
+            timeline.shots,
+            events.scene_failed,
+            events.scene_ready if project.previews_enabled else None,
+            on_progress,
+        )
+        return replace(timeline, shots=shots)
 
     async def _timeline(
         self, project: Project, pictures: list[ScenePicture], width: int, height: int

@@ -14,23 +14,27 @@ import asyncio
 import functools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.errors import ProviderError
 from bot.studio.concurrency import gather_all
+from bot.studio.footage import FootageScenes
 from bot.studio.making import MediaMaking
 from bot.studio.models import AssetKind, MediaRef, Project, Scene
+from bot.studio.pictures import ScenePicture
 from bot.studio.ports import (
     FailureCallback,
     FootageRestyler,
+    ProgressCallback,
     RestyleRequest,
     SceneReady,
     SceneReadyCallback,
 )
 from bot.studio.restyle_keys import RestyleKey, look_key, restyle_key, restyle_span
-from bot.studio.roles import AssetStore, MediaStore, RestyleStore
+from bot.studio.roles import AssetStore, MediaStore, RestyleStore, SceneStore
 from bot.studio.styles import StylePreset
+from bot.studio.timeline import Shot
 
 logger = logging.getLogger(__name__)
 # Failures of the account, not of one scene: the render stops and says so.
@@ -46,15 +50,20 @@ NOTICES = {
 
 @dataclass(frozen=True)
 class FootageStretch:
-    """A footage scene as the render shows it: its clip, and the stretch of it on screen.
-
-    `start` None: the render picks the stretch itself (only a cost estimate sees that).
-    """
+    """A footage scene as the render shows it: its clip, and the stretch of it on screen."""
 
     scene: Scene
     footage: MediaRef
-    start: float | None
+    start: float
     seconds: float
+
+
+@dataclass(frozen=True)
+class Restyled:
+    """A scene's restyled clip; its stretch begins `start` seconds into the file."""
+
+    path: Path
+    start: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -63,44 +72,92 @@ class _Planned:
     request: RestyleRequest
     key: RestyleKey
 
+    @property
+    def offset(self) -> float:
+        """Where the scene's stretch begins in the restyle (it starts earlier when too short)."""
+        return round(max(0.0, self.stretch.start - self.request.start), 3)
+
 
 class Restyling:
     """Restyles footage scenes with the configured restyler (Runway video-to-video)."""
 
     def __init__(
         self,
+        scenes: SceneStore,
         restyles: RestyleStore,
         assets: AssetStore,
         media: MediaStore,
         making: MediaMaking,
+        footage: FootageScenes,
         restyler: FootageRestyler,
         styles: dict[str, StylePreset],
         concurrency: int,
     ) -> None:
+        self.scenes = scenes
         self.restyles = restyles
         self.assets = assets
         self.media = media
         self.making = making
+        self.footage = footage
         self.restyler = restyler
         self.styles = styles
         self.concurrency = max(1, concurrency)
 
+    def estimate(self, owner_id: int, project: Project) -> float:
+        """US$ the project's footage scenes not restyled yet would cost at its next render."""
+        scenes = self.scenes.scenes(owner_id, project.id)
+        slots = self.footage.slots(project, scenes)
+        stretches = []
+        for scene in scenes:
+            asset = self.footage.footage(scene)
+            if asset is not None:
+                stretch = self.footage.stretch_in(asset, scene, slots)
+                seconds = stretch.end - stretch.start
+                stretches.append(FootageStretch(scene, asset.ref, stretch.start, seconds))
+        return self.pending_cost(owner_id, project, stretches)
+
     def pending_cost(
         self, owner_id: int, project: Project, stretches: Sequence[FootageStretch]
     ) -> float:
-        """US$ the stretches not restyled yet would cost (for the cost question)."""
-        usd = 0.0
+        """US$ the stretches not restyled yet would cost (those sharing a key counted once)."""
+        pending: dict[str, float] = {}
         for stretch in stretches:
             planned = self._plan(project, stretch)
-            if planned is None:
-                continue
-            if stretch.start is None:
-                done = self.restyles.restyled_any_start(owner_id, planned.key)
-            else:
-                done = self._kept(owner_id, planned.key) is not None
-            if not done:
-                usd += self.restyler.estimate_cost(planned.request.seconds)
-        return usd
+            if planned is not None and self._kept(owner_id, planned.key) is None:
+                seconds = planned.request.seconds
+                pending[planned.key.value] = self.restyler.estimate_cost(seconds)
+        return sum(pending.values())
+
+    async def attach(
+        self,
+        owner_id: int,
+        project: Project,
+        pictures: Sequence[ScenePicture],
+        shots: tuple[Shot, ...],
+        on_failure: FailureCallback,
+        on_ready: SceneReadyCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> tuple[Shot, ...]:
+        """The shots with each footage scene's restyle in place of its footage, where one can
+        be had (the render's step: the still stays the fallback, the footage the original)."""
+        stretches = []
+        for picture in pictures:
+            sha = picture.scene.footage_sha
+            asset = self.assets.get_asset(sha) if sha else None
+            if asset is not None and picture.stretch is not None:
+                seconds = picture.stretch.end - picture.stretch.start
+                stretches.append(
+                    FootageStretch(picture.scene, asset.ref, picture.stretch.start, seconds)
+                )
+        restyled = await self.restyle(
+            owner_id, project, stretches, on_failure, on_ready, on_progress
+        )
+        return tuple(
+            replace(shot, clip_path=str(made.path), clip_start=made.start)
+            if (made := restyled.get(picture.scene.id)) is not None
+            else shot
+            for picture, shot in zip(pictures, shots, strict=True)
+        )
 
     async def restyle(
         self,
@@ -109,11 +166,12 @@ class Restyling:
         stretches: Sequence[FootageStretch],
         on_failure: FailureCallback,
         on_ready: SceneReadyCallback | None = None,
-    ) -> dict[int, Path]:
-        """The restyled clip of each scene (by id) that has one now; the rest keep their footage.
+        on_progress: ProgressCallback | None = None,
+    ) -> dict[int, Restyled]:
+        """The restyle of each scene (by id) that has one now; the rest keep their footage.
 
         Scenes whose stretches share a key share one restyle. `on_ready` hears of each restyle
-        made now, as soon as it is made.
+        made now, as soon as it is made; `on_progress` of the share of restyles done.
         """
         slots = asyncio.Semaphore(self.concurrency)
         groups: dict[str, list[_Planned]] = {}
@@ -123,21 +181,25 @@ class Restyling:
                 await on_failure(stretch.scene.position, "provider.restyle_too_short")
             else:
                 groups.setdefault(planned.key.value, []).append(planned)
+        done = 0
 
         async def one(group: list[_Planned]) -> Path | None:
-            kept = self._kept(owner_id, group[0].key)
-            if kept is not None:
-                return kept
-            async with slots:
-                path = await self._make(owner_id, project, group, on_failure)
-            if path is not None and on_ready is not None:
-                for planned in group:
-                    await on_ready(SceneReady(planned.stretch.scene, path, AssetKind.RESTYLED))
+            nonlocal done
+            path = self._kept(owner_id, group[0].key)
+            if path is None:
+                async with slots:
+                    path = await self._make(owner_id, project, group, on_failure)
+                if path is not None and on_ready is not None:
+                    for planned in group:
+                        await on_ready(SceneReady(planned.stretch.scene, path, AssetKind.RESTYLED))
+            done += 1
+            if on_progress is not None:
+                await on_progress(done / len(groups))
             return path
 
         paths = await gather_all([one(group) for group in groups.values()])
         return {
-            planned.stretch.scene.id: path
+            planned.stretch.scene.id: Restyled(path, planned.offset)
             for group, path in zip(groups.values(), paths, strict=True)
             if path is not None
             for planned in group
@@ -179,7 +241,7 @@ class Restyling:
     def _plan(self, project: Project, stretch: FootageStretch) -> _Planned | None:
         footage = self.assets.get_asset(stretch.footage.sha)
         span = restyle_span(
-            stretch.start or 0.0,
+            stretch.start,
             stretch.seconds,
             footage.duration if footage else None,
             self.restyler.min_seconds,

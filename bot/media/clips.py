@@ -1,39 +1,51 @@
-"""Video clips as a shot's frames: cover-fitted, then trimmed, or slowed and held, to the slot.
+"""Video clips as a shot's frames: generated clips and the director's footage alike.
 
-A clip longer than its slot is trimmed; a shorter one is slowed down (at most MAX_SLOWDOWN)
-and its last frame held for the rest. ffmpeg decodes, scales and crops straight to I420 at the
-output's size and frame rate; frames are read forward one at a time, and the decoder restarts
-at a seek when asked for an earlier frame, so memory holds one frame whatever the clip's length.
+A shot shows the clip from `clip_start` on. ffmpeg decodes it upright (display matrix or rotate
+tag), crops it to the output's aspect around its subject (found on a few key frames of the
+stretch, as for photos: faces, else the most detailed region; the crop stays put for the
+shot), scales it, turns its frame rate (variable or not) into the video's, tone-maps HDR to
+BT.709 SDR, and hands us I420. A clip longer than its slot is trimmed; a shorter one is slowed
+down (at most MAX_SLOWDOWN, with blended in-between frames) and its last frame held for the
+rest. Frames are read forward one at a time, and the decoder restarts at a seek when asked for
+an earlier frame, so memory holds one frame whatever the clip's length.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+import statistics
 import subprocess
 from pathlib import Path
 
 import numpy as np
 
-from bot.media.audio import header_duration
 from bot.media.encoder import ffmpeg_exe
+from bot.media.fitting import find_focus
+from bot.media.footage_filters import sdr_chain
+from bot.media.footage_frames import keyframes_within
+from bot.media.media_header import VideoStream, read_header
+from bot.media.motion import Focus, cover_window
 from bot.media.yuv import Frame
 
-MAX_SLOWDOWN = 1.5
-PROBE_TIMEOUT = 30.0
+logger = logging.getLogger(__name__)
+
+MAX_SLOWDOWN = 2.0
+FOCUS_FRAMES = 3
+MIN_STRETCH = 0.1  # seconds of a clip a start may leave, however late it is asked for
+HOLD_MARGIN = 1.0  # seconds before the clip's end a seek may land and still find frames
+
+
+class ClipUnreadable(ValueError):
+    """A clip yields no frame at all: the shot falls back to a still."""
 
 
 def probe_duration(path: Path) -> float:
     """Duration of a media file in seconds, from ffmpeg's header summary."""
-    done = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
-        capture_output=True,
-        timeout=PROBE_TIMEOUT,
-        check=False,
-    )
-    duration = header_duration(done.stderr.decode("utf-8", "replace"))
-    if duration is None:
-        raise ValueError(f"not a readable video: {path.name}")
-    return duration
+    header = read_header(path)
+    if header is None or header.duration is None:
+        raise ClipUnreadable(f"not a readable video: {path.name}")
+    return header.duration
 
 
 def slowdown(clip_seconds: float, slot_seconds: float) -> float:
@@ -43,22 +55,62 @@ def slowdown(clip_seconds: float, slot_seconds: float) -> float:
     return min(MAX_SLOWDOWN, slot_seconds / clip_seconds)
 
 
+def stretch_timing(
+    clip_seconds: float, clip_start: float, slot_seconds: float
+) -> tuple[float, float]:
+    """Where a clip's stretch really starts (inside the clip) and how much it is slowed."""
+    start = min(max(0.0, clip_start), max(0.0, clip_seconds - MIN_STRETCH))
+    return start, slowdown(clip_seconds - start, slot_seconds)
+
+
+def clip_focus(path: Path, start: float, seconds: float) -> Focus:
+    """Where the cover crop of a stretch looks: the median focus of a few of its key frames."""
+    frames = keyframes_within(path, start, seconds, limit=FOCUS_FRAMES)
+    if not frames:
+        return (0.5, 0.5)
+    points = [find_focus(frame) for frame in frames]
+    return (statistics.median(p[0] for p in points), statistics.median(p[1] for p in points))
+
+
 class ClipSource:
     """The frames of a clip over its slot, as I420 at the output size and frame rate."""
 
-    def __init__(self, path: Path, slot_seconds: float, width: int, height: int, fps: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        slot_seconds: float,
+        width: int,
+        height: int,
+        fps: int,
+        *,
+        clip_start: float = 0.0,
+        focus: Focus | None = None,
+    ) -> None:
+        header = read_header(path)
+        if header is None or header.video is None or not header.duration:
+            raise ClipUnreadable(f"clip {path.name} has no readable video stream")
         self._path = path
+        self._video = header.video
         self._size = (width, height)
         self._fps = fps
         self._frames = max(1, round(slot_seconds * fps))
-        self._clip_seconds = probe_duration(path)
-        self._slow = slowdown(self._clip_seconds, slot_seconds)
+        self._clip_seconds = header.duration
+        self._start, self._slow = stretch_timing(header.duration, clip_start, slot_seconds)
+        available = header.duration - self._start
+        used = min(available, slot_seconds / self._slow)
+        self._focus = focus if focus is not None else clip_focus(path, self._start, used)
+        self._crop = _crop_box(self._video, width, height, self._focus)
         self._bytes = width * height * 3 // 2
         self._process: subprocess.Popen[bytes] | None = None
         self._first = 0
         self._next = 0
         self._last: Frame | None = None
         self._held: tuple[int, Frame] | None = None  # (first missing index, last good frame)
+
+    @property
+    def focus(self) -> Focus:
+        """The point the crop keeps in view, as fractions of the upright clip."""
+        return self._focus
 
     def frame(self, seconds: float) -> Frame:
         """The frame `seconds` into the slot (clamped to it); a copy the caller may draw on."""
@@ -70,11 +122,11 @@ class ClipSource:
         self._read_up_to(index)
         if self._last is None and self._first > 0:
             # The seek found nothing: the file ends before its header says (a cut-short
-            # download). Read it from the start and hold its last good frame.
+            # download). Read it from the stretch's start and hold its last good frame.
             self._open(0)
             self._read_up_to(index)
         if self._last is None:
-            raise ValueError(
+            raise ClipUnreadable(
                 f"clip {self._path.name} ({self._clip_seconds:.2f} s) has no frame "
                 f"{index} of its {self._frames}-frame slot"
             )
@@ -101,44 +153,26 @@ class ClipSource:
             process.stdout.close()
         process.wait()
 
+    def _chain(self) -> str:
+        width, height = self._size
+        if self._slow > 1.0:
+            # Slowed: in-between frames blend their neighbours instead of repeating them.
+            timing = [f"setpts=(PTS-STARTPTS)*{self._slow:.6f}", f"framerate=fps={self._fps}"]
+        else:
+            timing = ["setpts=PTS-STARTPTS", f"fps={self._fps}"]
+        filters = sdr_chain(self._video, f"{width}:{height}", crop=self._crop, timing=timing)
+        return ",".join([*filters, "tpad=stop=-1:stop_mode=clone"])
+
     def _open(self, index: int) -> None:
         self.close()
-        width, height = self._size
-        chain = ",".join(
-            [
-                f"setpts=(PTS-STARTPTS)*{self._slow:.6f}",
-                f"fps={self._fps}",
-                f"scale={width}:{height}:force_original_aspect_ratio=increase"
-                ":out_color_matrix=bt709:out_range=tv",
-                f"crop={width}:{height}",
-                "tpad=stop=-1:stop_mode=clone",
-                "format=yuv420p",
-            ]
-        )
         # A seek past the clip's end (into the held last frame) would yield nothing to hold.
-        latest = max(0.0, self._clip_seconds - 1.0)
+        latest = max(0.0, self._clip_seconds - self._start - HOLD_MARGIN)
         first = min(index, int(latest * self._slow * self._fps))
-        start = first / self._fps / self._slow
-        command = [
-            ffmpeg_exe(),
-            "-nostdin",
-            "-v",
-            "error",
-            "-ss",
-            f"{start:.6f}",
-            "-i",
-            str(self._path),
-            "-an",
-            "-vf",
-            chain,
-            "-frames:v",
-            str(self._frames - first),
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "yuv420p",
-            "pipe:1",
-        ]
+        start = self._start + first / self._fps / self._slow
+        command = [ffmpeg_exe(), "-nostdin", "-v", "error", "-ss", f"{start:.6f}"]
+        command += ["-i", str(self._path), "-map", f"0:{self._video.index}", "-an"]
+        command += ["-vf", self._chain(), "-frames:v", str(self._frames - first)]
+        command += ["-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
@@ -155,3 +189,16 @@ class ClipSource:
             return None
         width, height = self._size
         return np.frombuffer(data, dtype=np.uint8).reshape(height * 3 // 2, width).copy()
+
+
+def _crop_box(
+    video: VideoStream, width: int, height: int, focus: Focus
+) -> tuple[int, int, int, int]:
+    """The cover crop (x, y, w, h) of the upright clip, in whole even pixels, around `focus`."""
+    clip_w, clip_h = video.display_size
+    x, y, w, h = cover_window(clip_w, clip_h, width, height, focus)
+    crop_w = min(clip_w, max(2, 2 * round(w / 2)))
+    crop_h = min(clip_h, max(2, 2 * round(h / 2)))
+    left = min(clip_w - crop_w, max(0, 2 * round(x / 2)))
+    top = min(clip_h - crop_h, max(0, 2 * round(y / 2)))
+    return (left, top, crop_w, crop_h)

@@ -12,6 +12,8 @@ rendered frames, so a preview looks like the video.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.media.media_header import VideoStream
 
 _ZIMG_TRANSFER = {"smpte2084": "smpte2084", "arib-std-b67": "arib-std-b67"}
@@ -30,21 +32,34 @@ def upright_filters(video: VideoStream) -> list[str]:
     }.get(video.rotation, [])
 
 
-def sdr_chain(video: VideoStream, size: str) -> list[str]:
-    """Filters that turn decoded frames upright and scale them to `size` ("W:H[:options]") as
-    BT.709 SDR yuv420p.
+def sdr_chain(
+    video: VideoStream,
+    size: str,
+    *,
+    crop: tuple[int, int, int, int] | None = None,
+    timing: Sequence[str] = (),
+) -> list[str]:
+    """Filters from decoded frames to `size` ("W:H[:options]"), upright, as BT.709 SDR yuv420p.
 
-    SDR is converted while it is scaled (one pass); HDR is scaled first, in its own format, so
-    the float tone mapping runs on the small picture.
+    `crop` (x, y, w, h in upright, square-pixel coordinates) is cut first; `timing` filters
+    (speed, frame rate) run on the scaled picture. SDR is converted while it is scaled (one
+    pass); HDR is scaled in its own format, so the float tone mapping runs on the small picture.
     """
+    filters = [*upright_filters(video)]
+    if abs(video.sample_aspect - 1.0) > 1e-3:
+        filters += ["scale=trunc(iw*sar/2)*2:ih", "setsar=1"]
+    if crop is not None:
+        x, y, width, height = crop
+        filters.append(f"crop={width}:{height}:{x}:{y}")
     if video.transfer is None:
         matrix = input_matrix(video)
         conversion = f"in_color_matrix={matrix}:out_color_matrix=bt709:out_range=tv"
-        return [*upright_filters(video), f"scale={size}:{conversion}", "format=yuv420p"]
+        return [*filters, f"scale={size}:{conversion}", "format=yuv420p", *timing]
     transfer = _ZIMG_TRANSFER[video.transfer]
     return [
-        *upright_filters(video),
+        *filters,
         f"scale={size}",
+        *timing,
         f"zscale=tin={transfer}:min=2020_ncl:pin=2020:t=linear:npl={NOMINAL_PEAK_NITS}",
         "format=gbrpf32le",
         "zscale=p=bt709",

@@ -45,6 +45,25 @@ def frame_at(path: Path, seconds: float, *, max_side: int = 1920) -> Image.Image
     raise FootageError(FootageProblem.UNREADABLE, f"no frame decodes at {at:.2f} s")
 
 
+def keyframes_within(
+    path: Path, start: float, seconds: float, *, limit: int = 5, max_side: int = 480
+) -> list[Image.Image]:
+    """Up to `limit` key frames of the stretch [start, start + seconds), decoding nothing else.
+
+    Falls back to the frame in the middle of the stretch when no key frame lies inside it.
+    """
+    try:
+        video, _ = _video_of(path)
+        frames = list(_rgb_frames(path, video, max_side, start=start, limit=limit, within=seconds))
+        if not frames:
+            middle = _rgb_frames(path, video, max_side, start=start + seconds / 2, limit=1)
+            frames = list(middle)
+    except (FootageError, OSError, subprocess.SubprocessError):
+        logger.warning("Reading key frames of a clip failed", exc_info=True)
+        return []
+    return frames
+
+
 def first_good_frame(path: Path, *, max_side: int = 1920) -> Image.Image | None:
     """The first frame that decodes and is not blank, else the first that decodes, else None."""
     try:
@@ -112,16 +131,28 @@ def _fit_within(size: tuple[int, int], side: int) -> tuple[int, int]:
 
 
 def _rgb_frames(
-    path: Path, video: VideoStream, max_side: int, *, start: float, limit: int, rate: int = 0
+    path: Path,
+    video: VideoStream,
+    max_side: int,
+    *,
+    start: float,
+    limit: int,
+    rate: int = 0,
+    within: float | None = None,
 ) -> Iterator[Image.Image]:
+    """Frames from `start` on; with `within`, only the key frames of that many seconds."""
     width, height = _fit_within(video.display_size, max_side)
     filters = [f"fps={rate}"] if rate else []
     filters += sdr_chain(video, f"{width}:{height}")
     filters += ["scale=in_color_matrix=bt709:in_range=tv", "format=rgb24"]
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error"]
+    if within is not None:
+        command += ["-skip_frame", "nokey", "-t", f"{within:.3f}"]
     if start > 0:
         command += ["-ss", f"{start:.3f}"]
     command += ["-i", str(path), "-map", f"0:{video.index}", "-vf", ",".join(filters)]
+    if within is not None:
+        command += ["-fps_mode", "passthrough"]  # the key frames only, never repeated
     command += ["-frames:v", str(limit), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     for data in _raw_frames(command, width * height * 3):
         yield Image.frombytes("RGB", (width, height), data)

@@ -8,6 +8,8 @@ frame needs stay prepared: memory does not grow with the video.
 from __future__ import annotations
 
 import bisect
+import logging
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -17,12 +19,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.media.captions import render_caption_overlay, render_title_overlay
-from bot.media.clips import ClipSource
+from bot.media.clips import ClipSource, ClipUnreadable
+from bot.media.footage_frames import first_good_frame
 from bot.media.motion import DEFAULT_ZOOM
 from bot.media.stills import PreparedStill, prepare_still
 from bot.media.yuv import Frame, YuvOverlay, black_frame, frame_to_rgb
-from bot.studio.timeline import Timeline, Transition
+from bot.studio.timeline import Shot, Timeline, Transition
 
+logger = logging.getLogger(__name__)
 TITLE_SECONDS = 3.0
 TITLE_FADE_SECONDS = 0.8
 END_FADE_SECONDS = 1.0
@@ -72,6 +76,7 @@ class TimelineFrames:
         self._font_path = Path(timeline.font_path) if timeline.font_path else None
         self._starts = [shot.start for shot in timeline.shots]
         self._prepared: dict[int, _PreparedShot] = {}
+        self._fallbacks: set[int] = set()
         self._black = black_frame(*self._size)
         self._title: YuvOverlay | None = None
         if title_end(timeline) > 0.0:
@@ -100,6 +105,11 @@ class TimelineFrames:
             frame = self._darken(frame, (timeline.duration - t) / fade)
         self._draw_title(frame, t)
         return frame
+
+    @property
+    def fallbacks(self) -> frozenset[int]:
+        """Shots whose clip would not decode and that show a still instead."""
+        return frozenset(self._fallbacks)
 
     @property
     def prepared_count(self) -> int:
@@ -140,8 +150,13 @@ class TimelineFrames:
         shot = self._timeline.shots[index]
         prepared = self._prepared_shot(index)
         if prepared.clip is not None:
-            frame = prepared.clip.frame(t - shot.start)
-        else:
+            try:
+                frame = prepared.clip.frame(t - shot.start)
+            except ClipUnreadable:
+                logger.warning("Shot %d: its clip stopped decoding; showing a still", index)
+                prepared.clip.close()
+                prepared = self._prepared[index] = self._fallback(index, prepared.caption)
+        if prepared.clip is None:
             assert prepared.still is not None
             progress = (t - shot.start) / shot.duration if shot.duration > 0 else 0.0
             frame = prepared.still.frame(progress, *self._size)
@@ -171,20 +186,39 @@ class TimelineFrames:
             )
             caption = YuvOverlay.from_rgba(band, top, width, height)
         if shot.clip_path:
-            clip = ClipSource(
-                Path(shot.clip_path), shot.duration, width, height, self._timeline.fps
-            )
+            try:
+                clip = ClipSource(
+                    Path(shot.clip_path),
+                    shot.duration,
+                    width,
+                    height,
+                    self._timeline.fps,
+                    clip_start=shot.clip_start,
+                    focus=shot.focus,
+                )
+            except (ClipUnreadable, OSError):
+                logger.warning("Shot %d: its clip cannot be read; showing a still", index)
+                return self._fallback(index, caption)
             return _PreparedShot(None, clip, caption)
-        still = prepare_still(
-            Path(shot.image_path),
-            shot.motion,
-            width,
-            height,
-            fit=shot.fit,
-            focus=shot.focus,
-            zoom=self._zoom,
+        return _PreparedShot(self._still(shot, Path(shot.image_path)), None, caption)
+
+    def _still(self, shot: Shot, path: Path) -> PreparedStill:
+        width, height = self._size
+        return prepare_still(
+            path, shot.motion, width, height, fit=shot.fit, focus=shot.focus, zoom=self._zoom
         )
-        return _PreparedShot(still, None, caption)
+
+    def _fallback(self, index: int, caption: YuvOverlay | None) -> _PreparedShot:
+        """A shot whose clip fails: a still of its first good frame, else its own picture."""
+        shot = self._timeline.shots[index]
+        self._fallbacks.add(index)
+        picture = first_good_frame(Path(shot.clip_path)) if shot.clip_path else None
+        if picture is None:
+            return _PreparedShot(self._still(shot, Path(shot.image_path)), None, caption)
+        with tempfile.NamedTemporaryFile(suffix=".png") as file:
+            picture.save(file, format="PNG", compress_level=1)
+            file.flush()
+            return _PreparedShot(self._still(shot, Path(file.name)), None, caption)
 
     def _evict(self, keep: set[int]) -> None:
         for index in [i for i in self._prepared if i not in keep]:

@@ -50,7 +50,9 @@ class VideoStream:
     @property
     def display_size(self) -> tuple[int, int]:
         """Width and height as a player shows them: pixel aspect and rotation applied."""
-        width = max(1, round(self.stored_width * self.sample_aspect))
+        width = self.stored_width
+        if abs(self.sample_aspect - 1.0) > 1e-3:  # as footage_filters squares the pixels
+            width = max(2, int(self.stored_width * self.sample_aspect / 2) * 2)
         height = self.stored_height
         return (height, width) if self.rotation in (90, 270) else (width, height)
 

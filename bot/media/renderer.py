@@ -53,6 +53,7 @@ class RenderResult:
     fps: int
     encoded_segments: int = 0
     reused_segments: int = 0
+    fallback_shots: tuple[int, ...] = ()  # shots whose clip failed to decode: shown as stills
 
 
 def partial_path(output: Path) -> Path:
@@ -116,7 +117,7 @@ def render_timeline(
             settings = EncodeSettings(
                 plan.width, plan.height, timeline.fps, preset, crf, plan.video_kbps, threads
             )
-            encoded, reused = _render_once(
+            encoded, reused, fallbacks = _render_once(
                 sized,
                 settings,
                 plan.audio_kbps,
@@ -159,6 +160,7 @@ def render_timeline(
         fps=timeline.fps,
         encoded_segments=encoded,
         reused_segments=reused,
+        fallback_shots=tuple(sorted(fallbacks)),
     )
 
 
@@ -173,8 +175,11 @@ def _render_once(
     work_dir: Path,
     segment_dir: Path,
     loudness_lufs: float,
-) -> tuple[int, int]:
-    """Encode the missing segments and the soundtrack, join them, choose the thumbnail."""
+) -> tuple[int, int, frozenset[int]]:
+    """Encode the missing segments and the soundtrack, join them, choose the thumbnail.
+
+    Returns the segments encoded and reused, and the shots that fell back to a still.
+    """
     segments = plan_segments(timeline, settings.fingerprint())
     missing = [s for s in segments if not s.path(segment_dir).exists()]
     touch([p for s in segments for p in (s.path(segment_dir), s.thumbnail_path(segment_dir))])
@@ -211,9 +216,14 @@ def _render_once(
         partial.unlink(missing_ok=True)
         raise
     _thumbnail(timeline, segments, segment_dir, thumbnail_path(output))
+    fallbacks = jobs.fallbacks
+    for segment in segments:
+        if fallbacks.intersection(segment.shots):
+            # Not kept: the next render tries the clip again (and says so again if it fails).
+            segment.path(segment_dir).unlink(missing_ok=True)
     if on_progress is not None:
         on_progress(1.0)
-    return len(missing), len(segments) - len(missing)
+    return len(missing), len(segments) - len(missing), fallbacks
 
 
 def _thumbnail(timeline: Timeline, segments: list[Segment], folder: Path, output: Path) -> None:

@@ -47,6 +47,12 @@ class SegmentJobs:
         self._total = 0
         self._done = 0
         self._reported = -1.0
+        self._fallbacks: set[int] = set()
+
+    @property
+    def fallbacks(self) -> frozenset[int]:
+        """Shots whose clip failed to decode in the segments encoded so far (shown as stills)."""
+        return frozenset(self._fallbacks)
 
     def run(self, segments: list[Segment], workers: int = 2) -> None:
         """Encode every segment; raise the first failure after stopping the other worker."""
@@ -76,6 +82,8 @@ class SegmentJobs:
             self._failed.set()
             raise
         finally:
+            with self._lock:
+                self._fallbacks |= frames.fallbacks
             frames.close()
 
     def _encode(self, frames: TimelineFrames, segment: Segment) -> None:

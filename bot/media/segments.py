@@ -25,7 +25,7 @@ from bot.media.frames import end_fade_seconds, half_transition, title_end
 from bot.studio.keys import content_key
 from bot.studio.timeline import Shot, Timeline, Transition
 
-RENDER_VERSION = 2  # bump when the drawing code changes what a frame looks like
+RENDER_VERSION = 3  # bump when the drawing code changes what a frame looks like
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Loudness follows EBU R128 in two passes: ffmpeg's `ebur128` meter measures the f
 integrated loudness and true peak, then one linear gain brings it to the target, with a limiter
 holding the peaks under the ceiling, so the song's dynamics survive. (`loudnorm` does the same
 but resamples to 192 kHz and costs ten times as much.) Without a song the track is silence, so
-every video has a valid audio stream.
+every video has a valid audio stream. With FootageSound.DUCK the footage's own sound is mixed
+in, the song ducked beneath it (clip_sound.py), and the mix is what gets normalised.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from bot.media.clip_sound import clip_inputs, clip_sounds, ducked_graph, sounds_key
 from bot.media.encoder import ffmpeg_exe, partial_of
 from bot.media.segments import file_digest
 from bot.studio.keys import content_key
@@ -27,6 +29,7 @@ TRUE_PEAK = -1.5
 _SUMMARY = re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS.*?Peak:\s+(-?[\d.]+|-inf) dBFS", re.S)
 SILENT_LUFS = -70.0  # quieter than this is silence: there is nothing to normalise
 AUDIO_TIMEOUT = 600.0
+_SILENCE = ["-f", "lavfi", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
 
 
 def soundtrack_key(
@@ -42,6 +45,8 @@ def soundtrack_key(
         timeline.fade_out_seconds,
         loudness_lufs,
         audio_kbps,
+        str(timeline.footage_sound),
+        sounds_key(clip_sounds(timeline, seconds)),
     ]
     return content_key(payload, 40)
 
@@ -77,8 +82,10 @@ def make_soundtrack(
         str(partial),
     ]
     try:
-        if timeline.audio_path is None:
-            _ffmpeg(["-f", "lavfi", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo", *encode])
+        if _mix_clip_sounds(timeline, seconds, encode, loudness_lufs):
+            pass
+        elif timeline.audio_path is None:
+            _ffmpeg([*_SILENCE, *encode])
         else:
             source = _song_input(timeline)
             shaped = _shape(timeline, seconds)
@@ -92,10 +99,42 @@ def make_soundtrack(
     return output
 
 
-def _song_input(timeline: Timeline) -> list[str]:
+def _mix_clip_sounds(
+    timeline: Timeline, seconds: float, encode: list[str], loudness_lufs: float
+) -> bool:
+    """The song ducked under the footage's own sound; False when there is none to mix in.
+
+    A clip whose sound fails to decode leaves the song alone rather than the video silent.
+    """
+    sounds = clip_sounds(timeline, seconds)
+    if not sounds:
+        return False
+    if timeline.audio_path is None:  # the clips' sound alone
+        song, shaped = _SILENCE, f"aformat=channel_layouts=stereo,atrim=0:{seconds:.6f}"
+    else:
+        song, shaped = _song_file(timeline), _shape(timeline, seconds)
+    inputs = [*song, *clip_inputs(sounds)]
+    graph = ducked_graph(shaped, sounds, seconds)
+    try:
+        meter = ["-filter_complex", f"{graph};[mix]ebur128=peak=true[meter]", "-map", "[meter]"]
+        errors = _ffmpeg([*inputs, *meter, "-f", "null", "-"], level="info")
+        measured = _summary(errors)
+        gain = "anull" if measured is None else _gain(loudness_lufs, *measured)
+        _ffmpeg([*inputs, "-filter_complex", f"{graph};[mix]{gain}[out]", "-map", "[out]", *encode])
+    except RuntimeError:
+        logger.warning("Mixing the footage's own sound failed; the song plays alone", exc_info=True)
+        return False
+    return True
+
+
+def _song_file(timeline: Timeline) -> list[str]:
     assert timeline.audio_path is not None
     start = max(0.0, timeline.audio_offset)
-    return ["-ss", f"{start:.6f}", "-i", timeline.audio_path, "-map", "0:a:0", "-vn"]
+    return ["-ss", f"{start:.6f}", "-i", timeline.audio_path]
+
+
+def _song_input(timeline: Timeline) -> list[str]:
+    return [*_song_file(timeline), "-map", "0:a:0", "-vn"]
 
 
 def _shape(timeline: Timeline, seconds: float) -> str:
@@ -118,6 +157,11 @@ def _measure(source: list[str], shaped: str) -> tuple[float, float] | None:
     errors = _ffmpeg(
         [*source, "-af", f"{shaped},ebur128=peak=true", "-f", "null", "-"], level="info"
     )
+    return _summary(errors)
+
+
+def _summary(errors: str) -> tuple[float, float] | None:
+    """Integrated loudness and true peak from ebur128's summary, or None when silent."""
     match = _SUMMARY.search(errors[errors.rfind("Summary:") :])
     if match is None:
         raise RuntimeError("the loudness meter printed no summary")

@@ -81,4 +81,5 @@ class WorkerRenderer:
             width=result.width,
             height=result.height,
             size_bytes=result.size_bytes,
+            fallback_shots=result.fallback_shots,
         )

@@ -143,6 +143,7 @@ class VideoFile:
     width: int
     height: int
     size_bytes: int
+    fallback_shots: tuple[int, ...] = ()  # shots whose clip did not decode: shown as a still
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,9 @@ class RenderProject:
             await events.step(render_start + (1 - render_start) * fraction, "render")
 
         rendered = await self.renderer.render(timeline, output, on_render_progress, cancelled)
+        for shot in rendered.fallback_shots:
+            if shot < len(pictures):  # a shot per picture, in order
+                await events.scene_failed(pictures[shot].scene.position, "render.clip_fallback")
         return self._keep(rendered)
 
     async def _restyled(

@@ -2264,6 +2264,7 @@ class SimulatedUser:
         file_name: str = "video.mp4",
         caption: str | None = None,
         reply_to: int | None = None,
+        media_group_id: str | None = None,
     ) -> int:
         """Send a video (missing metadata is probed from the bytes)."""
         info = _probe_av(data)
@@ -2278,7 +2279,60 @@ class SimulatedUser:
         video = self._file_json(
             "video", data, file_name=file_name, mime_type="video/mp4", extra=extra
         )
-        return await self._send({"video": video, **self._caption_fields(caption)}, reply_to)
+        content: JSONDict = {"video": video, **self._caption_fields(caption)}
+        if media_group_id is not None:
+            content["media_group_id"] = media_group_id
+        return await self._send(content, reply_to)
+
+    async def send_video_note(
+        self, data: bytes, length: int = 240, reply_to: int | None = None
+    ) -> int:
+        """Send a round video note (square MP4, no caption, no file name)."""
+        info = _probe_av(data)
+        extra: JSONDict = {"length": length, "duration": round(info.duration or 0) if info else 0}
+        note = self._file_json("video_note", data, extra=extra)
+        return await self._send({"video_note": note}, reply_to)
+
+    async def send_animation(
+        self,
+        data: bytes,
+        file_name: str = "animation.gif.mp4",
+        mime_type: str = "video/mp4",
+        caption: str | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        """Send a GIF as Telegram delivers one: an animation (a silent MP4) that is also
+        given as a document."""
+        info = _probe_av(data)
+        extra: JSONDict = {
+            "duration": round(info.duration or 0) if info else 0,
+            "width": (info.width or 0) if info else 0,
+            "height": (info.height or 0) if info else 0,
+        }
+        animation = self._file_json(
+            "animation", data, file_name=file_name, mime_type=mime_type, extra=extra
+        )
+        content: JSONDict = {
+            "animation": animation,
+            "document": {k: v for k, v in animation.items() if k not in extra},
+            **self._caption_fields(caption),
+        }
+        return await self._send(content, reply_to)
+
+    async def send_video_album(
+        self, videos: Iterable[bytes], caption: str | None = None, reply_to: int | None = None
+    ) -> list[int]:
+        """Send videos as one album (shared media_group_id, caption on the first)."""
+        group_id = str(14_000_000_000_000_000 + self._emu._next_id())
+        return [
+            await self.send_video(
+                data,
+                caption=caption if index == 0 else None,
+                reply_to=reply_to,
+                media_group_id=group_id,
+            )
+            for index, data in enumerate(videos)
+        ]
 
     async def send_sticker(self, emoji: str = "👍", reply_to: int | None = None) -> int:
         """Send a (static) sticker, handy for "unsupported input" paths."""

@@ -3,9 +3,10 @@
 A restyle is one task (`runway_tasks.py` runs it and maps the SDK's errors). Before it, the
 scene's stretch of the director's clip is cut out and re-encoded with the ffmpeg we ship into
 what the model takes: 2 to 30 s, H.264 at 30 fps with its short side at 720 px, rotation
-applied, no sound. That input goes as a data URI when it fits 5 MB (the SDK's limit for a data
-URI; Runway's page allows 16 MB for video, the smaller is safe for both), else through the
-SDK's ephemeral upload (up to 200 MB); anything larger is refused before a credit is spent.
+applied, no sound (the stretch's own sound is put back under the answer). That input goes as
+a data URI when it fits 5 MB (the SDK's limit for a data URI; Runway's page allows 16 MB for
+video, the smaller is safe for both), else through the SDK's ephemeral upload (up to 200 MB);
+anything larger is refused before a credit is spent.
 
     ffmpeg cannot read the stretch                  provider.restyle_failed
     the input is larger than an upload may be       provider.restyle_too_large
@@ -125,7 +126,13 @@ class RunwayFootageRestyler:
                 return created.id
 
             data = await self._tasks.run(create, FAILED)
-        await asyncio.to_thread(output.write_bytes, data)
+            answer = Path(folder) / "restyled.mp4"
+            await asyncio.to_thread(answer.write_bytes, data)
+            # The model answers with pictures only: the stretch's own sound goes back in, for
+            # a project that mixes the clips' sound under the song.
+            await asyncio.to_thread(
+                _with_sound_of, answer, request.footage, request.start, seconds, output
+            )
         credits, cost = restyle_cost(self._model, seconds)
         return Usage(provider="runway", kind="restyle", units=credits, cost_usd=cost)
 
@@ -135,6 +142,45 @@ def _inline_video(path: Path, size: int, limit: int) -> str | None:
     if len(data_uri("video/mp4", b"")) + 4 * math.ceil(size / 3) > limit:
         return None
     return data_uri("video/mp4", path.read_bytes())
+
+
+def _with_sound_of(video: Path, footage: Path, start: float, seconds: float, output: Path) -> None:
+    """`video` with the sound of the footage's stretch (if it has any), the picture copied."""
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-i",
+        str(video),
+        "-ss",
+        f"{max(0.0, start):.3f}",
+        "-t",
+        f"{seconds:.3f}",
+        "-i",
+        str(footage),
+        "-map",
+        "0:v:0",
+        "-map",
+        "1:a:0?",
+        "-c:v",
+        "copy",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "160k",
+        "-shortest",
+        "-movflags",
+        "+faststart",
+        "-y",
+        str(output),
+    ]
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=300)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        logger.warning("ffmpeg could not put the footage's sound under its restyle (%s)", error)
+        raise ProviderError(FAILED, service=SERVICE) from error
 
 
 def _cut_stretch(footage: Path, start: float, seconds: float, output: Path) -> None:

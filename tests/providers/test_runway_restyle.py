@@ -118,6 +118,20 @@ async def test_a_stretch_is_restyled_inline_and_downloaded(
     assert "Authorization" not in download.headers  # the secret never leaves for the CDN
 
 
+async def test_the_restyle_keeps_the_stretchs_own_sound(fake: FakeRunway, tmp_path: Path) -> None:
+    loud = tmp_path / "loud.mp4"
+    loud.write_bytes(make_video(seconds=6.0, width=320, height=240, with_audio=True))
+    output = tmp_path / "restyled.mp4"
+    await restyler(fake).restyle(request(loud), output)
+    info = probe(output)
+    assert info.has_audio and info.audio_codec == "aac"
+    assert info.audio_duration == pytest.approx(3.0, abs=0.15)
+    body = fake.requests_to("video_to_video")[0].json
+    sent = tmp_path / "sent.mp4"
+    sent.write_bytes(base64.b64decode(body["videoUri"].split(",", 1)[1]))
+    assert not probe(sent).has_audio  # Runway gets the picture only
+
+
 async def test_an_input_too_large_for_a_data_uri_is_uploaded(
     fake: FakeRunway, footage: Path, tmp_path: Path
 ) -> None:

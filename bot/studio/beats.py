@@ -27,11 +27,15 @@ TRANSITION_MAX_SECONDS = 0.8
 
 @dataclass(frozen=True)
 class SongAnalysis:
-    """What the beat tracker found in a song: its tempo and beat times, in seconds."""
+    """What the beat tracker found in a song: its tempo and beat times, in seconds.
+
+    `downbeat` is the index of the first beat that starts a bar (bars have BEATS_PER_BAR beats).
+    """
 
     tempo_bpm: float
     beats: tuple[float, ...]
     duration: float
+    downbeat: int = 0
 
     def to_json(self) -> str:
         """A compact JSON text to store with the song."""
@@ -41,6 +45,7 @@ class SongAnalysis:
                 "tempo_bpm": round(self.tempo_bpm, 3),
                 "beats": beats,
                 "duration": round(self.duration, 4),
+                "downbeat": self.downbeat,
             }
         )
 
@@ -52,6 +57,7 @@ class SongAnalysis:
             float(data["tempo_bpm"]),
             tuple(float(b) for b in data["beats"]),
             float(data["duration"]),
+            int(data.get("downbeat", 0)),
         )
 
 

@@ -218,3 +218,11 @@ def backup_database(db: sqlite_utils.Database, target: Path) -> None:
     with sqlite3.connect(str(target)) as destination:
         db.conn.backup(destination)
     destination.close()
+
+
+@migrations()
+def m015_song_sections(db: sqlite_utils.Database) -> None:
+    """A song's downbeat and sections (intro, verse, chorus...), and a scene pinned to one."""
+    db.table("assets").add_column("downbeat", int, not_null_default=0)
+    db.table("assets").add_column("sections_json", str)
+    db.table("scenes").add_column("section_pin", str)

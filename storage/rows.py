@@ -10,6 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.studio.models import Asset, AssetKind, Job, JobState, MessageLink, Project, Scene
+from bot.studio.sections import sections_from_json
 from bot.studio.timeline import Motion, Transition
 
 
@@ -87,6 +88,8 @@ def asset_of(row: dict[str, Any]) -> Asset:
         original_name=row["original_name"],
         tempo_bpm=row.get("tempo_bpm"),
         beats=tuple(json.loads(row["beats_json"])) if row.get("beats_json") else (),
+        downbeat=row.get("downbeat") or 0,
+        sections=sections_from_json(row.get("sections_json")),
     )
 
 

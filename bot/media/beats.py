@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import logging
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import librosa
@@ -24,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.media.encoder import ffmpeg_exe
+from bot.media.sections import find_sections
 from bot.studio.beats import BEATS_PER_BAR, SongAnalysis
 
 logger = logging.getLogger(__name__)
@@ -49,8 +51,10 @@ Signal = NDArray[np.float64]
 
 
 def analyse_song(path: Path) -> SongAnalysis:
-    """Tempo (BPM), beat times, downbeat and duration (s) of the song at `path`."""
-    return analyse_samples(decode_mono(path))
+    """Tempo (BPM), beat times, downbeat, sections and duration (s) of the song at `path`."""
+    samples = decode_mono(path)
+    analysis = analyse_samples(samples)
+    return replace(analysis, sections=find_sections(samples, analysis))
 
 
 def analyse_samples(samples: NDArray[np.float32]) -> SongAnalysis:

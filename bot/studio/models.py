@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bot.studio.sections import SongSection
 from bot.studio.timeline import Motion, Transition
 
 
@@ -113,6 +114,8 @@ class Asset:
     original_name: str | None = None
     tempo_bpm: float | None = None
     beats: tuple[float, ...] = ()
+    downbeat: int = 0
+    sections: tuple[SongSection, ...] = ()
 
     @property
     def ref(self) -> MediaRef:

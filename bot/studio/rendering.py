@@ -169,6 +169,8 @@ class RenderProject:
             seconds_without_song=self.limits.seconds_without_song,
             font_path=self.font_path,
             beats=song.beats if song else None,
+            downbeat=song.downbeat if song and song.beats else None,
+            sections=song.sections if song else (),
         )
 
     def _keep(self, rendered: VideoFile) -> RenderedVideo:

@@ -405,3 +405,26 @@ HELDOUT: tuple[Piece, ...] = (
     _steady("skank-150-organ", 150, None, texture="offbeat", chord_program=16, lead_program=None),
     _changing("step-130-150-drums", [(0, 130.0), (40, 150.0)], "rock", 4),
 )
+
+
+def song_with_sections(bpm: float = 120.0) -> Piece:
+    """Intro, verse, chorus, verse, chorus, outro: the verse and chorus differ in chords,
+    instruments and drums, as a pop song's do. Its sections are `Piece.section_starts()`."""
+    intro = Section(bars=4, groove=None, lead_program=None, chord_program=89)
+    verse = Section(bars=8, chords=VERSE_CHORDS, texture="block", groove="rock", lead_program=73)
+    chorus = Section(
+        bars=8,
+        chords=CHORUS_CHORDS,
+        texture="strum",
+        groove="four",
+        chord_program=29,
+        lead_program=56,
+        transpose=2,
+    )
+    outro = Section(bars=4, groove=None, lead_program=None, chord_program=89, texture="arpeggio")
+    return Piece(
+        f"sections-{bpm:g}",
+        ((0, bpm),),
+        (intro, verse, chorus, verse, chorus, outro),
+        frozenset({"sections"}),
+    )

@@ -34,6 +34,7 @@ SCENE_COLUMNS = (
     "picture_key",
     "clip_sha",
     "clip_key",
+    "section_pin",
 )
 
 
@@ -56,6 +57,7 @@ def _scene_values(scene: SceneState) -> list[Any]:
         scene.picture_key,
         scene.clip_sha,
         scene.clip_key,
+        scene.section_pin,
     ]
 
 
@@ -101,6 +103,7 @@ class ProjectJournal:
                 clip_sha=row["clip_sha"],
                 clip_key=row["clip_key"],
                 references=tuple(references.get(row["id"], ())),
+                section_pin=row.get("section_pin"),
             )
             for row in self.db.query(
                 "select * from scenes where project_id = ? order by position, id", [project_id]

@@ -67,6 +67,7 @@ def scene_of(row: dict[str, Any]) -> Scene:
         clip_key=row.get("clip_key"),
         image_prompt=row.get("image_prompt") or "",
         accepted=bool(row.get("accepted")),
+        section_pin=row.get("section_pin"),
     )
 
 

@@ -26,6 +26,7 @@ from bot.studio.edits import (
     Keep,
     Move,
     Numbered,
+    PinSection,
     Place,
     Relative,
     Replan,
@@ -48,6 +49,7 @@ from bot.studio.edits import (
 )
 from bot.studio.models import ProjectSwitch
 from bot.studio.project_state import ProjectState, SceneState
+from bot.studio.sections import SectionPin
 from bot.studio.text import checked_text
 from bot.studio.timeline import Motion
 from bot.studio.timing import ASPECTS, MOTION_CYCLE, default_motion, default_transition
@@ -385,6 +387,11 @@ class _Draft:
                 lambda s: replace(s, duration=scaled_length(s.duration, edit.factor, default)),
             )
             self.note("longer" if edit.factor > 1 else "shorter", indices)
+        elif isinstance(edit, PinSection):
+            pin = None if edit.section is None else SectionPin(edit.section, edit.occurrence)
+            text = None if pin is None else pin.to_text()
+            self.update(indices, lambda s: replace(s, section_pin=text))
+            self.note("unpinned" if pin is None else "pinned", indices, text or "")
         elif isinstance(edit, Keep):
             self.update(indices, lambda s: replace(s, accepted=edit.keep))
             self.note("kept" if edit.keep else "unkept", indices)

@@ -98,6 +98,7 @@ class Scene:
     clip_key: str | None = None
     image_prompt: str = ""
     accepted: bool = False
+    section_pin: str | None = None  # SectionPin.to_text(): the section the scene starts
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ class SceneState:
     clip_sha: str | None = None
     clip_key: str | None = None
     references: tuple[str, ...] = ()
+    section_pin: str | None = None  # SectionPin.to_text(): the section the scene starts
 
 
 @dataclass(frozen=True)

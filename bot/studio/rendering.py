@@ -13,6 +13,7 @@ from bot.studio.ownership import owned_project
 from bot.studio.pictures import Pictures, ScenePicture
 from bot.studio.ports import JobEvents, RenderedVideo, Renderer, VideoFile
 from bot.studio.roles import AssetStore, MediaStore, ProjectStore
+from bot.studio.sections import SectionPin
 from bot.studio.storyboard import Storyboard
 from bot.studio.timeline import Fit, Motion, Timeline, Transition
 from bot.studio.timing import ShotSource, build_timeline, output_size
@@ -144,6 +145,7 @@ class RenderProject:
                     transition=p.scene.transition,
                     wished_seconds=p.scene.duration,
                     fit=Fit(p.scene.fit),
+                    section_pin=SectionPin.parse(p.scene.section_pin),
                 )
                 for p in pictures
             ]

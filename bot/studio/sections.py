@@ -33,6 +33,32 @@ class SectionKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class SectionPin:
+    """A scene starts a section: the `occurrence`-th of its kind (1-based), or, without one,
+    the next of its kind after the scenes pinned before it."""
+
+    kind: SectionKind
+    occurrence: int | None = None
+
+    def to_text(self) -> str:
+        """ "chorus" or "chorus:2", as stored with the scene."""
+        return (
+            self.kind.value if self.occurrence is None else f"{self.kind.value}:{self.occurrence}"
+        )
+
+    @classmethod
+    def parse(cls, text: str | None) -> SectionPin | None:
+        """The pin stored by `to_text` (None for none, or for a text that is not one)."""
+        if not text:
+            return None
+        kind, _, occurrence = text.partition(":")
+        try:
+            return cls(SectionKind(kind), int(occurrence) if occurrence else None)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
 class SongSection:
     """One section of the song, from `start` to `end` seconds."""
 
@@ -116,21 +142,25 @@ def _song_time(clock: list[tuple[float, float]], paced: float) -> float:
 
 
 def resolve_pins(
-    pins: Sequence[SectionKind | None], sections: Sequence[SongSection]
+    pins: Sequence[SectionPin | None], sections: Sequence[SongSection]
 ) -> dict[int, float]:
     """Scene index -> start time for the scenes pinned to a section.
 
-    Pins are honoured in scene order: each takes the first section of its kind that starts
-    after the previous pinned scene's start (the second "starts the chorus" takes the second
-    chorus). A pin with no such section left is dropped, and so is one on the first scene:
-    it starts the video whatever it is pinned to.
+    Pins are honoured in scene order: each takes its numbered section (the second chorus),
+    or the first of its kind that starts after the previous pinned scene's start (so a second
+    "starts the chorus" takes the second chorus). A pin with no such section after the pins
+    before it is dropped, and so is one on the first scene: it starts the video anyway.
     """
     resolved: dict[int, float] = {}
     after = 0.0
-    for index, kind in enumerate(pins):
-        if kind is None or index == 0:
+    for index, pin in enumerate(pins):
+        if pin is None or index == 0:
             continue
-        match = next((s for s in sections if s.kind == kind and s.start > after), None)
+        of_kind = [s for s in sections if s.kind == pin.kind]
+        if pin.occurrence is not None:
+            numbered = of_kind[pin.occurrence - 1 : pin.occurrence] if pin.occurrence > 0 else []
+            of_kind = numbered
+        match = next((s for s in of_kind if s.start > after), None)
         if match is not None:
             resolved[index] = match.start
             after = match.start

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.studio.beats import Grid, beat_period, snap_to_beats, transition_seconds
 from bot.studio.sections import (
-    SectionKind,
+    SectionPin,
     SongSection,
     paced_cuts,
     resolve_pins,
@@ -123,7 +123,7 @@ def paced_durations(
     seconds_without_song: float,
     fps: int,
     sections: Sequence[SongSection],
-    pins: Sequence[SectionKind | None],
+    pins: Sequence[SectionPin | None],
 ) -> tuple[list[float], dict[int, float]]:
     """Scene durations over a song with sections, and the cuts that pins fixed (cut k ends scene k).
 
@@ -178,7 +178,7 @@ class ShotSource:
     fit: Fit = Fit.COVER
     focus: tuple[float, float] | None = None
     clip_path: str | None = None
-    section_pin: SectionKind | None = None
+    section_pin: SectionPin | None = None
 
 
 def build_timeline(

@@ -9,6 +9,7 @@ import pytest
 from bot.studio.beats import Grid, snap_to_beats
 from bot.studio.sections import (
     SectionKind,
+    SectionPin,
     SongSection,
     paced_cuts,
     resolve_pins,
@@ -30,7 +31,10 @@ SONG = (
 BEATS = [0.5 * k for k in range(1, 128)]
 
 
-def shots(count: int, pins: dict[int, SectionKind] | None = None) -> list[ShotSource]:
+CP = SectionPin(C)
+
+
+def shots(count: int, pins: dict[int, SectionPin] | None = None) -> list[ShotSource]:
     return [
         ShotSource(
             f"/p{i}.jpg",
@@ -67,16 +71,27 @@ def test_choruses_cut_faster_than_verses() -> None:
 
 
 def test_a_second_pin_on_the_chorus_takes_the_second_chorus() -> None:
-    pins = [None, C, None, None, C, None]
+    pins = [None, CP, None, None, CP, None]
     assert resolve_pins(pins, SONG) == {1: 16.0, 4: 48.0}
-    assert resolve_pins([None, C, C, C], SONG) == {1: 16.0, 2: 48.0}, "no third chorus"
-    assert resolve_pins([C, None], SONG) == {}, "the first scene starts the video anyway"
-    assert resolve_pins([None, SectionKind.BRIDGE], SONG) == {}, "the song has no bridge"
+    assert resolve_pins([None, CP, CP, CP], SONG) == {1: 16.0, 2: 48.0}, "no third chorus"
+    assert resolve_pins([CP, None], SONG) == {}, "the first scene starts the video anyway"
+    bridge = SectionPin(SectionKind.BRIDGE)
+    assert resolve_pins([None, bridge], SONG) == {}, "the song has no bridge"
+
+
+def test_a_pin_may_name_which_chorus() -> None:
+    second = SectionPin(C, 2)
+    assert resolve_pins([None, None, second], SONG) == {2: 48.0}
+    assert resolve_pins([None, second, CP], SONG) == {1: 48.0}, "no chorus after the second"
+    assert resolve_pins([None, SectionPin(C, 3)], SONG) == {}
+    assert SectionPin.parse(second.to_text()) == second
+    assert SectionPin.parse(CP.to_text()) == CP
+    assert SectionPin.parse("solo") is None and SectionPin.parse(None) is None
 
 
 def test_a_pinned_scene_starts_its_section_on_the_frame() -> None:
     timeline = build_timeline(
-        shots(8, {5: C}),
+        shots(8, {5: CP}),
         width=720,
         height=1280,
         fps=FPS,
@@ -96,9 +111,9 @@ def test_a_pinned_scene_starts_its_section_on_the_frame() -> None:
 
 def test_a_pin_that_leaves_no_room_is_dropped() -> None:
     song = (SongSection(V, 0.0, 33.5), SongSection(C, 33.5, 34.0))
-    assert resolve_pins([None] * 18 + [C, None], song) == {18: 33.5}
+    assert resolve_pins([*[None] * 18, CP, None], song) == {18: 33.5}
     timeline = build_timeline(
-        shots(20, {18: C}),  # the chorus at 33.5 s leaves half a second for two scenes
+        shots(20, {18: CP}),  # the chorus at 33.5 s leaves half a second for two scenes
         width=720,
         height=1280,
         fps=FPS,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+from bot.studio.beats import SongAnalysis
 from bot.studio.models import Asset
+from bot.studio.sections import sections_to_json
 from storage.rows import Rows, asset_of, now
 
 
@@ -39,9 +41,16 @@ class SqliteAssets(Rows):
         row = self._one("select * from assets where sha = ?", [sha])
         return asset_of(row) if row else None
 
-    def save_song_analysis(self, sha: str, tempo_bpm: float, beats: list[float]) -> None:
-        """Keep a song's tempo and beat times with it."""
+    def save_song_analysis(self, sha: str, analysis: SongAnalysis) -> None:
+        """Keep a song's tempo, beat times, downbeat and sections with it."""
         self.db.execute(
-            "update assets set tempo_bpm = ?, beats_json = ? where sha = ?",
-            [tempo_bpm, json.dumps([round(b, 4) for b in beats]), sha],
+            "update assets set tempo_bpm = ?, beats_json = ?, downbeat = ?, sections_json = ? "
+            "where sha = ?",
+            [
+                analysis.tempo_bpm,
+                json.dumps([round(b, 4) for b in analysis.beats]),
+                analysis.downbeat,
+                sections_to_json(analysis.sections),
+                sha,
+            ],
         )

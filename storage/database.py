@@ -215,6 +215,14 @@ def m013_footage(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m015_song_sections(db: sqlite_utils.Database) -> None:
+    """A song's downbeat and sections (intro, verse, chorus...), and a scene pinned to one."""
+    db.table("assets").add_column("downbeat", int, not_null_default=0)
+    db.table("assets").add_column("sections_json", str)
+    db.table("scenes").add_column("section_pin", str)
+
+
+@migrations()
 def m016_restyle(db: sqlite_utils.Database) -> None:
     """Footage restyled by an AI model: the project's switch, and every paid result by its key.
 

@@ -36,6 +36,7 @@ SCENE_COLUMNS = (
     "clip_key",
     "footage_sha",
     "footage_start",
+    "section_pin",
 )
 
 
@@ -60,6 +61,7 @@ def _scene_values(scene: SceneState) -> list[Any]:
         scene.clip_key,
         scene.footage_sha,
         scene.footage_start,
+        scene.section_pin,
     ]
 
 
@@ -116,6 +118,7 @@ class ProjectJournal:
                 footage_start=row["footage_start"],
                 footage_seconds=clip_lengths.get(row["footage_sha"]),
                 references=tuple(references.get(row["id"], ())),
+                section_pin=row.get("section_pin"),
             )
             for row in self.db.query(
                 "select * from scenes where project_id = ? order by position, id", [project_id]

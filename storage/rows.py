@@ -10,6 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.studio.models import Asset, AssetKind, Job, JobState, MessageLink, Project, Scene
+from bot.studio.sections import sections_from_json
 from bot.studio.timeline import FootageSound, Motion, Transition
 
 
@@ -70,6 +71,7 @@ def scene_of(row: dict[str, Any]) -> Scene:
         accepted=bool(row.get("accepted")),
         footage_sha=row.get("footage_sha"),
         footage_start=row.get("footage_start"),
+        section_pin=row.get("section_pin"),
     )
 
 
@@ -97,6 +99,8 @@ def asset_of(row: dict[str, Any]) -> Asset:
         liveliness=(
             tuple(json.loads(row["liveliness_json"])) if row.get("liveliness_json") else ()
         ),
+        downbeat=row.get("downbeat") or 0,
+        sections=sections_from_json(row.get("sections_json")),
     )
 
 

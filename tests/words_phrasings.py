@@ -21,6 +21,7 @@ from bot.studio.edits import (
     Keep,
     Move,
     Numbered,
+    PinSection,
     Relative,
     Remake,
     Same,
@@ -41,6 +42,7 @@ from bot.studio.edits import (
 )
 from bot.studio.models import ProjectSwitch
 from bot.studio.reading import Instruction, Meaning, Question, SceneIdea, Topic
+from bot.studio.sections import SectionKind
 from bot.studio.timeline import Motion, Transition
 
 # Every language's names, as the composition root passes them (prompts/styles.toml).
@@ -156,6 +158,19 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("canh 5 lia phai", _do(SetMotion(_n(5), Motion.PAN_RIGHT))),
     ("another camera move for scene 2", _do(CycleMotion(_n(2)))),
     # transitions
+    # a scene starts a part of the song
+    ("scene 5 starts the chorus", _do(PinSection(_n(5), SectionKind.CHORUS))),
+    ("cảnh 5 bắt đầu điệp khúc", _do(PinSection(_n(5), SectionKind.CHORUS))),
+    ("Scene 3 begins on the second chorus", _do(PinSection(_n(3), SectionKind.CHORUS, 2))),
+    ("start scene 2 at the bridge", _do(PinSection(_n(2), SectionKind.BRIDGE))),
+    ("cảnh 4 bắt đầu ở điệp khúc thứ hai", _do(PinSection(_n(4), SectionKind.CHORUS, 2))),
+    ("canh 2 bat dau phien khuc", _do(PinSection(_n(2), SectionKind.VERSE))),
+    ("the last scene starts the outro", _do(PinSection(FromEnd(1), SectionKind.OUTRO))),
+    ("cảnh 6 vào đoạn kết", _do(PinSection(_n(6), SectionKind.OUTRO))),
+    ("scene 4 should come in on the hook", _do(PinSection(_n(4), SectionKind.CHORUS))),
+    ("unpin scene 5 from the chorus", _do(PinSection(_n(5), None))),
+    ("scene 5 can start anywhere", _do(PinSection(_n(5), None))),
+    ("bỏ gắn cảnh 5", _do(PinSection(_n(5), None))),
     ("cut to scene 3", _do(SetTransition(_n(3), Transition.CUT))),
     ("scene 3 fades from black", _do(SetTransition(_n(3), Transition.FADE_BLACK))),
     ("crossfade into scene 2", _do(SetTransition(_n(2), Transition.CROSSFADE))),

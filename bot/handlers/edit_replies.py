@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from bot.handlers.text import escape
 from bot.i18n import t
 from bot.studio.applying import Change
+from bot.studio.sections import SectionPin
 
 # Values that name something in the catalogs rather than the director's own words.
 NAMED_VALUES = {"motion": "motion", "transition": "transition"}
@@ -34,6 +35,17 @@ def scenes_phrase(language: str, numbers: Sequence[int]) -> str:
     return t(language, key, numbers=number_list(language, numbers))
 
 
+def section_phrase(language: str, pin_text: str) -> str:
+    """ "chorus" or "chorus 2" (a stored SectionPin) in the user's language."""
+    pin = SectionPin.parse(pin_text)
+    if pin is None:
+        return pin_text
+    name = t(language, f"section.{pin.kind.value}")
+    if pin.occurrence is None:
+        return name
+    return t(language, "section.nth", name=name, number=pin.occurrence)
+
+
 def describe_change(language: str, change: Change, style_name: Callable[[str, str], str]) -> str:
     """One line saying what changed."""
     value = change.value
@@ -43,6 +55,8 @@ def describe_change(language: str, change: Change, style_name: Callable[[str, st
         value = t(language, f"edit.switch.{value}")
     elif change.key == "style":
         value = style_name(value, language)
+    elif change.key == "pinned":
+        value = section_phrase(language, value)
     elif change.key == "length" and not value:
         return _line(language, "edit.length_auto", change.numbers, "")
     return _line(language, f"edit.{change.key}", change.numbers, escape(value))

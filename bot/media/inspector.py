@@ -28,7 +28,7 @@ class FileInspector:
         return await normalise_photo_async(source, output, self.max_pixels, self.max_side)
 
     async def inspect_song(self, source: Path) -> AudioFacts:
-        """Validate a song, read its duration, and find its tempo and beats."""
+        """Validate a song, read its duration, and find its tempo, beats and sections."""
         facts = await inspect_song(source)
         if facts.duration > self.max_song_seconds:
             # The caller refuses it; decoding hours of audio for beats would cost gigabytes.
@@ -39,4 +39,10 @@ class FileInspector:
             # A song we cannot analyse still plays; scenes then split it evenly.
             logger.warning("Beat analysis failed", exc_info=True)
             return facts
-        return replace(facts, tempo_bpm=analysis.tempo_bpm, beats=tuple(analysis.beats))
+        return replace(
+            facts,
+            tempo_bpm=analysis.tempo_bpm,
+            beats=tuple(analysis.beats),
+            downbeat=analysis.downbeat,
+            sections=analysis.sections,
+        )

@@ -34,6 +34,7 @@ from bot.studio.edits import (
     Keep,
     Move,
     Numbered,
+    PinSection,
     Place,
     Relative,
     Remake,
@@ -55,6 +56,7 @@ from bot.studio.edits import (
 )
 from bot.studio.models import ProjectSwitch
 from bot.studio.reading import Clarification, Instruction, Meaning, Question, SceneIdea, Topic
+from bot.studio.sections import SectionKind
 from bot.studio.timeline import Motion, Transition
 
 SCENE_KINDS = ("numbers", "first", "last", "relative", "all")
@@ -402,6 +404,23 @@ TOOLS: tuple[_Tool, ...] = (
         },
         lambda a: SetFootageStart(
             a.scenes(), None if a.is_null("seconds") else a.moment("seconds", MAX_SECONDS)
+        ),
+    ),
+    _scene_tool(
+        "pin_to_section",
+        'Make the scenes start a part of the song ("scene 5 starts the chorus", "cảnh 5 bắt '
+        'đầu điệp khúc"); section null lets them start wherever the song puts them.',
+        {
+            "section": _nullable(_enum([k.value for k in SectionKind], "The part of the song")),
+            "occurrence": {
+                "type": ["integer", "null"],
+                "description": "Which one (2 for the second chorus), or null for the next one",
+            },
+        },
+        lambda a: PinSection(
+            a.scenes(),
+            None if a.is_null("section") else a.choice("section", SectionKind),
+            None if a.is_null("occurrence") else a.integer("occurrence", low=1),
         ),
     ),
     _scene_tool(

@@ -28,6 +28,7 @@ from bot.studio.edits import (
     Keep,
     Move,
     Numbered,
+    PinSection,
     Place,
     Relative,
     Replan,
@@ -51,6 +52,7 @@ from bot.studio.edits import (
 )
 from bot.studio.models import ProjectSwitch
 from bot.studio.project_state import ProjectOptions, ProjectState, SceneState
+from bot.studio.sections import SectionPin
 from bot.studio.text import checked_text
 from bot.studio.timeline import FootageSound, Motion
 from bot.studio.timing import (
@@ -407,6 +409,11 @@ class _Draft:
                 lambda s: replace(s, duration=scaled_length(s.duration, edit.factor, default)),
             )
             self.note("longer" if edit.factor > 1 else "shorter", indices)
+        elif isinstance(edit, PinSection):
+            pin = None if edit.section is None else SectionPin(edit.section, edit.occurrence)
+            text = None if pin is None else pin.to_text()
+            self.update(indices, lambda s: replace(s, section_pin=text))
+            self.note("unpinned" if pin is None else "pinned", indices, text or "")
         elif isinstance(edit, Keep):
             self.update(indices, lambda s: replace(s, accepted=edit.keep))
             self.note("kept" if edit.keep else "unkept", indices)

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from bot.studio.models import ProjectSwitch
 from bot.studio.ports import PlannedScene
+from bot.studio.sections import SectionKind
 from bot.studio.timeline import Motion, Transition
 
 # "to the end": a position past any project's last scene (positions are clamped when applied).
@@ -148,6 +149,18 @@ class SetLength:
 
 
 @dataclass(frozen=True)
+class PinSection:
+    """Scenes start a section of the song ("scene 5 starts the chorus"); None unpins them.
+
+    `occurrence` names which one (2: the second chorus); None: the next of its kind.
+    """
+
+    scenes: SceneRef
+    section: SectionKind | None
+    occurrence: int | None = None
+
+
+@dataclass(frozen=True)
 class ScaleLength:
     """Longer (factor > 1) or shorter (< 1) than now ("longer", "faster", "twice as long")."""
 
@@ -280,6 +293,7 @@ SceneEdit = (
     | SetTransition
     | SetLength
     | ScaleLength
+    | PinSection
     | Move
     | Shift
     | Swap

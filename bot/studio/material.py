@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import InputRejected
+from bot.studio.beats import SongAnalysis
 from bot.studio.editing import Edits
 from bot.studio.edits import (
     AddFootageScene,
@@ -346,7 +347,10 @@ class Material:
         )
         self.assets.save_asset(asset)
         if facts.tempo_bpm is not None and facts.beats:
-            self.assets.save_song_analysis(sha, facts.tempo_bpm, list(facts.beats))
+            analysis = SongAnalysis(
+                facts.tempo_bpm, facts.beats, facts.duration, facts.downbeat, facts.sections
+            )
+            self.assets.save_song_analysis(sha, analysis)
         project, _ = self.starter.active_or_new(user_id, default_title)
         self.projects.set_song(user_id, project.id, sha)
         return project, asset

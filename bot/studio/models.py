@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bot.studio.sections import SongSection
 from bot.studio.timeline import FootageSound, Motion, Transition
 
 
@@ -109,6 +110,7 @@ class Scene:
     accepted: bool = False
     footage_sha: str | None = None  # the director's own clip the scene shows
     footage_start: float | None = None  # where its stretch begins; None: the liveliest one
+    section_pin: str | None = None  # SectionPin.to_text(): the section the scene starts
 
     @property
     def has_footage(self) -> bool:
@@ -134,6 +136,8 @@ class Asset:
     fps: float | None = None  # footage: average frames a second
     hdr: bool = False  # footage: HDR (tone-mapped to SDR when rendered)
     liveliness: tuple[float, ...] = ()  # footage: how lively each LIVELINESS_STEP is
+    downbeat: int = 0
+    sections: tuple[SongSection, ...] = ()
 
     @property
     def ref(self) -> MediaRef:

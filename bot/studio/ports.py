@@ -10,6 +10,7 @@ from typing import Literal, Protocol
 
 from bot.studio.changes import JobChanges
 from bot.studio.models import AssetKind, Job, MediaRef, Project, Scene
+from bot.studio.sections import SongSection
 from bot.studio.styles import StylePreset
 from bot.studio.timeline import Motion, Timeline, Transition
 from bot.usage import FREE as FREE
@@ -114,11 +115,13 @@ class ImageFacts:
 
 @dataclass(frozen=True)
 class AudioFacts:
-    """A checked song, with its tempo and beat times when they could be found."""
+    """A checked song, with its tempo, beats, downbeat and sections when they could be found."""
 
     duration: float
     tempo_bpm: float | None = None
     beats: tuple[float, ...] = ()
+    downbeat: int = 0
+    sections: tuple[SongSection, ...] = ()
 
 
 @dataclass(frozen=True)

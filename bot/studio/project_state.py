@@ -36,6 +36,7 @@ class SceneState:
     footage_sha: str | None = None
     footage_start: float | None = None
     footage_seconds: float | None = None  # how long the clip is (read with it, never written)
+    section_pin: str | None = None  # SectionPin.to_text(): the section the scene starts
 
 
 @dataclass(frozen=True)

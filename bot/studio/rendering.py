@@ -14,6 +14,7 @@ from bot.studio.pictures import Pictures, ScenePicture
 from bot.studio.ports import JobEvents, RenderedVideo, Renderer, VideoFile
 from bot.studio.restyling import Restyling
 from bot.studio.roles import AssetStore, MediaStore, ProjectStore
+from bot.studio.sections import SectionPin
 from bot.studio.storyboard import Storyboard
 from bot.studio.timeline import Fit, Motion, Timeline, Transition
 from bot.studio.timing import ShotSource, build_timeline, output_size
@@ -185,6 +186,7 @@ class RenderProject:
                     fit=Fit(p.scene.fit),
                     clip_path=str(p.footage) if p.footage is not None else None,
                     clip_start=p.stretch.start if p.stretch is not None else 0.0,
+                    section_pin=SectionPin.parse(p.scene.section_pin),
                 )
                 for p in pictures
             ]
@@ -211,6 +213,8 @@ class RenderProject:
             font_path=self.font_path,
             beats=song.beats if song else None,
             footage_sound=project.footage_sound,
+            downbeat=song.downbeat if song and song.beats else None,
+            sections=song.sections if song else (),
         )
 
     def _keep(self, rendered: VideoFile) -> RenderedVideo:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.studio.beats import SongAnalysis
 from bot.studio.changes import JobChanges, ProjectChanges, SceneChanges
 from bot.studio.models import Asset, Job, MediaRef, MessageLink, Project, Scene, User
 from bot.studio.ports import Usage
@@ -98,7 +99,7 @@ class AssetStore(Protocol):
 
     def save_asset(self, asset: Asset) -> None: ...
     def get_asset(self, sha: str) -> Asset | None: ...
-    def save_song_analysis(self, sha: str, tempo_bpm: float, beats: list[float]) -> None: ...
+    def save_song_analysis(self, sha: str, analysis: SongAnalysis) -> None: ...
 
 
 class JobStore(Protocol):

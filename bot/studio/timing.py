@@ -7,7 +7,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.studio.beats import beat_period, snap_to_beats, transition_seconds
+from bot.studio.beats import Grid, beat_period, snap_to_beats, transition_seconds
+from bot.studio.sections import (
+    SectionPin,
+    SongSection,
+    paced_cuts,
+    resolve_pins,
+    section_boundaries,
+)
 from bot.studio.timeline import Fit, FootageSound, Motion, Shot, Timeline, Transition
 
 ASPECTS: dict[str, tuple[int, int]] = {"9:16": (9, 16), "16:9": (16, 9), "1:1": (1, 1)}
@@ -116,6 +123,55 @@ def scene_durations(
     return [(b - a) / fps for a, b in itertools.pairwise(cuts)]
 
 
+def paced_durations(
+    wishes: Sequence[float | None],
+    song_seconds: float,
+    seconds_without_song: float,
+    fps: int,
+    sections: Sequence[SongSection],
+    pins: Sequence[SectionPin | None],
+) -> tuple[list[float], dict[int, float]]:
+    """Scene durations over a song with sections, and the cuts that pins fixed (cut k ends scene k).
+
+    A scene pinned to a section starts where that section starts; between pins the scenes
+    share the time by their wishes, choruses cutting faster than verses. A pin that would
+    leave a scene under MIN_SCENE_SECONDS is dropped.
+    """
+    weights = [w if w and w > 0 else seconds_without_song for w in wishes]
+    if not weights:
+        return [], {}
+    total_frames = max(round(song_seconds * fps), len(weights) * round(MIN_SCENE_SECONDS * fps))
+    total = total_frames / fps
+    pinned = _feasible(resolve_pins(pins, sections), len(weights), total)
+    anchors = [(0, 0.0), *sorted(pinned.items()), (len(weights), total)]
+    cuts: list[float] = []
+    for (first, start), (last, end) in itertools.pairwise(anchors):
+        inside = [
+            SongSection(s.kind, max(0.0, s.start - start), min(end, s.end) - start)
+            for s in sections
+            if s.end > start and s.start < end
+        ]
+        cuts += [start + cut for cut in paced_cuts(weights[first:last], inside, end - start)]
+        if last < len(weights):
+            cuts.append(end)
+    frames = [0, *(round(cut * fps) for cut in cuts), total_frames]
+    durations = [(b - a) / fps for a, b in itertools.pairwise(frames)]
+    return durations, {index - 1: round(at * fps) / fps for index, at in pinned.items()}
+
+
+def _feasible(pins: dict[int, float], count: int, total: float) -> dict[int, float]:
+    """The pins that leave every scene at least MIN_SCENE_SECONDS."""
+    kept: dict[int, float] = {}
+    previous = (0, 0.0)
+    for index, at in sorted(pins.items()):
+        room_before = at - previous[1] >= (index - previous[0]) * MIN_SCENE_SECONDS
+        room_after = total - at >= (count - index) * MIN_SCENE_SECONDS
+        if room_before and room_after:
+            kept[index] = at
+            previous = (index, at)
+    return kept
+
+
 @dataclass(frozen=True)
 class ShotSource:
     """A scene as the timeline needs it: its picture and its camera work."""
@@ -129,6 +185,7 @@ class ShotSource:
     focus: tuple[float, float] | None = None
     clip_path: str | None = None
     clip_start: float = 0.0
+    section_pin: SectionPin | None = None
 
 
 def build_timeline(
@@ -144,14 +201,27 @@ def build_timeline(
     font_path: str | None = None,
     beats: Sequence[float] | None = None,
     footage_sound: FootageSound = FootageSound.DROP,
+    downbeat: int | None = None,
+    sections: Sequence[SongSection] = (),
 ) -> Timeline:
-    """Lay the scenes end to end over the song, cutting on its `beats` when they are known."""
-    durations = scene_durations(
-        [s.wished_seconds for s in sources], song_seconds, seconds_without_song, fps
-    )
+    """Lay the scenes end to end over the song, cutting on its `beats` when they are known.
+
+    With the song's sections, choruses cut faster and pinned scenes start their section;
+    with its downbeat, cuts prefer the first beat of a bar.
+    """
+    wishes = [s.wished_seconds for s in sources]
+    pins = [s.section_pin for s in sources]
+    fixed: dict[int, float] = {}
+    if song_seconds and (sections or any(pins)):
+        durations, fixed = paced_durations(
+            wishes, song_seconds, seconds_without_song, fps, sections, pins
+        )
+    else:
+        durations = scene_durations(wishes, song_seconds, seconds_without_song, fps)
     period = None
     if beats and song_seconds:
-        durations = snap_to_beats(durations, beats, fps)
+        grid = Grid(beats, downbeat, section_boundaries(sections))
+        durations = snap_to_beats(durations, grid, fps, fixed)
         period = beat_period(sorted(beats))
     shots: list[Shot] = []
     start = 0.0

@@ -26,6 +26,7 @@ from bot.studio.edits import (
     FromEnd,
     FromStart,
     Numbered,
+    PinSection,
     Relative,
     SetLength,
     SetMotion,
@@ -43,6 +44,7 @@ from bot.studio.reading import (
     SceneIdea,
     Topic,
 )
+from bot.studio.sections import SectionKind
 from bot.studio.timeline import Motion
 from tests.support.fake_openai import FakeOpenAI, strict_schema_problem
 
@@ -169,6 +171,8 @@ def test_scene_references_and_places_map_onto_the_types() -> None:
         ("keep_look", {"scenes": ref("all"), "keep": "yes"}),
         ("ask_clarifying_question", {"question": "Which?", "options": ["only one"]}),
         ("move_scenes", {"scenes": ref("all"), "place": {"kind": "position"}}),
+        ("pin_to_section", {"scenes": ref("numbers", [2]), "section": "solo", "occurrence": None}),
+        ("pin_to_section", {"scenes": ref("numbers", [2]), "section": "chorus", "occurrence": 0}),
     ],
 )
 def test_invalid_arguments_refuse_the_whole_answer(name: str, arguments: dict[str, Any]) -> None:
@@ -210,6 +214,32 @@ async def test_a_single_edit(fake: FakeOpenAI, reader: OpenAIInstructionReader) 
     assert reading.usage.provider == "openai" and reading.usage.kind == "read"
     assert reading.usage.units == 3_500
     assert reading.usage.cost_usd == pytest.approx(3_000 * 0.05e-6 + 500 * 0.40e-6)
+
+
+async def test_a_scene_pinned_to_the_chorus(
+    fake: FakeOpenAI, reader: OpenAIInstructionReader
+) -> None:
+    fake.respond_with_tools(
+        [
+            (
+                "pin_to_section",
+                {"scenes": ref("numbers", [5]), "section": "chorus", "occurrence": None},
+            ),
+            ("pin_to_section", {"scenes": ref("last"), "section": "chorus", "occurrence": 2}),
+            (
+                "pin_to_section",
+                {"scenes": ref("numbers", [3]), "section": None, "occurrence": None},
+            ),
+        ]
+    )
+    reading = await reader.read(read_request("cảnh 5 bắt đầu điệp khúc, cảnh cuối điệp khúc 2"))
+    assert reading.meaning == Instruction(
+        (
+            PinSection(Numbered((5,)), SectionKind.CHORUS),
+            PinSection(FromEnd(1), SectionKind.CHORUS, 2),
+            PinSection(Numbered((3,)), None),
+        )
+    )
 
 
 async def test_the_request_carries_strict_tools_and_the_message_only_as_data(

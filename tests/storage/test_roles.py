@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.studio.beats import SongAnalysis
 from bot.studio.changes import UNCHANGED, JobChanges, ProjectChanges, SceneChanges, flipped
 from bot.studio.models import Asset, AssetKind, JobState, MessageLink, ProjectSwitch
 from bot.studio.ports import Usage
+from bot.studio.sections import SectionKind, SongSection
 from bot.studio.timeline import Motion, Transition
 from storage.database import open_database
 from storage.rows import now
@@ -217,10 +219,17 @@ def test_assets(store: Store) -> None:
     store.save_asset(song)
     store.save_asset(Asset(sha=SHA_A, kind=AssetKind.PHOTO, ext="jpg", size=1))  # once per hash
     assert store.get_asset(SHA_A) == song
-    store.save_song_analysis(SHA_A, 120.0, [0.123456, 0.623456])
+    sections = (
+        SongSection(SectionKind.VERSE, 0.0, 30.25),
+        SongSection(SectionKind.CHORUS, 30.25, 61.5),
+    )
+    store.save_song_analysis(
+        SHA_A, SongAnalysis(120.0, (0.123456, 0.623456), 61.5, downbeat=1, sections=sections)
+    )
     analysed = store.get_asset(SHA_A)
     assert analysed is not None
     assert (analysed.tempo_bpm, analysed.beats) == (120.0, (0.1235, 0.6235))
+    assert (analysed.downbeat, analysed.sections) == (1, sections)
     assert analysed.ref.sha == SHA_A and analysed.ref.ext == "mp3"
 
 

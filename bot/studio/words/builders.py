@@ -18,6 +18,7 @@ from bot.studio.edits import (
     FromStart,
     Move,
     Numbered,
+    PinSection,
     ScaleLength,
     SceneRef,
     SetAspect,
@@ -31,6 +32,7 @@ from bot.studio.edits import (
     Slot,
     Swap,
 )
+from bot.studio.sections import SectionKind
 from bot.studio.words.grammar import ASPECT_OF, MOTION_OF, SWITCH_OF, TRANSITION_OF, parse_place
 from bot.studio.words.normalise import Folded
 from bot.studio.words.numbers import number_value, parse_ref, quantity_value
@@ -207,6 +209,57 @@ def transition(verbless: bool = False) -> Builder:
         return SetTransition(scenes, TRANSITION_OF[phrase])
 
     return build
+
+
+# Parts of a song, folded (English and Vietnamese without diacritics).
+SECTION_OF: dict[str, SectionKind] = {
+    "intro": SectionKind.INTRO,
+    "introduction": SectionKind.INTRO,
+    "mo dau": SectionKind.INTRO,
+    "dao dau": SectionKind.INTRO,
+    "verse": SectionKind.VERSE,
+    "phien khuc": SectionKind.VERSE,
+    "chorus": SectionKind.CHORUS,
+    "refrain": SectionKind.CHORUS,
+    "hook": SectionKind.CHORUS,
+    "diep khuc": SectionKind.CHORUS,
+    "bridge": SectionKind.BRIDGE,
+    "middle eight": SectionKind.BRIDGE,
+    "doan chuyen": SectionKind.BRIDGE,
+    "cau noi": SectionKind.BRIDGE,
+    "outro": SectionKind.OUTRO,
+    "ending": SectionKind.OUTRO,
+    "doan ket": SectionKind.OUTRO,
+    "vi thanh": SectionKind.OUTRO,
+}
+ORDINAL_OF: dict[str, int] = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "nhat": 1,
+    "dau tien": 1,
+    "hai": 2,
+    "ba": 3,
+    "tu": 4,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+}
+
+
+def section_pin(found: re.Match[str], folded: Folded) -> Edit | None:
+    """Scenes start a part of the song ("scene 5 starts the second chorus")."""
+    scenes = _ref(found)
+    if scenes is None:
+        return None
+    nth = found.groupdict().get("nth")
+    return PinSection(scenes, SECTION_OF[found["section"]], ORDINAL_OF[nth] if nth else None)
 
 
 def aspect(found: re.Match[str], folded: Folded) -> Edit:

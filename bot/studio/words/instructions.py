@@ -31,6 +31,7 @@ from bot.studio.edits import (
     Edit,
     Every,
     Keep,
+    PinSection,
     Remake,
     SetCaption,
     SetFootageStart,
@@ -49,6 +50,13 @@ from bot.studio.words.numbers import NUMBER, REF_HINT, is_pronoun
 from bot.studio.words.vocabulary import CYCLE_MOTION, alternation, style_words
 
 _SCENE_NOUN = re.compile(r"\b(?:scenes?|shots?|canh)\b")
+_SECTION = r"(?P<section>" + alternation(b.SECTION_OF) + ")"
+_NTH_EN = r"(?:(?P<nth>first|second|third|fourth|1st|2nd|3rd|4th) )?"
+_NTH_VI = r"(?: (?:thu|lan) (?P<nth>nhat|hai|ba|tu|1|2|3|4)| dau tien)?"
+_EN_START = (
+    r"(?:should |must |will |has to |needs to )?(?:start|starts|begin|begins|open|opens"
+    r"|kick off|kicks off|come in|comes in|land|lands|drop|drops|hit|hits)"
+)
 
 
 @dataclass(frozen=True)
@@ -309,6 +317,33 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         r"|starts? with|begins? with|opens? with|comes in with|bat dau|mo dau|hien ra|xuat hien"
         r"|vao|hien|bang|tu|voi|kieu))* (?:a |an )?<T>(?: in)?(?: transition| effect)?",
         b.transition(verbless=True),
+    ),
+    # a scene starts a part of the song ("scene 5 starts the chorus")
+    (
+        r"(?:(?:make|have|let) )?<R:a> " + _EN_START + r"(?: (?:with|on|at|in|right on|right at"
+        r"|exactly on|exactly at))?(?: the)? "
+        + _NTH_EN
+        + _SECTION
+        + r"|(?:start|begin|open|put|place|pin|line up|sync|align) <R:a> (?:at|on|with|to|in"
+        r"|right on|right at) (?:the )?(?:start of (?:the )?|beginning of (?:the )?)?"
+        + _NTH_EN
+        + _SECTION,
+        b.section_pin,
+    ),
+    (
+        r"(?:(?:cho|de|dat) )?<R:a> (?:se |phai |nen )?(?:bat dau|mo dau|vao|khoi dau|mo mau)"
+        r"(?: (?:o|tu|vao|luc|bang|cung|dung|ngay))* (?:(?:doan|phan|luc|khuc) )?"
+        + _SECTION
+        + _NTH_VI,
+        b.section_pin,
+    ),
+    (
+        r"(?:unpin|free|release|unlink|detach) <R:a> from (?:the )?(?:section|sections|part"
+        r"|parts|song part|part of the song|chorus|verse|bridge|intro|outro)"
+        r"|<R:a> (?:can |may )?(?:start|starts|begin|begins) anywhere"
+        r"|(?:bo|go|huy) gan <R:a>(?: (?:khoi|voi|vao) (?:doan|phan) (?:nhac|bai hat|diep khuc"
+        r"|phien khuc))?|<R:a> bat dau o dau cung duoc",
+        b.scene(lambda scenes: PinSection(scenes, None)),
     ),
     # keep, remake
     (

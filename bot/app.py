@@ -31,6 +31,7 @@ from bot.handlers import (
     commands,
     content,
     conversation,
+    lyrics,
     projects,
     render,
     setup,
@@ -82,6 +83,7 @@ def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
             costs=studio.costs,
             exports=studio.exports,
             admin=jobs.admin,
+            lyrics=studio.lyrics,
         ),
         ChatViews(
             storyboard_view=view,
@@ -116,6 +118,7 @@ def register_handlers(application: DirectorApplication) -> None:
             CommandHandler("admin", admin.admin),
             CommandHandler("storyboard", storyboard.storyboard),
             CommandHandler("undo", conversation.undo),
+            CommandHandler("lyrics", lyrics.lyrics),
             CallbackQueryHandler(storyboard.scene_button, pattern=r"^sb:"),
             CallbackQueryHandler(setup.project_option_button, pattern=r"^opt:"),
             CallbackQueryHandler(render.go_button, pattern=r"^go:"),

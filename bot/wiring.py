@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.i18n import languages
 from bot.media.fonts import caption_font_path
 from bot.media.inspector import FileInspector
+from bot.media.lyrics_audio import EnergyVocalOnsets
 from bot.media.video_renderer import WorkerRenderer
 from bot.providers.selection import Providers, select_providers
 from bot.providers.styles_file import load_styles
@@ -37,6 +38,7 @@ from bot.studio.render_requests import RenderRequests
 from bot.studio.rendering import RENDER, RenderProject
 from bot.studio.scene_editing import SceneEditing
 from bot.studio.scene_messages import SceneMessages
+from bot.studio.song_lyrics import SongLyrics
 from bot.studio.status import ProjectStatus
 from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
 from bot.studio.styles import StylePreset
@@ -85,6 +87,7 @@ class Studio:
     costs: Costs
     exports: Exports
     voice: VoiceNotes
+    lyrics: SongLyrics
 
     @property
     def work(self) -> dict[str, JobWork]:
@@ -173,6 +176,19 @@ def build_studio(settings: Settings) -> Studio:
         limits=limits,
         edits=edits,
     )
+    lyrics = SongLyrics(
+        projects=store,
+        assets=store,
+        media=media,
+        lyrics=store,
+        links=store,
+        spend=store,
+        budget=budget,
+        edits=edits,
+        transcriber=providers.lyrics,
+        onsets=EnergyVocalOnsets(),
+        max_chars=settings.max_lyrics_chars,
+    )
     costs = Costs(
         projects=store,
         scenes=store,
@@ -183,6 +199,7 @@ def build_studio(settings: Settings) -> Studio:
         budget_usd=settings.budget_usd_per_user,
         confirm_above_usd=settings.confirm_cost_above_usd,
         plan_additions=storyboard.scenes_a_plan_adds,
+        lyrics_cost=lyrics.pending_cost,
     )
     conversation = Conversation(
         projects=projects,
@@ -235,6 +252,7 @@ def build_studio(settings: Settings) -> Studio:
             limits=limits,
             font_path=str(caption_font_path()),
             planning=storyboard,
+            lyrics=lyrics,
         ),
         costs=costs,
         exports=Exports(
@@ -248,6 +266,7 @@ def build_studio(settings: Settings) -> Studio:
             writer=write_zip,
         ),
         voice=VoiceNotes(projects=store, spend=store, transcriber=providers.transcriber),
+        lyrics=lyrics,
     )
 
 

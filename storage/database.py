@@ -200,6 +200,31 @@ def m012_edit_journal(db: sqlite_utils.Database) -> None:
     db.table("edit_groups").create_index(["project_id", "undone_at"])
 
 
+@migrations()
+def m014_lyrics(db: sqlite_utils.Database) -> None:
+    """Each song's transcript (paid once, kept by the song's hash), each project's own lyric
+    text, and what a project's captions show."""
+    db.table("projects").add_column("captions_mode", str, not_null_default="ideas")
+    db.table("song_transcripts").create(
+        {
+            "song_sha": str,
+            "model": str,
+            "text": str,
+            "words_json": str,
+            "segments_json": str,
+            "created_at": str,
+        },
+        pk="song_sha",
+        not_null={"model", "text", "words_json", "segments_json"},
+    )
+    db.table("project_lyrics").create(
+        {"project_id": int, "kind": str, "text": str, "updated_at": str},
+        pk="project_id",
+        foreign_keys=[("project_id", "projects", "id")],
+        not_null={"kind", "text"},
+    )
+
+
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database file and bring its schema up to date."""
     path.parent.mkdir(parents=True, exist_ok=True)

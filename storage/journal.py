@@ -18,7 +18,7 @@ from bot.studio.journal import (
     entry_body,
 )
 from bot.studio.project_state import ProjectOptions, ProjectState, SceneState
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import CaptionsMode, Motion, Transition
 
 SCENE_COLUMNS = (
     "idea",
@@ -112,6 +112,7 @@ class ProjectJournal:
             style=project["style"],
             clips_enabled=bool(project["clips_enabled"]),
             previews_enabled=bool(project["previews_enabled"]),
+            captions=CaptionsMode(project["captions_mode"] or CaptionsMode.IDEAS),
         )
         return ProjectState(project_id, options, scenes)
 
@@ -194,13 +195,15 @@ class ProjectJournal:
             options = target.options
             self.db.execute(
                 "update projects set title = ?, aspect = ?, style = ?, clips_enabled = ?, "
-                "previews_enabled = ?, updated_at = ? where id = ? and owner_id = ?",
+                "previews_enabled = ?, captions_mode = ?, updated_at = ? "
+                "where id = ? and owner_id = ?",
                 [
                     options.title,
                     options.aspect,
                     options.style,
                     int(options.clips_enabled),
                     int(options.previews_enabled),
+                    options.captions.value,
                     _now(),
                     project_id,
                     owner_id,

@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.studio.models import Asset, AssetKind, Job, JobState, MessageLink, Project, Scene
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import CaptionsMode, Motion, Transition
 
 
 def now() -> str:
@@ -44,6 +44,7 @@ def project_of(row: dict[str, Any]) -> Project:
         created_at=row["created_at"],
         clips_enabled=bool(row.get("clips_enabled")),
         previews_enabled=bool(row.get("previews_enabled")),
+        captions=CaptionsMode(row.get("captions_mode") or CaptionsMode.IDEAS),
     )
 
 

@@ -27,6 +27,7 @@ from bot.studio.edits import (
     ScaleLength,
     SetAspect,
     SetCaption,
+    SetCaptions,
     SetIdea,
     SetLength,
     SetMotion,
@@ -40,7 +41,7 @@ from bot.studio.edits import (
 )
 from bot.studio.models import ProjectSwitch
 from bot.studio.reading import Instruction, Meaning, Question, SceneIdea, Topic
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import CaptionsMode, Motion, Transition
 
 # Every language's names, as the composition root passes them (prompts/styles.toml).
 STYLES: tuple[tuple[str, str], ...] = (
@@ -176,6 +177,15 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("bật clip", _do(SetSwitch(CLIPS, on=True))),
     ("tắt gửi ảnh", _do(SetSwitch(PREVIEWS, on=False))),
     ("tat clip", _do(SetSwitch(CLIPS, on=False))),
+    ("captions: lyrics", _do(SetCaptions(CaptionsMode.LYRICS))),
+    ("show the lyrics as captions", _do(SetCaptions(CaptionsMode.LYRICS))),
+    ("captions to both", _do(SetCaptions(CaptionsMode.BOTH))),
+    ("turn off the captions", _do(SetCaptions(CaptionsMode.NONE))),
+    ("captions: ideas", _do(SetCaptions(CaptionsMode.IDEAS))),
+    ("phụ đề: lời bài hát", _do(SetCaptions(CaptionsMode.LYRICS))),
+    ("phụ đề là cả hai", _do(SetCaptions(CaptionsMode.BOTH))),
+    ("tắt phụ đề", _do(SetCaptions(CaptionsMode.NONE))),
+    ("phu de y tuong", _do(SetCaptions(CaptionsMode.IDEAS))),
     # commands
     ("render", _do(command=Command.RENDER)),
     ("make the video", _do(command=Command.RENDER)),

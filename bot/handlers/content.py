@@ -11,7 +11,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest
 
 from bot.errors import InputRejected
-from bot.handlers import conversation, storyboard
+from bot.handlers import conversation, lyrics, storyboard
 from bot.handlers.albums import photo_key
 from bot.handlers.context import DirectorContext
 from bot.handlers.files import FileKind, audio_extension, classify_document
@@ -128,6 +128,8 @@ async def receive_document(update: Update, context: DirectorContext) -> None:
         await receive_photo(update, context)
     elif kind is FileKind.AUDIO:
         await receive_audio(update, context)
+    elif kind is FileKind.LYRICS:
+        await lyrics.receive_lyrics_file(update, context)
     else:
         raise InputRejected("error.unsupported_file")
 

@@ -9,7 +9,7 @@ from bot.i18n import t
 from bot.studio.applying import Change
 
 # Values that name something in the catalogs rather than the director's own words.
-NAMED_VALUES = {"motion": "motion", "transition": "transition"}
+NAMED_VALUES = {"motion": "motion", "transition": "transition", "captions": "captions"}
 SWITCH_KEYS = ("switch_on", "switch_off")
 
 

@@ -26,11 +26,15 @@ AUDIO_MIME_EXTENSIONS = {
 }
 
 
+LYRICS_EXTENSIONS = frozenset({"txt", "lrc"})
+
+
 class FileKind(StrEnum):
     """How we treat an uploaded document."""
 
     IMAGE = "image"
     AUDIO = "audio"
+    LYRICS = "lyrics"
     OTHER = "other"
 
 
@@ -50,6 +54,8 @@ def classify_document(mime_type: str | None, file_name: str | None) -> FileKind:
         return FileKind.IMAGE
     if mime.startswith("audio/") or extension in AUDIO_EXTENSIONS:
         return FileKind.AUDIO
+    if extension in LYRICS_EXTENSIONS or mime == "text/plain":
+        return FileKind.LYRICS
     return FileKind.OTHER
 
 

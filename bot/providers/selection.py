@@ -11,11 +11,12 @@ from bot.config import Settings
 from bot.providers.offline import OfflineImageMaker, OfflinePlanner
 from bot.providers.openai_editor import OpenAIInstructionReader
 from bot.providers.openai_images import OpenAIImageMaker
+from bot.providers.openai_lyrics import OpenAILyricsTranscriber
 from bot.providers.openai_planner import OpenAIPlanner
 from bot.providers.openai_transcriber import OpenAITranscriber
 from bot.providers.prompts import load_templates
 from bot.providers.runway_clips import RunwayClipMaker
-from bot.studio.ports import ClipMaker, ImageMaker, Planner, Transcriber
+from bot.studio.ports import ClipMaker, ImageMaker, Planner, SongTranscriber, Transcriber
 from bot.studio.reading import InstructionReader
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Providers:
     clips: ClipMaker | None
     # The AI reader of instructions; offline the router's own rule-based reader is the only one.
     instructions: InstructionReader | None = None
+    lyrics: SongTranscriber | None = None  # hears a song's lyrics with their times
 
 
 def select_providers(settings: Settings) -> Providers:
@@ -76,6 +78,7 @@ def select_providers(settings: Settings) -> Providers:
         ),
         offline_images=offline_images,
         transcriber=OpenAITranscriber(client, settings.openai_transcribe_model),
+        lyrics=OpenAILyricsTranscriber(client, settings.openai_lyrics_model),
         clips=clips,
         instructions=OpenAIInstructionReader(
             client,

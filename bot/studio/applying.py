@@ -35,6 +35,7 @@ from bot.studio.edits import (
     SceneRef,
     SetAspect,
     SetCaption,
+    SetCaptions,
     SetIdea,
     SetLength,
     SetMotion,
@@ -49,7 +50,7 @@ from bot.studio.edits import (
 from bot.studio.models import ProjectSwitch
 from bot.studio.project_state import ProjectState, SceneState
 from bot.studio.text import checked_text
-from bot.studio.timeline import Motion
+from bot.studio.timeline import CaptionsMode, Motion
 from bot.studio.timing import ASPECTS, MOTION_CYCLE, default_motion, default_transition
 
 MIN_SECONDS, MAX_SECONDS = 1.0, 30.0
@@ -87,6 +88,14 @@ def next_motion(motion: Motion) -> Motion:
     """The next camera move in the cycle (a button steps through them)."""
     moves = [*MOTION_CYCLE, Motion.STILL]
     return moves[(moves.index(motion) + 1) % len(moves)]
+
+
+CAPTIONS_CYCLE = (CaptionsMode.IDEAS, CaptionsMode.LYRICS, CaptionsMode.BOTH, CaptionsMode.NONE)
+
+
+def next_captions(mode: CaptionsMode) -> CaptionsMode:
+    """The next captions mode in the cycle (the /status button steps through them)."""
+    return CAPTIONS_CYCLE[(CAPTIONS_CYCLE.index(mode) + 1) % len(CAPTIONS_CYCLE)]
 
 
 def scaled_length(current: float | None, factor: float, default_seconds: float) -> float:
@@ -189,6 +198,10 @@ class _Draft:
         """Apply one edit to the draft."""
         if isinstance(edit, SetStyle | SetAspect | SetTitle | SetSwitch):
             self.apply_to_project(edit)
+        elif isinstance(edit, SetCaptions):
+            mode = edit.mode or next_captions(self.options.captions)
+            self.options = dataclasses.replace(self.options, captions=mode)
+            self.note("captions", value=mode.value)
         elif isinstance(edit, AddScenes):
             self.add(edit)
         elif isinstance(edit, Replan):

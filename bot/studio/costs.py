@@ -42,8 +42,10 @@ class Costs:
         budget_usd: float,
         confirm_above_usd: float,
         plan_additions: Callable[[int, Project], int] | None = None,
+        lyrics_cost: Callable[[int, Project], float] | None = None,
     ) -> None:
         self.plan_additions = plan_additions
+        self.lyrics_cost = lyrics_cost
         self.projects = projects
         self.scenes = scenes
         self.spend = spend
@@ -71,6 +73,8 @@ class Costs:
                     image=Path(), prompt="", seconds=ASSUMED_CLIP_SECONDS, aspect=project.aspect
                 )
             )
+        if self.lyrics_cost is not None and not planning:
+            usd += self.lyrics_cost(user_id, project)  # hearing the song, once
         return Estimate(
             project,
             round(usd, 4),

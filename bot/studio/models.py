@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import CaptionsMode, Motion, Transition
 
 
 class AssetKind(StrEnum):
@@ -71,6 +71,7 @@ class Project:
     created_at: str
     clips_enabled: bool = False
     previews_enabled: bool = False
+    captions: CaptionsMode = CaptionsMode.IDEAS
 
     def is_on(self, switch: ProjectSwitch) -> bool:
         """Whether one of the project's on/off options is on."""

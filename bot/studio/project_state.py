@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import CaptionsMode, Motion, Transition
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class ProjectOptions:
     style: str
     clips_enabled: bool = False
     previews_enabled: bool = False
+    captions: CaptionsMode = CaptionsMode.IDEAS
 
 
 @dataclass(frozen=True)
@@ -89,4 +90,6 @@ def options_to_json(options: ProjectOptions) -> dict[str, Any]:
 def options_from_json(values: dict[str, Any]) -> ProjectOptions:
     """Project options back from `options_to_json`."""
     known = {f.name for f in dataclasses.fields(ProjectOptions)}
-    return ProjectOptions(**{name: value for name, value in values.items() if name in known})
+    data = {name: value for name, value in values.items() if name in known}
+    data["captions"] = CaptionsMode(data.get("captions") or CaptionsMode.IDEAS)
+    return ProjectOptions(**data)

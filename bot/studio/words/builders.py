@@ -21,6 +21,7 @@ from bot.studio.edits import (
     ScaleLength,
     SceneRef,
     SetAspect,
+    SetCaptions,
     SetLength,
     SetMotion,
     SetSwitch,
@@ -30,7 +31,15 @@ from bot.studio.edits import (
     Slot,
     Swap,
 )
-from bot.studio.words.grammar import ASPECT_OF, MOTION_OF, SWITCH_OF, TRANSITION_OF, parse_place
+from bot.studio.timeline import CaptionsMode
+from bot.studio.words.grammar import (
+    ASPECT_OF,
+    CAPTIONS_OF,
+    MOTION_OF,
+    SWITCH_OF,
+    TRANSITION_OF,
+    parse_place,
+)
 from bot.studio.words.normalise import Folded
 from bot.studio.words.numbers import number_value, parse_ref, quantity_value
 
@@ -201,6 +210,16 @@ def switch(on: bool | None) -> Builder:
         return SetSwitch(SWITCH_OF[found["switch"]], on)
 
     return build
+
+
+def captions(found: re.Match[str], folded: Folded) -> Edit:
+    """What the captions show."""
+    return SetCaptions(CAPTIONS_OF[found["captions"]])
+
+
+def no_captions(found: re.Match[str], folded: Folded) -> Edit:
+    """No captions at all."""
+    return SetCaptions(CaptionsMode.NONE)
 
 
 def previews(on: bool) -> Builder:

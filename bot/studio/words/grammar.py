@@ -28,6 +28,7 @@ from bot.studio.words.numbers import (
 from bot.studio.words.vocabulary import (
     alternation,
     aspect_words,
+    captions_words,
     motion_words,
     switch_words,
     transition_words,
@@ -93,6 +94,7 @@ _MOTIONS = motion_words()
 _TRANSITIONS = transition_words()
 _ASPECTS = aspect_words()
 _SWITCHES = switch_words()
+_CAPTIONS = captions_words()
 _SLOTS = {
     "R": lambda name: f"(?P<{name}>{REF}|{PRONOUN})",
     "B": lambda name: f"(?P<{name}>{BARE_REF}|{PRONOUN})",
@@ -105,6 +107,7 @@ _FIXED = {
     "T": f"(?P<transition>{alternation(_TRANSITIONS)})",
     "A": f"(?P<aspect>{alternation(_ASPECTS)})",
     "W": f"(?P<switch>{alternation(_SWITCHES)})",
+    "K": f"(?P<captions>{alternation(_CAPTIONS)})",
 }
 _SLOT = re.compile(r"<([A-Z])(?::(\w+))?>")
 
@@ -155,3 +158,4 @@ MOTION_OF = _MOTIONS
 TRANSITION_OF = _TRANSITIONS
 ASPECT_OF = _ASPECTS
 SWITCH_OF = _SWITCHES
+CAPTIONS_OF = _CAPTIONS

@@ -38,7 +38,7 @@ async def lyrics_reply(update: Update, context: DirectorContext, text: str) -> b
         return False
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     use_case = context.use_cases.lyrics
-    if not use_case.is_answer(user.id, message.chat.id, reply_to):
+    if not use_case.is_answer(user.id, message.chat.id, reply_to, text):
         return False
     await _report(update, context, await use_case.set_text(user.id, text))
     return True

@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 LYRICS_LINK = "lyrics"
 QUESTION_MINUTES = 15
+MIN_TYPED_LINES = 2
 LYRIC_MODES = (CaptionsMode.LYRICS, CaptionsMode.BOTH)
 
 
@@ -140,8 +141,9 @@ class SongLyrics:
         project = active_project(self.projects, user_id)
         self.links.link_message(user_id, chat_id, message_id, LYRICS_LINK, project.id)
 
-    def is_answer(self, user_id: int, chat_id: int, reply_to: int | None) -> bool:
-        """Whether a message answers the lyrics question (a reply to it, or typed soon after)."""
+    def is_answer(self, user_id: int, chat_id: int, reply_to: int | None, text: str) -> bool:
+        """Whether a message answers the lyrics question: a reply to it, or lines typed soon
+        after it (a one-line message is a scene idea or an instruction, as anywhere else)."""
         project = self.projects.active_project(user_id)
         if project is None:
             return False
@@ -152,6 +154,8 @@ class SongLyrics:
         since = (datetime.now(UTC) - timedelta(minutes=QUESTION_MINUTES)).isoformat(
             timespec="seconds"
         )
+        if len(plain_lines(text)) < MIN_TYPED_LINES:
+            return False
         link = self.links.latest_link(user_id, chat_id, LYRICS_LINK, since)
         return link is not None and link.target_id == project.id
 
@@ -233,7 +237,8 @@ class SongLyrics:
                 notice = "lyrics.failed"
         timed = await self._timed(project, song, transcript)
         if timed.lines:
-            return RenderLyrics(timed.lines)
+            # Not heard, the director's own lines are laid on the beat instead.
+            return RenderLyrics(timed.lines, "lyrics.failed_on_beat" if notice else None)
         if transcript is not None and transcript.instrumental:
             return RenderLyrics(notice="lyrics.instrumental")
         return RenderLyrics(notice=notice or "lyrics.missing")

@@ -164,18 +164,6 @@ def build_studio(settings: Settings) -> Studio:
         limits=limits,
         edits=edits,
     )
-    storyboard = Storyboard(
-        projects=store,
-        scenes=store,
-        references=store,
-        assets=store,
-        conversation=store,
-        spend=store,
-        planner=providers.planner,
-        pictures=pictures,
-        limits=limits,
-        edits=edits,
-    )
     lyrics = SongLyrics(
         projects=store,
         assets=store,
@@ -188,6 +176,19 @@ def build_studio(settings: Settings) -> Studio:
         transcriber=providers.lyrics,
         onsets=EnergyVocalOnsets(),
         max_chars=settings.max_lyrics_chars,
+    )
+    storyboard = Storyboard(
+        projects=store,
+        scenes=store,
+        references=store,
+        assets=store,
+        conversation=store,
+        spend=store,
+        planner=providers.planner,
+        pictures=pictures,
+        limits=limits,
+        edits=edits,
+        lyrics=lyrics.lines_for_planner,
     )
     costs = Costs(
         projects=store,

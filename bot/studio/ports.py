@@ -35,6 +35,7 @@ class PlanRequest:
     # Scenes wanted in all (see timing.suggested_scene_count): every idea once, the planner's
     # own scenes between them; None or no more than the ideas: one scene per idea.
     target_scenes: int | None = None
+    lyrics: tuple[str, ...] = ()  # the song's timed lines, "m:ss text", when known
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 LYRICS_LINK = "lyrics"
 QUESTION_MINUTES = 15
 MIN_TYPED_LINES = 2
+MAX_PLANNER_LINES = 120
 LYRIC_MODES = (CaptionsMode.LYRICS, CaptionsMode.BOTH)
 
 
@@ -185,6 +186,17 @@ class SongLyrics:
         transcript = self.lyrics.song_transcript(song.sha) if song else None
         timed = await self._timed(project, song, transcript) if song else TimedSong()
         return LyricsSaved(project, timed, bad)
+
+    async def lines_for_planner(self, project: Project) -> tuple[str, ...]:
+        """The project's timed lines as "m:ss text" for the planner (never pays to hear)."""
+        song = self._song(project)
+        if song is None:
+            return ()
+        timed = await self._timed(project, song, self.lyrics.song_transcript(song.sha))
+        return tuple(
+            f"{int(line.start // 60)}:{line.start % 60:04.1f} {line.text}"
+            for line in timed.lines[:MAX_PLANNER_LINES]
+        )
 
     def check_file_size(self, size: int | None) -> None:
         """Refuse a lyrics file bigger than the longest text we take (UTF-8: 4 bytes a letter)."""

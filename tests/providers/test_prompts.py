@@ -36,6 +36,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "conversation": ["user: xin chào"],
         "reference_notes": ["scene 1: a photo"],
         "scene_count": 6,
+        "lyrics": ["0:12.5 Mùa thu Hà Nội", "0:16.0 Lá vàng rơi"],
     },
     "director_system": {
         "motions": ["zoom_in", "still"],

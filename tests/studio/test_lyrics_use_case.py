@@ -136,6 +136,7 @@ async def test_an_lrc_needs_no_transcript_and_its_bad_and_late_lines_are_named(
     assert lyrics.pending_cost(OWNER, saved.project) == 0.0
     sung = await lyrics.for_render(OWNER, saved.project)
     assert [line.start for line in sung.lines] == [1.0, 5.0]
+    assert await lyrics.lines_for_planner(saved.project) == ("0:01.0 One", "0:05.0 Two")
     assert fake.requests == []
 
 

@@ -72,16 +72,26 @@ async def speech_copy(song: Path, target: Path) -> Path:
 
 
 class EnergyVocalOnsets:
-    """Finds the first sustained rise of energy in the voice band (implements VocalOnsets)."""
+    """Finds the first sustained rise of energy in the voice band (implements VocalOnsets).
+
+    Songs are stored by hash, so a path names one song for good: each is analysed once.
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[Path, float] = {}
 
     async def first_vocal_onset(self, song: Path) -> float:
         """Seconds to the first vocal-like onset (0 when the song cannot be read)."""
+        if song in self._found:
+            return self._found[song]
         try:
             samples = await asyncio.to_thread(_decode, song)
         except (OSError, subprocess.SubprocessError, ValueError):
             logger.warning("Could not decode the song to find where the singing starts")
             return 0.0
-        return first_voice_band_onset(samples, SPEECH_RATE)
+        onset = await asyncio.to_thread(first_voice_band_onset, samples, SPEECH_RATE)
+        self._found[song] = onset
+        return onset
 
 
 def first_voice_band_onset(samples: NDArray[np.float32], rate: int) -> float:

@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.media.captions import render_lyric_overlays
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import say
 from tests.support.database import query
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.synthetic_media import make_song
 from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
-from tests.support.video_checks import probe
+from tests.support.video_checks import probe, video_frames
 
 LRC = """[ti:Test]
 [00:01.00]Walking down the river
@@ -155,4 +156,15 @@ async def test_the_song_is_heard_once_paid_once_and_a_refusal_keeps_the_render_g
     assert video.file_bytes is not None
     path = settings.data_dir / "lyrics.mp4"
     path.write_bytes(video.file_bytes)
-    assert probe(path).duration == pytest.approx(6.0, abs=0.5)
+    info = probe(path)
+    assert info.duration == pytest.approx(6.0, abs=0.5)
+    # The first line is on screen while it is sung (from 1.0 s), not before it.
+    band, top = render_lyric_overlays("Walking down the river", 4, info.width, info.height).line
+    before, during = round(0.5 * info.fps), round(1.6 * info.fps)
+    frames = video_frames(path, {before, during})
+
+    def white_share(index: int) -> float:
+        rows = frames[index][top : top + band.shape[0]].astype(int)
+        return float((rows.min(axis=2) > 230).mean())
+
+    assert white_share(during) > white_share(before) + 0.02

@@ -124,10 +124,10 @@ class TimelineFrames:
             incoming, index = index, index - 1
         frame = self._mix(index, incoming, t)
         self._evict(keep={i for i in (index, incoming) if i is not None and i >= 0})
+        self._draw_lyric(frame, t)
         fade = end_fade_seconds(timeline)
         if fade > 0.0 and t > timeline.duration - fade:
             frame = self._darken(frame, (timeline.duration - t) / fade)
-        self._draw_lyric(frame, t)
         self._draw_title(frame, t)
         return frame
 

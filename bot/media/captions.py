@@ -211,12 +211,14 @@ def _layout(
                 continue
             word_x = x
             word_w = font.getlength(word)
+            # Only the fill differs between the white and the lit drawing, so the box need
+            # not hold the word's shadow, and must not reach the fill of the lines around it.
             boxes.append(
                 (
                     max(0, math.floor(word_x - stroke - 1)),
-                    max(0, y - pad // 2),
+                    max(0, y - stroke // 2),
                     min(width, math.ceil(word_x + word_w + stroke + 1)),
-                    y + line_h + pad // 2,
+                    y + ascent + descent + stroke // 2,
                 )
             )
             x += word_w + font.getlength(" ")

@@ -135,6 +135,27 @@ def test_long_and_vietnamese_lines_wrap_inside_the_vertical_safe_area() -> None:
     assert np.array_equal(band, same), "decomposed Vietnamese draws as its precomposed form"
 
 
+def test_a_lit_word_recolours_only_its_own_letters() -> None:
+    text = "Đứng trên cầu Long Biên lúc bình minh hôm ấy"
+    overlays = render_lyric_overlays(text, len(text.split()), WIDTH, HEIGHT)
+    band, top = overlays.line
+    base = Image.new("RGBA", (WIDTH, HEIGHT), (0, 0, 0, 255))
+    base.alpha_composite(Image.fromarray(band), (0, top))
+    plain = np.asarray(base).astype(int)
+    one_line = render_lyric_overlays("Đứng", 1, WIDTH, HEIGHT).line[0].shape[0]
+    spans = []
+    for word_band, word_top in overlays.words:
+        lit = base.copy()
+        lit.alpha_composite(Image.fromarray(word_band), (0, word_top))
+        changed = np.abs(np.asarray(lit).astype(int) - plain).max(axis=2) > 30
+        rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+        assert rows.size, "the word changes colour"
+        assert rows[-1] - rows[0] < one_line * 0.8, "no letter of the line above or below"
+        spans.append((int(cols[0]), int(cols[-1])))
+    lefts = [left for left, _ in spans]
+    assert len(set(lefts)) == len(lefts), "each word lights its own place"
+
+
 def test_both_mode_puts_the_idea_high_and_the_lyrics_low(dark_still: Path) -> None:
     frames = TimelineFrames(timeline(dark_still, captions=CaptionsMode.BOTH))
     bare = TimelineFrames(timeline(dark_still, captions=CaptionsMode.NONE))

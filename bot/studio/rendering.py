@@ -184,6 +184,7 @@ class RenderProject:
         timeline = replace(timeline, captions=project.captions)
         if self.lyrics is None or project.captions not in LYRIC_MODES:
             return timeline
+        await events.step(PICTURES_SHARE, "lyrics")
         sung = await self.lyrics.for_render(owner_id, project)
         if sung.notice is not None:
             await events.scene_failed(0, sung.notice)

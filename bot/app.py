@@ -32,6 +32,7 @@ from bot.handlers import (
     content,
     conversation,
     footage,
+    lyrics,
     projects,
     render,
     setup,
@@ -83,6 +84,7 @@ def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
             costs=studio.costs,
             exports=studio.exports,
             admin=jobs.admin,
+            lyrics=studio.lyrics,
         ),
         ChatViews(
             storyboard_view=view,
@@ -117,6 +119,7 @@ def register_handlers(application: DirectorApplication) -> None:
             CommandHandler("admin", admin.admin),
             CommandHandler("storyboard", storyboard.storyboard),
             CommandHandler("undo", conversation.undo),
+            CommandHandler("lyrics", lyrics.lyrics),
             CallbackQueryHandler(storyboard.scene_button, pattern=r"^sb:"),
             CallbackQueryHandler(setup.project_option_button, pattern=r"^opt:"),
             CallbackQueryHandler(render.go_button, pattern=r"^go:"),

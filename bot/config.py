@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     openai_image_quality: Literal["low", "medium", "high", "auto"] = "medium"
     openai_max_references: int = 16
     openai_transcribe_model: str = "gpt-4o-mini-transcribe"
+    # Only whisper-1 answers with word and segment times (the gpt-4o transcribe models do not).
+    openai_lyrics_model: str = "whisper-1"
+    max_lyrics_chars: int = Field(default=10_000, ge=100)
     openai_max_retries: int = 2
     openai_timeout: float = 300.0
     provider_concurrency: int = 3

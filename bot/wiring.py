@@ -15,6 +15,7 @@ from bot.i18n import languages
 from bot.media.fonts import caption_font_path
 from bot.media.footage_inspector import FileFootageReader
 from bot.media.inspector import FileInspector
+from bot.media.lyrics_audio import EnergyVocalOnsets
 from bot.media.video_renderer import WorkerRenderer
 from bot.providers.selection import Providers, select_providers
 from bot.providers.styles_file import load_styles
@@ -40,6 +41,7 @@ from bot.studio.rendering import RENDER, RenderProject
 from bot.studio.restyling import Restyling
 from bot.studio.scene_editing import SceneEditing
 from bot.studio.scene_messages import SceneMessages
+from bot.studio.song_lyrics import SongLyrics
 from bot.studio.status import ProjectStatus
 from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
 from bot.studio.styles import StylePreset
@@ -88,6 +90,7 @@ class Studio:
     costs: Costs
     exports: Exports
     voice: VoiceNotes
+    lyrics: SongLyrics
 
     @property
     def work(self) -> dict[str, JobWork]:
@@ -191,6 +194,19 @@ def build_studio(settings: Settings) -> Studio:
         edits=edits,
         footage=footage_reader,
     )
+    lyrics = SongLyrics(
+        projects=store,
+        assets=store,
+        media=media,
+        lyrics=store,
+        links=store,
+        spend=store,
+        budget=budget,
+        edits=edits,
+        transcriber=providers.lyrics,
+        onsets=EnergyVocalOnsets(),
+        max_chars=settings.max_lyrics_chars,
+    )
     storyboard = Storyboard(
         projects=store,
         scenes=store,
@@ -202,6 +218,7 @@ def build_studio(settings: Settings) -> Studio:
         pictures=pictures,
         limits=limits,
         edits=edits,
+        lyrics=lyrics.lines_for_planner,
     )
     costs = Costs(
         projects=store,
@@ -214,6 +231,7 @@ def build_studio(settings: Settings) -> Studio:
         confirm_above_usd=settings.confirm_cost_above_usd,
         plan_additions=storyboard.scenes_a_plan_adds,
         restyle_cost=restyling.estimate if restyling else None,
+        lyrics_cost=lyrics.pending_cost,
     )
     conversation = Conversation(
         projects=projects,
@@ -273,6 +291,7 @@ def build_studio(settings: Settings) -> Studio:
             font_path=str(caption_font_path()),
             planning=storyboard,
             restyling=restyling,
+            lyrics=lyrics,
         ),
         costs=costs,
         exports=Exports(
@@ -286,6 +305,7 @@ def build_studio(settings: Settings) -> Studio:
             writer=write_zip,
         ),
         voice=VoiceNotes(projects=store, spend=store, transcriber=providers.transcriber),
+        lyrics=lyrics,
     )
 
 

@@ -215,6 +215,31 @@ def m013_footage(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m014_lyrics(db: sqlite_utils.Database) -> None:
+    """Each song's transcript (paid once, kept by the song's hash), each project's own lyric
+    text, and what a project's captions show."""
+    db.table("projects").add_column("captions_mode", str, not_null_default="ideas")
+    db.table("song_transcripts").create(
+        {
+            "song_sha": str,
+            "model": str,
+            "text": str,
+            "words_json": str,
+            "segments_json": str,
+            "created_at": str,
+        },
+        pk="song_sha",
+        not_null={"model", "text", "words_json", "segments_json"},
+    )
+    db.table("project_lyrics").create(
+        {"project_id": int, "kind": str, "text": str, "updated_at": str},
+        pk="project_id",
+        foreign_keys=[("project_id", "projects", "id")],
+        not_null={"kind", "text"},
+    )
+
+
+@migrations()
 def m015_song_sections(db: sqlite_utils.Database) -> None:
     """A song's downbeat and sections (intro, verse, chorus...), and a scene pinned to one."""
     db.table("assets").add_column("downbeat", int, not_null_default=0)

@@ -18,7 +18,7 @@ from bot.studio.journal import (
     entry_body,
 )
 from bot.studio.project_state import ProjectOptions, ProjectState, SceneState
-from bot.studio.timeline import FootageSound, Motion, Transition
+from bot.studio.timeline import CaptionsMode, FootageSound, Motion, Transition
 
 SCENE_COLUMNS = (
     "idea",
@@ -132,6 +132,7 @@ class ProjectJournal:
             previews_enabled=bool(project["previews_enabled"]),
             restyle_enabled=bool(project["restyle_enabled"]),
             footage_sound=FootageSound(project["footage_sound"] or FootageSound.DROP),
+            captions=CaptionsMode(project["captions_mode"] or CaptionsMode.IDEAS),
         )
         return ProjectState(project_id, options, scenes)
 
@@ -214,7 +215,8 @@ class ProjectJournal:
             options = target.options
             self.db.execute(
                 "update projects set title = ?, aspect = ?, style = ?, clips_enabled = ?, "
-                "previews_enabled = ?, restyle_enabled = ?, footage_sound = ?, updated_at = ? "
+                "previews_enabled = ?, restyle_enabled = ?, footage_sound = ?, captions_mode = ?, "
+                "updated_at = ? "
                 "where id = ? and owner_id = ?",
                 [
                     options.title,
@@ -224,6 +226,7 @@ class ProjectJournal:
                     int(options.previews_enabled),
                     int(options.restyle_enabled),
                     options.footage_sound.value,
+                    options.captions.value,
                     _now(),
                     project_id,
                     owner_id,

@@ -80,7 +80,14 @@ class SqliteProjects(Rows):
                 f"delete from scene_refs where scene_id in ({scene_ids})",  # noqa: S608
                 [project_id],
             )
-            for table in ("scenes", "project_refs", "jobs", "messages", "edit_groups"):
+            for table in (
+                "scenes",
+                "project_refs",
+                "jobs",
+                "messages",
+                "edit_groups",
+                "project_lyrics",
+            ):
                 self.db.execute(
                     f"delete from {table} where project_id = ?",  # noqa: S608
                     [project_id],

@@ -11,7 +11,7 @@ import sqlite_utils
 
 from bot.studio.models import Asset, AssetKind, Job, JobState, MessageLink, Project, Scene
 from bot.studio.sections import sections_from_json
-from bot.studio.timeline import FootageSound, Motion, Transition
+from bot.studio.timeline import CaptionsMode, FootageSound, Motion, Transition
 
 
 def now() -> str:
@@ -47,6 +47,7 @@ def project_of(row: dict[str, Any]) -> Project:
         previews_enabled=bool(row.get("previews_enabled")),
         restyle_enabled=bool(row.get("restyle_enabled")),
         footage_sound=FootageSound(row.get("footage_sound") or FootageSound.DROP),
+        captions=CaptionsMode(row.get("captions_mode") or CaptionsMode.IDEAS),
     )
 
 

@@ -10,6 +10,7 @@ from storage.assets import SqliteAssets
 from storage.conversation import SqliteConversation
 from storage.jobs import SqliteJobs
 from storage.links import SqliteLinks
+from storage.lyrics import SqliteLyrics
 from storage.projects import SqliteProjects
 from storage.references import SqliteReferences
 from storage.restyles import SqliteRestyles
@@ -31,5 +32,6 @@ class Store(
     SqliteConversation,
     SqliteTotals,
     SqliteRestyles,
+    SqliteLyrics,
 ):
     """All storage roles on one database handle (owned by one thread, the event loop)."""

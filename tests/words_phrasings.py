@@ -28,6 +28,7 @@ from bot.studio.edits import (
     ScaleLength,
     SetAspect,
     SetCaption,
+    SetCaptions,
     SetFootageStart,
     SetIdea,
     SetLength,
@@ -43,7 +44,7 @@ from bot.studio.edits import (
 from bot.studio.models import ProjectSwitch
 from bot.studio.reading import Instruction, Meaning, Question, SceneIdea, Topic
 from bot.studio.sections import SectionKind
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import CaptionsMode, Motion, Transition
 
 # Every language's names, as the composition root passes them (prompts/styles.toml).
 STYLES: tuple[tuple[str, str], ...] = (
@@ -217,6 +218,15 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("hãy đổi phong cách cho các clip của tôi", _do(SetSwitch(RESTYLE, on=True))),
     ("không đổi phong cách clip nữa", _do(SetSwitch(RESTYLE, on=False))),
     ("tắt đổi phong cách", _do(SetSwitch(RESTYLE, on=False))),
+    ("captions: lyrics", _do(SetCaptions(CaptionsMode.LYRICS))),
+    ("show the lyrics as captions", _do(SetCaptions(CaptionsMode.LYRICS))),
+    ("captions to both", _do(SetCaptions(CaptionsMode.BOTH))),
+    ("turn off the captions", _do(SetCaptions(CaptionsMode.NONE))),
+    ("captions: ideas", _do(SetCaptions(CaptionsMode.IDEAS))),
+    ("phụ đề: lời bài hát", _do(SetCaptions(CaptionsMode.LYRICS))),
+    ("phụ đề là cả hai", _do(SetCaptions(CaptionsMode.BOTH))),
+    ("tắt phụ đề", _do(SetCaptions(CaptionsMode.NONE))),
+    ("phu de y tuong", _do(SetCaptions(CaptionsMode.IDEAS))),
     # commands
     ("render", _do(command=Command.RENDER)),
     ("make the video", _do(command=Command.RENDER)),

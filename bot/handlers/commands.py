@@ -17,6 +17,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("storyboard", "command.storyboard"),
     ("render", "command.render"),
     ("status", "command.status"),
+    ("lyrics", "command.lyrics"),
     ("projects", "command.projects"),
     ("undo", "command.undo"),
     ("cancel", "command.cancel"),

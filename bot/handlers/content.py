@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.constants import ChatAction
 
 from bot.errors import InputRejected
-from bot.handlers import conversation, footage, storyboard
+from bot.handlers import conversation, footage, lyrics, storyboard
 from bot.handlers.albums import photo_key
 from bot.handlers.context import DirectorContext
 from bot.handlers.files import FileKind, audio_extension, classify_document
@@ -98,6 +98,8 @@ async def receive_document(update: Update, context: DirectorContext) -> None:
         await receive_audio(update, context)
     elif kind is FileKind.VIDEO:
         await footage.receive_footage(update, context)
+    elif kind is FileKind.LYRICS:
+        await lyrics.receive_lyrics_file(update, context)
     else:
         raise InputRejected("error.unsupported_file")
 

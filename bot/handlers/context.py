@@ -26,6 +26,7 @@ from bot.studio.projects import Projects
 from bot.studio.render_requests import RenderRequests
 from bot.studio.scene_editing import SceneEditing
 from bot.studio.scene_messages import SceneMessages
+from bot.studio.song_lyrics import SongLyrics
 from bot.studio.status import ProjectStatus
 from bot.studio.storyboard import StoryboardRequests
 from bot.studio.styles import StylePreset
@@ -49,6 +50,7 @@ class UseCases:
     costs: Costs
     exports: Exports
     admin: AdminReports
+    lyrics: SongLyrics
 
 
 @dataclass(frozen=True)

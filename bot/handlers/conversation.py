@@ -8,7 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.errors import ProjectNotFound
-from bot.handlers import projects, render, storyboard
+from bot.handlers import lyrics, projects, render, storyboard
 from bot.handlers.buttons import read_tap
 from bot.handlers.callback_data import encode, parse_id_pair
 from bot.handlers.context import DirectorContext
@@ -44,6 +44,8 @@ async def take_text(
     if user is None:
         return
     if not from_button and await projects.rename_reply(update, context, text):
+        return
+    if not from_button and await lyrics.lyrics_reply(update, context, text):
         return
     about = None if from_button else storyboard.scene_in_question(update, context)
     heard = await context.use_cases.conversation.take(

@@ -10,7 +10,7 @@ from bot.studio.applying import Change
 from bot.studio.sections import SectionPin
 
 # Values that name something in the catalogs rather than the director's own words.
-NAMED_VALUES = {"motion": "motion", "transition": "transition"}
+NAMED_VALUES = {"motion": "motion", "transition": "transition", "captions": "captions"}
 SWITCH_KEYS = ("switch_on", "switch_off")
 
 

@@ -33,6 +33,7 @@ VIDEO_MIME_EXTENSIONS = {
     "video/x-m4v": "m4v",
     "video/webm": "webm",
 }
+LYRICS_EXTENSIONS = frozenset({"txt", "lrc"})
 
 
 class FileKind(StrEnum):
@@ -41,6 +42,7 @@ class FileKind(StrEnum):
     IMAGE = "image"
     AUDIO = "audio"
     VIDEO = "video"
+    LYRICS = "lyrics"
     OTHER = "other"
 
 
@@ -62,6 +64,8 @@ def classify_document(mime_type: str | None, file_name: str | None) -> FileKind:
         return FileKind.AUDIO
     if mime in VIDEO_MIME_EXTENSIONS or extension in VIDEO_EXTENSIONS:
         return FileKind.VIDEO
+    if extension in LYRICS_EXTENSIONS or mime == "text/plain":
+        return FileKind.LYRICS
     return FileKind.OTHER
 
 

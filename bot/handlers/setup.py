@@ -1,5 +1,5 @@
-"""Project options as buttons: aspect, style, clips, previews, restyle, clip sound. Ignoring them
-keeps defaults."""
+"""Project options as buttons: aspect, style, clips, previews, restyle, clip sound, captions.
+Ignoring them keeps defaults."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.studio.models import Project, ProjectSwitch
 from bot.studio.timing import ASPECTS
 
 PREFIX = "opt"
+CAPTIONS = "l"  # callback-data letter of the captions button (steps to the next mode)
 STYLES_PER_ROW = 2
 # Callback-data letter of each switch, and its label's catalog key before "_on"/"_off".
 SWITCHES = {
@@ -72,15 +73,24 @@ def options_keyboard(
                 )
             ]
         )
+    captions = t(language, f"captions.{project.captions.value}")
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t(language, "setup.captions", value=captions),
+                callback_data=encode(PREFIX, f"{project.id}:{CAPTIONS}:x"),
+            )
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
 def parse_option(data: str | None) -> tuple[int, str, str] | None:
-    """`opt:<project id>:<a|s|c|p|r|k>:<value>` from untrusted callback data."""
+    """`opt:<project id>:<a|s|c|p|r|k|l>:<value>` from untrusted callback data."""
     parts = (data or "").split(":")
     if len(parts) != 4 or parts[0] != PREFIX or not parts[1].isdigit():
         return None
-    if (parts[2] not in {"a", "s"} and parts[2] not in SWITCHES) or len(parts[3]) > 32:
+    if (parts[2] not in {"a", "s", CAPTIONS} and parts[2] not in SWITCHES) or len(parts[3]) > 32:
         return None
     return int(parts[1]), parts[2], parts[3]
 
@@ -96,6 +106,8 @@ async def project_option_button(update: Update, context: DirectorContext) -> Non
         project = projects.configure(user.id, project_id, aspect=value.replace("x", ":"))
     elif kind == "s":
         project = projects.configure(user.id, project_id, style=value)
+    elif kind == CAPTIONS:
+        project = projects.configure(user.id, project_id, next_captions=True)
     else:
         project = projects.configure(user.id, project_id, toggle=SWITCHES[kind][0])
     language = context.language()

@@ -24,6 +24,7 @@ Overlay = tuple[NDArray[np.uint8], int]
 ELLIPSIS = "…"
 CAPTION_SIZE = 0.055  # of the short side
 TITLE_SIZE = 0.10
+LYRIC_SIZE = 0.062
 SHADOW_OPACITY = 0.65
 
 
@@ -66,11 +67,28 @@ class _Placement:
 
     size: float  # of the short side
     min_size: int  # px
-    centred: bool  # vertically in the safe area; else on its bottom edge
+    where: str  # "bottom", "centre" or "top" of the safe area
 
 
-_CAPTION = _Placement(CAPTION_SIZE, 12, centred=False)
-_TITLE = _Placement(TITLE_SIZE, 16, centred=True)
+_CAPTION = _Placement(CAPTION_SIZE, 12, "bottom")
+_TITLE = _Placement(TITLE_SIZE, 16, "centre")
+_HIGH_CAPTION = _Placement(CAPTION_SIZE, 12, "top")
+_LYRIC = _Placement(LYRIC_SIZE, 12, "bottom")
+
+WHITE = (255, 255, 255, 255)
+HIGHLIGHT = (255, 214, 64, 255)  # the word being sung
+
+
+@dataclass(frozen=True)
+class LyricOverlays:
+    """A lyric line drawn once in white, and each of its words once in the highlight colour.
+
+    `words` holds one overlay per word of the line (the band masked to that word's box), or
+    is empty when the drawn words cannot be matched to the line's timed words.
+    """
+
+    line: Overlay
+    words: tuple[Overlay, ...]
 
 
 def render_caption_overlay(
@@ -81,9 +99,11 @@ def render_caption_overlay(
     *,
     font_path: Path | None = None,
     max_lines: int = 3,
+    high: bool = False,
 ) -> Overlay:
-    """A scene caption at the bottom of the safe area, centred in it."""
-    return _render_overlay(_CAPTION, text, width, height, font_size, font_path, max_lines)
+    """A scene caption at the bottom of the safe area (or its top, `high`), centred in it."""
+    placement = _HIGH_CAPTION if high else _CAPTION
+    return _render_overlay(placement, text, width, height, font_size, font_path, max_lines)
 
 
 def render_title_overlay(
@@ -99,6 +119,29 @@ def render_title_overlay(
     return _render_overlay(_TITLE, title, width, height, font_size, font_path, max_lines)
 
 
+def render_lyric_overlays(
+    text: str,
+    word_count: int,
+    width: int,
+    height: int,
+    *,
+    font_path: Path | None = None,
+    max_lines: int = 3,
+) -> LyricOverlays:
+    """A lyric line low in the safe area, plus a highlighted overlay of each of its words."""
+    size = max(_LYRIC.min_size, round(min(width, height) * _LYRIC.size))
+    font_path = covering_font(text, font_path)
+    font = load_font(size, "Bold", font_path)
+    layout = _layout(text, font, width, height, max_lines, font_path)
+    band = _draw(layout, font, width, WHITE)
+    y = _band_top(_LYRIC, band.shape[0], width, height)
+    words: tuple[Overlay, ...] = ()
+    if len(layout.word_boxes) == word_count and not layout.cut:
+        lit = _draw(layout, font, width, HIGHLIGHT)
+        words = tuple(_trim(_masked(lit, box), y) for box in layout.word_boxes)
+    return LyricOverlays(_trim(band, y), words)
+
+
 def _render_overlay(
     placement: _Placement,
     text: str,
@@ -112,45 +155,96 @@ def _render_overlay(
     size = font_size or max(placement.min_size, round(min(width, height) * placement.size))
     font_path = covering_font(text, font_path)
     font = load_font(size, "Bold", font_path)
-    band = _text_band(text, font, width, height, max_lines, font_path)
+    band = _draw(_layout(text, font, width, height, max_lines, font_path), font, width, WHITE)
+    return _trim(band, _band_top(placement, band.shape[0], width, height))
+
+
+def _band_top(placement: _Placement, band_height: int, width: int, height: int) -> int:
     _, top, _, bottom = safe_area(width, height)
-    y = (top + bottom - band.shape[0]) // 2 if placement.centred else bottom - band.shape[0]
-    return _trim(band, y)
+    if placement.where == "centre":
+        return (top + bottom - band_height) // 2
+    if placement.where == "top":
+        return top
+    return bottom - band_height
 
 
-def _text_band(
+@dataclass(frozen=True)
+class _Layout:
+    """Wrapped lines and where each word's ink may fall in the band (x0, y0, x1, y1)."""
+
+    lines: tuple[str, ...]
+    pad: int
+    line_height: int
+    stroke: int
+    shadow: int
+    blur: float
+    centre: float
+    word_boxes: tuple[tuple[int, int, int, int], ...]
+    cut: bool  # the text did not fit in its lines (ellipsis)
+
+
+def _layout(
     text: str,
     font: ImageFont.FreeTypeFont,
     width: int,
     height: int,
     max_lines: int,
     font_path: Path,
-) -> NDArray[np.uint8]:
+) -> _Layout:
     left, _, right, _ = safe_area(width, height)
     size = int(font.size)
     stroke = max(1, round(size * 0.08))
     shadow = max(1, round(size * 0.05))
     blur = max(1.0, size * 0.06)
     pad = stroke + shadow + math.ceil(3 * blur) + 2
-    lines = wrap_caption(_drawable(text, font_path), font, right - left - 2 * pad, max_lines)
-    if not lines:
-        return np.zeros((0, width, 4), dtype=np.uint8)
+    drawable = _drawable(text, font_path)
+    lines = wrap_caption(drawable, font, right - left - 2 * pad, max_lines)
     ascent, descent = font.getmetrics()
     line_h = round((ascent + descent) * 1.05)
-    band_h = line_h * len(lines) + 2 * pad
     centre = (left + right) / 2.0
+    boxes: list[tuple[int, int, int, int]] = []
+    for index, line in enumerate(lines):
+        x = centre - font.getlength(line) / 2.0
+        y = pad + index * line_h
+        for word in line.split(" "):
+            if not word:
+                continue
+            word_x = x
+            word_w = font.getlength(word)
+            # Only the fill differs between the white and the lit drawing, so the box need
+            # not hold the word's shadow, and must not reach the fill of the lines around it.
+            boxes.append(
+                (
+                    max(0, math.floor(word_x - stroke - 1)),
+                    max(0, y - stroke // 2),
+                    min(width, math.ceil(word_x + word_w + stroke + 1)),
+                    y + ascent + descent + stroke // 2,
+                )
+            )
+            x += word_w + font.getlength(" ")
+    cut = bool(lines) and lines[-1].endswith(ELLIPSIS) and not drawable.endswith(ELLIPSIS)
+    return _Layout(tuple(lines), pad, line_h, stroke, shadow, blur, centre, tuple(boxes), cut)
 
+
+def _draw(
+    layout: _Layout, font: ImageFont.FreeTypeFont, width: int, fill: tuple[int, int, int, int]
+) -> NDArray[np.uint8]:
+    if not layout.lines:
+        return np.zeros((0, width, 4), dtype=np.uint8)
+    pad, line_h, stroke, shadow = layout.pad, layout.line_height, layout.stroke, layout.shadow
+    band_h = line_h * len(layout.lines) + 2 * pad
+    centre = layout.centre
     text_layer = Image.new("RGBA", (width, band_h), (0, 0, 0, 0))
     shadow_mask = Image.new("L", (width, band_h), 0)
     text_draw, shadow_draw = ImageDraw.Draw(text_layer), ImageDraw.Draw(shadow_mask)
-    for index, line in enumerate(lines):
+    for index, line in enumerate(layout.lines):
         y = pad + index * line_h
         text_draw.text(
             (centre, y),
             line,
             font=font,
             anchor="ma",
-            fill=(255, 255, 255, 255),
+            fill=fill,
             stroke_width=stroke,
             stroke_fill=(0, 0, 0, 255),
         )
@@ -163,12 +257,20 @@ def _text_band(
             stroke_width=stroke,
             stroke_fill=255,
         )
-    shadow_mask = shadow_mask.filter(ImageFilter.GaussianBlur(blur))
+    shadow_mask = shadow_mask.filter(ImageFilter.GaussianBlur(layout.blur))
     shadow_mask = shadow_mask.point(lambda value: round(value * SHADOW_OPACITY))
     band = Image.new("RGBA", (width, band_h), (0, 0, 0, 0))
     band.putalpha(shadow_mask)
     band.alpha_composite(text_layer)
     return np.asarray(band, dtype=np.uint8).copy()
+
+
+def _masked(band: NDArray[np.uint8], box: tuple[int, int, int, int]) -> NDArray[np.uint8]:
+    """The band with everything outside `box` made transparent."""
+    x0, y0, x1, y1 = box
+    out = np.zeros_like(band)
+    out[y0:y1, x0:x1] = band[y0:y1, x0:x1]
+    return out
 
 
 def _trim(band: NDArray[np.uint8], y: int) -> Overlay:

@@ -18,13 +18,13 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.media.captions import render_caption_overlay, render_title_overlay
+from bot.media.captions import render_caption_overlay, render_lyric_overlays, render_title_overlay
 from bot.media.clips import ClipSource, ClipUnreadable
 from bot.media.footage_frames import first_good_frame
 from bot.media.motion import DEFAULT_ZOOM
 from bot.media.stills import PreparedStill, prepare_still
 from bot.media.yuv import Frame, YuvOverlay, black_frame, frame_to_rgb
-from bot.studio.timeline import Shot, Timeline, Transition
+from bot.studio.timeline import CaptionsMode, LyricLine, Shot, Timeline, Transition
 
 logger = logging.getLogger(__name__)
 TITLE_SECONDS = 3.0
@@ -57,6 +57,31 @@ def end_fade_seconds(timeline: Timeline) -> float:
     return min(END_FADE_SECONDS, timeline.shots[-1].duration / 3.0) if timeline.shots else 0.0
 
 
+def shown_mode(timeline: Timeline) -> CaptionsMode:
+    """The captions mode as drawn: lyrics modes without lyric lines show the ideas."""
+    if timeline.captions in (CaptionsMode.LYRICS, CaptionsMode.BOTH) and not timeline.lyrics:
+        return CaptionsMode.IDEAS
+    return timeline.captions
+
+
+def shown_caption(timeline: Timeline, shot: Shot) -> str:
+    """The shot's caption as drawn ("" when the captions mode hides scene ideas)."""
+    mode = shown_mode(timeline)
+    return shot.caption if mode in (CaptionsMode.IDEAS, CaptionsMode.BOTH) else ""
+
+
+def shown_lyrics(timeline: Timeline) -> tuple[LyricLine, ...]:
+    """The lyric lines drawn (none unless the captions mode shows lyrics)."""
+    mode = shown_mode(timeline)
+    return timeline.lyrics if mode in (CaptionsMode.LYRICS, CaptionsMode.BOTH) else ()
+
+
+@dataclass
+class _PreparedLyric:
+    line: YuvOverlay | None
+    words: tuple[YuvOverlay | None, ...]
+
+
 @dataclass
 class _PreparedShot:
     still: PreparedStill | None
@@ -79,6 +104,10 @@ class TimelineFrames:
         self._fallbacks: set[int] = set()
         self._black = black_frame(*self._size)
         self._title: YuvOverlay | None = None
+        self._captions_high = shown_mode(timeline) is CaptionsMode.BOTH
+        self._lyrics = shown_lyrics(timeline)
+        self._lyric_starts = [line.start for line in self._lyrics]
+        self._prepared_lyric: tuple[int, _PreparedLyric] | None = None
         if title_end(timeline) > 0.0:
             band, top = render_title_overlay(timeline.title, *self._size, font_path=self._font_path)
             self._title = YuvOverlay.from_rgba(band, top, *self._size)
@@ -100,6 +129,7 @@ class TimelineFrames:
             incoming, index = index, index - 1
         frame = self._mix(index, incoming, t)
         self._evict(keep={i for i in (index, incoming) if i is not None and i >= 0})
+        self._draw_lyric(frame, t)
         fade = end_fade_seconds(timeline)
         if fade > 0.0 and t > timeline.duration - fade:
             frame = self._darken(frame, (timeline.duration - t) / fade)
@@ -138,7 +168,9 @@ class TimelineFrames:
         frame = cast(Frame, cv2.addWeighted(before, 1.0 - weight, after, weight, 0.0))
         # Two captions dissolving into each other cannot be read: the old one fades out in
         # the first half of the crossfade, the new one fades in during the second.
-        if self._timeline.shots[outgoing].caption == shot.caption:
+        if shown_caption(self._timeline, self._timeline.shots[outgoing]) == shown_caption(
+            self._timeline, shot
+        ):
             self._draw_caption(incoming, frame, 1.0)
         else:
             self._draw_caption(
@@ -180,9 +212,10 @@ class TimelineFrames:
         shot = self._timeline.shots[index]
         width, height = self._size
         caption = None
-        if shot.caption.strip():
+        text = shown_caption(self._timeline, shot)
+        if text.strip():
             band, top = render_caption_overlay(
-                shot.caption, width, height, font_path=self._font_path
+                text, width, height, font_path=self._font_path, high=self._captions_high
             )
             caption = YuvOverlay.from_rgba(band, top, width, height)
         if shot.clip_path:
@@ -239,3 +272,33 @@ class TimelineFrames:
             return
         fade = min(TITLE_FADE_SECONDS, end / 3.0)
         self._title.blend_into(frame, *self._size, min(1.0, (end - t) / fade))
+
+    def _draw_lyric(self, frame: Frame, t: float) -> None:
+        """The lyric line sung at `t`, its current word highlighted (lines never overlap)."""
+        index = bisect.bisect_right(self._lyric_starts, t) - 1
+        if index < 0 or t >= self._lyrics[index].end:
+            return
+        prepared = self._lyric(index)
+        if prepared.line is None:
+            return
+        prepared.line.blend_into(frame, *self._size)
+        words = self._lyrics[index].words
+        for word, overlay in zip(words, prepared.words, strict=False):
+            if word.start <= t < word.end and overlay is not None:
+                overlay.blend_into(frame, *self._size)
+                break
+
+    def _lyric(self, index: int) -> _PreparedLyric:
+        if self._prepared_lyric is not None and self._prepared_lyric[0] == index:
+            return self._prepared_lyric[1]
+        line = self._lyrics[index]
+        width, height = self._size
+        overlays = render_lyric_overlays(
+            line.text, len(line.words), width, height, font_path=self._font_path
+        )
+        prepared = _PreparedLyric(
+            YuvOverlay.from_rgba(*overlays.line, width, height),
+            tuple(YuvOverlay.from_rgba(band, top, width, height) for band, top in overlays.words),
+        )
+        self._prepared_lyric = (index, prepared)
+        return prepared

@@ -4,7 +4,8 @@ Each shot is one segment, from the start of the crossfade into it (or its cut) t
 the next shot's segment. Changing one scene changes the key of its segment and of the next one
 (whose crossfade shows it), nothing else, so a re-render encodes only those two. A key covers
 everything that shapes the segment's pixels: each visible shot's media bytes, move, fit,
-caption and timing relative to the segment, the transitions, the title or the closing fade
+caption (as drawn, and where) and timing relative to the segment, the lyric lines shown
+during the segment, the transitions, the title or the closing fade
 when they show, the font, the frame size and rate, and the encoder settings.
 
 (A crossfade could be a segment of its own, so a change would encode one shot and two short
@@ -21,9 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.media.fonts import caption_font_path
-from bot.media.frames import end_fade_seconds, half_transition, title_end
+from bot.media.frames import (
+    end_fade_seconds,
+    half_transition,
+    shown_caption,
+    shown_lyrics,
+    shown_mode,
+    title_end,
+)
 from bot.studio.keys import content_key
-from bot.studio.timeline import Shot, Timeline, Transition
+from bot.studio.timeline import CaptionsMode, LyricLine, Shot, Timeline, Transition
 
 RENDER_VERSION = 3  # bump when the drawing code changes what a frame looks like
 
@@ -83,6 +91,8 @@ class _Context:
 
     def __init__(self, timeline: Timeline, fingerprint: dict[str, object]) -> None:
         self.timeline = timeline
+        self.lyrics = shown_lyrics(timeline)
+        self.captions_high = shown_mode(timeline) is CaptionsMode.BOTH
         # Text falls back to the packaged font where the project's font lacks a glyph.
         fonts = [caption_font_path(), *([Path(timeline.font_path)] if timeline.font_path else [])]
         self.common = {
@@ -102,13 +112,23 @@ class _Context:
         payload: dict[str, object] = {
             **self.common,
             "frames": [round(first / fps - origin, 6), last - first],
-            "shots": [_shot_inputs(shots[i], shots[i].start - origin) for i in visible],
+            "shots": [
+                _shot_inputs(shots[i], shots[i].start - origin, self.caption(shots[i]))
+                for i in visible
+            ],
             "transitions": [
                 [i - anchor, str(shots[i].transition_in), round(half_transition(timeline, i), 6)]
                 for i in neighbours
             ],
             "opening": anchor == 0,
         }
+        sung = [
+            _lyric_inputs(line, origin)
+            for line in self.lyrics
+            if line.start < last / fps and line.end > first / fps
+        ]
+        if sung:
+            payload["lyrics"] = sung
         if first / fps < title_end(timeline):
             payload["title"] = [timeline.title, round(title_end(timeline) - origin, 6)]
         fade = end_fade_seconds(timeline)
@@ -116,8 +136,22 @@ class _Context:
             payload["ending"] = [round(timeline.duration - origin, 6), round(fade, 6)]
         return content_key(payload, 40)
 
+    def caption(self, shot: Shot) -> list[object]:
+        """The shot's caption as drawn, and whether it is drawn high (under lyrics)."""
+        text = shown_caption(self.timeline, shot)
+        return [text, self.captions_high] if text else [""]
 
-def _shot_inputs(shot: Shot, offset: float) -> dict[str, object]:
+
+def _lyric_inputs(line: LyricLine, origin: float) -> list[object]:
+    return [
+        line.text,
+        round(line.start - origin, 6),
+        round(line.end - origin, 6),
+        [[w.text, round(w.start - origin, 6), round(w.end - origin, 6)] for w in line.words],
+    ]
+
+
+def _shot_inputs(shot: Shot, offset: float, caption: list[object]) -> dict[str, object]:
     media = shot.clip_path or shot.image_path
     return {
         "media": file_digest(Path(media)),
@@ -128,7 +162,7 @@ def _shot_inputs(shot: Shot, offset: float) -> dict[str, object]:
         "motion": str(shot.motion),
         "fit": str(shot.fit),
         "focus": shot.focus,
-        "caption": shot.caption,
+        "caption": caption,
     }
 
 

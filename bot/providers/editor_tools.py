@@ -42,6 +42,7 @@ from bot.studio.edits import (
     SceneRef,
     SetAspect,
     SetCaption,
+    SetCaptions,
     SetFootageStart,
     SetIdea,
     SetLength,
@@ -57,7 +58,7 @@ from bot.studio.edits import (
 from bot.studio.models import ProjectSwitch
 from bot.studio.reading import Clarification, Instruction, Meaning, Question, SceneIdea, Topic
 from bot.studio.sections import SectionKind
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import CaptionsMode, Motion, Transition
 
 SCENE_KINDS = ("numbers", "first", "last", "relative", "all")
 PLACE_KINDS = ("start", "end", "position", "after", "before")
@@ -496,6 +497,13 @@ TOOLS: tuple[_Tool, ...] = (
             "on": {"type": ["boolean", "null"], "description": "true on, false off, null flip"},
         },
         lambda a: SetSwitch(SWITCHES[a.one_of("switch", list(SWITCHES))], a.optional_flag("on")),
+    ),
+    _Tool(
+        "set_captions",
+        "Choose what the video's captions show: ideas (each scene's idea), lyrics (the song's "
+        "lines in time, the sung word lit), both (lyrics low, the idea as a title high) or none.",
+        {"mode": _enum([m.value for m in CaptionsMode], "What the captions show")},
+        lambda a: SetCaptions(a.choice("mode", CaptionsMode)),
     ),
     _Tool(
         "run_command",

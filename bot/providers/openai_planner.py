@@ -204,6 +204,7 @@ class OpenAIPlanner:
             conversation=request.conversation,
             reference_notes=request.reference_notes,
             scene_count=scene_total(request, self._max_scenes),
+            lyrics=request.lyrics,
         )
         return system, user
 

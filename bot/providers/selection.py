@@ -11,13 +11,21 @@ from bot.config import Settings
 from bot.providers.offline import OfflineImageMaker, OfflinePlanner
 from bot.providers.openai_editor import OpenAIInstructionReader
 from bot.providers.openai_images import OpenAIImageMaker
+from bot.providers.openai_lyrics import OpenAILyricsTranscriber
 from bot.providers.openai_planner import OpenAIPlanner
 from bot.providers.openai_transcriber import OpenAITranscriber
 from bot.providers.prompts import load_templates
 from bot.providers.runway_clips import RunwayClipMaker
 from bot.providers.runway_restyle import RunwayFootageRestyler
 from bot.providers.runway_tasks import RunwayAccess
-from bot.studio.ports import ClipMaker, FootageRestyler, ImageMaker, Planner, Transcriber
+from bot.studio.ports import (
+    ClipMaker,
+    FootageRestyler,
+    ImageMaker,
+    Planner,
+    SongTranscriber,
+    Transcriber,
+)
 from bot.studio.reading import InstructionReader
 
 logger = logging.getLogger(__name__)
@@ -35,6 +43,7 @@ class Providers:
     # The AI reader of instructions; offline the router's own rule-based reader is the only one.
     instructions: InstructionReader | None = None
     restyler: FootageRestyler | None = None
+    lyrics: SongTranscriber | None = None  # hears a song's lyrics with their times
 
 
 def select_providers(settings: Settings) -> Providers:
@@ -89,6 +98,7 @@ def select_providers(settings: Settings) -> Providers:
         ),
         offline_images=offline_images,
         transcriber=OpenAITranscriber(client, settings.openai_transcribe_model),
+        lyrics=OpenAILyricsTranscriber(client, settings.openai_lyrics_model),
         clips=clips,
         instructions=OpenAIInstructionReader(
             client,

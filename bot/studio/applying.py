@@ -38,6 +38,7 @@ from bot.studio.edits import (
     SceneRef,
     SetAspect,
     SetCaption,
+    SetCaptions,
     SetFootageStart,
     SetIdea,
     SetLength,
@@ -54,7 +55,7 @@ from bot.studio.models import ProjectSwitch
 from bot.studio.project_state import ProjectOptions, ProjectState, SceneState
 from bot.studio.sections import SectionPin
 from bot.studio.text import checked_text
-from bot.studio.timeline import FootageSound, Motion
+from bot.studio.timeline import CaptionsMode, FootageSound, Motion
 from bot.studio.timing import (
     ASPECTS,
     MOTION_CYCLE,
@@ -98,6 +99,14 @@ def next_motion(motion: Motion) -> Motion:
     """The next camera move in the cycle (a button steps through them)."""
     moves = [*MOTION_CYCLE, Motion.STILL]
     return moves[(moves.index(motion) + 1) % len(moves)]
+
+
+CAPTIONS_CYCLE = (CaptionsMode.IDEAS, CaptionsMode.LYRICS, CaptionsMode.BOTH, CaptionsMode.NONE)
+
+
+def next_captions(mode: CaptionsMode) -> CaptionsMode:
+    """The next captions mode in the cycle (the /status button steps through them)."""
+    return CAPTIONS_CYCLE[(CAPTIONS_CYCLE.index(mode) + 1) % len(CAPTIONS_CYCLE)]
 
 
 def scaled_length(current: float | None, factor: float, default_seconds: float) -> float:
@@ -200,6 +209,10 @@ class _Draft:
         """Apply one edit to the draft."""
         if isinstance(edit, SetStyle | SetAspect | SetTitle | SetSwitch):
             self.apply_to_project(edit)
+        elif isinstance(edit, SetCaptions):
+            mode = edit.mode or next_captions(self.options.captions)
+            self.options = dataclasses.replace(self.options, captions=mode)
+            self.note("captions", value=mode.value)
         elif isinstance(edit, AddScenes):
             self.add(edit)
         elif isinstance(edit, AddFootageScene):

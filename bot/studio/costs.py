@@ -43,10 +43,12 @@ class Costs:
         confirm_above_usd: float,
         plan_additions: Callable[[int, Project], int] | None = None,
         restyle_cost: Callable[[int, Project], float] | None = None,
+        lyrics_cost: Callable[[int, Project], float] | None = None,
     ) -> None:
         self.plan_additions = plan_additions
         # What restyling the project's footage would cost (None: no restyler configured).
         self.restyle_cost = restyle_cost
+        self.lyrics_cost = lyrics_cost
         self.projects = projects
         self.scenes = scenes
         self.spend = spend
@@ -80,6 +82,8 @@ class Costs:
             )
         if self.restyle_cost is not None and project.restyle_enabled:
             usd += self.restyle_cost(user_id, project)
+        if self.lyrics_cost is not None and not planning:
+            usd += self.lyrics_cost(user_id, project)  # hearing the song, once
         return Estimate(
             project,
             round(usd, 4),

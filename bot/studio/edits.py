@@ -14,7 +14,7 @@ from enum import StrEnum
 from bot.studio.models import ProjectSwitch
 from bot.studio.ports import PlannedScene
 from bot.studio.sections import SectionKind
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import CaptionsMode, Motion, Transition
 
 # "to the end": a position past any project's last scene (positions are clamped when applied).
 END = 1_000_000
@@ -278,6 +278,13 @@ class SetSwitch:
 
 
 @dataclass(frozen=True)
+class SetCaptions:
+    """What the video's captions show (None steps to the next mode, as the button does)."""
+
+    mode: CaptionsMode | None = None
+
+
+@dataclass(frozen=True)
 class Replan:
     """The storyboard as planned: every scene in this order, the plan's own ones added."""
 
@@ -304,7 +311,9 @@ SceneEdit = (
     | AttachFootage
     | SetFootageStart
 )
-ProjectEdit = AddScenes | AddFootageScene | Replan | SetStyle | SetAspect | SetTitle | SetSwitch
+ProjectEdit = (
+    AddScenes | AddFootageScene | Replan | SetStyle | SetAspect | SetTitle | SetSwitch | SetCaptions
+)
 Edit = SceneEdit | ProjectEdit
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.studio.sections import SongSection
-from bot.studio.timeline import FootageSound, Motion, Transition
+from bot.studio.timeline import CaptionsMode, FootageSound, Motion, Transition
 
 
 class AssetKind(StrEnum):
@@ -78,6 +78,7 @@ class Project:
     previews_enabled: bool = False
     restyle_enabled: bool = False
     footage_sound: FootageSound = FootageSound.DROP
+    captions: CaptionsMode = CaptionsMode.IDEAS
 
     def is_on(self, switch: ProjectSwitch) -> bool:
         """Whether one of the project's on/off options is on."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from bot.studio.changes import JobChanges
+from bot.studio.lyrics_timing import SongTranscript
 from bot.studio.models import AssetKind, Job, MediaRef, Project, Scene
 from bot.studio.sections import SongSection
 from bot.studio.styles import StylePreset
@@ -35,6 +36,7 @@ class PlanRequest:
     # Scenes wanted in all (see timing.suggested_scene_count): every idea once, the planner's
     # own scenes between them; None or no more than the ideas: one scene per idea.
     target_scenes: int | None = None
+    lyrics: tuple[str, ...] = ()  # the song's timed lines, "m:ss text", when known
 
 
 @dataclass(frozen=True)
@@ -384,4 +386,34 @@ class JobReporter(Protocol):
 
     async def cancelled(self, job: Job) -> None:
         """Confirm that the job stopped."""
+        ...
+
+
+@dataclass(frozen=True)
+class SongTranscription:
+    """What a song's vocals said, with word and segment times, and what hearing it cost."""
+
+    transcript: SongTranscript
+    usage: Usage = FREE
+
+
+class SongTranscriber(Protocol):
+    """Hears a song's lyrics with their times (a paid call: estimate first)."""
+
+    model: str
+
+    def estimate_cost(self, seconds: float) -> float:
+        """US$ for transcribing `seconds` of song."""
+        ...
+
+    async def transcribe_song(self, song: Path, seconds: float | None) -> SongTranscription:
+        """The song's words and lines with times; raise ProviderError when it fails."""
+        ...
+
+
+class VocalOnsets(Protocol):
+    """Finds where the singing starts in a song."""
+
+    async def first_vocal_onset(self, song: Path) -> float:
+        """Seconds from the start of the song to its first vocal-like onset."""
         ...

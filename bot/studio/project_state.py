@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.studio.timeline import FootageSound, Motion, Transition
+from bot.studio.timeline import CaptionsMode, FootageSound, Motion, Transition
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class ProjectOptions:
     previews_enabled: bool = False
     restyle_enabled: bool = False
     footage_sound: FootageSound = FootageSound.DROP
+    captions: CaptionsMode = CaptionsMode.IDEAS
 
 
 @dataclass(frozen=True)
@@ -99,4 +100,5 @@ def options_from_json(values: dict[str, Any]) -> ProjectOptions:
     known = {f.name for f in dataclasses.fields(ProjectOptions)}
     data = {name: value for name, value in values.items() if name in known}
     data["footage_sound"] = FootageSound(data.get("footage_sound") or FootageSound.DROP)
+    data["captions"] = CaptionsMode(data.get("captions") or CaptionsMode.IDEAS)
     return ProjectOptions(**data)

@@ -6,7 +6,7 @@ import logging
 
 from bot.errors import InputRejected, ProjectNotFound
 from bot.studio.editing import Edits
-from bot.studio.edits import Edit, SetAspect, SetStyle, SetSwitch, SetTitle
+from bot.studio.edits import Edit, SetAspect, SetCaptions, SetStyle, SetSwitch, SetTitle
 from bot.studio.limits import Limits
 from bot.studio.models import Project, ProjectSwitch, User
 from bot.studio.ownership import active_project, owned_project
@@ -94,8 +94,10 @@ class Projects:
         aspect: str | None = None,
         style: str | None = None,
         toggle: ProjectSwitch | None = None,
+        next_captions: bool = False,
     ) -> Project:
-        """Change a project's aspect ratio or style, or flip a switch (only the owner's)."""
+        """Change a project's aspect ratio or style, flip a switch or step its captions mode
+        (only the owner's)."""
         changes: list[Edit] = []
         if aspect is not None:
             changes.append(SetAspect(aspect))
@@ -103,6 +105,8 @@ class Projects:
             changes.append(SetStyle(style))
         if toggle is not None:
             changes.append(SetSwitch(toggle))
+        if next_captions:
+            changes.append(SetCaptions())
         return self._edit(user_id, project_id, changes, "button")
 
     def rename(self, user_id: int, project_id: int, title: str) -> Project:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from bot.studio.clips import Clips
 from bot.studio.limits import Limits
+from bot.studio.lyrics_timing import shifted
 from bot.studio.models import Asset, AssetKind, Job, MediaRef, Project
 from bot.studio.ownership import owned_project
 from bot.studio.pictures import Pictures, ScenePicture
@@ -15,6 +16,7 @@ from bot.studio.ports import JobEvents, RenderedVideo, Renderer, VideoFile
 from bot.studio.restyling import Restyling
 from bot.studio.roles import AssetStore, MediaStore, ProjectStore
 from bot.studio.sections import SectionPin
+from bot.studio.song_lyrics import LYRIC_MODES, SongLyrics
 from bot.studio.storyboard import Storyboard
 from bot.studio.timeline import Fit, Motion, Timeline, Transition
 from bot.studio.timing import ShotSource, build_timeline, output_size
@@ -66,9 +68,11 @@ class RenderProject:
         font_path: str | None,
         planning: Storyboard | None = None,
         restyling: Restyling | None = None,
+        lyrics: SongLyrics | None = None,
     ) -> None:
         self.planning = planning
         self.restyling = restyling
+        self.lyrics = lyrics
         self.projects = projects
         self.assets = assets
         self.media = media
@@ -115,7 +119,9 @@ class RenderProject:
             on_failure=events.scene_failed,
             on_ready=on_ready,
         )
-        timeline = await self._timeline(project, pictures, width, height)
+        timeline = await self._with_captions(
+            job.owner_id, project, await self._timeline(project, pictures, width, height), events
+        )
         render_start = PICTURES_SHARE
         if self.clips is not None and project.clips_enabled and pictures:
             await events.step(PICTURES_SHARE, "clips")
@@ -216,6 +222,21 @@ class RenderProject:
             downbeat=song.downbeat if song and song.beats else None,
             sections=song.sections if song else (),
         )
+
+    async def _with_captions(
+        self, owner_id: int, project: Project, timeline: Timeline, events: JobEvents
+    ) -> Timeline:
+        """The project's captions mode, and its lyric lines on the video's clock."""
+        timeline = replace(timeline, captions=project.captions)
+        if self.lyrics is None or project.captions not in LYRIC_MODES:
+            return timeline
+        await events.step(PICTURES_SHARE, "lyrics")
+        sung = await self.lyrics.for_render(owner_id, project)
+        if sung.notice is not None:
+            await events.scene_failed(0, sung.notice)
+        # The video starts `audio_offset` seconds into the song.
+        lines = shifted(sung.lines, -timeline.audio_offset, timeline.duration)
+        return replace(timeline, lyrics=lines)
 
     def _keep(self, rendered: VideoFile) -> RenderedVideo:
         thumb_size = rendered.thumbnail_path.stat().st_size

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 from bot.studio.beats import SongAnalysis
 from bot.studio.changes import JobChanges, ProjectChanges, SceneChanges
+from bot.studio.lyrics import LyricsKind
+from bot.studio.lyrics_timing import SongTranscript
 from bot.studio.models import Asset, Job, MediaRef, MessageLink, Project, Scene, User
 from bot.studio.ports import Usage
 from bot.studio.restyle_keys import RestyleKey
@@ -164,3 +166,16 @@ class MediaStore(Protocol):
     def put_file(self, source: Path, ext: str) -> str: ...
     def put_bytes(self, data: bytes, ext: str) -> str: ...
     def scratch_path(self, suffix: str) -> Path: ...
+
+
+class LyricsStore(Protocol):
+    """Each song's transcript (by hash: paid once, shared) and each project's own lyric text."""
+
+    def song_transcript(self, song_sha: str) -> SongTranscript | None: ...
+    def save_song_transcript(
+        self, song_sha: str, model: str, transcript: SongTranscript
+    ) -> None: ...
+    def project_lyrics(self, owner_id: int, project_id: int) -> tuple[LyricsKind, str] | None: ...
+    def set_project_lyrics(
+        self, owner_id: int, project_id: int, kind: LyricsKind, text: str
+    ) -> None: ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.errors import InputRejected, JobAlreadyRunning
 from bot.studio.editing import Edits
@@ -77,6 +78,10 @@ class StoryboardRequests:
         return job
 
 
+# The project's timed lyric lines ("m:ss text") for the planner, from what is already known.
+LyricsLines = Callable[[Project], Awaitable[tuple[str, ...]]]
+
+
 class Storyboard:
     """The storyboard job: plans scenes, then makes their previews (only those that changed)."""
 
@@ -94,7 +99,9 @@ class Storyboard:
         pictures: Pictures,
         limits: Limits,
         edits: Edits,
+        lyrics: LyricsLines | None = None,
     ) -> None:
+        self.lyrics = lyrics
         self.edits = edits
         self.projects = projects
         self.scenes = scenes
@@ -179,6 +186,7 @@ class Storyboard:
                     f"{len(self.references.scene_references(owner_id, s.id))} photo(s)"
                     for s in scenes
                 ),
+                lyrics=await self.lyrics(project) if self.lyrics is not None else (),
             )
         )
         if plan.usage.cost_usd > 0:

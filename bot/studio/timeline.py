@@ -32,6 +32,34 @@ class FootageSound(StrEnum):
     DUCK = "duck"  # the clip's sound is mixed in, the song ducked beneath it
 
 
+class CaptionsMode(StrEnum):
+    """What the video shows as text: the scene ideas, the song's lyrics, both, or nothing."""
+
+    IDEAS = "ideas"
+    LYRICS = "lyrics"
+    BOTH = "both"  # lyrics low, the scene's idea as a title high
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class LyricWord:
+    """One sung word and when it is sung (seconds from the start of the video)."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class LyricLine:
+    """One lyric line on screen from `start` to `end`; its words carry their own times."""
+
+    text: str
+    start: float
+    end: float
+    words: tuple[LyricWord, ...] = ()
+
+
 class Transition(StrEnum):
     """How a shot begins, relative to the shot before it."""
 
@@ -86,6 +114,10 @@ class Timeline:
     fade_out_seconds: float = 2.0
     font_path: str | None = None
     footage_sound: FootageSound = FootageSound.DROP
+    # Lyric lines in time order, never overlapping; drawn low when captions show lyrics, and
+    # then the shots' captions (if any) are drawn high as titles.
+    lyrics: tuple[LyricLine, ...] = ()
+    captions: CaptionsMode = CaptionsMode.IDEAS
 
     @property
     def duration(self) -> float:

@@ -29,6 +29,7 @@ async def test_start_explains_and_menu_is_registered(
         "/storyboard",
         "/render",
         "/status",
+        "/lyrics",
         "/projects",
         "/cancel",
         "/lang",
@@ -40,7 +41,18 @@ async def test_start_explains_and_menu_is_registered(
     assert (
         english
         == vietnamese
-        == ["new", "storyboard", "render", "status", "projects", "undo", "cancel", "lang", "help"]
+        == [
+            "new",
+            "storyboard",
+            "render",
+            "status",
+            "lyrics",
+            "projects",
+            "undo",
+            "cancel",
+            "lang",
+            "help",
+        ]
     )
 
 

@@ -36,6 +36,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "conversation": ["user: xin chào"],
         "reference_notes": ["scene 1: a photo"],
         "scene_count": 6,
+        "lyrics": ["0:12.5 Mùa thu Hà Nội", "0:16.0 Lá vàng rơi"],
     },
     "director_system": {
         "motions": ["zoom_in", "still"],
@@ -53,6 +54,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "song": "Mùa thu, 3:12, 120 BPM",
         "style_references": 1,
         "clips_enabled": False,
+        "captions": "ideas",
         "scenes": [
             SceneFacts(1, "Cô gái trên cầu", "Cô gái", "zoom_in", "fade_black", 4.0, 2, True),
             SceneFacts(2, "Phố cổ", "", "pan_left", "crossfade", None),

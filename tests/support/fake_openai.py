@@ -31,7 +31,11 @@ Endpoints (paths under ``/v1``), answered in the real wire format:
 * ``POST images/generations`` (JSON) and ``POST images/edits`` (multipart, repeated
   ``image[]`` parts, at most 16): a real picture of the requested size, base64 in
   ``b64_json``, PNG unless ``output_format`` asks otherwise.
-* ``POST audio/transcriptions`` (multipart): ``{"text": transcript_text, "usage": ...}``.
+* ``POST audio/transcriptions`` (multipart): ``{"text": transcript_text, "usage": ...}``;
+  with ``response_format=verbose_json`` (whisper-1 only, as the real API) the verbose answer:
+  ``duration``, ``language``, ``text``, and per ``timestamp_granularities[]`` the ``words``
+  and ``segments`` scripted in :attr:`FakeOpenAI.song_words` / ``song_segments`` (text, start,
+  end). Granularities without verbose_json, and files over 25 MB, are refused as the API does.
 
 Every request is logged (method, path, headers, JSON body or form fields and files as bytes)
 in :attr:`FakeOpenAI.requests`, faulted ones included. :meth:`FakeOpenAI.fail` makes an
@@ -273,6 +277,10 @@ def _prompt_text(body: dict[str, Any]) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
+TRANSCRIPTION_MAX_BYTES = 25 * 1024 * 1024
+ASSUMED_SPEECH_BYTES_PER_SECOND = 4_000  # 32 kbit/s
+
+
 class FakeOpenAI(LocalServer):
     """An aiohttp server answering like api.openai.com for our endpoints."""
 
@@ -288,6 +296,9 @@ class FakeOpenAI(LocalServer):
         self.token_usage: tuple[int, int] | None = None
         self.transcript_text = "Một cô gái đứng trên cầu Long Biên lúc bình minh"
         self.transcription_seconds: float | None = None
+        self.song_words: list[tuple[str, float, float]] = []
+        self.song_segments: list[tuple[str, float, float]] = []
+        self.song_language = "english"
         self.retry_after_ms = retry_after_ms
         self._rules: dict[str, list[_Rule]] = {}
         self._ids = itertools.count(1)
@@ -617,6 +628,28 @@ class FakeOpenAI(LocalServer):
                 "'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']",
                 "file",
             )
+        if len(files[0].data) > TRANSCRIPTION_MAX_BYTES:
+            return web.json_response(
+                {
+                    "error": {
+                        "message": f"Maximum content size limit ({TRANSCRIPTION_MAX_BYTES}) "
+                        "exceeded",
+                        "type": "server_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+                status=413,
+            )
+        response_format = (recorded.fields.get("response_format") or ["json"])[-1]
+        granularities = recorded.fields.get("timestamp_granularities[]", [])
+        if granularities and response_format != "verbose_json":
+            return self._bad_request(
+                "timestamp_granularities requires response_format=verbose_json",
+                "timestamp_granularities",
+            )
+        if response_format == "verbose_json":
+            return self._verbose_transcript(recorded, granularities)
         usage: dict[str, Any]
         if self.transcription_seconds is not None:
             usage = {"type": "duration", "seconds": self.transcription_seconds}
@@ -631,3 +664,46 @@ class FakeOpenAI(LocalServer):
                 "input_token_details": {"audio_tokens": audio_tokens, "text_tokens": 0},
             }
         return web.json_response({"text": self.transcript_text, "usage": usage})
+
+    def _verbose_transcript(
+        self, recorded: RecordedRequest, granularities: list[str]
+    ) -> web.Response:
+        model = recorded.fields["model"][-1]
+        if model != "whisper-1":
+            return self._bad_request(
+                f"response_format 'verbose_json' is not compatible with model '{model}'. "
+                "Use 'json' or 'text' instead.",
+                "response_format",
+            )
+        if any(value not in {"word", "segment"} for value in granularities):
+            return self._bad_request("Invalid timestamp granularity.", "timestamp_granularities")
+        data = recorded.files["file"][0].data
+        seconds = self.transcription_seconds or len(data) / ASSUMED_SPEECH_BYTES_PER_SECOND
+        words = [{"word": w, "start": s, "end": e} for w, s, e in self.song_words]
+        text = " ".join(w for w, _, _ in self.song_words)
+        answer: dict[str, Any] = {
+            "task": "transcribe",
+            "language": self.song_language,
+            "duration": seconds,
+            "text": text,
+            "usage": {"type": "duration", "seconds": round(seconds)},
+        }
+        if "word" in granularities:
+            answer["words"] = words
+        if "segment" in granularities or not granularities:
+            answer["segments"] = [
+                {
+                    "id": index,
+                    "seek": 0,
+                    "start": start,
+                    "end": end,
+                    "text": f" {segment}",
+                    "tokens": [50364 + index],
+                    "temperature": 0.0,
+                    "avg_logprob": -0.2,
+                    "compression_ratio": 1.2,
+                    "no_speech_prob": 0.01,
+                }
+                for index, (segment, start, end) in enumerate(self.song_segments)
+            ]
+        return web.json_response(answer)

@@ -22,6 +22,7 @@ from bot.studio.edits import (
     ScaleLength,
     SceneRef,
     SetAspect,
+    SetCaptions,
     SetFootageStart,
     SetLength,
     SetMotion,
@@ -33,7 +34,15 @@ from bot.studio.edits import (
     Swap,
 )
 from bot.studio.sections import SectionKind
-from bot.studio.words.grammar import ASPECT_OF, MOTION_OF, SWITCH_OF, TRANSITION_OF, parse_place
+from bot.studio.timeline import CaptionsMode
+from bot.studio.words.grammar import (
+    ASPECT_OF,
+    CAPTIONS_OF,
+    MOTION_OF,
+    SWITCH_OF,
+    TRANSITION_OF,
+    parse_place,
+)
 from bot.studio.words.normalise import Folded
 from bot.studio.words.numbers import number_value, parse_ref, quantity_value
 
@@ -279,6 +288,16 @@ def switch(on: bool | None) -> Builder:
 def restyle(on: bool) -> Builder:
     """A builder turning the restyling of footage on or off."""
     return lambda found, folded: SetSwitch(SWITCH_OF["restyle"], on)
+
+
+def captions(found: re.Match[str], folded: Folded) -> Edit:
+    """What the captions show."""
+    return SetCaptions(CAPTIONS_OF[found["captions"]])
+
+
+def no_captions(found: re.Match[str], folded: Folded) -> Edit:
+    """No captions at all."""
+    return SetCaptions(CaptionsMode.NONE)
 
 
 def previews(on: bool) -> Builder:

@@ -19,6 +19,7 @@ _ENGLISH = re.compile(
     # about the film and its parts
     r"scenes?|shots?|intro|opening|ending|outro|caption|captions|title|video|film|clip|clips"
     r"|picture|pictures|photo|photos|song|music|beat|beats|chorus|verse|storyboard|style|look"
+    r"|lyrics|subtitles"
     # requests, modals and editing verbs
     r"|please|can you|could you|would you|i want|want|wanna|id like|i d like|i would like|id rather"
     r"|lets|let s|should|darker|brighter|warmer|colder|slower|quieter|louder"
@@ -29,7 +30,8 @@ _ENGLISH = re.compile(
 )
 _VIETNAMESE = re.compile(
     r"\b(?:"
-    r"canh|phan canh|doan|chu|tieu de|phim|anh|hinh|bai hat|nhac|dieu|phong cach|khung"
+    r"canh|phan canh|doan|chu|tieu de|phu de|loi bai hat|phim|anh|hinh|bai hat|nhac|dieu"
+    r"|phong cach|khung"
     r"|hay|lam on|giup|muon|nen|khong|thay vi|doi|xoa|bo|them|dua|chuyen|cat|rut|keo dai"
     r"|ngan|dai|nhanh|cham|truoc|sau|dau|cuoi|lai|sua|thay"
     r")\b"

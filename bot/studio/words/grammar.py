@@ -28,6 +28,7 @@ from bot.studio.words.numbers import (
 from bot.studio.words.vocabulary import (
     alternation,
     aspect_words,
+    captions_words,
     motion_words,
     switch_words,
     transition_words,
@@ -93,6 +94,7 @@ _MOTIONS = motion_words()
 _TRANSITIONS = transition_words()
 _ASPECTS = aspect_words()
 _SWITCHES = switch_words()
+_CAPTIONS = captions_words()
 _SLOTS = {
     "R": lambda name: f"(?P<{name}>{REF}|{PRONOUN})",
     "B": lambda name: f"(?P<{name}>{BARE_REF}|{PRONOUN})",
@@ -107,6 +109,7 @@ _FIXED = {
     "W": f"(?P<switch>{alternation(_SWITCHES)})",
     # A moment in a clip: 0:04, 1:05.5, 4, 4.5 (seconds)
     "K": r"(?P<clock>\d{1,2}:\d{2}(?:\.\d+)?|\d{1,3}(?:\.\d+)?)",
+    "C": f"(?P<captions>{alternation(_CAPTIONS)})",
 }
 _SLOT = re.compile(r"<([A-Z])(?::(\w+))?>")
 
@@ -157,3 +160,4 @@ MOTION_OF = _MOTIONS
 TRANSITION_OF = _TRANSITIONS
 ASPECT_OF = _ASPECTS
 SWITCH_OF = _SWITCHES
+CAPTIONS_OF = _CAPTIONS

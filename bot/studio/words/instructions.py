@@ -484,6 +484,20 @@ _PROJECT_RULES: tuple[tuple[str, Builder], ...] = (
         r" (?:clip|video)",
         lambda found, folded: SetSwitch(ProjectSwitch.CLIP_SOUND, False),
     ),
+    # captions
+    (
+        r"(?:the )?(?:captions?|subtitles?|phu de|chu tren man hinh)(?: :| =| to| se la| la"
+        r"| hien| show| shows| should show| should be)? <C>|(?:show|use|put) (?:the )?<C>"
+        r" (?:as |in |for )?(?:the )?(?:captions?|subtitles?)|(?:set|change|switch) (?:the )?"
+        r"(?:captions?|subtitles?) to <C>|(?:dung|hien|doi phu de sang|chuyen phu de sang) <C>"
+        r"(?: (?:lam|cho) phu de)?",
+        b.captions,
+    ),
+    (
+        r"(?:turn off|hide|remove|no|without|tat|an|bo|khong can) (?:the |all )?(?:captions?"
+        r"|subtitles?|phu de)",
+        b.no_captions,
+    ),
     # switches
     (
         r"(?:turn on|switch on|enable|activate|start|add|give me|bat|mo|dung|kich hoat|co)"

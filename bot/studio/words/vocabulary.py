@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from bot.studio.models import ProjectSwitch
 from bot.studio.styles import StylePreset
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import CaptionsMode, Motion, Transition
 from bot.studio.words.normalise import fold_letters
 
 MOTIONS: dict[Motion, tuple[str, ...]] = {
@@ -98,6 +98,21 @@ SWITCHES: dict[ProjectSwitch, tuple[str, ...]] = {
         "tieng goc",
     ),
 }  # fmt: skip
+CAPTIONS: dict[CaptionsMode, tuple[str, ...]] = {
+    CaptionsMode.LYRICS: (
+        "lyrics", "the lyrics", "song lyrics", "the song lyrics", "lyric", "words of the song",
+        "the words of the song", "loi bai hat", "loi nhac", "loi", "loi hat",
+    ),
+    CaptionsMode.IDEAS: (
+        "ideas", "the ideas", "scene ideas", "the scene ideas", "idea", "y tuong",
+        "y tuong canh", "cac y tuong",
+    ),
+    CaptionsMode.BOTH: (
+        "both", "lyrics and ideas", "ideas and lyrics", "lyrics and scene ideas", "ca hai",
+        "loi va y tuong", "loi bai hat va y tuong", "y tuong va loi bai hat",
+    ),
+    CaptionsMode.NONE: ("none", "nothing", "off", "no captions", "khong", "khong co", "tat"),
+}  # fmt: skip
 _GENERIC_HEADS = ("tranh ", "anh ", "phim ", "kieu ")
 
 
@@ -142,6 +157,11 @@ def transition_words() -> dict[str, Transition]:
 def switch_words() -> dict[str, ProjectSwitch]:
     """Folded phrase -> project switch."""
     return {phrase: switch for switch, phrases in SWITCHES.items() for phrase in phrases}
+
+
+def captions_words() -> dict[str, CaptionsMode]:
+    """Folded phrase -> captions mode."""
+    return {phrase: mode for mode, phrases in CAPTIONS.items() for phrase in phrases}
 
 
 def aspect_words() -> dict[str, str]:

@@ -40,6 +40,7 @@ from bot.studio.scene_messages import SceneMessages
 from bot.studio.status import ProjectStatus
 from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
 from bot.studio.styles import StylePreset
+from bot.studio.timeline_board import TimelineBoard
 from bot.studio.voice import VoiceNotes
 from bot.studio.words import OfflineReader, style_pairs
 from storage.database import open_database
@@ -85,6 +86,7 @@ class Studio:
     costs: Costs
     exports: Exports
     voice: VoiceNotes
+    timeline_board: TimelineBoard
 
     @property
     def work(self) -> dict[str, JobWork]:
@@ -248,6 +250,14 @@ def build_studio(settings: Settings) -> Studio:
             writer=write_zip,
         ),
         voice=VoiceNotes(projects=store, spend=store, transcriber=providers.transcriber),
+        timeline_board=TimelineBoard(
+            projects=store,
+            scenes=store,
+            references=store,
+            assets=store,
+            media=media,
+            limits=limits,
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.handlers.callback_data import encode
 from bot.handlers.text import escape
+from bot.handlers.timeline_button import timeline_button
 from bot.i18n import t
 from bot.studio.models import AssetKind, Job, Project, Scene
 from bot.studio.ports import ScenePreview, SceneReady, StoryboardReady
@@ -57,7 +58,9 @@ def panel_text(language: str, scene: Scene, total: int) -> str:
     )
 
 
-def panel_keyboard(language: str, scene: Scene, total: int) -> InlineKeyboardMarkup:
+def panel_keyboard(
+    language: str, scene: Scene, total: int, webapp_url: str | None = None
+) -> InlineKeyboardMarkup:
     """Buttons acting on this scene (by id, so they keep acting on the right project)."""
 
     def button(label_key: str, action: str) -> InlineKeyboardButton:
@@ -89,6 +92,7 @@ def panel_keyboard(language: str, scene: Scene, total: int) -> InlineKeyboardMar
                 InlineKeyboardButton(f"{scene.position}/{total}", callback_data="noop"),
                 button("storyboard.next", "next"),
             ],
+            *([[timeline_button(language, webapp_url, scene.project_id)]] if webapp_url else []),
         ]
     )
 
@@ -96,9 +100,10 @@ def panel_keyboard(language: str, scene: Scene, total: int) -> InlineKeyboardMar
 class StoryboardView:
     """Sends and updates storyboard messages; remembers which message shows which scene."""
 
-    def __init__(self, bot: Bot, messages: SceneMessages) -> None:
+    def __init__(self, bot: Bot, messages: SceneMessages, webapp_url: str | None = None) -> None:
         self.bot = bot
         self.messages = messages
+        self.webapp_url = webapp_url
 
     async def show(
         self,
@@ -128,7 +133,7 @@ class StoryboardView:
             job.chat_id,
             panel_text(job.language, first, len(result.previews)),
             parse_mode=ParseMode.HTML,
-            reply_markup=panel_keyboard(job.language, first, len(result.previews)),
+            reply_markup=panel_keyboard(job.language, first, len(result.previews), self.webapp_url),
         )
         self.messages.remember_panel(job.owner_id, job.chat_id, panel.message_id, first.id)
 
@@ -192,7 +197,7 @@ class StoryboardView:
             message.edit_text(
                 panel_text(language, scene, total),
                 parse_mode=ParseMode.HTML,
-                reply_markup=panel_keyboard(language, scene, total),
+                reply_markup=panel_keyboard(language, scene, total, self.webapp_url),
             )
         )
         self.messages.remember_panel(owner_id, message.chat_id, message.message_id, scene.id)

@@ -189,6 +189,9 @@ class Edits:
         touched = [scene_id for scene_id in entry.before_scenes if scene_id in present]
         return touched[0] if touched else None
 
-    def _busy(self, owner_id: int, project_id: int) -> str | None:
+    def busy_with(self, owner_id: int, project_id: int) -> str | None:
+        """The kind of job under way in the project (it keeps the earlier version), if any."""
         job = self.jobs.unfinished_job(owner_id, project_id)
         return job.kind if job is not None else None
+
+    _busy = busy_with

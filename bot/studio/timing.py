@@ -110,6 +110,20 @@ def scene_durations(
     return [(b - a) / fps for a, b in itertools.pairwise(cuts)]
 
 
+def cut_durations(
+    wishes: Sequence[float | None],
+    song_seconds: float | None,
+    seconds_without_song: float,
+    fps: int,
+    beats: Sequence[float] | None = None,
+) -> list[float]:
+    """The scenes' lengths as the video will have them: split over the song, cut on its beats."""
+    durations = scene_durations(wishes, song_seconds, seconds_without_song, fps)
+    if beats and song_seconds:
+        durations = snap_to_beats(durations, beats, fps)
+    return durations
+
+
 @dataclass(frozen=True)
 class ShotSource:
     """A scene as the timeline needs it: its picture and its camera work."""
@@ -138,13 +152,10 @@ def build_timeline(
     beats: Sequence[float] | None = None,
 ) -> Timeline:
     """Lay the scenes end to end over the song, cutting on its `beats` when they are known."""
-    durations = scene_durations(
-        [s.wished_seconds for s in sources], song_seconds, seconds_without_song, fps
+    durations = cut_durations(
+        [s.wished_seconds for s in sources], song_seconds, seconds_without_song, fps, beats
     )
-    period = None
-    if beats and song_seconds:
-        durations = snap_to_beats(durations, beats, fps)
-        period = beat_period(sorted(beats))
+    period = beat_period(sorted(beats)) if beats and song_seconds else None
     shots: list[Shot] = []
     start = 0.0
     for source, seconds in zip(sources, durations, strict=True):

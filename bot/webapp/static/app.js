@@ -7,7 +7,8 @@ import * as telegram from "./telegram.js";
 import { Timeline } from "./timeline.js";
 
 const $ = (id) => document.getElementById(id);
-const MIN_SCENE_PX = 56;
+const MIN_SCENE_PX = 64;
+const MIN_TAP_PX = 40;
 const MAX_PPS = 160;
 const ZOOM_STEP = 1.5;
 
@@ -60,10 +61,18 @@ function notice(text) {
   $("app").setAttribute("aria-busy", "false");
 }
 
-// Pixels per second: the shortest scene stays wide enough to grab with a thumb.
+// Pixels per second: the song fills the screen's width at least, and the shortest scene
+// stays wide enough to grab with a thumb.
 function fittingScale(board) {
   const shortest = Math.min(...board.scenes.map((s) => s.seconds), 8);
-  return Math.min(MAX_PPS, Math.max(12, MIN_SCENE_PX / shortest));
+  const filling = (innerWidth - 28) / Math.max(1, board.duration);
+  return Math.min(MAX_PPS, Math.max(12, filling, MIN_SCENE_PX / shortest));
+}
+
+// After an edit, a scene that became too narrow to tap widens the view (never narrows it).
+function tappableScale(board, pps) {
+  const shortest = Math.min(...board.scenes.map((s) => s.seconds), 8);
+  return shortest * pps >= MIN_TAP_PX ? pps : Math.min(MAX_PPS, MIN_TAP_PX / shortest);
 }
 
 function thumbnailOf(scene) {
@@ -93,14 +102,10 @@ async function loadThumbnail(scene) {
 function showHeader(board) {
   const labels = state.labels;
   $("title").textContent = board.project.title;
-  const length = clock(board.duration);
-  const song = board.song
-    ? format(labels.song, {
-      seconds: Math.round(board.song.duration),
-      bpm: board.song.tempo_bpm ? Math.round(board.song.tempo_bpm) : "–",
-    })
-    : format(labels.no_song, { seconds: board.seconds_without_song });
-  $("meta").textContent = `${length} · ${board.scenes.length} 🎬 · ${song}`;
+  const parts = [clock(board.duration), format(labels.scene_count, { count: board.scenes.length })];
+  if (board.song?.tempo_bpm) parts.push(format(labels.song, { bpm: Math.round(board.song.tempo_bpm) }));
+  if (!board.song) parts.push(format(labels.no_song, { seconds: board.seconds_without_song }));
+  $("meta").textContent = parts.join(" · ");
   $("frame").className = `frame ratio-${board.project.aspect.replace(":", "x")}`;
   $("hint").textContent = board.busy === "render" ? labels.busy_render : labels.hint;
 }
@@ -137,6 +142,11 @@ function draw(board) {
   showHeader(board);
   $("notice").hidden = !!board.scenes.length;
   if (!board.scenes.length) notice(state.labels.empty);
+  const pps = board.scenes.length ? tappableScale(board, state.pps) : state.pps;
+  if (pps !== state.pps) {
+    state.pps = pps;
+    player.zoom(pps);
+  }
   timeline.render(board, state.pps, thumbnailOf, state.labels);
   player.setDuration(board.duration);
   showTime.index = undefined;
@@ -263,6 +273,14 @@ async function boot() {
     if (event.key === "Escape") editor.close();
   });
   if (!telegram.initData()) { notice(state.labels.unauthorized); return; }
+  // Back from the chat (an Undo there, a new idea): show the project as it is now.
+  const refresh = () => {
+    if (document.visibilityState === "visible" && !state.busy && !editor.isOpen()) {
+      reload().catch(failed);
+    }
+  };
+  document.addEventListener("visibilitychange", refresh);
+  telegram.tg?.onEvent?.("activated", refresh);
   try {
     await reload();
     showRenderButton();

@@ -5,6 +5,7 @@ import { endRange, format, sceneAt, snapEnd } from "./snapping.js";
 
 const BEATS_PER_BAR = 4;
 const TAP_SLOP_PX = 6;
+const COMPACT_PX = 76; // narrower scenes show their number and idea only
 
 export class Timeline {
   constructor(elements, handlers) {
@@ -125,7 +126,9 @@ export class Timeline {
       item.className = "scene";
       item.dataset.id = String(scene.id);
       item.dataset.number = String(scene.number);
-      item.style.width = `${Math.max(1, this.x(scene.seconds))}px`;
+      const width = Math.max(1, this.x(scene.seconds));
+      item.style.width = `${width}px`;
+      item.classList.toggle("compact", width < COMPACT_PX);
       const url = this.thumbnails?.(scene);
       if (url) item.style.backgroundImage = `url("${url}")`;
       item.setAttribute("aria-label", `${format(labels.scene, { number: scene.number })}: ${scene.idea}`);

@@ -116,9 +116,10 @@ async def open_timeline(context: BrowserContext, app: RunningApp, project: int) 
 
 
 async def scene_texts(page: Page) -> list[str]:
-    return await page.eval_on_selector_all(
+    texts = await page.eval_on_selector_all(
         "#scenes .scene .idea", "(n) => n.map((e) => e.textContent)"
     )
+    return [str(text) for text in texts]
 
 
 async def drag(page: Page, selector_from: str, to_x: float, to_y: float) -> None:

@@ -313,3 +313,34 @@ async def test_without_webapp_url_there_is_no_server_and_no_button(
         status = await say(mai, "/status", "Harbour")
         assert not status.has_button("🎞 Open timeline")
         assert emulator.menu_button(MAI) == {"type": "commands"}
+
+
+async def test_the_owner_gets_the_song_its_waveform_and_thumbnails(
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
+    mai = emulator.user(MAI, "Mai")
+    async with running_app(make_settings, running_bot) as app:
+        await say(mai, "/new Harbour", "Harbour")
+        await mai.send_photo(media.make_photo(320, 240, seed=4), caption="Boats")
+        await mai.wait_for(lambda m: "Scene 1" in m.text, what="the photo's scene")
+        song = media.make_song(seconds=6, fmt="ogg")
+        await mai.send_audio(song, "hue.ogg", "audio/ogg", 6)
+        await mai.wait_for(lambda m: "Song of" in m.text, what="song")
+        project = project_id(app, MAI)
+        headers = signed(init_data(MAI))
+        async with app.http.get(app.url("api/timeline"), headers=headers) as got:
+            board = await got.json()
+        assert board["song"]["duration"] == pytest.approx(6, abs=0.1)
+        assert len(board["song"]["beats"]) >= 8 and board["song"]["sections"] == []
+        scene = board["scenes"][0]
+        assert scene["thumbnail"] is not None
+        async with app.http.get(app.url(f"api/projects/{project}/song"), headers=headers) as r:
+            assert r.status == 200 and await r.read() == song
+        async with app.http.get(app.url(f"api/projects/{project}/peaks"), headers=headers) as r:
+            wave = await r.json()
+        assert len(wave["peaks"]) == 240 and max(wave["peaks"]) == 1.0
+        async with app.http.get(
+            app.url(f"api/scenes/{scene['id']}/thumbnail"), headers=headers
+        ) as r:
+            assert r.status == 200 and r.content_type == "image/jpeg"
+            assert (await r.read())[:3] == b"\xff\xd8\xff"

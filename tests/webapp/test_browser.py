@@ -182,6 +182,17 @@ async def test_the_timeline_reorders_resizes_edits_and_renders_in_chromium(
             assert {"ready", "expand", "disableVerticalSwipes", "MainButton.show"} <= set(calls)
             assert await page.evaluate("Telegram.WebApp.MainButton.text") == "Render video"
 
+            # Play: the song runs under the stills, the playhead highlights the scene it is in.
+            await page.click("#play")
+            await page.wait_for_function(
+                "() => document.querySelector('#scenes .scene.current')?.dataset.number === '2'"
+                " && document.querySelector('#monitor-number').textContent === '2'",
+                timeout=20_000,
+            )
+            await page.click("#play")  # pause
+            playhead = await page.evaluate("document.querySelector('#playhead').style.transform")
+            assert playhead.startswith("translateX(") and playhead != "translateX(0px)"
+
             # Drag scene 1 past the middle of scene 2: the two change places.
             second = await page.locator("#scenes .scene >> nth=1").bounding_box()
             assert second is not None

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import Any
 
 import aiohttp
 import pytest
 
+from bot.app import build_application, webhook, webhook_options
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import ideas, new_project, say, snapshot
 from tests.support import synthetic_media as media
 from tests.support.database import query
 from tests.support.telegram_emulator import BotApiEmulator
-from tests.webapp.helpers import RunningApp, init_data, running_app, signed
+from tests.webapp.helpers import PUBLIC_URL, RunningApp, init_data, running_app, signed
 
 MAI, LINH = 5101, 5102
 
@@ -344,3 +346,30 @@ async def test_the_owner_gets_the_song_its_waveform_and_thumbnails(
         ) as r:
             assert r.status == 200 and r.content_type == "image/jpeg"
             assert (await r.read())[:3] == b"\xff\xd8\xff"
+
+
+async def test_the_app_is_served_next_to_the_webhook_server(
+    emulator: BotApiEmulator, make_settings: SettingsFactory
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        hook_port = probe.getsockname()[1]
+    hook_url = f"http://127.0.0.1:{hook_port}/telegram/hook"
+    settings = make_settings(
+        webhook_url=hook_url,
+        webhook_port=hook_port,
+        webapp_url=PUBLIC_URL,
+        webapp_port=0,
+    )
+    application = build_application(settings)
+    async with webhook(application, webhook_options(settings)), aiohttp.ClientSession() as http:
+        server = application.bot_data.lifecycle.webapp
+        assert server is not None and server.port not in (0, hook_port)
+        assert emulator.webhook_url == hook_url
+        async with http.get(server.local_url) as page:
+            assert page.status == 200
+        async with http.get(server.local_url + "api/timeline") as api:
+            assert api.status == 401
+    # Stopped with the bot: the port is free again.
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", server.port))

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.errors import InputRejected, ProjectNotFound
 from bot.studio.edits import Edit, Numbered, SetLength
 from bot.studio.limits import Limits
-from bot.studio.models import Asset, MediaRef, Project, Scene
+from bot.studio.models import MediaRef, Project, Scene
 from bot.studio.ownership import owned_scene, project_for
 from bot.studio.roles import AssetStore, MediaStore, ProjectStore, ReferenceStore, SceneStore
 from bot.studio.timing import cut_durations
@@ -71,7 +71,7 @@ class MediaFile:
     ext: str
 
 
-def song_sections(song: Asset) -> tuple[SongSection, ...]:
+def song_sections(song: object) -> tuple[SongSection, ...]:
     """The song's sections, when the song analysis has found them (older songs have none)."""
     # Sections arrive with the song analysis of a later release; until then there are none.
     found = getattr(song, "sections", ()) or ()

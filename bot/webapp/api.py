@@ -7,8 +7,10 @@ with the source "webapp", and the user's chat hears about it (with Undo).
 
 from __future__ import annotations
 
+import html
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -76,6 +78,11 @@ def json_response(data: object, status: int = 200) -> web.Response:
 def refusal(status: int, error: str, message: str = "") -> web.Response:
     """An error answer: a code for the page and, when the user should read one, a message."""
     return json_response({"error": error, "message": message}, status)
+
+
+def plain(text: str) -> str:
+    """A chat message (Telegram HTML) as the plain text the page shows."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def labels(language: str) -> dict[str, str]:
@@ -197,7 +204,7 @@ class TimelineApi:
         return code if code in languages() else "en"
 
     def _say(self, request: web.Request, error: UserFacingError) -> str:
-        return t(self.language(request), error.key, **error.params)
+        return plain(t(self.language(request), error.key, **error.params))
 
     @staticmethod
     def _project_id(request: web.Request) -> int:

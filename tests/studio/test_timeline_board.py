@@ -3,6 +3,7 @@ dragged edge, and the files it may show (only the owner's)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from bot.errors import InputRejected, ProjectNotFound
 from bot.media.previews import PreviewCache, song_peaks, thumbnail_jpeg
 from bot.studio.edits import Numbered, SetLength
-from bot.studio.timeline_board import TimelineBoard, cut_edits
+from bot.studio.timeline_board import SongSection, TimelineBoard, cut_edits, song_sections
 from tests.studio.helpers import OWNER, STRANGER, World, build, with_ideas
 from tests.support.synthetic_media import make_song
 
@@ -103,3 +104,19 @@ async def test_files_are_found_for_the_owner_only(tmp_path: Path) -> None:
     cache = PreviewCache(capacity=1)
     assert await cache.peaks(song.path, 3.0) == peaks
     assert await cache.thumbnail(thumbnail.path) == thumbnail_jpeg(thumbnail.path)
+
+
+def test_song_sections_are_read_when_the_analysis_has_them() -> None:
+    @dataclass(frozen=True)
+    class Section:
+        label: str
+        start: float
+        end: float
+
+    @dataclass(frozen=True)
+    class AnalysedSong:
+        sections: tuple[Section, ...]
+
+    song = AnalysedSong((Section("intro", 0, 8), Section("chorus", 8, 24), Section("", 24, 24)))
+    assert song_sections(song) == (SongSection("intro", 0, 8), SongSection("chorus", 8, 16))
+    assert song_sections(object()) == ()

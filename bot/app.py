@@ -121,9 +121,7 @@ def build_webapp(
         projects=studio.projects,
         previews=PreviewCache(),
         chat=TelegramTimelineChat(bot, data),
-        allowed_user_ids=settings.allowed_user_ids | settings.admin_user_ids
-        if settings.allowed_user_ids
-        else frozenset(),
+        admits=lambda user_id: access.is_allowed(data.options, user_id),
     )
     return WebAppServer(
         services,

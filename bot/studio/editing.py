@@ -156,7 +156,12 @@ class Edits:
             entry_id,
         )
         return EditOutcome(
-            project_id, entry_id, applied.changes, current, stored, self._busy(owner_id, project_id)
+            project_id,
+            entry_id,
+            applied.changes,
+            current,
+            stored,
+            self.busy_with(owner_id, project_id),
         )
 
     def undo(self, owner_id: int, project_id: int, entry_id: int | None = None) -> EditOutcome:
@@ -170,7 +175,12 @@ class Edits:
         stored = self.states.write_undo(owner_id, current, reverted(current, entry), entry.id)
         logger.info("Project %s: group %s undone", project_id, entry.id)
         return EditOutcome(
-            project_id, entry.id, entry.changes, current, stored, self._busy(owner_id, project_id)
+            project_id,
+            entry.id,
+            entry.changes,
+            current,
+            stored,
+            self.busy_with(owner_id, project_id),
         )
 
     def done_by(self, owner_id: int, project_id: int, source: str) -> bool:
@@ -193,5 +203,3 @@ class Edits:
         """The kind of job under way in the project (it keeps the earlier version), if any."""
         job = self.jobs.unfinished_job(owner_id, project_id)
         return job.kind if job is not None else None
-
-    _busy = busy_with

@@ -7,18 +7,15 @@ with the source "webapp", and the user's chat hears about it (with Undo).
 
 from __future__ import annotations
 
-import html
 import json
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from aiohttp import web
 from pydantic import ValidationError
-from pydantic_core import to_json
 
 from bot.errors import (
     InputRejected,
@@ -28,14 +25,15 @@ from bot.errors import (
     QueueFull,
     UserFacingError,
 )
-from bot.i18n import catalogs, languages, t
+from bot.i18n import languages, t
 from bot.media.previews import PreviewCache
 from bot.studio.editing import EditOutcome, Edits
 from bot.studio.projects import Projects
-from bot.studio.timeline import Motion, Transition
-from bot.studio.timeline_board import Board, TimelineBoard
+from bot.studio.text import language_for
+from bot.studio.timeline_board import TimelineBoard
 from bot.webapp.init_data import InitDataRejected, WebAppUser, verify_init_data
 from bot.webapp.schemas import MAX_BODY_BYTES, EditRequest, UnknownScene, studio_edits
+from bot.webapp.views import board_json, json_response, labels, plain, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -61,82 +59,8 @@ class ApiServices:
     projects: Projects
     previews: PreviewCache
     chat: TimelineChat
-    allowed_user_ids: frozenset[int]
+    admits: Callable[[int], bool]  # the bot's allowlist (ALLOWED_USER_IDS and the admins)
     clock: Callable[[], float] = time.time
-
-
-def json_response(data: object, status: int = 200) -> web.Response:
-    """A JSON answer that no cache keeps."""
-    return web.Response(
-        body=to_json(data),
-        status=status,
-        content_type="application/json",
-        headers={"Cache-Control": "no-store"},
-    )
-
-
-def refusal(status: int, error: str, message: str = "") -> web.Response:
-    """An error answer: a code for the page and, when the user should read one, a message."""
-    return json_response({"error": error, "message": message}, status)
-
-
-def plain(text: str) -> str:
-    """A chat message (Telegram HTML) as the plain text the page shows."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
-def labels(language: str) -> dict[str, str]:
-    """The page's own words, and the names of camera moves and transitions."""
-    catalog = catalogs()["en"] | catalogs().get(language, {})
-    return {
-        key.removeprefix("webapp."): value
-        for key, value in catalog.items()
-        if key.startswith(("webapp.", "motion.", "transition."))
-    }
-
-
-def board_json(board: Board, language: str, busy: str | None = None) -> dict[str, Any]:
-    """The timeline as the page draws it."""
-    song = board.song
-    return {
-        "project": {
-            "id": board.project.id,
-            "title": board.project.title,
-            "aspect": board.project.aspect,
-        },
-        "language": language,
-        "duration": board.duration,
-        "seconds_without_song": board.seconds_without_song,
-        "song": None
-        if song is None
-        else {
-            "duration": song.duration,
-            "tempo_bpm": song.tempo_bpm,
-            "beats": list(song.beats),
-            "sections": [
-                {"label": s.label, "start": s.start, "seconds": s.seconds} for s in song.sections
-            ],
-        },
-        "scenes": [
-            {
-                "id": laid.scene.id,
-                "number": number,
-                "idea": laid.scene.idea,
-                "caption": laid.scene.caption,
-                "motion": laid.scene.motion.value,
-                "transition": laid.scene.transition.value,
-                "wished": laid.scene.duration,
-                "start": laid.start,
-                "seconds": laid.seconds,
-                "thumbnail": laid.thumbnail_key,
-            }
-            for number, laid in enumerate(board.scenes, start=1)
-        ],
-        "motions": [m.value for m in Motion],
-        "transitions": [tr.value for tr in Transition],
-        "busy": busy,
-        "labels": labels(language),
-    }
 
 
 class TimelineApi:
@@ -175,8 +99,7 @@ class TimelineApi:
             except InitDataRejected as rejected:
                 logger.info("Timeline app call refused: %s initData", rejected.reason)
                 return refusal(401, "unauthorized")
-            allowed = self.services.allowed_user_ids
-            if allowed and user.id not in allowed:
+            if not self.services.admits(user.id):
                 logger.info("Timeline app call from a user not let in")
                 return refusal(403, "forbidden")
             request[USER_KEY] = user
@@ -200,8 +123,7 @@ class TimelineApi:
         user = request[USER_KEY]
         if self.services.projects.knows(user.id):
             return self.services.projects.language_of(user.id)
-        code = (user.language_code or "").split("-")[0]
-        return code if code in languages() else "en"
+        return language_for(user.language_code)
 
     def _say(self, request: web.Request, error: UserFacingError) -> str:
         return plain(t(self.language(request), error.key, **error.params))

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -180,19 +181,27 @@ async def post_init(application: DirectorApplication) -> None:
     webapp = application.bot_data.lifecycle.webapp
     if webapp is not None and application.bot_data.options.webapp_url:
         await webapp.start()
-        await application.bot.set_chat_menu_button(
-            menu_button=timeline_menu_button("en", application.bot_data.options.webapp_url)
-        )
+        try:
+            await application.bot.set_chat_menu_button(
+                menu_button=timeline_menu_button("en", application.bot_data.options.webapp_url)
+            )
+        except TelegramError:
+            logger.warning("Could not set the chat menu button to the timeline", exc_info=True)
     resumed = application.bot_data.lifecycle.runner.resume_unfinished()
     if resumed:
         logger.info("Resumed %s unfinished job(s)", resumed)
 
 
+async def post_stop(application: DirectorApplication) -> None:
+    """Stop serving the timeline app while the bot can still send what it was telling chats."""
+    webapp = application.bot_data.lifecycle.webapp
+    if webapp is not None:
+        await webapp.stop()
+
+
 async def post_shutdown(application: DirectorApplication) -> None:
     """Stop running jobs (they resume on the next start) and close the database."""
     lifecycle = application.bot_data.lifecycle
-    if lifecycle.webapp is not None:
-        await lifecycle.webapp.stop()
     await lifecycle.runner.shutdown()
     lifecycle.close()
 
@@ -211,6 +220,7 @@ def build_application(settings: Settings) -> DirectorApplication:
         .concurrent_updates(PerChatUpdateProcessor())
         .media_write_timeout(settings.media_write_timeout)
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if settings.telegram_api_base_url:
@@ -293,6 +303,8 @@ async def _running(
     finally:
         await application.updater.stop()
         await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)

@@ -7,12 +7,13 @@ with the source "webapp", and the user's chat hears about it (with Undo).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -38,6 +39,7 @@ from bot.webapp.views import board_json, json_response, labels, plain, refusal
 logger = logging.getLogger(__name__)
 
 SOURCE = "webapp"
+DRAIN_SECONDS = 10.0
 AUTH_SCHEME = "tma "  # Authorization: tma <initData>
 USER_KEY = web.RequestKey("user", WebAppUser)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -69,6 +71,23 @@ class TimelineApi:
     def __init__(self, services: ApiServices, bot_token: str) -> None:
         self.services = services
         self._bot_token = bot_token
+        self._telling: set[asyncio.Task[None]] = set()
+
+    def _tell(self, message: Coroutine[Any, Any, None]) -> None:
+        """Tell the chat without keeping the page waiting (Telegram's flood limits may)."""
+        task = asyncio.create_task(message)
+        self._telling.add(task)
+        task.add_done_callback(self._told)
+
+    def _told(self, task: asyncio.Task[None]) -> None:
+        self._telling.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("Could not tell the chat what the app did", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Let the chat messages under way go out (on shutdown)."""
+        if self._telling:
+            await asyncio.wait(self._telling, timeout=DRAIN_SECONDS)
 
     def add_routes(self, app: web.Application, prefix: str) -> None:
         """Register the API under `prefix` + "/api"."""
@@ -202,7 +221,7 @@ class TimelineApi:
         language = self.language(request)
         outcome = self.services.edits.apply_if_changed(user.id, project_id, edits, source=SOURCE)
         if outcome is not None:
-            await self.services.chat.changed(user.id, language, outcome)
+            self._tell(self.services.chat.changed(user.id, language, outcome))
         after = self.services.board.board(user.id, project_id)
         busy = self.services.edits.busy_with(user.id, project_id)
         return json_response(board_json(after, language, busy))

@@ -87,7 +87,8 @@ class WebAppServer:
         self, services: ApiServices, bot_token: str, webapp_url: str, listen: str, port: int
     ) -> None:
         self.prefix = url_prefix(webapp_url)
-        self.app = build_web_app(TimelineApi(services, bot_token), self.prefix)
+        self.api = TimelineApi(services, bot_token)
+        self.app = build_web_app(self.api, self.prefix)
         self.listen = listen
         self._port = port
         self._runner: web.AppRunner | None = None
@@ -116,3 +117,4 @@ class WebAppServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        await self.api.drain()

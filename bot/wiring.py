@@ -252,6 +252,7 @@ def build_studio(settings: Settings) -> Studio:
         voice=VoiceNotes(projects=store, spend=store, transcriber=providers.transcriber),
         timeline_board=TimelineBoard(
             projects=store,
+            states=edits.states,
             scenes=store,
             references=store,
             assets=store,

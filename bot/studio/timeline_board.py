@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from bot.errors import InputRejected, ProjectNotFound
 from bot.studio.edits import Edit, Numbered, SetLength
 from bot.studio.limits import Limits
 from bot.studio.models import MediaRef, Project, Scene
 from bot.studio.ownership import owned_scene, project_for
+from bot.studio.project_state import ProjectState, SceneState
 from bot.studio.roles import AssetStore, MediaStore, ProjectStore, ReferenceStore, SceneStore
 from bot.studio.timing import cut_durations
 
@@ -31,7 +33,7 @@ class SongSection:
 class BoardScene:
     """A scene where the video shows it: from `start` for `seconds`."""
 
-    scene: Scene
+    scene: SceneState
     start: float
     seconds: float
     thumbnail_key: str | None  # changes when the picture does (the page's cache key)
@@ -115,12 +117,25 @@ def cut_edits(board: Board, scene_id: int, seconds: float) -> tuple[Edit, ...]:
     return (SetLength(this, first), SetLength(Numbered((index + 2,)), round(pair - first, 2)))
 
 
+class ProjectStates(Protocol):
+    """A project's scenes read whole, with their pictures and photos (one read, not one a scene)."""
+
+    def load_state(self, owner_id: int, project_id: int) -> ProjectState | None: ...
+
+
+def thumbnail_key(scene: SceneState) -> str | None:
+    """What the scene's thumbnail shows: its still, else its first photo (None: neither)."""
+    sha = scene.picture_sha or (scene.references[0] if scene.references else None)
+    return sha[:16] if sha else None
+
+
 class TimelineBoard:
     """Reads a user's project as a timeline; finds the pictures and song the timeline shows."""
 
     def __init__(
         self,
         projects: ProjectStore,
+        states: ProjectStates,
         scenes: SceneStore,
         references: ReferenceStore,
         assets: AssetStore,
@@ -128,6 +143,7 @@ class TimelineBoard:
         limits: Limits,
     ) -> None:
         self.projects = projects
+        self.states = states
         self.scenes = scenes
         self.references = references
         self.assets = assets
@@ -137,10 +153,12 @@ class TimelineBoard:
     def board(self, owner_id: int, project_id: int | None = None) -> Board:
         """The given (or active) project of the user's, laid out over its song."""
         project = project_for(self.projects, owner_id, project_id)
-        scenes = self.scenes.scenes(owner_id, project.id)
+        state = self.states.load_state(owner_id, project.id)
+        if state is None:
+            raise ProjectNotFound()
         song = self._song(project)
         durations = cut_durations(
-            [scene.duration for scene in scenes],
+            [scene.duration for scene in state.scenes],
             song.duration if song else None,
             self.limits.seconds_without_song,
             self.limits.fps,
@@ -148,10 +166,8 @@ class TimelineBoard:
         )
         laid: list[BoardScene] = []
         start = 0.0
-        for scene, seconds in zip(scenes, durations, strict=True):
-            picture = self._picture(owner_id, scene)
-            key = picture.sha[:16] if picture else None
-            laid.append(BoardScene(scene, start, seconds, key))
+        for scene, seconds in zip(state.scenes, durations, strict=True):
+            laid.append(BoardScene(scene, start, seconds, thumbnail_key(scene)))
             start = round(start + seconds, 6)
         return Board(project, tuple(laid), song, self.limits.seconds_without_song)
 

@@ -19,6 +19,7 @@ from tests.support.synthetic_media import make_song
 def board_of(world: World) -> TimelineBoard:
     return TimelineBoard(
         projects=world.store,
+        states=world.edits.states,
         scenes=world.store,
         references=world.store,
         assets=world.store,
@@ -41,6 +42,7 @@ def test_without_a_song_scenes_keep_their_own_lengths_end_to_end(tmp_path: Path)
     assert board.song is None and board.duration == 12
 
     second = board.scenes[1].scene.id
+    assert second is not None
     edits = cut_edits(board, second, 6.5)
     assert edits == (SetLength(Numbered((2,)), 6.5),)
     world.edits.apply(OWNER, board.project.id, edits, source="webapp")
@@ -60,6 +62,7 @@ async def test_over_a_song_a_dragged_edge_rolls_the_cut_onto_a_beat(tmp_path: Pa
     before = [laid.seconds for laid in board.scenes]
 
     first = board.scenes[0].scene.id
+    assert first is not None
     edits = cut_edits(board, first, 5.0)
     assert [type(edit) for edit in edits] == [SetLength, SetLength]
     world.edits.apply(OWNER, board.project.id, edits, source="webapp")
@@ -71,8 +74,10 @@ async def test_over_a_song_a_dragged_edge_rolls_the_cut_onto_a_beat(tmp_path: Pa
     assert sum(seconds) == pytest.approx(board.duration, abs=1e-6)  # the video ends with the song
 
     # The last scene ends with the song: its edge is not a cut.
+    last = after.scenes[-1].scene.id
+    assert last is not None
     with pytest.raises(InputRejected) as refused:
-        cut_edits(after, after.scenes[-1].scene.id, 2.0)
+        cut_edits(after, last, 2.0)
     assert refused.value.key == "webapp.last_follows_song"
 
 

@@ -298,10 +298,16 @@ async def test_the_timeline_reorders_resizes_edits_and_renders_in_chromium(
             assert haptics > 0
             await say(mai, "/cancel", "")
 
+        # In Vietnamese (the language picked in the bot wins over Telegram's), on a dark theme.
+        chooser = await say(mai, "/lang", "Choose your language")
+        query_id = await mai.press_button(chooser, "🇻🇳 Tiếng Việt")
+        await mai.wait_for_callback_answer(query_id)
         async with browser(app, tmp_path / "dark", dark=True, foreign=foreign) as context:
             page = await open_timeline(context, app, project)
             background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
             assert background == "rgb(23, 33, 43)"  # Telegram's dark bg_color
+            assert await page.evaluate("document.documentElement.lang") == "vi"
+            assert await page.evaluate("Telegram.WebApp.MainButton.text") == "Dựng video"
             await page.screenshot(path=str(screens / "timeline-dark.png"))
             await page.locator("#scenes .scene >> nth=2").click()
             await page.wait_for_selector("#sheet:not([hidden])")

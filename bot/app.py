@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -52,8 +53,13 @@ from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.reporter import TelegramJobReporter
 from bot.handlers.storyboard import request_refresh
 from bot.handlers.storyboard_view import StoryboardView
+from bot.handlers.timeline_button import timeline_menu_button
 from bot.i18n import languages, t
-from bot.wiring import build_jobs, build_studio
+from bot.media.previews import PreviewCache
+from bot.webapp.api import ApiServices
+from bot.webapp.chat import TelegramTimelineChat
+from bot.webapp.server import WebAppServer
+from bot.wiring import Studio, build_jobs, build_studio
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +70,9 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
     """Build the studio, its job runner and the chat views once; hand them to the handlers."""
     studio = build_studio(settings)
-    view = StoryboardView(bot, studio.scene_messages, studio.scene_editing.stretch)
+    view = StoryboardView(
+        bot, studio.scene_messages, studio.scene_editing.stretch, settings.webapp_url
+    )
     reporter = TelegramJobReporter(
         bot, settings.media_write_timeout, settings.upload_limit, view, settings.render_short_side
     )
@@ -97,8 +105,36 @@ def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
             media_write_timeout=settings.media_write_timeout,
             allowed_user_ids=settings.allowed_user_ids,
             admin_user_ids=settings.admin_user_ids,
+            webapp_url=settings.webapp_url,
         ),
-        Lifecycle(runner=jobs.runner, close=studio.database.close),
+        Lifecycle(
+            runner=jobs.runner,
+            close=studio.database.close,
+            webapp=build_webapp(settings, studio, bot, data),
+        ),
+    )
+
+
+def build_webapp(
+    settings: Settings, studio: Studio, bot: Bot, data: BotData
+) -> WebAppServer | None:
+    """The timeline Mini App's server, when WEBAPP_URL says where it is published."""
+    if not settings.webapp_url or settings.telegram_bot_token is None:
+        return None
+    services = ApiServices(
+        board=studio.timeline_board,
+        edits=studio.edits,
+        projects=studio.projects,
+        previews=PreviewCache(),
+        chat=TelegramTimelineChat(bot, data),
+        admits=lambda user_id: access.is_allowed(data.options, user_id),
+    )
+    return WebAppServer(
+        services,
+        settings.telegram_bot_token.get_secret_value(),
+        settings.webapp_url,
+        settings.webapp_listen,
+        settings.webapp_port,
     )
 
 
@@ -146,15 +182,31 @@ def register_handlers(application: DirectorApplication) -> None:
 
 
 async def post_init(application: DirectorApplication) -> None:
-    """Register the command menu and resume jobs a previous run left unfinished."""
+    """Register the command menu, serve the timeline app, resume jobs left unfinished."""
     for language in languages():
         menu = [BotCommand(name, t(language, key)) for name, key in commands.COMMANDS]
         await application.bot.set_my_commands(
             menu, language_code=None if language == "en" else language
         )
+    webapp = application.bot_data.lifecycle.webapp
+    if webapp is not None and application.bot_data.options.webapp_url:
+        await webapp.start()
+        try:
+            await application.bot.set_chat_menu_button(
+                menu_button=timeline_menu_button("en", application.bot_data.options.webapp_url)
+            )
+        except TelegramError:
+            logger.warning("Could not set the chat menu button to the timeline", exc_info=True)
     resumed = application.bot_data.lifecycle.runner.resume_unfinished()
     if resumed:
         logger.info("Resumed %s unfinished job(s)", resumed)
+
+
+async def post_stop(application: DirectorApplication) -> None:
+    """Stop serving the timeline app while the bot can still send what it was telling chats."""
+    webapp = application.bot_data.lifecycle.webapp
+    if webapp is not None:
+        await webapp.stop()
 
 
 async def post_shutdown(application: DirectorApplication) -> None:
@@ -178,6 +230,7 @@ def build_application(settings: Settings) -> DirectorApplication:
         .concurrent_updates(PerChatUpdateProcessor())
         .media_write_timeout(settings.media_write_timeout)
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if settings.telegram_api_base_url:
@@ -260,6 +313,8 @@ async def _running(
     finally:
         await application.updater.stop()
         await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_secret_token: SecretStr | None = None
     media_gc_grace_minutes: float = Field(default=60.0, ge=0)
+    # The timeline Mini App: its public HTTPS address (unset: no app), served by the bot itself
+    # on WEBAPP_LISTEN:WEBAPP_PORT behind the reverse proxy (port 0: any free port, for tests).
+    webapp_url: str | None = None
+    webapp_listen: str = "127.0.0.1"
+    webapp_port: int = Field(default=8090, ge=0, le=65535)
 
     default_aspect: Literal["9:16", "16:9", "1:1"] = "9:16"
     render_short_side: int = 720

@@ -45,6 +45,7 @@ from bot.studio.song_lyrics import SongLyrics
 from bot.studio.status import ProjectStatus
 from bot.studio.storyboard import STORYBOARD, Storyboard, StoryboardRequests
 from bot.studio.styles import StylePreset
+from bot.studio.timeline_board import TimelineBoard
 from bot.studio.voice import VoiceNotes
 from bot.studio.words import OfflineReader, style_pairs
 from storage.database import open_database
@@ -91,6 +92,7 @@ class Studio:
     exports: Exports
     voice: VoiceNotes
     lyrics: SongLyrics
+    timeline_board: TimelineBoard
 
     @property
     def work(self) -> dict[str, JobWork]:
@@ -306,6 +308,15 @@ def build_studio(settings: Settings) -> Studio:
         ),
         voice=VoiceNotes(projects=store, spend=store, transcriber=providers.transcriber),
         lyrics=lyrics,
+        timeline_board=TimelineBoard(
+            projects=store,
+            states=edits.states,
+            scenes=store,
+            references=store,
+            assets=store,
+            media=media,
+            limits=limits,
+        ),
     )
 
 

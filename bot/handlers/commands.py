@@ -8,8 +8,11 @@ from bot.handlers.callback_data import encode
 from bot.handlers.context import DirectorContext
 from bot.handlers.replies import pace_hint, reply
 from bot.handlers.setup import options_keyboard, style_name
-from bot.handlers.text import escape
+from bot.handlers.text import escape, short
 from bot.i18n import languages, t
+
+ORDER_SCENES = 12  # /status lists this many scenes in order, then "…"
+ORDER_IDEA_CHARS = 24
 
 # The command menu, in the order users see it: (command, catalog key of its description).
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -97,6 +100,7 @@ async def status(update: Update, context: DirectorContext) -> None:
         "status.text",
         title=escape(summary.project.title),
         scenes=summary.scene_count,
+        order=scene_order(summary.scene_ideas),
         photos=summary.photo_count,
         song=song,
         job=job,
@@ -105,6 +109,14 @@ async def status(update: Update, context: DirectorContext) -> None:
         spent=f"{summary.spent_usd:.2f}",
         markup=options_keyboard(language, summary.project, context.options),
     )
+
+
+def scene_order(ideas: tuple[str, ...]) -> str:
+    """The scenes in order on a line of their own ("1 Dawn · 2 Boats"); "" without scenes."""
+    shown = [f"{n} {short(idea, ORDER_IDEA_CHARS)}" for n, idea in enumerate(ideas, 1)]
+    if len(shown) > ORDER_SCENES:
+        shown = [*shown[:ORDER_SCENES], "…"]
+    return "\n" + " · ".join(shown) if shown else ""
 
 
 async def cancel(update: Update, context: DirectorContext) -> None:

@@ -31,6 +31,7 @@ from bot.studio.status import ProjectStatus
 from bot.studio.storyboard import StoryboardRequests
 from bot.studio.styles import StylePreset
 from bot.studio.voice import VoiceNotes
+from bot.webapp.server import WebAppServer
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class HandlerOptions:
     media_write_timeout: float
     allowed_user_ids: frozenset[int]
     admin_user_ids: frozenset[int]
+    webapp_url: str | None = None  # the timeline Mini App's public address, when it is served
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Lifecycle:
 
     runner: JobRunner
     close: Callable[[], None]
+    webapp: WebAppServer | None = None  # the timeline Mini App's server, with WEBAPP_URL set
 
 
 @dataclass

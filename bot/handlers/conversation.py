@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.errors import ProjectNotFound
 from bot.handlers import lyrics, projects, render, storyboard
 from bot.handlers.buttons import read_tap
 from bot.handlers.callback_data import encode, parse_id_pair
-from bot.handlers.context import DirectorContext
+from bot.handlers.context import BotData, DirectorContext
 from bot.handlers.edit_replies import describe_changes
 from bot.handlers.replies import reply
 from bot.handlers.setup import style_name
@@ -93,27 +94,57 @@ async def show_outcome(
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    language = context.language()
-    messages, view = context.use_cases.scene_messages, context.views.storyboard_view
+    await send_outcome(
+        context.bot,
+        context.bot_data,
+        OutcomeNote(user.id, chat.id, context.language(), outcome, undone=undone),
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeNote:
+    """What to tell a chat about a change: whose, where, in which language, and from where."""
+
+    user_id: int
+    chat_id: int
+    language: str
+    outcome: EditOutcome
+    undone: bool = False
+    heading_key: str | None = None  # a line before the changes (e.g. "From the timeline:")
+
+
+async def send_outcome(bot: Bot, data: BotData, note: OutcomeNote) -> None:
+    """Say what changed in the chat (with Undo), and bring its previews in line with it."""
+    user_id, language, outcome = note.user_id, note.language, note.outcome
+    messages, view = data.use_cases.scene_messages, data.views.storyboard_view
     for scene_id in outcome.deleted_ids:
-        await view.remove_messages(messages.preview_messages(user.id, scene_id))
+        await view.remove_messages(messages.preview_messages(user_id, scene_id))
     relabelled = set(outcome.relabelled_ids)
-    scenes = context.use_cases.scene_editing.scenes_of(user.id, outcome.project_id)
-    await view.update_captions(user.id, [s for s in scenes if s.id in relabelled])
-    changes = describe_changes(language, outcome.changes, partial(style_name, context.options))
-    text = t(language, "undo.done", changes=changes) if undone else changes
+    scenes = data.use_cases.scene_editing.scenes_of(user_id, outcome.project_id)
+    await view.update_captions(user_id, [s for s in scenes if s.id in relabelled])
+    changes = describe_changes(language, outcome.changes, partial(style_name, data.options))
+    text = t(language, "undo.done", changes=changes) if note.undone else changes
+    if note.heading_key is not None:
+        text = t(language, note.heading_key) + " " + text
     if outcome.busy_with in ("render", "storyboard"):
         text += "\n" + t(language, f"edit.busy_{outcome.busy_with}")
     markup = None
-    if not undone:
+    if not note.undone:
         button = InlineKeyboardButton(
             t(language, "edit.undo_button"),
             callback_data=encode(UNDO_PREFIX, f"{outcome.project_id}:{outcome.entry_id}"),
         )
         markup = InlineKeyboardMarkup([[button]])
-    await context.bot.send_message(chat.id, text, parse_mode="HTML", reply_markup=markup)
+    await bot.send_message(note.chat_id, text, parse_mode="HTML", reply_markup=markup)
     if outcome.repicture:
-        await storyboard.refresh_pictures(update, context, outcome.project_id)
+        await storyboard.request_refresh(
+            bot,
+            data.use_cases.storyboard_requests,
+            user_id,
+            note.chat_id,
+            language,
+            outcome.project_id,
+        )
 
 
 async def undo(update: Update, context: DirectorContext) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.handlers.context import DirectorContext
@@ -24,10 +24,22 @@ async def reply(
     chat = update.effective_chat
     if chat is None:
         return None
-    text = t(context.language(), key, **params)
-    return await context.bot.send_message(
-        chat.id,
-        text,
+    return await send(context.bot, chat.id, context.language(), key, markup=markup, **params)
+
+
+async def send(
+    bot: Bot,
+    chat_id: int,
+    language: str,
+    key: str,
+    *,
+    markup: InlineKeyboardMarkup | None = None,
+    **params: Any,
+) -> Message:
+    """Send the catalog message `key` to a chat (for work that has no update to answer)."""
+    return await bot.send_message(
+        chat_id,
+        t(language, key, **params),
         parse_mode=ParseMode.HTML,
         disable_web_page_preview=True,
         reply_markup=markup,

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot.handlers.buttons import read_tap
 from bot.handlers.callback_data import encode
 from bot.handlers.context import DirectorContext, HandlerOptions
+from bot.handlers.timeline_button import timeline_button
 from bot.i18n import t
 from bot.studio.models import Project, ProjectSwitch
 from bot.studio.timing import ASPECTS
@@ -82,6 +83,8 @@ def options_keyboard(
             )
         ]
     )
+    if options.webapp_url:
+        rows.append([timeline_button(language, options.webapp_url, project.id)])
     return InlineKeyboardMarkup(rows)
 
 

@@ -17,6 +17,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.handlers.callback_data import encode
 from bot.handlers.text import escape
+from bot.handlers.timeline_button import timeline_button
 from bot.i18n import t
 from bot.studio.footage import Stretch, clock
 from bot.studio.models import AssetKind, Job, Project, Scene
@@ -72,7 +73,11 @@ def panel_text(language: str, scene: Scene, total: int, stretch: Stretch | None 
 
 
 def panel_keyboard(
-    language: str, scene: Scene, total: int, stretch: Stretch | None = None
+    language: str,
+    scene: Scene,
+    total: int,
+    stretch: Stretch | None = None,
+    webapp_url: str | None = None,
 ) -> InlineKeyboardMarkup:
     """Buttons acting on this scene (by id, so they keep acting on the right project); a
     footage scene gets ◀ ▶ to move its stretch through the clip."""
@@ -117,6 +122,7 @@ def panel_keyboard(
                 InlineKeyboardButton(f"{scene.position}/{total}", callback_data="noop"),
                 button("storyboard.next", "next"),
             ],
+            *([[timeline_button(language, webapp_url, scene.project_id)]] if webapp_url else []),
         ]
     )
 
@@ -125,11 +131,16 @@ class StoryboardView:
     """Sends and updates storyboard messages; remembers which message shows which scene."""
 
     def __init__(
-        self, bot: Bot, messages: SceneMessages, stretch_of: StretchOf | None = None
+        self,
+        bot: Bot,
+        messages: SceneMessages,
+        stretch_of: StretchOf | None = None,
+        webapp_url: str | None = None,
     ) -> None:
         self.bot = bot
         self.messages = messages
         self.stretch_of = stretch_of
+        self.webapp_url = webapp_url
 
     def _stretch(self, owner_id: int, scene: Scene) -> Stretch | None:
         return self.stretch_of(owner_id, scene) if self.stretch_of is not None else None
@@ -163,7 +174,9 @@ class StoryboardView:
             job.chat_id,
             panel_text(job.language, first, len(result.previews), stretch),
             parse_mode=ParseMode.HTML,
-            reply_markup=panel_keyboard(job.language, first, len(result.previews), stretch),
+            reply_markup=panel_keyboard(
+                job.language, first, len(result.previews), stretch, self.webapp_url
+            ),
         )
         self.messages.remember_panel(job.owner_id, job.chat_id, panel.message_id, first.id)
 
@@ -228,7 +241,7 @@ class StoryboardView:
             message.edit_text(
                 panel_text(language, scene, total, stretch),
                 parse_mode=ParseMode.HTML,
-                reply_markup=panel_keyboard(language, scene, total, stretch),
+                reply_markup=panel_keyboard(language, scene, total, stretch, self.webapp_url),
             )
         )
         self.messages.remember_panel(owner_id, message.chat_id, message.message_id, scene.id)

@@ -164,7 +164,12 @@ class Edits:
             entry_id,
         )
         return EditOutcome(
-            project_id, entry_id, applied.changes, current, stored, self._busy(owner_id, project_id)
+            project_id,
+            entry_id,
+            applied.changes,
+            current,
+            stored,
+            self.busy_with(owner_id, project_id),
         )
 
     def undo(self, owner_id: int, project_id: int, entry_id: int | None = None) -> EditOutcome:
@@ -178,7 +183,12 @@ class Edits:
         stored = self.states.write_undo(owner_id, current, reverted(current, entry), entry.id)
         logger.info("Project %s: group %s undone", project_id, entry.id)
         return EditOutcome(
-            project_id, entry.id, entry.changes, current, stored, self._busy(owner_id, project_id)
+            project_id,
+            entry.id,
+            entry.changes,
+            current,
+            stored,
+            self.busy_with(owner_id, project_id),
         )
 
     def done_by(self, owner_id: int, project_id: int, source: str) -> bool:
@@ -197,6 +207,7 @@ class Edits:
         touched = [scene_id for scene_id in entry.before_scenes if scene_id in present]
         return touched[0] if touched else None
 
-    def _busy(self, owner_id: int, project_id: int) -> str | None:
+    def busy_with(self, owner_id: int, project_id: int) -> str | None:
+        """The kind of job under way in the project (it keeps the earlier version), if any."""
         job = self.jobs.unfinished_job(owner_id, project_id)
         return job.kind if job is not None else None

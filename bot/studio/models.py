@@ -177,6 +177,7 @@ class ProjectSummary:
     song: Asset | None
     last_job: Job | None
     spent_usd: float = 0.0
+    scene_ideas: tuple[str, ...] = ()  # in storyboard order (the caption where one is set)
 
 
 @dataclass(frozen=True)

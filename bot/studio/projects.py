@@ -48,6 +48,10 @@ class Projects:
         """Know the user from their first message on."""
         return self.users.ensure_user(user_id, first_name, language_for(language_code))
 
+    def knows(self, user_id: int) -> bool:
+        """Whether the user has talked to the bot (and so has a language of their own)."""
+        return self.users.get_user(user_id) is not None
+
     def language_of(self, user_id: int) -> str:
         """The user's language (English until they are known)."""
         user = self.users.get_user(user_id)

@@ -37,9 +37,11 @@ class ProjectStatus:
         """What the active project holds."""
         project = active_project(self.projects, user_id)
         song = self.assets.get_asset(project.song_sha) if project.song_sha else None
+        scenes = self.scenes.scenes(user_id, project.id)
         return ProjectSummary(
             project=project,
-            scene_count=self.scenes.count_scenes(user_id, project.id),
+            scene_count=len(scenes),
+            scene_ideas=tuple(scene.caption or scene.idea for scene in scenes),
             photo_count=self.references.count_references(user_id, project.id),
             song=song,
             last_job=self.jobs.last_job(user_id, project.id),

@@ -172,6 +172,36 @@ def _feasible(pins: dict[int, float], count: int, total: float) -> dict[int, flo
     return kept
 
 
+def cut_durations(
+    wishes: Sequence[float | None],
+    song_seconds: float | None,
+    seconds_without_song: float,
+    fps: int,
+    beats: Sequence[float] | None = None,
+    *,
+    downbeat: int | None = None,
+    sections: Sequence[SongSection] = (),
+    pins: Sequence[SectionPin | None] = (),
+) -> list[float]:
+    """The scenes' lengths as the video will have them: split over the song, cut on its beats.
+
+    With the song's sections, choruses cut faster and pinned scenes start their section;
+    with its downbeat, cuts prefer the first beat of a bar.
+    """
+    fixed: dict[int, float] = {}
+    if song_seconds and (sections or any(pins)):
+        padded = [*pins, *[None] * (len(wishes) - len(pins))]
+        durations, fixed = paced_durations(
+            wishes, song_seconds, seconds_without_song, fps, sections, padded
+        )
+    else:
+        durations = scene_durations(wishes, song_seconds, seconds_without_song, fps)
+    if beats and song_seconds:
+        grid = Grid(beats, downbeat, section_boundaries(sections))
+        durations = snap_to_beats(durations, grid, fps, fixed)
+    return durations
+
+
 @dataclass(frozen=True)
 class ShotSource:
     """A scene as the timeline needs it: its picture and its camera work."""
@@ -204,25 +234,18 @@ def build_timeline(
     downbeat: int | None = None,
     sections: Sequence[SongSection] = (),
 ) -> Timeline:
-    """Lay the scenes end to end over the song, cutting on its `beats` when they are known.
-
-    With the song's sections, choruses cut faster and pinned scenes start their section;
-    with its downbeat, cuts prefer the first beat of a bar.
-    """
-    wishes = [s.wished_seconds for s in sources]
-    pins = [s.section_pin for s in sources]
-    fixed: dict[int, float] = {}
-    if song_seconds and (sections or any(pins)):
-        durations, fixed = paced_durations(
-            wishes, song_seconds, seconds_without_song, fps, sections, pins
-        )
-    else:
-        durations = scene_durations(wishes, song_seconds, seconds_without_song, fps)
-    period = None
-    if beats and song_seconds:
-        grid = Grid(beats, downbeat, section_boundaries(sections))
-        durations = snap_to_beats(durations, grid, fps, fixed)
-        period = beat_period(sorted(beats))
+    """Lay the scenes end to end over the song, cutting on its `beats` when they are known."""
+    durations = cut_durations(
+        [s.wished_seconds for s in sources],
+        song_seconds,
+        seconds_without_song,
+        fps,
+        beats,
+        downbeat=downbeat,
+        sections=sections,
+        pins=[s.section_pin for s in sources],
+    )
+    period = beat_period(sorted(beats)) if beats and song_seconds else None
     shots: list[Shot] = []
     start = 0.0
     for source, seconds in zip(sources, durations, strict=True):

@@ -55,6 +55,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeAlias
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from PIL import Image
@@ -336,6 +337,15 @@ class _ApiError(Exception):
 
 def _bad_request(description: str) -> _ApiError:
     return _ApiError(400, f"Bad Request: {description}")
+
+
+def _check_web_app(info: Any) -> None:
+    """A WebAppInfo: Telegram wants an HTTPS URL; the emulator takes http too (a local test)."""
+    url = info.get("url") if isinstance(info, dict) else None
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("https", "http"):
+        raise _bad_request("BUTTON_URL_INVALID")
+    if not urlsplit(url).netloc:
+        raise _bad_request("BUTTON_URL_INVALID")
 
 
 def _short_params(params: JSONDict) -> str:
@@ -935,6 +945,7 @@ class BotApiEmulator:
         self._poll_generation = 0
         self._queries: dict[str, tuple[int, bool]] = {}  # query id -> (user id, answered)
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
+        self._menu_buttons: dict[int | None, JSONDict] = {}  # chat id (None: the default)
         self._revision = 0
         self._ids = itertools.count(1)
         self._flood_every = 0
@@ -1369,7 +1380,8 @@ class BotApiEmulator:
             "setMyDescription": self._return_true,
             "setMyShortDescription": self._return_true,
             "setMyName": self._return_true,
-            "setChatMenuButton": self._return_true,
+            "setChatMenuButton": self._set_chat_menu_button,
+            "getChatMenuButton": self._get_chat_menu_button,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
             "sendVideo": self._send_video,
@@ -1487,6 +1499,34 @@ class BotApiEmulator:
         self._commands.pop(key, None)
         return True
 
+    def menu_button(self, chat_id: int | None = None) -> JSONDict:
+        """The menu button a chat shows (its own, else the default; Telegram's: commands)."""
+        return dict(
+            self._menu_buttons.get(chat_id) or self._menu_buttons.get(None) or {"type": "commands"}
+        )
+
+    async def _set_chat_menu_button(self, req: _Request) -> bool:
+        button = req.opt_json("menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in (
+            "commands",
+            "web_app",
+            "default",
+        ):
+            raise _bad_request("can't parse menu button")
+        if button["type"] == "web_app":
+            if not str(button.get("text", "")).strip():
+                raise _bad_request("menu button text must be non-empty")
+            _check_web_app(button.get("web_app"))
+        chat_id = req.opt_int("chat_id")
+        if button["type"] == "default":
+            self._menu_buttons.pop(chat_id, None)
+        else:
+            self._menu_buttons[chat_id] = dict(button)
+        return True
+
+    async def _get_chat_menu_button(self, req: _Request) -> JSONDict:
+        return self.menu_button(req.opt_int("chat_id"))
+
     # ---------------------------------------------------------------- chat helpers
 
     def _chat(self, req: _Request, *, sending: bool = True) -> SimulatedUser:
@@ -1546,6 +1586,8 @@ class BotApiEmulator:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode("utf-8")) <= 64:
                 raise _bad_request("BUTTON_DATA_INVALID")
+            if "web_app" in button:
+                _check_web_app(button["web_app"])
         return dict(value)
 
     def _reply_target(self, user: SimulatedUser, req: _Request) -> JSONDict | None:

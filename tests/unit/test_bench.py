@@ -19,6 +19,7 @@ for name in {ABSENT!r}:
     sys.modules[name] = None  # makes `import name` fail
 import bench.load, bench.render, bench.render_variants, bench.instructions, bench.reader_accuracy
 import bench.beats
+import bench.webapp
 """
 
 

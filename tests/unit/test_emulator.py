@@ -262,3 +262,30 @@ async def test_polling_helper_collects_handler_errors(
     assert [str(e) for e in emu.app_errors] == ["boom"]
     with pytest.raises(AssertionError, match="Exceptions in the bot's handlers"):
         await linh.wait_for_text("never", timeout=0.05)
+
+
+async def test_menu_button_and_web_app_buttons_are_checked_like_telegram(
+    emu: BotApiEmulator, bot: Bot, linh: SimulatedUser
+) -> None:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, WebAppInfo
+
+    assert emu.menu_button(1001) == {"type": "commands"}
+    await bot.set_chat_menu_button(
+        menu_button=MenuButtonWebApp("Timeline", WebAppInfo("https://example.org/app/"))
+    )
+    assert emu.menu_button(1001)["web_app"] == {"url": "https://example.org/app/"}
+    assert (await bot.get_chat_menu_button(chat_id=1001)).type == "web_app"
+    with pytest.raises(BadRequest, match=r"(?i)button_url_invalid"):
+        await bot.set_chat_menu_button(
+            menu_button=MenuButtonWebApp("Timeline", WebAppInfo("ftp://example.org/"))
+        )
+
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Open", web_app=WebAppInfo("http://127.0.0.1:9/app/"))]]
+    )
+    sent = await bot.send_message(1001, "Timeline", reply_markup=markup)
+    assert linh.last_bot_message().buttons[0]["web_app"]["url"] == "http://127.0.0.1:9/app/"
+    assert sent.reply_markup is not None
+    bad = InlineKeyboardMarkup([[InlineKeyboardButton("Open", web_app=WebAppInfo("nowhere"))]])
+    with pytest.raises(BadRequest, match=r"(?i)button_url_invalid"):
+        await bot.send_message(1001, "Timeline", reply_markup=bad)

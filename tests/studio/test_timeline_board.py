@@ -3,13 +3,13 @@ dragged edge, and the files it may show (only the owner's)."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
 from bot.errors import InputRejected, ProjectNotFound
 from bot.media.previews import PreviewCache, song_peaks, thumbnail_jpeg
+from bot.studio.beats import SongAnalysis
 from bot.studio.edits import Numbered, SetLength
 from bot.studio.sections import SectionKind, SongSection
 from bot.studio.timeline_board import TimelineBoard, cut_edits
@@ -117,7 +117,7 @@ async def test_the_board_shows_the_song_sections_and_cuts_as_the_render_does(
     tmp_path: Path,
 ) -> None:
     world = build(tmp_path)
-    with_ideas(world, "a", "b", "c", "d")
+    with_ideas(world, "a", "b", "c", "d", "e", "f")
     await with_song(world)
     project = world.projects.active(OWNER)
     assert project.song_sha is not None
@@ -127,12 +127,15 @@ async def test_the_board_shows_the_song_sections_and_cuts_as_the_render_does(
         SongSection(SectionKind.VERSE, 0.0, 8.0),
         SongSection(SectionKind.CHORUS, 8.0, 16.0),
     )
-    world.store.save_asset(dataclasses.replace(song, sections=sections))
+    assert song.tempo_bpm is not None and song.duration is not None
+    world.store.save_song_analysis(
+        song.sha, SongAnalysis(song.tempo_bpm, song.beats, song.duration, song.downbeat, sections)
+    )
 
     board = board_of(world).board(OWNER)
     assert board.song is not None and board.song.sections == sections
     render_cuts = cut_durations(
-        [None] * 4,
+        [None] * 6,
         song.duration,
         world.limits.seconds_without_song,
         world.limits.fps,

@@ -109,7 +109,7 @@ _FIXED = {
     "W": f"(?P<switch>{alternation(_SWITCHES)})",
     # A moment in a clip: 0:04, 1:05.5, 4, 4.5 (seconds)
     "K": r"(?P<clock>\d{1,2}:\d{2}(?:\.\d+)?|\d{1,3}(?:\.\d+)?)",
-    "C": f"(?P<captions>{alternation(_CAPTIONS)})",
+    "L": f"(?P<captions>{alternation(_CAPTIONS)})",
 }
 _SLOT = re.compile(r"<([A-Z])(?::(\w+))?>")
 

@@ -487,9 +487,9 @@ _PROJECT_RULES: tuple[tuple[str, Builder], ...] = (
     # captions
     (
         r"(?:the )?(?:captions?|subtitles?|phu de|chu tren man hinh)(?: :| =| to| se la| la"
-        r"| hien| show| shows| should show| should be)? <C>|(?:show|use|put) (?:the )?<C>"
+        r"| hien| show| shows| should show| should be)? <L>|(?:show|use|put) (?:the )?<L>"
         r" (?:as |in |for )?(?:the )?(?:captions?|subtitles?)|(?:set|change|switch) (?:the )?"
-        r"(?:captions?|subtitles?) to <C>|(?:dung|hien|doi phu de sang|chuyen phu de sang) <C>"
+        r"(?:captions?|subtitles?) to <L>|(?:dung|hien|doi phu de sang|chuyen phu de sang) <L>"
         r"(?: (?:lam|cho) phu de)?",
         b.captions,
     ),

@@ -285,7 +285,13 @@ async def test_a_rendered_footage_scene_moves_upright_at_the_projects_size_and_f
     output.write_bytes(data)
     info = probe(output)
     assert (info.width, info.height, round(info.fps)) == (360, 640, 24)
-    frames = video_frames(output, {30, 31, 60})
+    frames = video_frames(output, {24, 30, 31, 60})
+    # 1 s into the video is 3 s into the clip (its stretch starts at 0:02): the white square
+    # the clip moves 7 px a frame (10 fps) begins at x = 50 of 180, twice that here (from 0:00
+    # it would begin at 140)
+    square = frames[24][info.height // 2 + 12 : info.height // 2 + 36].min(axis=(0, 2))
+    square_x = int(np.flatnonzero(square > 200)[0])  # below the title, which is white too
+    assert 90 <= square_x <= 110, square_x
     # the footage moves: consecutive frames differ
     assert np.abs(frames[30].astype(int) - frames[31].astype(int)).mean() > 0.5
     # upright: the red band is at the top of the picture, not down a side

@@ -103,6 +103,9 @@ async def test_phone_media_become_scenes_by_the_photo_rules(
         await user.send_animation(gif, "loop.gif", "image/gif", caption="A GIF loop")
         await user.wait_for_text("Scene 5 shows your clip: A GIF loop", after=mark)
         assert not emulator.app_errors
+    # While a clip is read (probed, its liveliness scored) the chat shows the bot at work.
+    actions = {c.params.get("action") for c in emulator.calls_to("sendChatAction")}
+    assert "upload_video" in actions
     assert footage(settings, 2201) == [
         (1, "Chợ nổi Cái Răng", "mp4", 240, 320, 90),
         (2, "Chợ nổi Cái Răng", "mp4", 320, 240, 0),
@@ -136,6 +139,40 @@ async def test_an_album_of_videos_and_photos_gets_one_answer(
         (1, "Phố cổ Hội An"),
         (2, "Phố cổ Hội An"),
     ]
+
+
+def clip_sound(settings: Settings, owner_id: int) -> list[str]:
+    """The clip-sound option of the owner's projects."""
+    rows = query(
+        settings.database_path,
+        "select footage_sound from projects where owner_id = ? order by id",
+        (owner_id,),
+    )
+    return [row[0] for row in rows]
+
+
+async def test_the_clip_sound_is_a_button_and_words_in_both_languages(
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
+    settings = make_settings()
+    user = emulator.user(2205, "Lộc")
+    async with running_bot(settings):
+        [created] = [await say(user, "/new Sounds", "Sounds")]
+        mark = user.mark()
+        await user.press_button(created, "Keep the clips' own sound: off")
+        await user.wait_for(lambda m: any("own sound: on" in str(b) for b in m.buttons), after=mark)
+        assert clip_sound(settings, 2205) == ["duck"]
+        await say(user, "mute the clip sound", "The clips' own sound: off")
+        assert clip_sound(settings, 2205) == ["drop"]
+        choose = await say(user, "/lang", "Choose your language")
+        mark = user.mark()
+        await user.press_button(choose, "Tiếng Việt")
+        await user.wait_for_text("Đã chọn: Tiếng Việt", after=mark)
+        await say(user, "giữ tiếng của clip", "Tiếng của clip: bật")
+        assert clip_sound(settings, 2205) == ["duck"]
+        await say(user, "/undo", "Tiếng của clip")
+        assert clip_sound(settings, 2205) == ["drop"]
+        assert not emulator.app_errors
 
 
 async def refused(

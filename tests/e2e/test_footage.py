@@ -20,6 +20,7 @@ from tests.support.synthetic_media import (
     ffmpeg_exe,
     make_clip,
     make_gif,
+    make_photo,
     make_song,
     make_vfr_clip,
     write_clip,
@@ -135,9 +136,17 @@ async def test_an_album_of_videos_and_photos_gets_one_answer(
         await asyncio.sleep(2)  # the album is quiet: no second answer follows
         replies = [m for m in user.bot_messages() if m.message_id >= answer.message_id]
         assert len(replies) == 1
+        # a photo and a clip in one album: the photo's caption starts scene 3, the clip joins it
+        group = "14000000000000999"
+        mark = user.mark()
+        await user.send_photo(make_photo(640, 480, seed=3), "Cầu Nhật Bản", media_group_id=group)
+        await user.send_video(first, media_group_id=group)
+        mixed = await user.wait_for_text("Scene 3 gets 1 photo(s) and your clip", after=mark)
+        assert "Cầu Nhật Bản" in mixed.text
     assert [row[:2] for row in footage(settings, 2202)] == [
         (1, "Phố cổ Hội An"),
         (2, "Phố cổ Hội An"),
+        (3, "Cầu Nhật Bản"),
     ]
 
 

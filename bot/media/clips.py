@@ -117,6 +117,9 @@ class ClipSource:
         index = min(self._frames - 1, max(0, round(seconds * self._fps)))
         if self._held is not None and index >= self._held[0]:
             return self._held[1].copy()
+        if self._last is not None and index == self._next - 1:
+            # The same frame again: a transition shows a shot's first or last frame a while.
+            return self._last.copy()
         if self._process is None or index < self._next or index - self._next > 2 * self._fps:
             self._open(index)
         self._read_up_to(index)
@@ -188,7 +191,8 @@ class ClipSource:
         if len(data) < self._bytes:
             return None
         width, height = self._size
-        return np.frombuffer(data, dtype=np.uint8).reshape(height * 3 // 2, width).copy()
+        # Read-only over the bytes just read: `frame` hands out copies, so none is made here.
+        return np.frombuffer(data, dtype=np.uint8).reshape(height * 3 // 2, width)
 
 
 def _crop_box(

@@ -27,6 +27,7 @@ from bot.media.yuv import Frame, YuvOverlay, black_frame, frame_to_rgb
 from bot.studio.timeline import Shot, Timeline, Transition
 
 logger = logging.getLogger(__name__)
+
 TITLE_SECONDS = 3.0
 TITLE_FADE_SECONDS = 0.8
 END_FADE_SECONDS = 1.0

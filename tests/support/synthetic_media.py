@@ -353,11 +353,24 @@ _CLIP_ENCODERS: dict[str, list[str]] = {
 _TRANSFERS = {"pq": "smpte2084", "hlg": "arib-std-b67"}
 
 
-def _clip_args(codec: ClipCodec, hdr: HdrTransfer | None, fps: float, gop: int | None) -> list[str]:
+def _clip_args(
+    codec: ClipCodec,
+    hdr: HdrTransfer | None,
+    fps: float,
+    gop: int | None,
+    filters: str = "",
+    preset: str = "ultrafast",
+) -> list[str]:
     args = list(_CLIP_ENCODERS[codec])
+    if "-preset" in args:
+        args[args.index("-preset") + 1] = preset
+    chain = [filters] if filters else []
     if hdr is not None:
         tags = f"color_primaries=bt2020:color_trc={_TRANSFERS[hdr]}:colorspace=bt2020nc"
-        args += ["-vf", f"format=yuv420p10le,setparams={tags}:range=tv"]
+        chain.append(f"format=yuv420p10le,setparams={tags}:range=tv")
+    if chain:
+        args += ["-vf", ",".join(chain)]
+    if hdr is not None:
         if codec == "hevc":
             args += ["-tag:v", "hvc1"]  # what iPhones write
     elif codec == "hevc":
@@ -398,11 +411,14 @@ def make_clip(
     hdr: HdrTransfer | None = None,
     source: str = "testsrc2",
     gop: int | None = None,
+    filters: str = "",
+    preset: str = "ultrafast",
 ) -> Path:
     """A clip of lavfi's `source` (moving by default); the container follows the suffix.
 
     `rotation` (clockwise degrees) is written as a display matrix, as phones do, or only as a
-    `rotate` tag; `hdr` tags 10-bit BT.2020 with PQ or HLG (the pixels stay a test pattern).
+    `rotate` tag; `hdr` tags 10-bit BT.2020 with PQ or HLG (the pixels stay a test pattern);
+    `filters` (an ffmpeg chain) shape the picture before it is encoded.
     """
     joint = ":" if "=" in source else "="
     lavfi = f"{source}{joint}size={width}x{height}:rate={fps}:duration={seconds}"
@@ -410,7 +426,7 @@ def make_clip(
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency=660:duration={seconds}"]
         args += ["-c:a", "libopus" if path.suffix == ".webm" else "aac", "-ac", "2"]
-    args += [*_clip_args(codec, hdr, fps, gop), "-t", str(seconds)]
+    args += [*_clip_args(codec, hdr, fps, gop, filters, preset), "-t", str(seconds)]
     if path.suffix in (".mp4", ".mov", ".m4v"):
         args += ["-movflags", "+faststart"]
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args, str(path)]

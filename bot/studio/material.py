@@ -267,11 +267,16 @@ class Material:
                 raise
             return await self._song_instead(user_id, source, original_name, default_title)
         try:
-            liveliness = await self.footage.liveliness(source, LIVELINESS_STEP)
             size = source.stat().st_size
             sha = await asyncio.to_thread(self.media.put_file, source, extension)
         finally:
             source.unlink(missing_ok=True)
+        known = self.assets.get_asset(sha)
+        if known is not None and known.kind is AssetKind.FOOTAGE and known.liveliness:
+            liveliness = known.liveliness  # the same clip again: scored once
+        else:
+            clip = self.media.path_for(sha, extension)
+            liveliness = await self.footage.liveliness(clip, LIVELINESS_STEP)
         self.assets.save_asset(
             Asset(
                 sha=sha,

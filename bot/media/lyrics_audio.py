@@ -29,6 +29,9 @@ FRAME = 1024
 HOP = 512
 ONSET_SHARE = 0.35  # of the song's loud level (its 90th percentile) in the voice band
 ONSET_HOLD_SECONDS = 0.3
+# Singing starts within the first minutes; reading only those keeps a 15-minute song's
+# analysis to a few tens of MB.
+ONSET_SEARCH_SECONDS = 180
 
 
 async def speech_copy(song: Path, target: Path) -> Path:
@@ -126,6 +129,8 @@ def _decode(song: Path) -> NDArray[np.float32]:
         str(song),
         "-map",
         "0:a:0",
+        "-t",
+        str(ONSET_SEARCH_SECONDS),
         "-ac",
         "1",
         "-ar",

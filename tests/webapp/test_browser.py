@@ -16,7 +16,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import BrowserContext, Page, Request, Route, async_playwright
+from playwright.async_api import (
+    BrowserContext,
+    CDPSession,
+    Page,
+    Request,
+    Route,
+    async_playwright,
+)
 
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import ideas, say
@@ -76,6 +83,7 @@ async def browser(
             device_scale_factor=2,
             color_scheme="dark" if dark else "light",
             locale="en-US",
+            has_touch=dark,  # the dark pass is a phone: touch, long press to lift a scene
         )
 
         async def answer(route: Route, request: Request) -> None:
@@ -131,6 +139,38 @@ async def drag(page: Page, selector_from: str, to_x: float, to_y: float) -> None
     await page.mouse.move(to_x, to_y, steps=16)
     await page.wait_for_timeout(150)  # SortableJS settles its ghost before the drop
     await page.mouse.up()
+
+
+class Finger:
+    """Touch input through the DevTools protocol (Playwright's touchscreen only taps)."""
+
+    def __init__(self, cdp: CDPSession, page: Page) -> None:
+        self.cdp = cdp
+        self.page = page
+
+    async def _touch(self, kind: str, x: float | None = None, y: float | None = None) -> None:
+        points = [] if x is None else [{"x": x, "y": y}]
+        await self.cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    async def swipe(self, x: float, y: float, distance: float) -> None:
+        """A quick sideways swipe: no hold, straight across."""
+        await self.drag(x, y, x + distance, y, hold_ms=0)
+
+    async def drag(
+        self, from_x: float, from_y: float, to_x: float, to_y: float, hold_ms: int
+    ) -> None:
+        """Touch, hold still for `hold_ms`, slide to the end point, lift."""
+        await self._touch("touchStart", from_x, from_y)
+        if hold_ms:
+            await self.page.wait_for_timeout(hold_ms)
+        for step in range(1, 17):
+            share = step / 16
+            await self._touch(
+                "touchMove", from_x + (to_x - from_x) * share, from_y + (to_y - from_y) * share
+            )
+            await self.page.wait_for_timeout(16)
+        await self.page.wait_for_timeout(150)
+        await self._touch("touchEnd")
 
 
 async def set_up_project(app: RunningApp, mai: SimulatedUser) -> int:
@@ -312,4 +352,30 @@ async def test_the_timeline_reorders_resizes_edits_and_renders_in_chromium(
             await page.locator("#scenes .scene >> nth=2").click()
             await page.wait_for_selector("#sheet:not([hidden])")
             await page.screenshot(path=str(screens / "editor-dark.png"))
+            await page.evaluate("Telegram.WebApp.BackButton.press()")
+            await page.wait_for_selector("#sheet", state="hidden")
+
+            # A finger: a long press lifts a scene and a slide moves it; a quick swipe across
+            # a scene (away from its edge handle) scrolls the timeline and moves nothing.
+            order = ideas(app.settings, MAI)
+            boxes = [
+                await page.locator(f"#scenes .scene >> nth={n}").bounding_box() for n in (0, 1)
+            ]
+            first, second = boxes
+            assert first is not None and second is not None
+            x, y = first["x"] + first["width"] / 2, first["y"] + first["height"] / 2
+            finger = Finger(await context.new_cdp_session(page), page)
+            async with page.expect_response(lambda r: r.url.endswith("/edits")) as lifted:
+                await finger.drag(x, y, second["x"] + second["width"] * 0.8, y, hold_ms=450)
+            assert (await lifted.value).status == 200
+            touched = [order[1], order[0], *order[2:]]
+            assert ideas(app.settings, MAI) == touched
+            await page.wait_for_timeout(300)
+            second = await page.locator("#scenes .scene >> nth=1").bounding_box()
+            assert second is not None
+            middle = second["x"] + second["width"] / 2
+            await finger.swipe(middle, second["y"] + second["height"] / 2, -60)
+            await page.wait_for_timeout(500)
+            assert await page.evaluate("document.querySelector('#timeline').scrollLeft") > 0
+            assert ideas(app.settings, MAI) == touched
     assert foreign == []  # nothing but Telegram's script came from elsewhere

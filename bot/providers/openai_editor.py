@@ -84,6 +84,7 @@ class OpenAIInstructionReader:
             song=request.song,
             style_references=request.style_references,
             clips_enabled=request.clips_enabled,
+            restyle_enabled=request.restyle_enabled,
             scenes=request.scenes,
             conversation=request.conversation[-CONVERSATION_LINES:],
             message=request.text,

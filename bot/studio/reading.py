@@ -99,6 +99,7 @@ class ReadRequest:
     song: str | None = None  # "name, 3:12, 120 BPM"
     style_references: int = 0
     clips_enabled: bool = False
+    restyle_enabled: bool = False
     conversation: tuple[str, ...] = ()  # the director's recent messages, oldest first
 
 

@@ -20,6 +20,7 @@ from tests.support.synthetic_media import (
     ffmpeg_exe,
     make_clip,
     make_gif,
+    make_photo,
     make_song,
     make_vfr_clip,
     write_clip,
@@ -103,6 +104,9 @@ async def test_phone_media_become_scenes_by_the_photo_rules(
         await user.send_animation(gif, "loop.gif", "image/gif", caption="A GIF loop")
         await user.wait_for_text("Scene 5 shows your clip: A GIF loop", after=mark)
         assert not emulator.app_errors
+    # While a clip is read (probed, its liveliness scored) the chat shows the bot at work.
+    actions = {c.params.get("action") for c in emulator.calls_to("sendChatAction")}
+    assert "upload_video" in actions
     assert footage(settings, 2201) == [
         (1, "Chợ nổi Cái Răng", "mp4", 240, 320, 90),
         (2, "Chợ nổi Cái Răng", "mp4", 320, 240, 0),
@@ -132,10 +136,52 @@ async def test_an_album_of_videos_and_photos_gets_one_answer(
         await asyncio.sleep(2)  # the album is quiet: no second answer follows
         replies = [m for m in user.bot_messages() if m.message_id >= answer.message_id]
         assert len(replies) == 1
+        # a photo and a clip in one album: the photo's caption starts scene 3, the clip joins it
+        group = "14000000000000999"
+        mark = user.mark()
+        await user.send_photo(make_photo(640, 480, seed=3), "Cầu Nhật Bản", media_group_id=group)
+        await user.send_video(first, media_group_id=group)
+        mixed = await user.wait_for_text("Scene 3 gets 1 photo(s) and your clip", after=mark)
+        assert "Cầu Nhật Bản" in mixed.text
     assert [row[:2] for row in footage(settings, 2202)] == [
         (1, "Phố cổ Hội An"),
         (2, "Phố cổ Hội An"),
+        (3, "Cầu Nhật Bản"),
     ]
+
+
+def clip_sound(settings: Settings, owner_id: int) -> list[str]:
+    """The clip-sound option of the owner's projects."""
+    rows = query(
+        settings.database_path,
+        "select footage_sound from projects where owner_id = ? order by id",
+        (owner_id,),
+    )
+    return [row[0] for row in rows]
+
+
+async def test_the_clip_sound_is_a_button_and_words_in_both_languages(
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
+    settings = make_settings()
+    user = emulator.user(2205, "Lộc")
+    async with running_bot(settings):
+        [created] = [await say(user, "/new Sounds", "Sounds")]
+        mark = user.mark()
+        await user.press_button(created, "Keep the clips' own sound: off")
+        await user.wait_for(lambda m: any("own sound: on" in str(b) for b in m.buttons), after=mark)
+        assert clip_sound(settings, 2205) == ["duck"]
+        await say(user, "mute the clip sound", "The clips' own sound: off")
+        assert clip_sound(settings, 2205) == ["drop"]
+        choose = await say(user, "/lang", "Choose your language")
+        mark = user.mark()
+        await user.press_button(choose, "Tiếng Việt")
+        await user.wait_for_text("Đã chọn: Tiếng Việt", after=mark)
+        await say(user, "giữ tiếng của clip", "Tiếng của clip: bật")
+        assert clip_sound(settings, 2205) == ["duck"]
+        await say(user, "/undo", "Tiếng của clip")
+        assert clip_sound(settings, 2205) == ["drop"]
+        assert not emulator.app_errors
 
 
 async def refused(
@@ -285,7 +331,13 @@ async def test_a_rendered_footage_scene_moves_upright_at_the_projects_size_and_f
     output.write_bytes(data)
     info = probe(output)
     assert (info.width, info.height, round(info.fps)) == (360, 640, 24)
-    frames = video_frames(output, {30, 31, 60})
+    frames = video_frames(output, {24, 30, 31, 60})
+    # 1 s into the video is 3 s into the clip (its stretch starts at 0:02): the white square
+    # the clip moves 7 px a frame (10 fps) begins at x = 50 of 180, twice that here (from 0:00
+    # it would begin at 140)
+    square = frames[24][info.height // 2 + 12 : info.height // 2 + 36].min(axis=(0, 2))
+    square_x = int(np.flatnonzero(square > 200)[0])  # below the title, which is white too
+    assert 90 <= square_x <= 110, square_x
     # the footage moves: consecutive frames differ
     assert np.abs(frames[30].astype(int) - frames[31].astype(int)).mean() > 0.5
     # upright: the red band is at the top of the picture, not down a side

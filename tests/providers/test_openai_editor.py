@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -27,12 +28,15 @@ from bot.studio.edits import (
     FromStart,
     Numbered,
     Relative,
+    SetFootageStart,
     SetLength,
     SetMotion,
     SetStyle,
+    SetSwitch,
     Slot,
     Swap,
 )
+from bot.studio.models import ProjectSwitch
 from bot.studio.ports import PlanRequest
 from bot.studio.reading import (
     Clarification,
@@ -402,3 +406,39 @@ async def test_the_planner_still_gets_structured_output_from_the_same_fake(
     assert [s.idea for s in plan.scenes] == ["A bridge", "Rain"]
     # The scripted answer waited for the request that offers tools.
     assert (await reader.read(read_request())).meaning == Instruction((Delete(Every()),))
+
+
+async def test_a_footage_scene_is_told_and_its_stretch_moved_by_a_tool(
+    fake: FakeOpenAI, reader: OpenAIInstructionReader
+) -> None:
+    footage = SceneFacts(
+        4, "Chợ nổi", "Chợ nổi", "still", "cut", None, clip_seconds=21.0, clip_start=None
+    )
+    request = read_request("cảnh 4 bắt đầu từ giây 4")
+    request = dataclasses.replace(request, scenes=(*request.scenes, footage))
+    fake.respond_with_tools(
+        [
+            ("set_clip_start", {"scenes": ref("numbers", [4]), "seconds": 4}),
+            ("set_switch", {"switch": "clip_sound", "on": True}),
+        ]
+    )
+    reading = await reader.read(request)
+    assert reading.meaning == Instruction(
+        (
+            SetFootageStart(Numbered((4,)), 4.0),
+            SetSwitch(ProjectSwitch.CLIP_SOUND, True),
+        )
+    )
+    _, user = reader.prompts(request)
+    assert "shows the director's own clip, 21 seconds long, its liveliest stretch" in user
+    assert "clip" not in user.split("4. idea", 1)[0].split("<scenes>", 1)[1]
+    with pytest.raises(UnreadableAnswer):
+        read_calls(
+            calls(("set_clip_start", {"scenes": ref("numbers", [4]), "seconds": -1})),
+            ToolContext(styles=STYLES),
+        )
+    zero = read_calls(
+        calls(("set_clip_start", {"scenes": ref("numbers", [4]), "seconds": 0})),
+        ToolContext(styles=STYLES),
+    )
+    assert zero == Instruction((SetFootageStart(Numbered((4,)), 0.0),))

@@ -85,6 +85,7 @@ class OpenAIInstructionReader:
             style_references=request.style_references,
             clips_enabled=request.clips_enabled,
             captions=request.captions,
+            restyle_enabled=request.restyle_enabled,
             scenes=request.scenes,
             conversation=request.conversation[-CONVERSATION_LINES:],
             message=request.text,

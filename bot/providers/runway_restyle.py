@@ -146,79 +146,49 @@ def _inline_video(path: Path, size: int, limit: int) -> str | None:
 
 def _with_sound_of(video: Path, footage: Path, start: float, seconds: float, output: Path) -> None:
     """`video` with the sound of the footage's stretch (if it has any), the picture copied."""
-    command = [
-        imageio_ffmpeg.get_ffmpeg_exe(),
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-nostdin",
-        "-i",
-        str(video),
-        "-ss",
-        f"{max(0.0, start):.3f}",
-        "-t",
-        f"{seconds:.3f}",
-        "-i",
-        str(footage),
-        "-map",
-        "0:v:0",
-        "-map",
-        "1:a:0?",
-        "-c:v",
-        "copy",
-        "-c:a",
-        "aac",
-        "-b:a",
-        "160k",
-        "-shortest",
-        "-movflags",
-        "+faststart",
-        "-y",
-        str(output),
-    ]
-    try:
-        subprocess.run(command, check=True, capture_output=True, timeout=300)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-        logger.warning("ffmpeg could not put the footage's sound under its restyle (%s)", error)
-        raise ProviderError(FAILED, service=SERVICE) from error
+    _ffmpeg(
+        ["-i", str(video), *_stretch_of(footage, start, seconds)],
+        ["-map", "0:v:0", "-map", "1:a:0?", "-c:v", "copy", "-c:a", "aac", "-b:a", "160k"],
+        ["-shortest"],
+        output,
+        "put the footage's sound under its restyle",
+    )
 
 
 def _cut_stretch(footage: Path, start: float, seconds: float, output: Path) -> None:
     """Re-encode `seconds` of `footage` from `start` into what the model takes."""
     # ffmpeg applies the rotation metadata itself before the filters (autorotate).
     scale = f"scale='if(lte(iw,ih),{INPUT_SHORT_SIDE},-2)':'if(lte(iw,ih),-2,{INPUT_SHORT_SIDE})'"
+    _ffmpeg(
+        _stretch_of(footage, start, seconds),
+        ["-an", "-vf", f"{scale},fps={INPUT_FPS},format=yuv420p"],
+        ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-threads", "2"],
+        output,
+        "cut the footage stretch to restyle",
+    )
+
+
+def _stretch_of(footage: Path, start: float, seconds: float) -> list[str]:
+    """ffmpeg's input arguments for `seconds` of `footage` from `start`."""
+    return ["-ss", f"{max(0.0, start):.3f}", "-t", f"{seconds:.3f}", "-i", str(footage)]
+
+
+def _ffmpeg(
+    inputs: list[str], mapping: list[str], encoding: list[str], output: Path, what: str
+) -> None:
+    """Run the ffmpeg we ship into an MP4 at `output`; a failure is the restyle's."""
     command = [
         imageio_ffmpeg.get_ffmpeg_exe(),
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-nostdin",
-        "-ss",
-        f"{max(0.0, start):.3f}",
-        "-t",
-        f"{seconds:.3f}",
-        "-i",
-        str(footage),
-        "-an",
-        "-vf",
-        f"{scale},fps={INPUT_FPS},format=yuv420p",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "veryfast",
-        "-crf",
-        "23",
-        "-threads",
-        "2",
-        "-movflags",
-        "+faststart",
-        "-y",
-        str(output),
+        *("-hide_banner", "-loglevel", "error", "-nostdin"),
+        *inputs,
+        *mapping,
+        *encoding,
+        *("-movflags", "+faststart", "-y", str(output)),
     ]
     try:
         subprocess.run(command, check=True, capture_output=True, timeout=300)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-        logger.warning("ffmpeg could not cut the footage stretch to restyle (%s)", error)
+        logger.warning("ffmpeg could not %s (%s)", what, type(error).__name__)
         raise ProviderError(FAILED, service=SERVICE) from error
     if not output.exists() or output.stat().st_size == 0:
         raise ProviderError(FAILED, service=SERVICE)

@@ -197,6 +197,7 @@ class Conversation:
             song=song_line,
             clips_enabled=state.options.clips_enabled,
             captions=state.options.captions.value,
+            restyle_enabled=state.options.restyle_enabled,
             conversation=tuple(
                 self.store.conversation(owner_id, project.id, limit=RECENT_MESSAGES)
             ),

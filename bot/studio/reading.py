@@ -100,6 +100,7 @@ class ReadRequest:
     style_references: int = 0
     clips_enabled: bool = False
     captions: str = "ideas"  # what the captions show: ideas, lyrics, both or none
+    restyle_enabled: bool = False
     conversation: tuple[str, ...] = ()  # the director's recent messages, oldest first
 
 

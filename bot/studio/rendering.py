@@ -136,7 +136,9 @@ class RenderProject:
             timeline = replace(timeline, shots=shots)
             render_start += CLIPS_SHARE
         if self.restyling is not None and project.restyle_enabled:
-            timeline = await self._restyled(job, project, pictures, timeline, events, render_start)
+            timeline = await self._restyled(
+                job, project, pictures, timeline, events, render_start, cancelled
+            )
             render_start += RESTYLE_SHARE
         output = self.media.scratch_path(".mp4")
 
@@ -157,6 +159,7 @@ class RenderProject:
         timeline: Timeline,
         events: JobEvents,
         start: float,
+        cancelled: asyncio.Event,
     ) -> Timeline:
         """The timeline with the footage scenes restyled (the step before the frames)."""
         assert self.restyling is not None
@@ -175,6 +178,7 @@ class RenderProject:
             events.scene_failed,
             events.scene_ready if project.previews_enabled else None,
             on_progress,
+            cancelled,
         )
         return replace(timeline, shots=shots)
 

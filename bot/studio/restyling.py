@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
-from bot.errors import ProviderError
+from bot.errors import JobCancelled, ProviderError
 from bot.studio.concurrency import gather_all
 from bot.studio.footage import FootageScenes
 from bot.studio.making import MediaMaking
@@ -37,6 +38,7 @@ from bot.studio.styles import StylePreset
 from bot.studio.timeline import Shot
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 # Failures of the account, not of one scene: the render stops and says so.
 FATAL = frozenset(
     {"provider.bad_key", "provider.forbidden", "provider.model_missing", "provider.no_credit"}
@@ -137,6 +139,7 @@ class Restyling:
         on_failure: FailureCallback,
         on_ready: SceneReadyCallback | None = None,
         on_progress: ProgressCallback | None = None,
+        cancelled: asyncio.Event | None = None,
     ) -> tuple[Shot, ...]:
         """The shots with each footage scene's restyle in place of its footage, where one can
         be had (the render's step: the still stays the fallback, the footage the original)."""
@@ -150,7 +153,7 @@ class Restyling:
                     FootageStretch(picture.scene, asset.ref, picture.stretch.start, seconds)
                 )
         restyled = await self.restyle(
-            owner_id, project, stretches, on_failure, on_ready, on_progress
+            owner_id, project, stretches, on_failure, on_ready, on_progress, cancelled
         )
         return tuple(
             replace(shot, clip_path=str(made.path), clip_start=made.start)
@@ -167,11 +170,14 @@ class Restyling:
         on_failure: FailureCallback,
         on_ready: SceneReadyCallback | None = None,
         on_progress: ProgressCallback | None = None,
+        cancelled: asyncio.Event | None = None,
     ) -> dict[int, Restyled]:
         """The restyle of each scene (by id) that has one now; the rest keep their footage.
 
         Scenes whose stretches share a key share one restyle. `on_ready` hears of each restyle
-        made now, as soon as it is made; `on_progress` of the share of restyles done.
+        made now, as soon as it is made; `on_progress` of the share of restyles done. Once
+        `cancelled` is set the restyles under way are stopped (Runway's tasks cancelled, so
+        they stop costing) and JobCancelled is raised; the ones already kept stay kept.
         """
         slots = asyncio.Semaphore(self.concurrency)
         groups: dict[str, list[_Planned]] = {}
@@ -188,7 +194,8 @@ class Restyling:
             path = self._kept(owner_id, group[0].key)
             if path is None:
                 async with slots:
-                    path = await self._make(owner_id, project, group, on_failure)
+                    making = self._make(owner_id, project, group, on_failure)
+                    path = await _unless_cancelled(making, cancelled)
                 if path is not None and on_ready is not None:
                     for planned in group:
                         await on_ready(SceneReady(planned.stretch.scene, path, AssetKind.RESTYLED))
@@ -270,3 +277,23 @@ class Restyling:
 
     def _style(self, project: Project) -> StylePreset:
         return self.styles.get(project.style) or next(iter(self.styles.values()))
+
+
+async def _unless_cancelled(work: Coroutine[Any, Any, T], cancelled: asyncio.Event | None) -> T:
+    """The work's result, or JobCancelled once `cancelled` is set (the work is cancelled)."""
+    if cancelled is None:
+        return await work
+    if cancelled.is_set():
+        work.close()
+        raise JobCancelled()
+    task = asyncio.ensure_future(work)
+    stop = asyncio.ensure_future(cancelled.wait())
+    try:
+        await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stop.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    raise JobCancelled()

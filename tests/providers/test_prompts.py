@@ -55,6 +55,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "style_references": 1,
         "clips_enabled": False,
         "captions": "ideas",
+        "restyle_enabled": True,
         "scenes": [
             SceneFacts(1, "Cô gái trên cầu", "Cô gái", "zoom_in", "fade_black", 4.0, 2, True),
             SceneFacts(2, "Phố cổ", "", "pan_left", "crossfade", None),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ProviderError
+from bot.errors import JobCancelled, ProviderError
 from bot.providers.prompts import load_templates
 from bot.providers.runway_restyle import RunwayFootageRestyler, restyle_cost
 from bot.providers.runway_tasks import RunwayAccess
@@ -254,3 +254,35 @@ async def test_a_clip_too_short_or_a_budget_spent_makes_no_call(
     await render_step(world, use_case, long, log)
     assert log.failures == [(1, "provider.restyle_too_short"), (1, "provider.budget")]
     assert not fake.requests
+
+
+async def test_a_cancelled_render_stops_the_restyle_under_way(
+    tmp_path: Path, fake: FakeRunway, clip: Path
+) -> None:
+    world = build(tmp_path)
+    use_case = restyling(world, fake)
+    project = await footage_project(world, clip, "Slow", "Boats")
+    fake.hold_tasks = True
+    log = EventLog()
+    pictures = await world.pictures.ensure(
+        OWNER,
+        project,
+        64,
+        96,
+        cancelled=asyncio.Event(),
+        on_progress=log.progress,
+        on_failure=log.scene_failed,
+    )
+    shots = tuple(Shot(image_path=str(p.path), start=0.0, duration=4.0) for p in pictures)
+    cancelled = asyncio.Event()
+    running = asyncio.create_task(
+        use_case.attach(OWNER, project, pictures, shots, log.scene_failed, cancelled=cancelled)
+    )
+    await fake.polled.wait()
+    cancelled.set()
+    with pytest.raises(JobCancelled):
+        await running
+    (task,) = fake.tasks.values()
+    assert task.status == "CANCELLED"  # Runway stops, and stops charging
+    assert world.store.spend(OWNER) == 0.0
+    assert use_case.estimate(OWNER, project) == pytest.approx(PRICE)

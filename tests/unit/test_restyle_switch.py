@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.handlers.context import HandlerOptions
 from bot.handlers.setup import options_keyboard, parse_option
 from bot.providers.editor_tools import ToolContext, read_calls
+from bot.providers.prompts import load_templates
 from bot.providers.styles_file import load_styles
 from bot.studio.applying import Rules, apply_edits
 from bot.studio.changes import flipped
@@ -16,6 +17,7 @@ from bot.studio.edits import SetSwitch
 from bot.studio.models import ProjectSwitch
 from bot.studio.project_state import ProjectOptions, ProjectState
 from bot.studio.reading import Instruction
+from tests.providers.test_prompts import SAMPLES
 from tests.studio.helpers import OWNER, build, with_ideas
 
 RESTYLE = ProjectSwitch.RESTYLE
@@ -88,3 +90,11 @@ def test_the_button_shows_only_with_runway_and_reads_back(tmp_path: Path) -> Non
         if "Restyle" in button.text
     ]
     assert parse_option(str(data)) == (project.id, "r", "x")
+
+
+def test_the_ai_director_is_told_whether_footage_is_restyled() -> None:
+    context = dict(SAMPLES["director_user"])
+    for on, said in ((True, "on"), (False, "off")):
+        context["restyle_enabled"] = on
+        text = load_templates().render("director_user", **context)
+        assert f"Footage restyled to the style by Runway: {said}" in text

@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from bot.media.beats import SAMPLE_RATE, analyse_samples, decode_mono  # noqa: E402
+from bot.media.beats import analyse_samples, decode_mono  # noqa: E402
+from bot.media.spectra import SAMPLE_RATE  # noqa: E402
 from tests.support.beat_scores import f_measure, is_octave_error, tempo_error  # noqa: E402
 from tests.support.music import CORPUS, HELDOUT, Piece, beat_times, render_piece  # noqa: E402
 

@@ -10,6 +10,7 @@ from bot.handlers.replies import pace_hint, reply
 from bot.handlers.setup import options_keyboard, style_name
 from bot.handlers.text import escape, short
 from bot.i18n import languages, t
+from bot.studio.models import Asset
 
 ORDER_SCENES = 12  # /status lists this many scenes in order, then "…"
 ORDER_IDEA_CHARS = 24
@@ -72,6 +73,25 @@ async def new_project(update: Update, context: DirectorContext) -> None:
     )
 
 
+def song_structure(language: str, song: Asset) -> str:
+    """The song's tempo and its parts with their start times, in a line or two (or nothing)."""
+    text = ""
+    if song.tempo_bpm and song.beats:
+        text += t(language, "status.tempo", bpm=round(song.tempo_bpm))
+    if song.sections:
+        parts = " · ".join(
+            t(
+                language,
+                "status.part",
+                name=t(language, f"section.{part.kind.value}"),
+                time=f"{int(part.start) // 60}:{int(part.start) % 60:02d}",
+            )
+            for part in song.sections
+        )
+        text += t(language, "status.parts", parts=parts)
+    return text
+
+
 async def status(update: Update, context: DirectorContext) -> None:
     """Tell what the active project holds and what is running."""
     if update.effective_user is None:
@@ -85,6 +105,7 @@ async def status(update: Update, context: DirectorContext) -> None:
             name=escape(summary.song.original_name or "♪"),
             seconds=round(summary.song.duration or 0),
         )
+        + song_structure(language, summary.song)
         + pace_hint(language, summary.song.duration, summary.scene_count)
         if summary.song
         else t(language, "status.no_song")

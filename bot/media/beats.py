@@ -26,13 +26,13 @@ from numpy.typing import NDArray
 
 from bot.media.encoder import ffmpeg_exe
 from bot.media.sections import find_sections
+from bot.media.spectra import HOP, SAMPLE_RATE, Spectra, spectra_of
 from bot.studio.beats import BEATS_PER_BAR, SongAnalysis
 
 logger = logging.getLogger(__name__)
 
-SAMPLE_RATE = 22050
-HOP = 512
-FINE_HOP = 256
+# The tempo is read from the middle of a long song (its tempogram grows with the length).
+TEMPO_SECONDS = 240.0
 MAX_BPM = 210.0
 DECODE_TIMEOUT = 120.0
 SILENCE = 1e-4  # peak amplitude below which a file is silence
@@ -44,8 +44,7 @@ STEADY_GAP = 0.04  # a beat interval within 4% of the median one belongs to a st
 MIN_STEADY_BEATS = 8
 # librosa's centred frames and one-frame flux put a kick's onset peak this late (measured on
 # synthetic kicks: tests/unit/test_beats.py).
-ONSET_DELAY = 0.018
-BASS_MAX_HZ = 250.0
+ONSET_DELAY = 0.026
 
 Signal = NDArray[np.float64]
 
@@ -53,24 +52,24 @@ Signal = NDArray[np.float64]
 def analyse_song(path: Path) -> SongAnalysis:
     """Tempo (BPM), beat times, downbeat, sections and duration (s) of the song at `path`."""
     samples = decode_mono(path)
-    analysis = analyse_samples(samples)
-    return replace(analysis, sections=find_sections(samples, analysis))
+    spectra = spectra_of(samples)
+    analysis = analyse_samples(samples, spectra)
+    return replace(analysis, sections=find_sections(spectra, analysis))
 
 
-def analyse_samples(samples: NDArray[np.float32]) -> SongAnalysis:
+def analyse_samples(samples: NDArray[np.float32], spectra: Spectra | None = None) -> SongAnalysis:
     """Tempo, beats, downbeat and duration of mono samples at SAMPLE_RATE."""
     duration = samples.size / SAMPLE_RATE
     if samples.size < SAMPLE_RATE or float(np.max(np.abs(samples))) < SILENCE:
         return SongAnalysis(0.0, (), duration)
     audio = samples.astype(np.float32)
-    # librosa's own hop (23 ms) for the tempo and the beats: its tempo reading is steadiest
-    # there; a finer envelope (11.6 ms) then places each beat on its onset.
-    envelope = librosa.onset.onset_strength(y=audio, sr=SAMPLE_RATE, hop_length=HOP)
-    fine = librosa.onset.onset_strength(y=audio, sr=SAMPLE_RATE, hop_length=FINE_HOP)
-    bass = librosa.onset.onset_strength(
-        y=audio, sr=SAMPLE_RATE, hop_length=HOP, n_mels=16, fmax=BASS_MAX_HZ
-    )
-    tempo = float(librosa.feature.tempo(onset_envelope=envelope, sr=SAMPLE_RATE, hop_length=HOP)[0])
+    song = spectra or spectra_of(audio)
+    # librosa's own hop (23 ms): its tempo reading is steadiest there; each beat then moves
+    # to the vertex of its onset's peak, between frames.
+    envelope = librosa.onset.onset_strength(S=song.mel_db, sr=SAMPLE_RATE, hop_length=HOP)
+    bass = librosa.onset.onset_strength(S=song.bass_db, sr=SAMPLE_RATE, hop_length=HOP)
+    middle = _middle(envelope)
+    tempo = float(librosa.feature.tempo(onset_envelope=middle, sr=SAMPLE_RATE, hop_length=HOP)[0])
     _, tracked = librosa.beat.beat_track(
         onset_envelope=envelope, sr=SAMPLE_RATE, hop_length=HOP, bpm=tempo
     )
@@ -82,11 +81,10 @@ def analyse_samples(samples: NDArray[np.float32]) -> SongAnalysis:
         tempo *= 2
     if _bass_lands_between(bass, frames):
         frames = _midpoints(frames)
-    scale = HOP / FINE_HOP
-    seconds = _refine(fine, frames * scale) * FINE_HOP / SAMPLE_RATE - ONSET_DELAY
+    seconds = _refine(envelope, frames) * HOP / SAMPLE_RATE - ONSET_DELAY
     kept = (seconds >= 0.0) & (seconds < duration)
     times = tuple(float(t) for t in seconds[kept])
-    chroma = librosa.feature.chroma_stft(y=audio, sr=SAMPLE_RATE, hop_length=HOP)
+    chroma = song.chroma
     dropped = int(np.argmax(kept)) if kept.any() else 0
     downbeat = (downbeat_phase(bass, chroma, frames) - dropped) % BEATS_PER_BAR
     return SongAnalysis(steady_tempo(times, tempo), times, duration, downbeat)
@@ -155,6 +153,15 @@ def downbeat_phase(bass: Signal, chroma: NDArray[np.float32], frames: Signal) ->
         for phase in range(BEATS_PER_BAR)
     ]
     return int(np.argmax(scores))
+
+
+def _middle(envelope: Signal) -> Signal:
+    """At most TEMPO_SECONDS of the envelope, from the middle of the song."""
+    keep = int(TEMPO_SECONDS * SAMPLE_RATE / HOP)
+    if envelope.size <= keep:
+        return envelope
+    start = (envelope.size - keep) // 2
+    return envelope[start : start + keep]
 
 
 def _midpoints(frames: Signal) -> Signal:

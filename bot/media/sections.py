@@ -17,33 +17,36 @@ import librosa
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.media.spectra import HOP, SAMPLE_RATE, Spectra
 from bot.studio.beats import BEATS_PER_BAR, SongAnalysis
 from bot.studio.sections import SectionKind, SongSection
 
 logger = logging.getLogger(__name__)
 
-SAMPLE_RATE = 22050
-HOP = 512
 MIN_BARS = 8  # a song shorter than this many bars has one section: no structure to find
 SECTION_MIN_BARS = 4
 KERNEL_BARS = 4  # novelty compares this many bars before a bar line with as many after it
 PEAK_SHARE = 0.35  # a novelty peak this fraction of the highest one is a boundary
+# Standardised features make any song look varied; a boundary must also be heard: the bars
+# after it this different (cosine distance) from those before it, unstandardised.
+MIN_CONTRAST = 0.01
 SAME_SECTION = 0.8  # cross-similarity (relative to within) at which two sections are alike
 
 Matrix = NDArray[np.float64]
 
 
-def find_sections(samples: NDArray[np.float32], analysis: SongAnalysis) -> tuple[SongSection, ...]:
-    """The sections of mono samples at SAMPLE_RATE, on the bars of `analysis`'s beats."""
+def find_sections(spectra: Spectra, analysis: SongAnalysis) -> tuple[SongSection, ...]:
+    """The sections of a song (its spectra), on the bars of `analysis`'s beats."""
     bars = bar_grid(analysis)
     if len(bars) < MIN_BARS:
         return ()
-    features, energy = bar_features(samples, [*bars, analysis.duration])
+    features, plain, energy = bar_features(spectra, [*bars, analysis.duration])
     similarity = librosa.segment.recurrence_matrix(
         features, mode="affinity", metric="cosine", sym=True, self=True, full=True
     )
     similarity = np.asarray(similarity, dtype=np.float64)
-    starts = [0, *boundaries(novelty(similarity)), len(bars)]
+    found = [bar for bar in boundaries(novelty(similarity)) if contrast(plain, bar) >= MIN_CONTRAST]
+    starts = [0, *found, len(bars)]
     labels = _labels(similarity, starts)
     kinds = _kinds(labels, [float(energy[a:b].mean()) for a, b in itertools.pairwise(starts)])
     sections: list[SongSection] = []
@@ -71,12 +74,19 @@ def bar_grid(analysis: SongAnalysis) -> list[float]:
     return bars
 
 
-def bar_features(samples: NDArray[np.float32], edges: list[float]) -> tuple[Matrix, Matrix]:
-    """Per bar: chroma and MFCC stacked (one column a bar), and the bar's loudness (RMS)."""
-    audio = samples.astype(np.float32)
-    chroma = librosa.feature.chroma_stft(y=audio, sr=SAMPLE_RATE, hop_length=HOP)
-    mfcc = librosa.feature.mfcc(y=audio, sr=SAMPLE_RATE, hop_length=HOP, n_mfcc=14)[1:]
-    rms = librosa.feature.rms(y=audio, hop_length=HOP)
+def contrast(plain: Matrix, bar: int) -> float:
+    """How different the bars after `bar` sound from those before it (cosine distance, 0..1)."""
+    before = plain[:, max(0, bar - SECTION_MIN_BARS) : bar].mean(axis=1)
+    after = plain[:, bar : bar + SECTION_MIN_BARS].mean(axis=1)
+    norms = float(np.linalg.norm(before) * np.linalg.norm(after))
+    return 1.0 - float(before @ after) / norms if norms > 0 else 0.0
+
+
+def bar_features(spectra: Spectra, edges: list[float]) -> tuple[Matrix, Matrix, Matrix]:
+    """Per bar (one column a bar): chroma and MFCC standardised across the song's bars, the
+    same features unstandardised (each L2-normalised: how a bar sounds on its own), and the
+    bar's loudness (RMS)."""
+    chroma, mfcc, rms = spectra.chroma, spectra.mfcc, spectra.rms[None, :]
     frames = librosa.time_to_frames(np.asarray(edges), sr=SAMPLE_RATE, hop_length=HOP)
     frames = np.clip(frames, 0, chroma.shape[1])
     frames = np.maximum.accumulate(frames)
@@ -86,7 +96,12 @@ def bar_features(samples: NDArray[np.float32], edges: list[float]) -> tuple[Matr
     spread = bar_mfcc.std(axis=1, keepdims=True)
     bar_mfcc = (bar_mfcc - bar_mfcc.mean(axis=1, keepdims=True)) / np.where(spread > 0, spread, 1)
     stacked = np.vstack([bar_chroma, bar_mfcc / np.sqrt(bar_mfcc.shape[0])])
-    return np.asarray(stacked, dtype=np.float64), np.asarray(per_bar[-1], dtype=np.float64)
+    plain = np.vstack([bar_chroma, librosa.util.normalize(per_bar[12:-1], axis=0)]) / np.sqrt(2)
+    return (
+        np.asarray(stacked, dtype=np.float64),
+        np.asarray(plain, dtype=np.float64),
+        np.asarray(per_bar[-1], dtype=np.float64),
+    )
 
 
 def novelty(similarity: Matrix) -> Matrix:

@@ -200,6 +200,9 @@ class OpenAIPlanner:
             orientation=ORIENTATIONS.get(request.aspect, "portrait"),
             song_seconds=request.song_seconds,
             tempo_bpm=request.tempo_bpm,
+            sections=[
+                {"kind": s.kind.value, "start": s.start, "end": s.end} for s in request.sections
+            ],
             language_name=LANGUAGE_NAMES.get(request.language, request.language),
             conversation=request.conversation,
             reference_notes=request.reference_notes,

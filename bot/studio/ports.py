@@ -31,6 +31,7 @@ class PlanRequest:
     language: str
     aspect: str = "9:16"
     tempo_bpm: float | None = None
+    sections: tuple[SongSection, ...] = ()
     conversation: tuple[str, ...] = ()
     reference_notes: tuple[str, ...] = ()
     # Scenes wanted in all (see timing.suggested_scene_count): every idea once, the planner's

@@ -173,6 +173,7 @@ class Storyboard:
                 language=language,
                 aspect=project.aspect,
                 tempo_bpm=song.tempo_bpm if song else None,
+                sections=song.sections if song else (),
                 target_scenes=(
                     min(
                         self.limits.max_scenes, suggested_scene_count(song.duration, song.tempo_bpm)

@@ -21,6 +21,7 @@ from bot.providers.openai_planner import (
 from bot.providers.pricing import token_cost
 from bot.providers.styles_file import load_styles
 from bot.studio.ports import PlanRequest
+from bot.studio.sections import SectionKind, SongSection
 from bot.studio.timeline import Motion, Transition
 from bot.studio.timing import default_motion, default_transition, suggested_scene_count
 from tests.support.fake_openai import FakeOpenAI
@@ -240,6 +241,21 @@ async def test_plan_fills_the_song_with_scenes_of_its_own(
     schema = sent.json["text"]["format"]["schema"]["$defs"]["StoryboardScene"]
     assert {"type": "null"} in schema["properties"]["idea_number"]["anyOf"]
     assert "idea" in schema["required"]
+
+
+async def test_the_planner_is_told_the_song_s_parts(
+    fake: FakeOpenAI, client: openai.AsyncOpenAI
+) -> None:
+    parts = (
+        SongSection(SectionKind.INTRO, 0.0, 8.5),
+        SongSection(SectionKind.VERSE, 8.5, 24.5),
+        SongSection(SectionKind.CHORUS, 24.5, 40.0),
+    )
+    await OpenAIPlanner(client).plan(request(song_seconds=40.0, tempo_bpm=120.0, sections=parts))
+    (sent,) = fake.requests_to("responses")
+    assert "intro 0.0-8.5 s; verse 8.5-24.5 s; chorus 24.5-40.0 s." in sent.json["input"]
+    await OpenAIPlanner(client).plan(request(song_seconds=40.0))
+    assert "parts" not in fake.requests_to("responses")[-1].json["input"]
 
 
 async def test_plan_without_ideas_but_a_target_asks_for_scenes_of_its_own(

@@ -32,6 +32,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "orientation": "portrait",
         "song_seconds": 63.2,
         "tempo_bpm": 120.0,
+        "sections": [{"kind": "verse", "start": 0.0, "end": 30.0}],
         "language_name": "Vietnamese",
         "conversation": ["user: xin chào"],
         "reference_notes": ["scene 1: a photo"],

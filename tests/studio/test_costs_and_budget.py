@@ -121,10 +121,10 @@ async def test_planning_counts_the_scenes_an_ai_plan_adds(tmp_path: Path) -> Non
     world = build(tmp_path, image_cost=0.1, planner_name="test-ai")
     with_ideas(world, "a")
     await world.material.set_song(
-        OWNER, world.upload(make_song(seconds=20.0, fmt="wav"), ".wav"), "wav", None, "Untitled"
+        OWNER, world.upload(make_song(seconds=22.0, fmt="wav"), ".wav"), "wav", None, "Untitled"
     )
     assert world.costs.estimate(OWNER).usd == pytest.approx(0.1)
-    # 20 s at 120 BPM wants 3 scenes: a plan adds 2 more pictures.
+    # 22 s at 120 BPM wants 3 scenes: a plan adds 2 more pictures.
     assert world.costs.estimate(OWNER, planning=True).usd == pytest.approx(0.3)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -31,7 +31,6 @@ from bot.studio.status import ProjectStatus
 from bot.studio.storyboard import StoryboardRequests
 from bot.studio.styles import StylePreset
 from bot.studio.voice import VoiceNotes
-from bot.webapp.server import WebAppServer
 
 
 @dataclass(frozen=True)
@@ -75,13 +74,27 @@ class HandlerOptions:
     webapp_url: str | None = None  # the timeline Mini App's public address, when it is served
 
 
+class Served(Protocol):
+    """A server the bot runs beside polling (the timeline Mini App's)."""
+
+    @property
+    def port(self) -> int: ...
+
+    @property
+    def local_url(self) -> str: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Lifecycle:
     """What the application starts and stops around polling."""
 
     runner: JobRunner
     close: Callable[[], None]
-    webapp: WebAppServer | None = None  # the timeline Mini App's server, with WEBAPP_URL set
+    webapp: Served | None = None  # the timeline Mini App's server, with WEBAPP_URL set
 
 
 @dataclass

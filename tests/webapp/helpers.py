@@ -13,13 +13,13 @@ import aiohttp
 
 from bot.app import DirectorApplication
 from bot.config import Settings
+from bot.handlers.context import Served
 from bot.webapp.init_data import sign
-from bot.webapp.server import WebAppServer
 from tests.conftest import BotStarter, SettingsFactory
 from tests.support.bot_token import TOKEN
 
 # The address the bot publishes in its buttons (the reverse proxy's side); tests call the
-# server itself at `WebAppServer.local_url`.
+# server itself at `local_url`.
 PUBLIC_URL = "https://director.example/timeline/"
 
 
@@ -55,7 +55,7 @@ class RunningApp:
     """The running bot, its web server and an HTTP client for it."""
 
     application: DirectorApplication
-    server: WebAppServer
+    server: Served
     http: aiohttp.ClientSession
     settings: Settings
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import subprocess
 from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
 
 from bot.errors import InputRejected
 from bot.media.encoder import ffmpeg_exe
@@ -16,6 +20,7 @@ logger = logging.getLogger(__name__)
 _DURATION = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _AUDIO_STREAM = re.compile(r"Stream #\d+:\d+.*?: Audio: ")
 PROBE_TIMEOUT = 60.0
+DECODE_TIMEOUT = 120.0
 
 
 def header_duration(stderr: str) -> float | None:
@@ -25,6 +30,23 @@ def header_duration(stderr: str) -> float | None:
         return None
     hours, minutes, seconds = match.groups()
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def decode_mono(
+    path: Path, rate: int, *, first_seconds: float | None = None
+) -> NDArray[np.float32]:
+    """The first audio stream (or its first `first_seconds`) as mono float32 samples at `rate`.
+
+    Raises ValueError when ffmpeg cannot decode it.
+    """
+    command = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0"]
+    if first_seconds is not None:
+        command += ["-t", f"{first_seconds:.3f}"]
+    command += ["-ac", "1", "-ar", str(rate), "-f", "f32le", "pipe:1"]
+    done = subprocess.run(command, capture_output=True, timeout=DECODE_TIMEOUT, check=False)
+    if done.returncode != 0:
+        raise ValueError(f"cannot decode audio: {done.stderr.decode(errors='replace')[-300:]}")
+    return np.frombuffer(done.stdout, dtype=np.float32)
 
 
 def parse_probe(stderr: str) -> AudioFacts | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import librosa
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.media.encoder import ffmpeg_exe
+from bot.media import audio
 from bot.media.sections import find_sections
 from bot.media.spectra import HOP, SAMPLE_RATE, Spectra, spectra_of
 from bot.studio.beats import BEATS_PER_BAR, SongAnalysis
@@ -34,7 +33,6 @@ logger = logging.getLogger(__name__)
 # The tempo is read from the middle of a long song (its tempogram grows with the length).
 TEMPO_SECONDS = 240.0
 MAX_BPM = 210.0
-DECODE_TIMEOUT = 120.0
 SILENCE = 1e-4  # peak amplitude below which a file is silence
 # Midpoints at least this strong (relative to the beats) are beats too: the tempo is double.
 DOUBLE_WHEN_MIDPOINTS = 0.55
@@ -92,27 +90,7 @@ def analyse_samples(samples: NDArray[np.float32], spectra: Spectra | None = None
 
 def decode_mono(path: Path) -> NDArray[np.float32]:
     """The first audio stream as mono float32 samples at SAMPLE_RATE."""
-    command = [
-        ffmpeg_exe(),
-        "-nostdin",
-        "-v",
-        "error",
-        "-i",
-        str(path),
-        "-map",
-        "0:a:0",
-        "-ac",
-        "1",
-        "-ar",
-        str(SAMPLE_RATE),
-        "-f",
-        "f32le",
-        "pipe:1",
-    ]
-    done = subprocess.run(command, capture_output=True, timeout=DECODE_TIMEOUT, check=False)
-    if done.returncode != 0:
-        raise ValueError(f"cannot decode audio: {done.stderr.decode(errors='replace')[-300:]}")
-    return np.frombuffer(done.stdout, dtype=np.float32)
+    return audio.decode_mono(path, SAMPLE_RATE)
 
 
 def steady_tempo(beats: tuple[float, ...], fallback: float) -> float:

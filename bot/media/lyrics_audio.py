@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.errors import ProviderError
+from bot.media.audio import decode_mono
 from bot.media.encoder import ffmpeg_exe
 
 logger = logging.getLogger(__name__)
@@ -120,26 +121,4 @@ def first_voice_band_onset(samples: NDArray[np.float32], rate: int) -> float:
 
 
 def _decode(song: Path) -> NDArray[np.float32]:
-    command = [
-        ffmpeg_exe(),
-        "-nostdin",
-        "-v",
-        "error",
-        "-i",
-        str(song),
-        "-map",
-        "0:a:0",
-        "-t",
-        str(ONSET_SEARCH_SECONDS),
-        "-ac",
-        "1",
-        "-ar",
-        str(SPEECH_RATE),
-        "-f",
-        "f32le",
-        "pipe:1",
-    ]
-    done = subprocess.run(command, capture_output=True, timeout=ENCODE_TIMEOUT, check=False)
-    if done.returncode != 0:
-        raise ValueError("cannot decode the song")
-    return np.frombuffer(done.stdout, dtype=np.float32)
+    return decode_mono(song, SPEECH_RATE, first_seconds=ONSET_SEARCH_SECONDS)

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import io
-import subprocess
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps
 
-from bot.media.encoder import ffmpeg_exe
+from bot.media.audio import decode_mono
 
 THUMBNAIL_HEIGHT = 240
 PEAKS_SAMPLE_RATE = 8000
 PEAKS_PER_SECOND = 40
 MAX_PEAKS = 6000
-DECODE_TIMEOUT = 120.0
 
 
 def thumbnail_jpeg(source: Path, height: int = THUMBNAIL_HEIGHT) -> bytes:
@@ -37,27 +35,10 @@ def thumbnail_jpeg(source: Path, height: int = THUMBNAIL_HEIGHT) -> bytes:
 
 def song_peaks(source: Path, duration: float) -> list[float]:
     """The loudest sample in each slice of the song (0..1), about PEAKS_PER_SECOND a second."""
-    command = [
-        ffmpeg_exe(),
-        "-nostdin",
-        "-v",
-        "error",
-        "-i",
-        str(source),
-        "-map",
-        "0:a:0",
-        "-ac",
-        "1",
-        "-ar",
-        str(PEAKS_SAMPLE_RATE),
-        "-f",
-        "f32le",
-        "pipe:1",
-    ]
-    done = subprocess.run(command, capture_output=True, timeout=DECODE_TIMEOUT, check=False)
-    if done.returncode != 0:
-        raise ValueError("cannot decode the song for its waveform")
-    samples = np.abs(np.frombuffer(done.stdout, dtype=np.float32))
+    try:
+        samples = np.abs(decode_mono(source, PEAKS_SAMPLE_RATE))
+    except ValueError as error:
+        raise ValueError("cannot decode the song for its waveform") from error
     count = max(1, min(MAX_PEAKS, round(duration * PEAKS_PER_SECOND)))
     if samples.size == 0:
         return [0.0] * count

@@ -14,8 +14,8 @@ from bot.handlers.albums import photo_key
 from bot.handlers.context import DirectorContext
 from bot.handlers.files import FileKind, audio_extension, classify_document
 from bot.handlers.replies import reply
-from bot.handlers.text import escape, short
-from bot.handlers.uploads import announce_song, default_title, download
+from bot.handlers.text import escape
+from bot.handlers.uploads import announce_song, default_title, download, noted_in_album
 
 logger = logging.getLogger(__name__)
 
@@ -45,21 +45,15 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
     )
     if added.project_created:
         await reply(update, context, "project.started_for_you", title=escape(added.project.title))
-    if message.media_group_id is not None and context.job_queue is not None:
-        context.views.albums.add(
-            context.job_queue,
-            message.media_group_id,
-            chat_id=message.chat_id,
-            user_id=update.effective_user.id,
-            language=context.language(),
-            scene_id=added.scene.id,
-            number=added.scene.position,
-            idea=short(added.scene.idea),
-            new_scene=added.new_scene,
-            refresh_project=(
-                added.project.id if reply_scene is not None and added.scene.picture_sha else None
-            ),
-        )
+    if noted_in_album(
+        update,
+        context,
+        added.scene,
+        added.new_scene,
+        refresh_project=(
+            added.project.id if reply_scene is not None and added.scene.picture_sha else None
+        ),
+    ):
         return
     if reply_scene is not None:
         await storyboard.announce_scene(update, context, "photo.attached", added.scene)

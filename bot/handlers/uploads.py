@@ -10,9 +10,9 @@ from telegram.error import BadRequest
 
 from bot.handlers.context import DirectorContext
 from bot.handlers.replies import pace_hint, reply
-from bot.handlers.text import escape
+from bot.handlers.text import escape, short
 from bot.i18n import t
-from bot.studio.models import Asset, Project
+from bot.studio.models import Asset, Project, Scene
 
 
 async def download(context: DirectorContext, file_id: str, size: int | None, suffix: str) -> Path:
@@ -53,3 +53,35 @@ async def announce_song(
         title=escape(project.title),
         hint=pace_hint(context.language(), song.duration, scenes),
     )
+
+
+def noted_in_album(
+    update: Update,
+    context: DirectorContext,
+    scene: Scene,
+    new_scene: bool,
+    *,
+    refresh_project: int | None = None,
+    clip: bool = False,
+) -> bool:
+    """Note a photo or clip of an album, whose one answer waits for its last item; False when
+    the message is not part of an album."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.media_group_id is None:
+        return False
+    if context.job_queue is None:
+        return False
+    context.views.albums.add(
+        context.job_queue,
+        message.media_group_id,
+        chat_id=message.chat_id,
+        user_id=user.id,
+        language=context.language(),
+        scene_id=scene.id,
+        number=scene.position,
+        idea=short(scene.idea),
+        new_scene=new_scene,
+        refresh_project=refresh_project,
+        clip=clip,
+    )
+    return True

@@ -62,6 +62,7 @@ def board_json(board: Board, language: str, busy: str | None = None) -> dict[str
             "duration": song.duration,
             "tempo_bpm": song.tempo_bpm,
             "beats": list(song.beats),
+            "downbeat": song.downbeat,
             "sections": [
                 {
                     "label": t(language, f"section.{s.kind.value}"),

@@ -334,6 +334,7 @@ async def test_the_owner_gets_the_song_its_waveform_and_thumbnails(
             board = await got.json()
         assert board["song"]["duration"] == pytest.approx(6, abs=0.1)
         assert len(board["song"]["beats"]) >= 8 and board["song"]["sections"] == []
+        assert board["song"]["downbeat"] in range(4)  # bars drawn from the first downbeat
         scene = board["scenes"][0]
         assert scene["thumbnail"] is not None
         async with app.http.get(app.url(f"api/projects/{project}/song"), headers=headers) as r:

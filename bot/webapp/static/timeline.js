@@ -106,8 +106,9 @@ export class Timeline {
     const period = beats.length > 1 ? (beats.at(-1) - beats[0]) / (beats.length - 1) : 0;
     const barsOnly = period * this.pps < 6;
     const fragment = document.createDocumentFragment();
+    const downbeat = this.board.song?.downbeat ?? 0; // the first beat that starts a bar
     beats.forEach((beat, index) => {
-      const bar = index % BEATS_PER_BAR === 0;
+      const bar = (index - downbeat) % BEATS_PER_BAR === 0;
       if (barsOnly && !bar) return;
       const line = document.createElement("i");
       line.className = bar ? "beat bar" : "beat";

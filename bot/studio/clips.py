@@ -110,7 +110,7 @@ class Clips:
                     if error.key in FATAL:
                         raise
                     logger.warning("Clip of scene %s failed: %s", scene.id, error.key)
-                    await on_failure(scene.position, "provider.clip_failed")
+                    await on_failure(scene.position, "render.clip_failed")
                     return shot
                 if made is None:
                     await on_failure(scene.position, "provider.budget")

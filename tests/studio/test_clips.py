@@ -74,7 +74,7 @@ async def test_a_failed_clip_leaves_the_still_and_a_fatal_one_stops(tmp_path: Pa
     log = EventLog()
     attached = await world.clips.attach(OWNER, world.project(), pictures, shots, log.scene_failed)
     assert [s.clip_path is None for s in attached] == [True, False]
-    assert log.failures == [(1, "provider.clip_failed")]
+    assert log.failures == [(1, "render.clip_failed")]
     assert world.scenes()[0].clip_sha is None
     world.clip_maker.failures = [ProviderError("provider.no_credit")]
     with pytest.raises(ProviderError) as raised:

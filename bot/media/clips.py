@@ -13,18 +13,21 @@ an earlier frame, so memory holds one frame whatever the clip's length.
 from __future__ import annotations
 
 import contextlib
+import functools
+import io
 import logging
 import statistics
 import subprocess
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
-from bot.media.encoder import ffmpeg_exe
+from bot.media.encoder import PIPE_BYTES, ffmpeg_exe
 from bot.media.fitting import find_focus
 from bot.media.footage_filters import sdr_chain
 from bot.media.footage_frames import keyframes_within
-from bot.media.media_header import VideoStream, read_header
+from bot.media.media_header import MediaHeader, VideoStream, read_header
 from bot.media.motion import Focus, cover_window
 from bot.media.yuv import Frame
 
@@ -34,6 +37,7 @@ MAX_SLOWDOWN = 2.0
 FOCUS_FRAMES = 3
 MIN_STRETCH = 0.1  # seconds of a clip a start may leave, however late it is asked for
 HOLD_MARGIN = 1.0  # seconds before the clip's end a seek may land and still find frames
+KNOWN_CLIPS = 64  # headers and crop focuses remembered (a render's workers share them)
 
 
 class ClipUnreadable(ValueError):
@@ -64,7 +68,19 @@ def stretch_timing(
 
 
 def clip_focus(path: Path, start: float, seconds: float) -> Focus:
-    """Where the cover crop of a stretch looks: the median focus of a few of its key frames."""
+    """Where the cover crop of a stretch looks: the median focus of a few of its key frames.
+
+    Remembered per file version and stretch: both render workers, and each again when it
+    comes back to a shot, prepare the same shot, and the focus must not move between them.
+    """
+    stat = path.stat()
+    return _clip_focus(str(path), stat.st_size, stat.st_mtime_ns, start, seconds)
+
+
+@functools.lru_cache(maxsize=KNOWN_CLIPS)
+def _clip_focus(path_text: str, size: int, mtime_ns: int, start: float, seconds: float) -> Focus:
+    del size, mtime_ns  # part of the key only
+    path = Path(path_text)
     frames = keyframes_within(path, start, seconds, limit=FOCUS_FRAMES)
     if not frames:
         return (0.5, 0.5)
@@ -86,7 +102,7 @@ class ClipSource:
         clip_start: float = 0.0,
         focus: Focus | None = None,
     ) -> None:
-        header = read_header(path)
+        header = _clip_header(path)
         if header is None or header.video is None or not header.duration:
             raise ClipUnreadable(f"clip {path.name} has no readable video stream")
         self._path = path
@@ -105,6 +121,9 @@ class ClipSource:
         self._first = 0
         self._next = 0
         self._last: Frame | None = None
+        # Frames are read into these two buffers in turn (the last frame stays whole while the
+        # next is read): a fresh 1.4 MB buffer a frame costs more in page faults than a copy.
+        self._buffers = [np.empty((height * 3 // 2, width), dtype=np.uint8) for _ in range(2)]
         self._held: tuple[int, Frame] | None = None  # (first missing index, last good frame)
 
     @property
@@ -140,7 +159,7 @@ class ClipSource:
             frame = self._read()
             if frame is None:  # fewer frames than promised: the last one is held
                 if self._last is not None:
-                    self._held = (self._next, self._last)
+                    self._held = (self._next, self._last.copy())
                 return
             self._last = frame
             self._next += 1
@@ -163,7 +182,12 @@ class ClipSource:
             timing = [f"setpts=(PTS-STARTPTS)*{self._slow:.6f}", f"framerate=fps={self._fps}"]
         else:
             timing = ["setpts=PTS-STARTPTS", f"fps={self._fps}"]
-        filters = sdr_chain(self._video, f"{width}:{height}", crop=self._crop, timing=timing)
+        size = f"{width}:{height}"
+        if self._crop[2] >= width and self._crop[3] >= height:
+            # Shrinking: area averaging looks as good as bicubic here (no aliasing; 46 dB
+            # PSNR against lanczos on 1080p -> 720p) at a fifth of its cost.
+            size += ":flags=area"
+        filters = sdr_chain(self._video, size, crop=self._crop, timing=timing)
         return ",".join([*filters, "tpad=stop=-1:stop_mode=clone"])
 
     def _open(self, index: int) -> None:
@@ -172,7 +196,8 @@ class ClipSource:
         latest = max(0.0, self._clip_seconds - self._start - HOLD_MARGIN)
         first = min(index, int(latest * self._slow * self._fps))
         start = self._start + first / self._fps / self._slow
-        command = [ffmpeg_exe(), "-nostdin", "-v", "error", "-ss", f"{start:.6f}"]
+        command = [ffmpeg_exe(), "-nostdin", "-v", "error", "-threads", "1"]
+        command += ["-filter_threads", "1", "-ss", f"{start:.6f}"]
         command += ["-i", str(self._path), "-map", f"0:{self._video.index}", "-an"]
         command += ["-vf", self._chain(), "-frames:v", str(self._frames - first)]
         command += ["-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]
@@ -181,18 +206,38 @@ class ClipSource:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            pipesize=PIPE_BYTES,
         )
         self._first = self._next = first
         self._last = None
 
     def _read(self) -> Frame | None:
         assert self._process is not None and self._process.stdout is not None
-        data = self._process.stdout.read(self._bytes)
-        if len(data) < self._bytes:
-            return None
-        width, height = self._size
-        # Read-only over the bytes just read: `frame` hands out copies, so none is made here.
-        return np.frombuffer(data, dtype=np.uint8).reshape(height * 3 // 2, width)
+        frame = self._buffers[1] if self._last is self._buffers[0] else self._buffers[0]
+        stdout = cast(io.BufferedReader, self._process.stdout)
+        view = memoryview(frame.reshape(-1).data)
+        filled = 0
+        while filled < self._bytes:
+            count = stdout.readinto(view[filled:])
+            if not count:
+                return None
+            filled += count
+        return frame
+
+
+def _clip_header(path: Path) -> MediaHeader | None:
+    """The clip's header, read once per file version (`read_header` starts an ffmpeg)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _cached_header(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=KNOWN_CLIPS)
+def _cached_header(path_text: str, size: int, mtime_ns: int) -> MediaHeader | None:
+    del size, mtime_ns  # part of the key only
+    return read_header(Path(path_text))
 
 
 def _crop_box(

@@ -1,8 +1,11 @@
 """Encoding the segments a render is missing: frames drawn in threads, piped to x264 processes.
 
-With two workers, one walks the missing segments from the front and one from the back, so each
-keeps its shots prepared from one segment to the next and both finish together. Threads are
-enough: warping, blending and pipe writes release the GIL, and x264 runs in its own process.
+With two workers, each walks its own run of the missing segments forward (the first half and
+the second), so each keeps its shots prepared from one segment to the next and reads its clips
+forward: a clip read backwards (a segment's crossfade shows the end of the shot before it)
+costs a second decoder and a seek per shot. A worker whose run is done takes the back half of
+the other's, so both finish together. Threads are enough: warping, blending and pipe writes
+release the GIL, and x264 runs in its own process.
 """
 
 from __future__ import annotations
@@ -58,25 +61,26 @@ class SegmentJobs:
         """Encode every segment; raise the first failure after stopping the other worker."""
         self._total = sum(segment.count for segment in segments)
         self._report()
-        pending = collections.deque(segments)
         if workers <= 1 or len(segments) < 2:
-            self._work(pending, from_back=False)
+            self._work([collections.deque(segments)], 0)
             return
+        half = _half_by_frames(segments)
+        runs = [collections.deque(segments[:half]), collections.deque(segments[half:])]
         with concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="segment") as pool:
-            futures = [pool.submit(self._work, pending, back) for back in (False, True)]
+            futures = [pool.submit(self._work, runs, own) for own in (0, 1)]
             errors = [f.exception() for f in futures]
         failures = [e for e in errors if e is not None and not isinstance(e, _Stopped)]
         if failures:
             raise failures[0]
 
-    def _work(self, pending: collections.deque[Segment], from_back: bool) -> None:
+    def _work(self, runs: list[collections.deque[Segment]], own: int) -> None:
         frames = TimelineFrames(self._timeline)
         try:
             while not self._failed.is_set():
                 with self._lock:
-                    if not pending:
-                        return
-                    segment = pending.pop() if from_back else pending.popleft()
+                    segment = _next_segment(runs, own)
+                if segment is None:
+                    return
                 self._encode(frames, segment)
         except BaseException:
             self._failed.set()
@@ -118,3 +122,26 @@ class SegmentJobs:
         if due and fraction > self._reported:
             self._reported = fraction
             self._on_progress(fraction)
+
+
+def _half_by_frames(segments: list[Segment]) -> int:
+    """Where to split the segments so both runs hold about as many frames (at least one each)."""
+    total = sum(segment.count for segment in segments)
+    done = 0
+    for index, segment in enumerate(segments[:-1]):
+        done += segment.count
+        if 2 * done >= total:
+            return index + 1
+    return len(segments) - 1
+
+
+def _next_segment(runs: list[collections.deque[Segment]], own: int) -> Segment | None:
+    """The next segment of a worker's run; when it is done, it takes the back half of another's."""
+    mine = runs[own]
+    if not mine:
+        other = max((run for index, run in enumerate(runs) if index != own), key=len, default=None)
+        if other is None or len(other) < 2:
+            return None
+        taken = [other.pop() for _ in range(len(other) // 2)]
+        mine.extend(reversed(taken))
+    return mine.popleft()

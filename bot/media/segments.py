@@ -33,7 +33,7 @@ from bot.media.frames import (
 from bot.studio.keys import content_key
 from bot.studio.timeline import CaptionsMode, LyricLine, Shot, Timeline, Transition
 
-RENDER_VERSION = 3  # bump when the drawing code changes what a frame looks like
+RENDER_VERSION = 4  # bump when the drawing code changes what a frame looks like
 
 
 @dataclass(frozen=True)

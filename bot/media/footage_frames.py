@@ -37,7 +37,7 @@ GOOD_FRAME_TRIES = 8
 
 def frame_at(path: Path, seconds: float, *, max_side: int = 1920) -> Image.Image:
     """The frame `seconds` into a clip, upright, tone-mapped to SDR, at most `max_side` px."""
-    video, duration = _video_of(path)
+    video, duration = video_of(path)
     latest = max(0.0, duration - 1.0 / (video.fps or 25.0)) if duration else seconds
     at = min(max(0.0, seconds), latest)
     for frame in _rgb_frames(path, video, max_side, start=at, limit=1):
@@ -53,7 +53,7 @@ def keyframes_within(
     Falls back to the frame in the middle of the stretch when no key frame lies inside it.
     """
     try:
-        video, _ = _video_of(path)
+        video, _ = video_of(path)
         frames = list(_rgb_frames(path, video, max_side, start=start, limit=limit, within=seconds))
         if not frames:
             middle = _rgb_frames(path, video, max_side, start=start + seconds / 2, limit=1)
@@ -67,7 +67,7 @@ def keyframes_within(
 def first_good_frame(path: Path, *, max_side: int = 1920) -> Image.Image | None:
     """The first frame that decodes and is not blank, else the first that decodes, else None."""
     try:
-        video, _ = _video_of(path)
+        video, _ = video_of(path)
     except FootageError:
         return None
     first: Image.Image | None = None
@@ -85,7 +85,7 @@ def liveliness(path: Path, *, step: float = 0.5) -> tuple[float, ...]:
     """One score per `step` seconds of the clip: motion times sharpness (higher is livelier)."""
     if step <= 0:
         raise ValueError("step must be positive")
-    video, _ = _video_of(path)
+    video, _ = video_of(path)
     width, height = _fit_within(video.display_size, LIVELINESS_SIDE)
     rate = Fraction(SAMPLES_PER_STEP) / Fraction(step).limit_denominator(1000)
     chain = f"fps={rate},scale={width}:{height}:flags=area,format=gray"
@@ -114,7 +114,7 @@ def liveliness(path: Path, *, step: float = 0.5) -> tuple[float, ...]:
     return tuple(scores)
 
 
-def _video_of(path: Path) -> tuple[VideoStream, float]:
+def video_of(path: Path) -> tuple[VideoStream, float]:
     header = read_header(path)
     if header is None:
         raise FootageError(FootageProblem.UNREADABLE, "ffmpeg cannot read the file")

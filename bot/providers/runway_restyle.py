@@ -20,15 +20,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-import imageio_ffmpeg
 import runwayml
 
 from bot.errors import ProviderError
+from bot.media.footage_cut import cut_stretch, with_sound_of
 from bot.providers.prompts import PromptTemplates
 from bot.providers.runway_clips import RATIOS
 from bot.providers.runway_tasks import (
@@ -105,7 +105,16 @@ class RunwayFootageRestyler:
         seconds = min(max(request.seconds, MIN_SECONDS), MAX_SECONDS)
         with tempfile.TemporaryDirectory(prefix="restyle-") as folder:
             stretch = Path(folder) / "stretch.mp4"
-            await asyncio.to_thread(_cut_stretch, request.footage, request.start, seconds, stretch)
+            await _media(
+                "cut the footage stretch to restyle",
+                cut_stretch,
+                request.footage,
+                request.start,
+                seconds,
+                INPUT_SHORT_SIDE,
+                INPUT_FPS,
+                stretch,
+            )
             size = stretch.stat().st_size
             if size > MAX_UPLOAD_BYTES:
                 logger.warning("A footage stretch of %d bytes is too large to restyle", size)
@@ -130,8 +139,14 @@ class RunwayFootageRestyler:
             await asyncio.to_thread(answer.write_bytes, data)
             # The model answers with pictures only: the stretch's own sound goes back in, for
             # a project that mixes the clips' sound under the song.
-            await asyncio.to_thread(
-                _with_sound_of, answer, request.footage, request.start, seconds, output
+            await _media(
+                "put the footage's sound under its restyle",
+                with_sound_of,
+                answer,
+                request.footage,
+                request.start,
+                seconds,
+                output,
             )
         credits, cost = restyle_cost(self._model, seconds)
         return Usage(provider="runway", kind="restyle", units=credits, cost_usd=cost)
@@ -144,51 +159,10 @@ def _inline_video(path: Path, size: int, limit: int) -> str | None:
     return data_uri("video/mp4", path.read_bytes())
 
 
-def _with_sound_of(video: Path, footage: Path, start: float, seconds: float, output: Path) -> None:
-    """`video` with the sound of the footage's stretch (if it has any), the picture copied."""
-    _ffmpeg(
-        ["-i", str(video), *_stretch_of(footage, start, seconds)],
-        ["-map", "0:v:0", "-map", "1:a:0?", "-c:v", "copy", "-c:a", "aac", "-b:a", "160k"],
-        ["-shortest"],
-        output,
-        "put the footage's sound under its restyle",
-    )
-
-
-def _cut_stretch(footage: Path, start: float, seconds: float, output: Path) -> None:
-    """Re-encode `seconds` of `footage` from `start` into what the model takes."""
-    # ffmpeg applies the rotation metadata itself before the filters (autorotate).
-    scale = f"scale='if(lte(iw,ih),{INPUT_SHORT_SIDE},-2)':'if(lte(iw,ih),-2,{INPUT_SHORT_SIDE})'"
-    _ffmpeg(
-        _stretch_of(footage, start, seconds),
-        ["-an", "-vf", f"{scale},fps={INPUT_FPS},format=yuv420p"],
-        ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-threads", "2"],
-        output,
-        "cut the footage stretch to restyle",
-    )
-
-
-def _stretch_of(footage: Path, start: float, seconds: float) -> list[str]:
-    """ffmpeg's input arguments for `seconds` of `footage` from `start`."""
-    return ["-ss", f"{max(0.0, start):.3f}", "-t", f"{seconds:.3f}", "-i", str(footage)]
-
-
-def _ffmpeg(
-    inputs: list[str], mapping: list[str], encoding: list[str], output: Path, what: str
-) -> None:
-    """Run the ffmpeg we ship into an MP4 at `output`; a failure is the restyle's."""
-    command = [
-        imageio_ffmpeg.get_ffmpeg_exe(),
-        *("-hide_banner", "-loglevel", "error", "-nostdin"),
-        *inputs,
-        *mapping,
-        *encoding,
-        *("-movflags", "+faststart", "-y", str(output)),
-    ]
+async def _media(what: str, step: Callable[..., None], *arguments: object) -> None:
+    """Run an ffmpeg step in a thread; its failure is the restyle's."""
     try:
-        subprocess.run(command, check=True, capture_output=True, timeout=300)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        await asyncio.to_thread(step, *arguments)
+    except (OSError, ValueError) as error:
         logger.warning("ffmpeg could not %s (%s)", what, type(error).__name__)
         raise ProviderError(FAILED, service=SERVICE) from error
-    if not output.exists() or output.stat().st_size == 0:
-        raise ProviderError(FAILED, service=SERVICE)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from bot.handlers.context import DirectorContext
 from bot.handlers.text import escape
+from bot.handlers.uploads import download
 from bot.i18n import t
 from bot.studio.song_lyrics import LyricsSaved, LyricsView
 from bot.studio.timeline import LyricLine
@@ -52,14 +52,7 @@ async def receive_lyrics_file(update: Update, context: DirectorContext) -> None:
     document = message.document
     use_case = context.use_cases.lyrics
     use_case.check_file_size(document.file_size)
-    try:
-        telegram_file = await context.bot.get_file(document.file_id)
-    except BadRequest as error:
-        if "too big" in error.message.lower():
-            raise context.use_cases.material.file_too_big() from error
-        raise
-    target = context.use_cases.material.scratch_path(".txt")
-    await telegram_file.download_to_drive(target)
+    target = await download(context, document.file_id, document.file_size, ".txt")
     await _report(update, context, await use_case.set_file(user.id, target, document.file_name))
 
 

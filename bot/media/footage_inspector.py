@@ -12,8 +12,14 @@ import logging
 from pathlib import Path
 
 from bot.errors import InputRejected, ProviderError
-from bot.media.footage_probe import FootageError, first_good_frame, frame_at, liveliness
-from bot.media.footage_probe import probe_footage as probe_footage
+from bot.media.footage_errors import FootageProblem
+from bot.media.footage_probe import (
+    FootageError,
+    first_good_frame,
+    frame_at,
+    liveliness,
+    probe_footage,
+)
 from bot.studio.ports import FootageFacts
 from bot.studio.timing import clock
 
@@ -22,19 +28,7 @@ logger = logging.getLogger(__name__)
 JPEG_QUALITY = 90
 UNREADABLE_IN_RENDER = "footage.unreadable_scene"
 # What each of the probe's problems is called in the catalogs.
-PROBLEM_KEYS = {
-    "NO_VIDEO": "error.footage_no_video",
-    "UNREADABLE": "error.footage_unreadable",
-    "TRUNCATED": "error.footage_truncated",
-    "ONE_FRAME": "error.footage_one_frame",
-    "TOO_DEMANDING": "error.footage_too_demanding",
-    "TOO_LONG": "error.footage_too_long",
-}
-
-
-def _problem_name(error: FootageError) -> str:
-    problem = error.problem
-    return str(getattr(problem, "name", problem)).upper()
+PROBLEM_KEYS = {problem: f"error.footage_{problem.value}" for problem in FootageProblem}
 
 
 class FileFootageReader:
@@ -54,17 +48,16 @@ class FileFootageReader:
                 max_pixel_rate=self.max_pixel_rate,
             )
         except FootageError as error:
-            name = _problem_name(error)
-            logger.info("Footage refused: %s", name)
-            key = PROBLEM_KEYS.get(name, "error.footage_unreadable")
+            logger.info("Footage refused: %s", error.problem.value)
+            key = PROBLEM_KEYS[error.problem]
             raise InputRejected(key, limit=clock(self.max_seconds)) from error
         return FootageFacts(
-            width=int(facts.width),
-            height=int(facts.height),
-            duration=float(facts.duration),
-            fps=float(facts.fps),
-            rotation=int(getattr(facts, "rotation", 0) or 0),
-            hdr=bool(getattr(facts, "hdr", False)),
+            width=facts.width,
+            height=facts.height,
+            duration=facts.duration,
+            fps=facts.fps,
+            rotation=facts.rotation,
+            hdr=facts.hdr,
         )
 
     async def liveliness(self, source: Path, step: float) -> tuple[float, ...]:

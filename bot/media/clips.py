@@ -29,7 +29,8 @@ from bot.media.footage_filters import sdr_chain
 from bot.media.footage_frames import keyframes_within
 from bot.media.media_header import MediaHeader, VideoStream, read_header
 from bot.media.motion import Focus, cover_window
-from bot.media.yuv import Frame
+from bot.media.pipes import CAN_SPLICE, PipeBroken, read_exactly, splice_exactly, write_all
+from bot.media.yuv import Frame, YuvOverlay
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ class ClipSource:
         if self._process is None or index < self._next or index - self._next > 2 * self._fps:
             self._open(index)
         self._read_up_to(index)
-        if self._last is None and self._first > 0:
+        if self._last is None and self._next == self._first > 0:
             # The seek found nothing: the file ends before its header says (a cut-short
             # download). Read it from the stretch's start and hold its last good frame.
             self._open(0)
@@ -153,6 +154,47 @@ class ClipSource:
                 f"{index} of its {self._frames}-frame slot"
             )
         return self._last.copy()
+
+    def send_frame(self, seconds: float, target: int, overlay: YuvOverlay | None) -> bool:
+        """Send the frame `seconds` into the slot straight to pipe `target`, `overlay` drawn on.
+
+        Only the next frame of a decoder that has already given one goes this way (True): the
+        bytes move from pipe to pipe in the kernel, but for the rows the overlay covers. Else
+        nothing is sent (False) and `frame` is the way. A sent frame is not kept, so asking
+        for it again costs a seek. PipeBroken: the decoder ended within the frame.
+        """
+        index = min(self._frames - 1, max(0, round(seconds * self._fps)))
+        process = self._process
+        if not CAN_SPLICE or process is None or process.stdout is None or self._held is not None:
+            return False
+        if self._next == self._first or index != self._next or index == self._frames - 1:
+            return False  # the slot's last frame is kept: transitions show it a while
+        self._last = None
+        try:
+            self._send(process.stdout.fileno(), target, overlay)
+        except PipeBroken:
+            self.close()
+            raise
+        self._next += 1
+        return True
+
+    def _send(self, source: int, target: int, overlay: YuvOverlay | None) -> None:
+        width, height = self._size
+        if overlay is None:
+            splice_exactly(source, target, self._bytes)
+            return
+        first, last = overlay.rows
+        chroma = (width // 2, height // 2, first // 2, last // 2)
+        scratch = self._buffers[0].reshape(-1)  # free: a sent frame is not kept
+        for plane, (row_bytes, rows, top, bottom) in enumerate(
+            ((width, height, first, last), chroma, chroma)
+        ):
+            band = scratch[: (bottom - top) * row_bytes].reshape(bottom - top, row_bytes)
+            splice_exactly(source, target, top * row_bytes)
+            read_exactly(source, memoryview(band.reshape(-1).data))
+            overlay.blend_plane_rows(plane, band)
+            write_all(target, memoryview(band.reshape(-1).data))
+            splice_exactly(source, target, (rows - bottom) * row_bytes)
 
     def _read_up_to(self, index: int) -> None:
         while self._next <= index:
@@ -206,6 +248,7 @@ class ClipSource:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            bufsize=0,  # frames may also leave by splice: no bytes may wait in a Python buffer
             pipesize=PIPE_BYTES,
         )
         self._first = self._next = first

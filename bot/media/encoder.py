@@ -17,6 +17,7 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
+from bot.media.pipes import write_all
 from bot.media.yuv import Frame
 
 PIPE_BYTES = 1 << 20
@@ -86,14 +87,20 @@ class SegmentWriter:
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            bufsize=0,  # frames may also arrive by splice (pipes.py): nothing may wait in a buffer
             pipesize=PIPE_BYTES,
         )
 
+    @property
+    def target(self) -> int:
+        """The encoder's input pipe, for frames sent by splice."""
+        assert self._process.stdin is not None
+        return self._process.stdin.fileno()
+
     def write(self, frame: Frame) -> None:
         """Send one I420 frame to the encoder."""
-        assert self._process.stdin is not None
         try:
-            self._process.stdin.write(frame.data)
+            write_all(self.target, memoryview(frame.reshape(-1).data))
         except BrokenPipeError:
             self._fail()
 

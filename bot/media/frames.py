@@ -120,14 +120,8 @@ class TimelineFrames:
     def i420_at(self, t: float) -> Frame:
         """I420 frame (height * 3 / 2 x width) shown at `t` seconds."""
         timeline = self._timeline
-        shots = timeline.shots
         t = min(max(float(t), 0.0), timeline.duration)
-        index = max(0, min(len(shots) - 1, bisect.bisect_right(self._starts, t) - 1))
-        incoming = index + 1 if index + 1 < len(shots) else None
-        if incoming is not None and t < shots[incoming].start - half_transition(timeline, incoming):
-            incoming = None
-        if incoming is None and t < shots[index].start + half_transition(timeline, index):
-            incoming, index = index, index - 1
+        index, incoming = self._showing(t)
         frame = self._mix(index, incoming, t)
         self._evict(keep={i for i in (index, incoming) if i is not None and i >= 0})
         self._draw_lyric(frame, t)
@@ -136,6 +130,42 @@ class TimelineFrames:
             frame = self._darken(frame, (timeline.duration - t) / fade)
         self._draw_title(frame, t)
         return frame
+
+    def send_frame(self, t: float, target: int) -> bool:
+        """Send the frame at `t` straight from its clip's decoder to pipe `target`, if it can go so.
+
+        It can when it is a clip's next frame with at most its caption on it: no transition,
+        title, lyric or closing fade (True). Else nothing is sent (False): use `i420_at`.
+        PipeBroken: the clip ended within the frame, which was sent in part.
+        """
+        timeline = self._timeline
+        t = min(max(float(t), 0.0), timeline.duration)
+        index, incoming = self._showing(t)
+        if incoming is not None or t < title_end(timeline) or self._sung_at(t) is not None:
+            return False
+        fade = end_fade_seconds(timeline)
+        if fade > 0.0 and t > timeline.duration - fade:
+            return False
+        prepared = self._prepared_shot(index)
+        if prepared.clip is None:
+            return False
+        self._evict(keep={index})
+        return prepared.clip.send_frame(t - timeline.shots[index].start, target, prepared.caption)
+
+    def _showing(self, t: float) -> tuple[int, int | None]:
+        """The shot shown at `t`, and the one coming in over it during a transition.
+
+        (-1, 0) is the opening fade from black into the first shot.
+        """
+        timeline = self._timeline
+        shots = timeline.shots
+        index = max(0, min(len(shots) - 1, bisect.bisect_right(self._starts, t) - 1))
+        incoming = index + 1 if index + 1 < len(shots) else None
+        if incoming is not None and t < shots[incoming].start - half_transition(timeline, incoming):
+            incoming = None
+        if incoming is None and t < shots[index].start + half_transition(timeline, index):
+            incoming, index = index, index - 1
+        return index, incoming
 
     @property
     def fallbacks(self) -> frozenset[int]:
@@ -276,8 +306,8 @@ class TimelineFrames:
 
     def _draw_lyric(self, frame: Frame, t: float) -> None:
         """The lyric line sung at `t`, its current word highlighted (lines never overlap)."""
-        index = bisect.bisect_right(self._lyric_starts, t) - 1
-        if index < 0 or t >= self._lyrics[index].end:
+        index = self._sung_at(t)
+        if index is None:
             return
         prepared = self._lyric(index)
         if prepared.line is None:
@@ -288,6 +318,13 @@ class TimelineFrames:
             if word.start <= t < word.end and overlay is not None:
                 overlay.blend_into(frame, *self._size)
                 break
+
+    def _sung_at(self, t: float) -> int | None:
+        """The lyric line sung at `t`, if any."""
+        index = bisect.bisect_right(self._lyric_starts, t) - 1
+        if index < 0 or t >= self._lyrics[index].end:
+            return None
+        return index
 
     def _lyric(self, index: int) -> _PreparedLyric:
         if self._prepared_lyric is not None and self._prepared_lyric[0] == index:

@@ -54,6 +54,7 @@ class RenderResult:
     encoded_segments: int = 0
     reused_segments: int = 0
     fallback_shots: tuple[int, ...] = ()  # shots whose clip failed to decode: shown as stills
+    spliced_frames: int = 0  # footage frames sent from decoder to encoder without Python
 
 
 def partial_path(output: Path) -> Path:
@@ -79,6 +80,7 @@ def render_timeline(
     audio_kbps: int = AUDIO_KBPS,
     threads: int = 1,
     workers: int = 2,
+    pass_through: bool = True,
     work_dir: Path | None = None,
     segment_dir: Path | None = None,
     cache_max_bytes: int = CACHE_MAX_BYTES,
@@ -86,7 +88,9 @@ def render_timeline(
     """Render the timeline to an MP4 at `output`, reporting progress as 0..1.
 
     `max_bytes` caps the file size (the bitrate, and if need be the frame size, follow from
-    it); `segment_dir` keeps encoded segments between renders; `threads` is per encoder.
+    it); `segment_dir` keeps encoded segments between renders; `threads` is per encoder;
+    `pass_through` lets footage frames with nothing but a caption go from decoder to encoder
+    by splice (off: every frame through Python, the same pictures; for comparisons).
     """
     _check(timeline)
     _release_frames_promptly()
@@ -117,7 +121,7 @@ def render_timeline(
             settings = EncodeSettings(
                 plan.width, plan.height, timeline.fps, preset, crf, plan.video_kbps, threads
             )
-            encoded, reused, fallbacks = _render_once(
+            encoded, reused, fallbacks, spliced = _render_once(
                 sized,
                 settings,
                 plan.audio_kbps,
@@ -125,6 +129,7 @@ def render_timeline(
                 seconds,
                 on_progress,
                 workers,
+                pass_through,
                 work_dir,
                 segment_dir,
                 loudness_lufs,
@@ -161,6 +166,7 @@ def render_timeline(
         encoded_segments=encoded,
         reused_segments=reused,
         fallback_shots=tuple(sorted(fallbacks)),
+        spliced_frames=spliced,
     )
 
 
@@ -172,13 +178,15 @@ def _render_once(
     seconds: float,
     on_progress: Callable[[float], None] | None,
     workers: int,
+    pass_through: bool,
     work_dir: Path,
     segment_dir: Path,
     loudness_lufs: float,
-) -> tuple[int, int, frozenset[int]]:
+) -> tuple[int, int, frozenset[int], int]:
     """Encode the missing segments and the soundtrack, join them, choose the thumbnail.
 
-    Returns the segments encoded and reused, and the shots that fell back to a still.
+    Returns the segments encoded and reused, the shots that fell back to a still, and the
+    frames spliced from decoder to encoder.
     """
     segments = plan_segments(timeline, settings.fingerprint())
     missing = [s for s in segments if not s.path(segment_dir).exists()]
@@ -199,7 +207,9 @@ def _render_once(
                 audio_kbps=audio_kbps,
             )
         )
-        jobs = SegmentJobs(timeline, settings, segment_dir, on_progress, 1.0 - JOIN_SHARE)
+        jobs = SegmentJobs(
+            timeline, settings, segment_dir, on_progress, 1.0 - JOIN_SHARE, pass_through
+        )
         jobs.run(missing, workers)
         if sound is not None:
             sound.result()
@@ -223,7 +233,7 @@ def _render_once(
             segment.path(segment_dir).unlink(missing_ok=True)
     if on_progress is not None:
         on_progress(1.0)
-    return len(missing), len(segments) - len(missing), fallbacks
+    return len(missing), len(segments) - len(missing), fallbacks, jobs.spliced
 
 
 def _thumbnail(timeline: Timeline, segments: list[Segment], folder: Path, output: Path) -> None:

@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.media.encoder import EncodeSettings, SegmentWriter
 from bot.media.frames import TimelineFrames
+from bot.media.pipes import PipeBroken
 from bot.media.segments import Segment
 from bot.media.thumbnail import save_candidate, small_rgb
 from bot.studio.timeline import Timeline
+
+logger = logging.getLogger(__name__)
 
 PROGRESS_STEP = 0.01
 
@@ -39,7 +43,9 @@ class SegmentJobs:
         folder: Path,
         on_progress: Callable[[float], None] | None,
         share: float = 1.0,
+        pass_through: bool = True,
     ) -> None:
+        self._pass_through = pass_through
         self._timeline = timeline
         self._settings = settings
         self._folder = folder
@@ -51,6 +57,12 @@ class SegmentJobs:
         self._done = 0
         self._reported = -1.0
         self._fallbacks: set[int] = set()
+        self._spliced = 0
+
+    @property
+    def spliced(self) -> int:
+        """Frames that went from a clip's decoder to the encoder by splice, not through Python."""
+        return self._spliced
 
     @property
     def fallbacks(self) -> frozenset[int]:
@@ -81,7 +93,7 @@ class SegmentJobs:
                     segment = _next_segment(runs, own)
                 if segment is None:
                     return
-                self._encode(frames, segment)
+                self._encode(frames, segment, splice=self._pass_through)
         except BaseException:
             self._failed.set()
             raise
@@ -90,27 +102,45 @@ class SegmentJobs:
                 self._fallbacks |= frames.fallbacks
             frames.close()
 
-    def _encode(self, frames: TimelineFrames, segment: Segment) -> None:
+    def _encode(self, frames: TimelineFrames, segment: Segment, *, splice: bool = True) -> None:
         timeline = self._timeline
         size = (timeline.width, timeline.height)
         writer = SegmentWriter(self._settings, segment.path(self._folder))
+        counted = spliced = 0
         try:
             for index in range(segment.first, segment.first + segment.count):
                 if self._failed.is_set():
                     raise _Stopped
-                frame = frames.i420_at(index / timeline.fps)
-                writer.write(frame)
-                if index == segment.middle:
-                    save_candidate(small_rgb(frame, *size), segment.thumbnail_path(self._folder))
-                self._advance()
+                t = index / timeline.fps
+                sent = splice and index != segment.middle and frames.send_frame(t, writer.target)
+                if not sent:
+                    frame = frames.i420_at(t)
+                    writer.write(frame)
+                    if index == segment.middle:
+                        thumbnail = segment.thumbnail_path(self._folder)
+                        save_candidate(small_rgb(frame, *size), thumbnail)
+                self._advance(1)
+                counted += 1
+                spliced += sent
             writer.finish()
+            with self._lock:
+                self._spliced += spliced
+        except PipeBroken:
+            # A clip ended within a frame sent straight through: encode the segment again the
+            # ordinary way, which shows a still where the clip gives no frames.
+            writer.abort()
+            self._advance(-counted)
+            logger.warning(
+                "Segment at frame %d: a clip broke off; encoding it again", segment.first
+            )
+            self._encode(frames, segment, splice=False)
         except BaseException:
             writer.abort()
             raise
 
-    def _advance(self) -> None:
+    def _advance(self, frames: int) -> None:
         with self._lock:
-            self._done += 1
+            self._done += frames
             self._report()
 
     def _report(self) -> None:

@@ -133,20 +133,32 @@ class YuvOverlay:
 
     def blend_into(self, frame: Frame, width: int, height: int, opacity: float = 1.0) -> None:
         """Lay the overlay over `frame` in place, at `opacity` (0..1)."""
+        luma, u, v = planes(frame, width, height)
+        first, last = self.rows
+        self.blend_rows(
+            luma[first:last], u[first // 2 : last // 2], v[first // 2 : last // 2], opacity
+        )
+
+    @property
+    def rows(self) -> tuple[int, int]:
+        """The frame rows [first, last) the overlay covers (both even)."""
+        return self.top, self.top + self.luma.shape[0]
+
+    def blend_rows(self, luma: Plane, u: Plane, v: Plane, opacity: float = 1.0) -> None:
+        """Lay the overlay over just its rows of a frame: Y rows `rows`, U and V rows halved."""
+        for plane, rows in enumerate((luma, u, v)):
+            self.blend_plane_rows(plane, rows, opacity)
+
+    def blend_plane_rows(self, plane: int, rows: Plane, opacity: float = 1.0) -> None:
+        """Lay one plane of the overlay (0 Y, 1 U, 2 V) over that plane's rows it covers."""
         if opacity <= 0.0:
             return
-        luma, u, v = planes(frame, width, height)
-        rows, cols = self.luma.shape
-        _over(
-            luma[self.top : self.top + rows, self.left : self.left + cols],
-            self.luma,
-            self.alpha,
-            opacity,
-        )
-        top, left = self.top // 2, self.left // 2
-        rows, cols = self.chroma_alpha.shape
-        for plane, ink in ((u, self.chroma[0]), (v, self.chroma[1])):
-            _over(plane[top : top + rows, left : left + cols], ink, self.chroma_alpha, opacity)
+        if plane == 0:
+            cols = self.luma.shape[1]
+            _over(rows[:, self.left : self.left + cols], self.luma, self.alpha, opacity)
+            return
+        left, cols = self.left // 2, self.chroma_alpha.shape[1]
+        _over(rows[:, left : left + cols], self.chroma[plane - 1], self.chroma_alpha, opacity)
 
 
 def _over(

@@ -326,6 +326,8 @@ def build_studio(settings: Settings) -> Studio:
             media=media,
             styles=styles,
             writer=write_zip,
+            credits=credits,
+            card_words=card_words,
         ),
         voice=VoiceNotes(projects=store, spend=store, transcriber=providers.transcriber),
         lyrics=lyrics,

@@ -207,6 +207,10 @@ class Credits:
         return name.casefold() in names
 
     # the sheet
+    def of_project(self, owner_id: int, project_id: int) -> list[Credit]:
+        """Every credit of one of the owner's projects, as recorded."""
+        return self.credits.credits(owner_id, project_id)
+
     def sheet(
         self, owner_id: int, project_id: int | None = None, director: Sender | None = None
     ) -> CreditSheet:

@@ -58,6 +58,7 @@ _YEAR = re.compile(r"\s*\b(?:19|20)\d{2}\b\s*$")
 _DECORATION = "*_`~\"'“”‘’«» \t"
 _LEFTOVER_EDGE = " \t-–—|,;:·•"
 _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
+_EMPTY_BRACKETS = re.compile(r"\s*[(\[]\s*[)\]]")
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,9 @@ def _at_line_start(text: str, index: int) -> bool:
 
 def _tidy(idea: str) -> str:
     lines = [
-        _SPACE_BEFORE_MARK.sub(r"\1", " ".join(line.split())).strip(_LEFTOVER_EDGE)
+        _SPACE_BEFORE_MARK.sub(r"\1", _EMPTY_BRACKETS.sub("", " ".join(line.split()))).strip(
+            _LEFTOVER_EDGE
+        )
         for line in idea.splitlines()
     ]
     return "\n".join(line for line in lines if any(ch.isalnum() for ch in line)).strip()

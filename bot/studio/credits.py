@@ -124,7 +124,7 @@ class Credits:
         role: CreditRole,
         arrival: Arrival,
         caption_credit: str | None,
-    ) -> Credit | None:
+    ) -> None:
         """Credit a photo or clip as it arrives: its caption's credit (or its album's), else
         its forward origin, else its sender. Someone else's credit turns the card on, unless
         the director chose."""
@@ -149,10 +149,6 @@ class Credits:
         if project.credits_card is None and not self._directors_own(owner_id, project, name):
             self._card_on(owner_id, project)
         logger.info("Project %s: %s %s credited (%s)", project.id, role.value, sha[:12], source)
-        return next(
-            (c for c in self.credits.credits(owner_id, project.id) if c.sha == sha),
-            None,
-        )
 
     def credit_song(
         self, owner_id: int, project: Project, sha: str, tags: SongTags, sender: Sender

@@ -253,8 +253,8 @@ def build_timeline(
     card_seconds = 0.0
     scenes_seconds = song_seconds
     if closing is not None:
-        wished = [s.wished_seconds or seconds_without_song for s in sources]
-        card_seconds = closing_seconds(song_seconds or sum(wished), len(sources), fps)
+        # Over a song the card shares its time; without one it simply follows the scenes.
+        card_seconds = closing_seconds(song_seconds or 0.0, len(sources), fps)
         if song_seconds:
             scenes_seconds = song_seconds - card_seconds
     durations = cut_durations(

@@ -17,6 +17,7 @@ from bot.media.cards import make_credits_card
 from bot.providers.styles_file import load_styles
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import say
+from tests.e2e.test_heic import iphone_heic
 from tests.support.database import query
 from tests.support.synthetic_media import make_clip, make_photo, make_song
 from tests.support.telegram_emulator import (
@@ -111,6 +112,39 @@ async def test_credits_from_captions_and_forwards_corrected_by_reply_and_undone(
         "where role in ('photo', 'footage')",
     )
     assert senders == [(7301, "dung_director")]
+
+
+async def test_an_albums_credit_a_heic_file_and_the_songs_telegram_tags(
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+) -> None:
+    settings = make_settings()
+    user = emulator.user(7303, "Dũng")
+    photos = [make_photo(480, 360, seed=seed) for seed in (11, 12, 13)]
+    async with running_bot(settings):
+        await say(user, "/new Tây Bắc", "Tây Bắc")
+        mark = user.mark()
+        await user.send_album(photos, caption="Mù Cang Chải mùa lúa chín © Hoàng Nam")
+        await user.wait_for_text("Scene 1", after=mark)
+        mark = user.mark()
+        await user.send_document(
+            iphone_heic(320, 240), "IMG_4033.HEIC", "image/heic", caption="Sa Pa\nẢnh của Lê Hoa"
+        )
+        await user.wait_for_text("Scene 2", after=mark)
+        mark = user.mark()
+        await user.send_audio(
+            make_song(seconds=6), "track01.mp3", "audio/mpeg", 6, "Tây Bắc", "Trần Tiến"
+        )
+        await user.wait_for_text("track01.mp3", after=mark)
+        texts = "\n".join(m.text for m in await _credits(user))
+        assert not emulator.app_errors
+    assert "Photographs by Hoàng Nam — scene 1" in texts
+    assert "Photographs by Lê Hoa — scene 2" in texts
+    assert "Music: Trần Tiến – Tây Bắc" in texts
+    assert "Photographs by Dũng" not in texts  # every item of the album is Hoàng Nam's
+    ideas = [row[0] for row in query(settings.database_path, "select idea from scenes")]
+    assert ideas == ["Mù Cang Chải mùa lúa chín", "Sa Pa"]
 
 
 @pytest.mark.slow

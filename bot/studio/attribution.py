@@ -26,7 +26,6 @@ _LABELS = (
     r"videos?(?: by)?",
     r"footage(?: by)?",
     r"filmed by",
-    r"camera",
     r"credits?",
     r"courtesy(?: of)?",
     # Vietnamese

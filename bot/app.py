@@ -32,6 +32,7 @@ from bot.handlers import (
     commands,
     content,
     conversation,
+    credits,
     footage,
     lyrics,
     projects,
@@ -93,6 +94,7 @@ def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
             exports=studio.exports,
             admin=jobs.admin,
             lyrics=studio.lyrics,
+            credits=studio.credits,
         ),
         ChatViews(
             storyboard_view=view,
@@ -156,6 +158,7 @@ def register_handlers(application: DirectorApplication) -> None:
             CommandHandler("storyboard", storyboard.storyboard),
             CommandHandler("undo", conversation.undo),
             CommandHandler("lyrics", lyrics.lyrics),
+            CommandHandler("credits", credits.credits),
             CallbackQueryHandler(storyboard.scene_button, pattern=r"^sb:"),
             CallbackQueryHandler(setup.project_option_button, pattern=r"^opt:"),
             CallbackQueryHandler(render.go_button, pattern=r"^go:"),

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from bot.config import Settings
-from bot.i18n import languages
+from bot.i18n import languages, t
+from bot.media.cards import PillowCards
 from bot.media.fonts import caption_font_path
 from bot.media.footage_inspector import FileFootageReader
 from bot.media.inspector import FileInspector
@@ -26,6 +27,7 @@ from bot.studio.budget import Budget
 from bot.studio.clips import Clips
 from bot.studio.conversation import Conversation
 from bot.studio.costs import Costs
+from bot.studio.credits import Credits
 from bot.studio.editing import Edits
 from bot.studio.export import Exports
 from bot.studio.footage import FootageScenes
@@ -53,6 +55,11 @@ from storage.export_zip import write_zip
 from storage.journal import ProjectJournal
 from storage.media_files import MediaFiles
 from storage.store import Store
+
+
+def card_words(language: str, role: str) -> str:
+    """A heading of the credits card ("Photographs by"), in the job's language."""
+    return t(language, f"credits.card.{role}")
 
 
 def limits_from(settings: Settings) -> Limits:
@@ -93,6 +100,7 @@ class Studio:
     voice: VoiceNotes
     lyrics: SongLyrics
     timeline_board: TimelineBoard
+    credits: Credits
 
     @property
     def work(self) -> dict[str, JobWork]:
@@ -183,6 +191,15 @@ def build_studio(settings: Settings) -> Studio:
         settings.max_image_pixels, settings.max_image_side, limits.longest_song_seconds
     )
     scene_messages = SceneMessages(links=store, scenes=store, projects=store)
+    credits = Credits(
+        credits=store,
+        projects=store,
+        scenes=store,
+        references=store,
+        users=store,
+        links=store,
+        edits=edits,
+    )
     material = Material(
         starter=projects,
         projects=store,
@@ -195,6 +212,7 @@ def build_studio(settings: Settings) -> Studio:
         limits=limits,
         edits=edits,
         footage=footage_reader,
+        credits=credits,
     )
     lyrics = SongLyrics(
         projects=store,
@@ -294,6 +312,9 @@ def build_studio(settings: Settings) -> Studio:
             planning=storyboard,
             restyling=restyling,
             lyrics=lyrics,
+            credits=credits,
+            card_words=card_words,
+            cards=PillowCards(),
         ),
         costs=costs,
         exports=Exports(
@@ -305,6 +326,8 @@ def build_studio(settings: Settings) -> Studio:
             media=media,
             styles=styles,
             writer=write_zip,
+            credits=credits,
+            card_words=card_words,
         ),
         voice=VoiceNotes(projects=store, spend=store, transcriber=providers.transcriber),
         lyrics=lyrics,
@@ -317,6 +340,7 @@ def build_studio(settings: Settings) -> Studio:
             media=media,
             limits=limits,
         ),
+        credits=credits,
     )
 
 

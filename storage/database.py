@@ -274,6 +274,51 @@ def m016_restyle(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m018_credits(db: sqlite_utils.Database) -> None:
+    """Whose work each attachment is (per project and file, so one photo can be credited
+    differently in two projects), and each project's credits card switch (NULL: not chosen).
+
+    What earlier versions stored is credited to the project's owner, who sent it.
+    """
+    db.table("projects").add_column("credits_card", int)
+    db.table("credits").create(
+        {
+            "id": int,
+            "project_id": int,
+            "asset_sha": str,
+            "role": str,
+            "name": str,
+            "source": str,
+            "sender_id": int,
+            "sender_name": str,
+            "sender_username": str,
+            "album": str,
+            "corrected": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("project_id", "projects", "id")],
+        not_null={"project_id", "asset_sha", "role", "name", "source"},
+    )
+    db.table("credits").create_index(["project_id", "asset_sha", "role"], unique=True)
+    db.table("credits").create_index(["project_id", "album"])
+    db.execute(
+        "insert or ignore into credits (project_id, asset_sha, role, name, source, sender_id, "
+        "sender_name, created_at) "
+        "select a.project_id, a.asset_sha, a.role, "
+        "case when a.role = 'music' then '' else coalesce(u.first_name, '') end, 'sender', "
+        "p.owner_id, coalesce(u.first_name, ''), datetime('now') from ("
+        "select s.project_id as project_id, r.asset_sha as asset_sha, 'photo' as role "
+        "from scene_refs r "
+        "join scenes s on s.id = r.scene_id "
+        "union select project_id, asset_sha, 'photo' from project_refs "
+        "union select project_id, footage_sha, 'footage' from scenes where footage_sha is not null "
+        "union select id, song_sha, 'music' from projects where song_sha is not null"
+        ") as a join projects p on p.id = a.project_id left join users u on u.id = p.owner_id"
+    )
+
+
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database file and bring its schema up to date."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,8 @@ def write_zip(bundle: ExportBundle, target: Path) -> Path:
         archive.writestr(
             "storyboard.json", bundle.storyboard_json, compress_type=zipfile.ZIP_DEFLATED
         )
+        if bundle.credits_text:
+            archive.writestr("credits.txt", bundle.credits_text, compress_type=zipfile.ZIP_DEFLATED)
         for name, path in bundle.files:
             method = (
                 zipfile.ZIP_STORED

@@ -17,7 +17,8 @@ from bot.studio.journal import (
     changes_to_json,
     entry_body,
 )
-from bot.studio.project_state import ProjectOptions, ProjectState, SceneState
+from bot.studio.models import CreditRole
+from bot.studio.project_state import CreditState, ProjectOptions, ProjectState, SceneState
 from bot.studio.timeline import CaptionsMode, FootageSound, Motion, Transition
 
 SCENE_COLUMNS = (
@@ -133,8 +134,20 @@ class ProjectJournal:
             restyle_enabled=bool(project["restyle_enabled"]),
             footage_sound=FootageSound(project["footage_sound"] or FootageSound.DROP),
             captions=CaptionsMode(project["captions_mode"] or CaptionsMode.IDEAS),
+            credits_card=(
+                None if project.get("credits_card") is None else bool(project["credits_card"])
+            ),
         )
-        return ProjectState(project_id, options, scenes)
+        # The song's credit only for the song the project has now.
+        credits = tuple(
+            CreditState(row["id"], CreditRole(row["role"]), row["name"], row["corrected"])
+            for row in self.db.query(
+                "select * from credits where project_id = ? and (role != ? or asset_sha = ?) "
+                "order by id",
+                [project_id, CreditRole.MUSIC.value, project["song_sha"] or ""],
+            )
+        )
+        return ProjectState(project_id, options, scenes, credits)
 
     def write_edits(
         self,
@@ -198,6 +211,7 @@ class ProjectJournal:
             before_order=body.before_order,
             before_scenes=body.before_scenes,
             deleted=body.deleted,
+            before_credits=body.before_credits,
         )
 
     def has_entry(self, owner_id: int, project_id: int, source: str) -> bool:
@@ -216,7 +230,7 @@ class ProjectJournal:
             self.db.execute(
                 "update projects set title = ?, aspect = ?, style = ?, clips_enabled = ?, "
                 "previews_enabled = ?, restyle_enabled = ?, footage_sound = ?, captions_mode = ?, "
-                "updated_at = ? "
+                "credits_card = ?, updated_at = ? "
                 "where id = ? and owner_id = ?",
                 [
                     options.title,
@@ -227,11 +241,19 @@ class ProjectJournal:
                     int(options.restyle_enabled),
                     options.footage_sound.value,
                     options.captions.value,
+                    None if options.credits_card is None else int(options.credits_card),
                     _now(),
                     project_id,
                     owner_id,
                 ],
             )
+        corrected = {credit.id: credit.corrected for credit in current.credits}
+        for credit in target.credits:
+            if credit.id in corrected and corrected[credit.id] != credit.corrected:
+                self.db.execute(
+                    "update credits set corrected = ? where id = ? and project_id = ?",
+                    [credit.corrected, credit.id, project_id],
+                )
         existing = {scene.id: scene for scene in current.scenes if scene.id is not None}
         kept = {scene.id for scene in target.scenes if scene.id in existing}
         for scene_id in existing.keys() - kept:

@@ -87,6 +87,7 @@ class SqliteProjects(Rows):
                 "messages",
                 "edit_groups",
                 "project_lyrics",
+                "credits",
             ):
                 self.db.execute(
                     f"delete from {table} where project_id = ?",  # noqa: S608

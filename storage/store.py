@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from storage.assets import SqliteAssets
 from storage.conversation import SqliteConversation
+from storage.credits import SqliteCredits
 from storage.jobs import SqliteJobs
 from storage.links import SqliteLinks
 from storage.lyrics import SqliteLyrics
@@ -33,5 +34,6 @@ class Store(
     SqliteTotals,
     SqliteRestyles,
     SqliteLyrics,
+    SqliteCredits,
 ):
     """All storage roles on one database handle (owned by one thread, the event loop)."""

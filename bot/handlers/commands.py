@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("render", "command.render"),
     ("status", "command.status"),
     ("lyrics", "command.lyrics"),
+    ("credits", "command.credits"),
     ("projects", "command.projects"),
     ("undo", "command.undo"),
     ("cancel", "command.cancel"),

@@ -11,11 +11,13 @@ from telegram.constants import ChatAction
 from bot.errors import InputRejected
 from bot.handlers import conversation, footage, lyrics, storyboard
 from bot.handlers.albums import photo_key
+from bot.handlers.attribution import arrival_of, sender_of
 from bot.handlers.context import DirectorContext
 from bot.handlers.files import FileKind, audio_extension, classify_document
 from bot.handlers.replies import reply
 from bot.handlers.text import escape
 from bot.handlers.uploads import announce_song, default_title, download, noted_in_album
+from bot.studio.credits import SongTags
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
         name,
         default_title(context),
         scene_id=reply_scene,
+        arrival=arrival_of(message),
     )
     if added.project_created:
         await reply(update, context, "project.started_for_you", title=escape(added.project.title))
@@ -74,8 +77,19 @@ async def receive_audio(update: Update, context: DirectorContext) -> None:
         return
     extension = audio_extension(media.mime_type, media.file_name)
     source = await download(context, media.file_id, media.file_size, f".{extension}")
+    told = (
+        SongTags(message.audio.performer, message.audio.title, from_file=False)
+        if message.audio is not None
+        else None
+    )
     project, song = await context.use_cases.material.set_song(
-        update.effective_user.id, source, extension, media.file_name, default_title(context)
+        update.effective_user.id,
+        source,
+        extension,
+        media.file_name,
+        default_title(context),
+        sender=sender_of(message),
+        told=told,
     )
     await announce_song(update, context, project, song)
 

@@ -18,6 +18,7 @@ from bot.handlers.storyboard_view import StoryboardView
 from bot.studio.admin import AdminReports
 from bot.studio.conversation import Conversation
 from bot.studio.costs import Costs
+from bot.studio.credits import Credits
 from bot.studio.editing import Edits
 from bot.studio.export import Exports
 from bot.studio.jobs import JobRunner
@@ -51,6 +52,7 @@ class UseCases:
     exports: Exports
     admin: AdminReports
     lyrics: SongLyrics
+    credits: Credits
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.errors import ProjectNotFound
-from bot.handlers import lyrics, projects, render, storyboard
+from bot.handlers import credits, lyrics, projects, render, storyboard
 from bot.handlers.buttons import read_tap
 from bot.handlers.callback_data import encode, parse_id_pair
 from bot.handlers.context import BotData, DirectorContext
@@ -47,6 +47,10 @@ async def take_text(
     if not from_button and await projects.rename_reply(update, context, text):
         return
     if not from_button and await lyrics.lyrics_reply(update, context, text):
+        return
+    corrected = None if from_button else await credits.credit_reply(update, context, text)
+    if corrected is not None:
+        await show_outcome(update, context, corrected)
         return
     about = None if from_button else storyboard.scene_in_question(update, context)
     heard = await context.use_cases.conversation.take(

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 
 from bot.handlers import storyboard
 from bot.handlers.albums import footage_key
+from bot.handlers.attribution import arrival_of
 from bot.handlers.context import DirectorContext
 from bot.handlers.files import video_extension
 from bot.handlers.replies import reply
@@ -94,6 +95,7 @@ async def receive_footage(update: Update, context: DirectorContext) -> None:
             upload.name,
             default_title(context),
             scene_id=reply_scene,
+            arrival=arrival_of(message),
         )
     if isinstance(added, SongFromVideo):
         await reply(update, context, "footage.sound_only")

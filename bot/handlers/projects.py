@@ -112,7 +112,7 @@ async def send_export(update: Update, context: DirectorContext, project_id: int)
     if user is None or chat is None:
         return
     exports = context.use_cases.exports
-    path, name = await exports.make_zip(user.id, project_id)
+    path, name = await exports.make_zip(user.id, project_id, context.language())
     try:
         size = path.stat().st_size
         if size > context.options.upload_limit:

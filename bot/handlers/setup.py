@@ -1,5 +1,5 @@
-"""Project options as buttons: aspect, style, clips, previews, restyle, clip sound, captions.
-Ignoring them keeps defaults."""
+"""Project options as buttons: aspect, style, clips, previews, restyle, clip sound, credits
+card, captions. Ignoring them keeps defaults."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ SWITCHES = {
     "p": (ProjectSwitch.PREVIEWS, "setup.previews"),
     "r": (ProjectSwitch.RESTYLE, "setup.restyle"),
     "k": (ProjectSwitch.CLIP_SOUND, "setup.clip_sound"),
+    "d": (ProjectSwitch.CREDITS, "setup.credits"),
 }
 # Switches that ask for Runway: shown only when it is configured.
 RUNWAY_SWITCHES = frozenset({ProjectSwitch.CLIPS, ProjectSwitch.RESTYLE})
@@ -89,7 +90,7 @@ def options_keyboard(
 
 
 def parse_option(data: str | None) -> tuple[int, str, str] | None:
-    """`opt:<project id>:<a|s|c|p|r|k|l>:<value>` from untrusted callback data."""
+    """`opt:<project id>:<a|s|c|p|r|k|d|l>:<value>` from untrusted callback data."""
     parts = (data or "").split(":")
     if len(parts) != 4 or parts[0] != PREFIX or not parts[1].isdigit():
         return None

@@ -23,6 +23,9 @@ PROBE_TIMEOUT = 60.0
 DECODE_TIMEOUT = 120.0
 
 
+_TAG = re.compile(r"^\s{4}([A-Za-z_][\w-]*)\s*: (.*)$")
+
+
 def header_duration(stderr: str) -> float | None:
     """The duration in ffmpeg's header summary (`Duration: h:mm:ss.xx`), if it has one."""
     match = _DURATION.search(stderr)
@@ -49,12 +52,35 @@ def decode_mono(
     return np.frombuffer(done.stdout, dtype=np.float32)
 
 
+def container_tags(stderr: str) -> dict[str, str]:
+    """The input file's own metadata tags (title, artist...) from `ffmpeg -i` output."""
+    tags: dict[str, str] = {}
+    inside = False
+    for line in stderr.splitlines():
+        if line.startswith("Input #0"):
+            inside = True
+            continue
+        if not inside:
+            continue
+        if line.strip().startswith(("Duration:", "Stream #", "Chapters:")) or line.startswith(
+            ("Output #", "Input #")
+        ):
+            break
+        found = _TAG.match(line)
+        if found and found.group(1).lower() not in tags:
+            tags[found.group(1).lower()] = found.group(2).strip()
+    return tags
+
+
 def parse_probe(stderr: str) -> AudioFacts | None:
-    """Duration of the first audio stream from `ffmpeg -i` output, or None if there is none."""
+    """Duration of the first audio stream from `ffmpeg -i` output (with the file's title and
+    artist tags), or None if there is none."""
     duration = header_duration(stderr)
     if duration is None or _AUDIO_STREAM.search(stderr) is None:
         return None
-    return AudioFacts(duration=duration)
+    tags = container_tags(stderr)
+    artist = tags.get("artist") or tags.get("album_artist") or tags.get("composer")
+    return AudioFacts(duration=duration, title=tags.get("title") or None, artist=artist or None)
 
 
 async def inspect_song(source: Path) -> AudioFacts:

@@ -1,9 +1,13 @@
-"""Typographic cards: the picture of a scene that has no reference photo."""
+"""Typographic cards: the picture of a scene that has no reference photo, and the credits."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from bot.media.captions import wrap_caption
 from bot.media.fonts import load_font, normalise_text
@@ -48,3 +52,69 @@ def make_card(text: str, style: StylePreset, width: int, height: int) -> Image.I
     for (x, line_y), line in zip(positions, lines, strict=True):
         draw.text((x, line_y), line, font=font, fill=ink)
     return card
+
+
+CREDIT_NAME_LINES = 2  # per heading; a long list of names is cut with "…"
+
+
+def _dim(colour: tuple[int, int, int]) -> tuple[int, int, int]:
+    red, green, blue = colour
+    return red // 3, green // 3, blue // 3
+
+
+def make_credits_card(
+    sections: Sequence[tuple[str, Sequence[str]]], style: StylePreset, width: int, height: int
+) -> Image.Image:
+    """The closing credits: each heading ("Photographs by") small, its names large beneath,
+    centred over the style's colours, in the caption font (text NFC-normalised)."""
+    top, bottom = style.card_colors
+    # The style's colours, dimmed: light type on a dark ground reads at a glance.
+    card = gradient(width, height, _dim(top), _dim(bottom))
+    short = min(width, height)
+    heading_font = load_font(max(14, round(short * 0.034)), "Regular")
+    name_font = load_font(max(18, round(short * 0.05)))
+    blocks: list[tuple[list[str], list[str]]] = []
+    for heading, names in sections:
+        heading_lines = wrap_caption(normalise_text(heading), heading_font, int(width * 0.84), 1)
+        text = normalise_text(", ".join(names))
+        name_lines = wrap_caption(text, name_font, int(width * 0.84), CREDIT_NAME_LINES)
+        blocks.append((heading_lines, name_lines))
+
+    def height_of(font: ImageFont.FreeTypeFont) -> int:
+        ascent, descent = font.getmetrics()
+        return round((ascent + descent) * 1.2)
+
+    heading_h, name_h, gap = height_of(heading_font), height_of(name_font), round(short * 0.05)
+    total = sum(len(h) * heading_h + len(n) * name_h for h, n in blocks) + gap * (len(blocks) - 1)
+    draw = ImageDraw.Draw(card)
+    y = max(0, (height - total) // 2)
+    for heading_lines, name_lines in blocks:
+        for line in heading_lines:
+            x = (width - heading_font.getlength(line)) / 2
+            draw.text((x, y), line, font=heading_font, fill=(205, 200, 190))
+            y += heading_h
+        for line in name_lines:
+            x = (width - name_font.getlength(line)) / 2
+            draw.text((x, y), line, font=name_font, fill=(252, 250, 245))
+            y += name_h
+        y += gap
+    return card
+
+
+class PillowCards:
+    """Implements the studio's CreditsCardMaker with Pillow, off the event loop."""
+
+    async def make_credits_card(
+        self,
+        sections: Sequence[tuple[str, Sequence[str]]],
+        style: StylePreset,
+        width: int,
+        height: int,
+        output: Path,
+    ) -> None:
+        """Draw the credits card into `output` (a JPEG)."""
+
+        def draw() -> None:
+            make_credits_card(sections, style, width, height).save(output, "JPEG", quality=92)
+
+        await asyncio.to_thread(draw)

@@ -47,6 +47,7 @@ from bot.studio.edits import (
     SetIdea,
     SetLength,
     SetMotion,
+    SetMusicCredit,
     SetStyle,
     SetSwitch,
     SetTitle,
@@ -68,6 +69,7 @@ SWITCHES = {
     "previews": ProjectSwitch.PREVIEWS,
     "restyle": ProjectSwitch.RESTYLE,
     "clip_sound": ProjectSwitch.CLIP_SOUND,
+    "credits": ProjectSwitch.CREDITS,
 }
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 MAX_SECONDS = 600.0
@@ -481,6 +483,12 @@ TOOLS: tuple[_Tool, ...] = (
         lambda a: SetAspect(a.one_of("aspect", ASPECTS)),
     ),
     _Tool(
+        "set_music_credit",
+        'Say who made the song, for the credits ("music: Artist - Title").',
+        {"name": _text("The artist and title as the director gave them")},
+        lambda a: SetMusicCredit(a.text("name")),
+    ),
+    _Tool(
         "set_title",
         "Rename the project.",
         {"title": _text("The new title, as the director gave it")},
@@ -490,8 +498,9 @@ TOOLS: tuple[_Tool, ...] = (
         "set_switch",
         "Turn a project option on or off: clips (AI video clips instead of still pictures), "
         "previews (show each picture as soon as it is made), restyle (redraw the director's "
-        "own footage in the project's style with Runway) or clip_sound (keep the sound of the "
-        "director's own video clips, the song ducked beneath it); on null flips it.",
+        "own footage in the project's style with Runway), clip_sound (keep the sound of the "
+        "director's own video clips, the song ducked beneath it) or credits (end the video with "
+        "a credits card: photographs by, footage by, music, directed by); on null flips it.",
         {
             "switch": _enum(list(SWITCHES), "The option"),
             "on": {"type": ["boolean", "null"], "description": "true on, false off, null flip"},

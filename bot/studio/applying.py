@@ -12,12 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.errors import InputRejected
+from bot.studio.attribution import clean_name
 from bot.studio.edits import (
     END,
     AddFootageScene,
     AddScenes,
     AmendIdea,
     AttachFootage,
+    CorrectCredit,
     CycleMotion,
     Delete,
     Duplicate,
@@ -43,6 +45,7 @@ from bot.studio.edits import (
     SetIdea,
     SetLength,
     SetMotion,
+    SetMusicCredit,
     SetStyle,
     SetSwitch,
     SetTitle,
@@ -51,7 +54,7 @@ from bot.studio.edits import (
     Slot,
     Swap,
 )
-from bot.studio.models import ProjectSwitch
+from bot.studio.models import CreditRole, ProjectSwitch
 from bot.studio.project_state import ProjectOptions, ProjectState, SceneState
 from bot.studio.sections import SectionPin
 from bot.studio.text import checked_text
@@ -146,6 +149,7 @@ class _Draft:
         self.project_id = state.project_id
         self.options = state.options
         self.scenes = list(state.scenes)
+        self.credits = list(state.credits)
         self.rules = rules
         self.focus = next(
             (i for i, scene in enumerate(self.scenes) if scene.id == focus_id and focus_id), None
@@ -154,7 +158,7 @@ class _Draft:
         self.named: list[int] = []  # the scenes the last edit named, where they are now
 
     def state(self) -> ProjectState:
-        return ProjectState(self.project_id, self.options, tuple(self.scenes))
+        return ProjectState(self.project_id, self.options, tuple(self.scenes), tuple(self.credits))
 
     # naming scenes
     def resolve(self, ref: SceneRef) -> list[int]:
@@ -213,6 +217,8 @@ class _Draft:
             mode = edit.mode or next_captions(self.options.captions)
             self.options = dataclasses.replace(self.options, captions=mode)
             self.note("captions", value=mode.value)
+        elif isinstance(edit, CorrectCredit | SetMusicCredit):
+            self.credit(edit)
         elif isinstance(edit, AddScenes):
             self.add(edit)
         elif isinstance(edit, AddFootageScene):
@@ -244,6 +250,34 @@ class _Draft:
             self.options = _switched(options, edit)
             on = _switched_on(self.options, edit.switch)
             self.note("switch_on" if on else "switch_off", value=edit.switch.value)
+
+    def credit(self, edit: CorrectCredit | SetMusicCredit) -> None:
+        """A credit line's name, as the director says it (the credits card goes on, unless
+        they chose otherwise: naming someone is asking for them to be credited)."""
+        name = clean_name(edit.name)
+        if not any(ch.isalnum() for ch in name):
+            raise InputRejected("credits.empty_name")
+        if isinstance(edit, SetMusicCredit):
+            music = [c for c in self.credits if c.role is CreditRole.MUSIC]
+            if not music:
+                raise InputRejected("credits.no_song")
+            line = {music[-1].id}
+        else:
+            target = next((c for c in self.credits if c.id == edit.credit_id), None)
+            if target is None:
+                raise InputRejected("credits.gone")
+            line = {
+                c.id
+                for c in self.credits
+                if c.role is target.role and c.shown_name == target.shown_name
+            }
+        self.credits = [
+            dataclasses.replace(c, corrected=name) if c.id in line else c for c in self.credits
+        ]
+        if self.options.credits_card is None:
+            self.options = dataclasses.replace(self.options, credits_card=True)
+        key = "music_credit" if isinstance(edit, SetMusicCredit) else "credit"
+        self.note(key, value=name)
 
     def add(self, edit: AddScenes) -> None:
         ideas = [self.idea(idea) for idea in edit.ideas]
@@ -470,6 +504,8 @@ def _switched(options: ProjectOptions, edit: SetSwitch) -> ProjectOptions:
     if edit.switch is ProjectSwitch.CLIP_SOUND:
         sound = FootageSound.DUCK if on else FootageSound.DROP
         return dataclasses.replace(options, footage_sound=sound)
+    if edit.switch is ProjectSwitch.CREDITS:
+        return dataclasses.replace(options, credits_card=on)
     return dataclasses.replace(options, previews_enabled=on)
 
 
@@ -480,6 +516,8 @@ def _switched_on(options: ProjectOptions, switch: ProjectSwitch) -> bool:
         return options.restyle_enabled
     if switch is ProjectSwitch.CLIP_SOUND:
         return options.footage_sound is FootageSound.DUCK
+    if switch is ProjectSwitch.CREDITS:
+        return options.credits_card is True
     return options.previews_enabled
 
 

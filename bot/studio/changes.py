@@ -73,6 +73,7 @@ class ProjectChanges(_Changes):
     previews_enabled: bool | Unchanged = UNCHANGED
     restyle_enabled: bool | Unchanged = UNCHANGED
     footage_sound: FootageSound | Unchanged = UNCHANGED
+    credits_card: bool | Unchanged = UNCHANGED
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,4 +102,6 @@ def flipped(
         return replace(changes, restyle_enabled=on)
     if switch is ProjectSwitch.CLIP_SOUND:
         return replace(changes, footage_sound=FootageSound.DUCK if on else FootageSound.DROP)
+    if switch is ProjectSwitch.CREDITS:
+        return replace(changes, credits_card=on)
     return replace(changes, previews_enabled=on)

@@ -285,6 +285,22 @@ class SetCaptions:
 
 
 @dataclass(frozen=True)
+class CorrectCredit:
+    """The director's word for a credit line's name: every credit of that line (the same
+    role, the same name as the credit `credit_id`) is credited to `name`."""
+
+    credit_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class SetMusicCredit:
+    """Who made the song, as the director says it ("music: Name - Title")."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Replan:
     """The storyboard as planned: every scene in this order, the plan's own ones added."""
 
@@ -312,7 +328,16 @@ SceneEdit = (
     | SetFootageStart
 )
 ProjectEdit = (
-    AddScenes | AddFootageScene | Replan | SetStyle | SetAspect | SetTitle | SetSwitch | SetCaptions
+    AddScenes
+    | AddFootageScene
+    | Replan
+    | SetStyle
+    | SetAspect
+    | SetTitle
+    | SetSwitch
+    | SetCaptions
+    | CorrectCredit
+    | SetMusicCredit
 )
 Edit = SceneEdit | ProjectEdit
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.studio.applying import Change
@@ -29,6 +29,7 @@ class JournalEntry:
     before_order: tuple[int, ...]
     before_scenes: dict[int, SceneState | None]
     deleted: tuple[int, ...] = ()
+    before_credits: dict[int, str | None] = field(default_factory=dict)  # corrections, by id
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class EntryBody:
     before_order: tuple[int, ...]
     before_scenes: dict[int, SceneState | None]
     deleted: tuple[int, ...]
+    before_credits: dict[int, str | None] = field(default_factory=dict)
 
 
 def entry_body(before: ProjectState, after: ProjectState) -> EntryBody:
@@ -49,11 +51,17 @@ def entry_body(before: ProjectState, after: ProjectState) -> EntryBody:
         scene_id: scene for scene_id, scene in old.items() if new.get(scene_id) != scene
     }
     touched.update({scene_id: None for scene_id in new if scene_id not in old})
+    corrected = {credit.id: credit.corrected for credit in after.credits}
     return EntryBody(
         before_options=before.options,
         before_order=tuple(old),
         before_scenes=touched,
         deleted=tuple(scene_id for scene_id in old if scene_id not in new),
+        before_credits={
+            credit.id: credit.corrected
+            for credit in before.credits
+            if credit.id in corrected and corrected[credit.id] != credit.corrected
+        },
     )
 
 
@@ -81,7 +89,26 @@ def reverted(current: ProjectState, entry: JournalEntry) -> ProjectState:
             scenes.append(was)
     known = set(entry.before_order) | made
     scenes.extend(scene for scene in current.scenes if scene.id not in known)
-    return ProjectState(current.project_id, entry.before_options, tuple(scenes))
+    credits = tuple(
+        replace(credit, corrected=entry.before_credits[credit.id])
+        if credit.id in entry.before_credits
+        else credit
+        for credit in current.credits
+    )
+    options = entry.before_options
+    if not _touched_credits(entry.changes):
+        # The card switch also turns on by itself as crew work arrives, outside the journal:
+        # undoing another change leaves it as it is now.
+        options = replace(options, credits_card=current.options.credits_card)
+    return ProjectState(current.project_id, options, tuple(scenes), credits)
+
+
+def _touched_credits(changes: tuple[Change, ...]) -> bool:
+    return any(
+        change.key in ("credit", "music_credit")
+        or (change.key in ("switch_on", "switch_off") and change.value == "credits")
+        for change in changes
+    )
 
 
 def body_to_json(body: EntryBody) -> dict[str, Any]:
@@ -94,6 +121,7 @@ def body_to_json(body: EntryBody) -> dict[str, Any]:
             for scene_id, scene in body.before_scenes.items()
         },
         "deleted": list(body.deleted),
+        "credits": {str(credit_id): name for credit_id, name in body.before_credits.items()},
     }
 
 
@@ -107,6 +135,10 @@ def body_from_json(values: dict[str, Any]) -> EntryBody:
             for scene_id, scene in values["scenes"].items()
         },
         deleted=tuple(int(i) for i in values.get("deleted", ())),
+        before_credits={
+            int(credit_id): None if name is None else str(name)
+            for credit_id, name in (values.get("credits") or {}).items()
+        },
     )
 
 

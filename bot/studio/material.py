@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import InputRejected
+from bot.studio.attribution import read_caption
 from bot.studio.beats import SongAnalysis
+from bot.studio.credits import Arrival, Credits, SongTags
 from bot.studio.editing import Edits
 from bot.studio.edits import (
     AddFootageScene,
@@ -22,7 +24,7 @@ from bot.studio.edits import (
 )
 from bot.studio.footage import LIVELINESS_STEP
 from bot.studio.limits import Limits
-from bot.studio.models import Asset, AssetKind, Project, Scene
+from bot.studio.models import Asset, AssetKind, CreditRole, Project, Scene, Sender
 from bot.studio.names import safe_file_name
 from bot.studio.ownership import owned_project
 from bot.studio.ports import FootageReader, MediaInspector
@@ -116,7 +118,9 @@ class Material:
         limits: Limits,
         edits: Edits,
         footage: FootageReader | None = None,
+        credits: Credits | None = None,
     ) -> None:
+        self.credits = credits
         self.footage = footage
         self.edits = edits
         self.starter = starter
@@ -135,6 +139,23 @@ class Material:
 
     def _check_idea(self, idea: str) -> str:
         return checked_text(idea, self.limits.max_idea_chars, "error.idea_too_long")
+
+    def _caption_idea(self, caption: str | None) -> tuple[str | None, str | None]:
+        """An upload's caption as its scene idea (None: no idea) and the credit it gives."""
+        said = read_caption(caption)
+        return (self._check_idea(said.idea) if said.idea.strip() else None), said.credit
+
+    def _attribute(
+        self,
+        user_id: int,
+        project: Project,
+        sha: str,
+        role: CreditRole,
+        arrival: Arrival | None,
+        credit: str | None,
+    ) -> None:
+        if self.credits is not None and arrival is not None:
+            self.credits.attribute(user_id, project, sha, role, arrival, credit)
 
     def _new_scene(self, user_id: int, project: Project, idea: str) -> Scene:
         position = self.scenes.count_scenes(user_id, project.id) + 1
@@ -190,12 +211,14 @@ class Material:
         original_name: str | None,
         default_title: str,
         scene_id: int | None = None,
+        arrival: Arrival | None = None,
     ) -> PhotoAdded:
         """Check and store a reference photo; with a caption it starts a scene of its own.
 
-        With `scene_id` (a reply to a scene's preview) the photo joins that scene.
+        With `scene_id` (a reply to a scene's preview) the photo joins that scene. A credit
+        in the caption ("© Name") is the photo's credit, not part of the idea.
         """
-        idea = self._check_idea(caption) if caption and caption.strip() else None
+        idea, credit = self._caption_idea(caption)
         normalised = self.media.scratch_path(".jpg")
         try:
             facts = await self.inspector.normalise_photo(source, normalised)
@@ -221,6 +244,7 @@ class Material:
         else:
             scene = placed.scene
         self.references.add_scene_reference(user_id, scene.id, sha)
+        self._attribute(user_id, placed.project, sha, CreditRole.PHOTO, arrival, credit)
         return PhotoAdded(placed.project, scene, placed.scene is None, placed.created)
 
     def _place(
@@ -247,6 +271,7 @@ class Material:
         original_name: str | None,
         default_title: str,
         scene_id: int | None = None,
+        arrival: Arrival | None = None,
     ) -> FootageAdded | SongFromVideo:
         """Check and store a clip of the director's; it becomes a scene's footage.
 
@@ -258,14 +283,14 @@ class Material:
         if self.footage is None:
             source.unlink(missing_ok=True)
             raise InputRejected("error.unsupported_file")
-        idea = self._check_idea(caption) if caption and caption.strip() else None
+        idea, credit = self._caption_idea(caption)
         try:
             facts = await self.footage.inspect_footage(source)
         except InputRejected as rejected:
             if rejected.key != NO_VIDEO:
                 source.unlink(missing_ok=True)
                 raise
-            return await self._song_instead(user_id, source, original_name, default_title)
+            return await self._song_instead(user_id, source, original_name, default_title, arrival)
         try:
             size = source.stat().st_size
             sha = await asyncio.to_thread(self.media.put_file, source, extension)
@@ -312,6 +337,7 @@ class Material:
         assert stored.id is not None
         scene = self.scenes.get_scene(user_id, stored.id)
         assert scene is not None
+        self._attribute(user_id, placed.project, sha, CreditRole.FOOTAGE, arrival, credit)
         logger.info("Footage %s (%.1f s) went to scene %s", sha[:12], facts.duration, scene.id)
         return FootageAdded(
             placed.project,
@@ -328,8 +354,11 @@ class Material:
         extension: str,
         original_name: str | None,
         default_title: str,
+        sender: Sender | None = None,
+        told: SongTags | None = None,
     ) -> tuple[Project, Asset]:
-        """Check and store the project's song (replacing any earlier one)."""
+        """Check and store the project's song (replacing any earlier one), credited from its
+        own tags, else from what Telegram `told` of it (an audio's performer and title)."""
         try:
             facts = await self.inspector.inspect_song(source)
             longest = self.limits.longest_song_seconds
@@ -358,10 +387,20 @@ class Material:
             self.assets.save_song_analysis(sha, analysis)
         project, _ = self.starter.active_or_new(user_id, default_title)
         self.projects.set_song(user_id, project.id, sha)
+        if self.credits is not None and sender is not None:
+            tags = SongTags(facts.artist, facts.title)
+            if not (facts.artist or facts.title) and told is not None:
+                tags = told
+            self.credits.credit_song(user_id, project, sha, tags, sender)
         return project, asset
 
     async def _song_instead(
-        self, user_id: int, source: Path, original_name: str | None, default_title: str
+        self,
+        user_id: int,
+        source: Path,
+        original_name: str | None,
+        default_title: str,
+        arrival: Arrival | None,
     ) -> SongFromVideo:
         """A video file with sound but no picture (a song saved as .mp4) is taken as the song."""
         try:
@@ -370,7 +409,12 @@ class Material:
             source.unlink(missing_ok=True)
             raise InputRejected(NO_VIDEO) from None
         project, song = await self.set_song(
-            user_id, source, SONG_IN_VIDEO_EXTENSION, original_name, default_title
+            user_id,
+            source,
+            SONG_IN_VIDEO_EXTENSION,
+            original_name,
+            default_title,
+            arrival.sender if arrival is not None else None,
         )
         return SongFromVideo(project, song)
 

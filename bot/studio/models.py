@@ -61,6 +61,7 @@ class ProjectSwitch(StrEnum):
     PREVIEWS = "previews"
     RESTYLE = "restyle"
     CLIP_SOUND = "clip_sound"  # on: footage keeps its own sound, the song ducked beneath it
+    CREDITS = "credits"  # on: the video ends with a credits card
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,13 @@ class Project:
     restyle_enabled: bool = False
     footage_sound: FootageSound = FootageSound.DROP
     captions: CaptionsMode = CaptionsMode.IDEAS
+    # None: not chosen yet (the first credit that is not the director's turns it on).
+    credits_card: bool | None = None
 
     def is_on(self, switch: ProjectSwitch) -> bool:
         """Whether one of the project's on/off options is on."""
+        if switch is ProjectSwitch.CREDITS:
+            return self.credits_card is True
         if switch is ProjectSwitch.RESTYLE:
             return self.restyle_enabled
         if switch is ProjectSwitch.CLIP_SOUND:
@@ -188,3 +193,55 @@ class MessageLink:
     message_id: int
     kind: str
     target_id: int
+
+
+class CreditRole(StrEnum):
+    """What a credited piece of work is in the video."""
+
+    PHOTO = "photo"  # a reference photo (of a scene or of the whole project's style)
+    FOOTAGE = "footage"  # a clip of the crew's own
+    MUSIC = "music"  # the song
+    DIRECTOR = "director"  # the project's director (one per project)
+
+
+class CreditSource(StrEnum):
+    """Where a credit's name came from."""
+
+    CAPTION = "caption"  # "© Name" in the upload's caption (or its album's)
+    FORWARD = "forward"  # the forwarded message's origin
+    SENDER = "sender"  # nothing said: whoever sent it
+    TAGS = "tags"  # the song file's own title/artist tags
+    AUDIO = "audio"  # Telegram's performer/title of an audio message
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an upload (from Telegram's `from_user`)."""
+
+    user_id: int
+    name: str
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Whose work one attachment of a project is: who sent it and the name it is credited to.
+
+    Credits are kept per project and file (the same photo can be credited differently in two
+    projects); `corrected` is the director's own word for the name, which wins.
+    """
+
+    id: int
+    project_id: int
+    sha: str
+    role: CreditRole
+    name: str
+    source: CreditSource
+    sender: Sender | None = None
+    album: str | None = None
+    corrected: str | None = None
+
+    @property
+    def shown_name(self) -> str:
+        """The name the credits show."""
+        return self.corrected if self.corrected is not None else self.name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -125,6 +125,8 @@ class AudioFacts:
     beats: tuple[float, ...] = ()
     downbeat: int = 0
     sections: tuple[SongSection, ...] = ()
+    title: str | None = None  # the file's own tags, when it has them
+    artist: str | None = None
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,21 @@ class FootageRestyler(Protocol):
 
     async def restyle(self, request: RestyleRequest, output: Path) -> Usage:
         """Write the restyled stretch as an MP4 to `output`."""
+        ...
+
+
+class CreditsCardMaker(Protocol):
+    """Draws the closing credits card: headings with the names beneath them."""
+
+    async def make_credits_card(
+        self,
+        sections: Sequence[tuple[str, Sequence[str]]],
+        style: StylePreset,
+        width: int,
+        height: int,
+        output: Path,
+    ) -> None:
+        """Draw the card into `output` (a JPEG)."""
         ...
 
 

@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.studio.models import CreditRole
 from bot.studio.timeline import CaptionsMode, FootageSound, Motion, Transition
 
 
@@ -51,15 +52,33 @@ class ProjectOptions:
     restyle_enabled: bool = False
     footage_sound: FootageSound = FootageSound.DROP
     captions: CaptionsMode = CaptionsMode.IDEAS
+    credits_card: bool | None = None  # None: not chosen (off until someone else is credited)
+
+
+@dataclass(frozen=True)
+class CreditState:
+    """A credit as edits see it: only the director's correction of its name is edited."""
+
+    id: int
+    role: CreditRole
+    name: str
+    corrected: str | None = None
+
+    @property
+    def shown_name(self) -> str:
+        """The name the credits show."""
+        return self.corrected if self.corrected is not None else self.name
 
 
 @dataclass(frozen=True)
 class ProjectState:
-    """The project's options and its scenes, in storyboard order."""
+    """The project's options, its scenes in storyboard order, and its credits (the song's
+    only for the song it has now)."""
 
     project_id: int
     options: ProjectOptions
     scenes: tuple[SceneState, ...] = field(default_factory=tuple)
+    credits: tuple[CreditState, ...] = field(default_factory=tuple)
 
     def number_of(self, scene_id: int) -> int | None:
         """The scene's number (1 is the first), or None when it is not in the project."""

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from bot.studio.clips import Clips
+from bot.studio.credits import Credits
 from bot.studio.limits import Limits
 from bot.studio.lyrics_timing import shifted
 from bot.studio.models import Asset, AssetKind, Job, MediaRef, Project
 from bot.studio.ownership import owned_project
 from bot.studio.pictures import Pictures, ScenePicture
-from bot.studio.ports import JobEvents, RenderedVideo, Renderer, VideoFile
+from bot.studio.ports import CreditsCardMaker, JobEvents, RenderedVideo, Renderer, VideoFile
 from bot.studio.restyling import Restyling
 from bot.studio.roles import AssetStore, MediaStore, ProjectStore
 from bot.studio.sections import SectionPin
 from bot.studio.song_lyrics import LYRIC_MODES, SongLyrics
 from bot.studio.storyboard import Storyboard
-from bot.studio.timeline import Fit, Motion, Timeline, Transition
+from bot.studio.timeline import Fit, Motion, Shot, Timeline, Transition
 from bot.studio.timing import ShotSource, build_timeline, output_size
 
 logger = logging.getLogger(__name__)
@@ -27,6 +30,11 @@ RENDER = "render"
 PICTURES_SHARE = 0.25
 CLIPS_SHARE = 0.25
 RESTYLE_SHARE = 0.25
+
+
+def _split(timeline: Timeline, scenes: int) -> tuple[tuple[Shot, ...], tuple[Shot, ...]]:
+    """The scenes' shots and the closing card's (if any) after them."""
+    return timeline.shots[:scenes], timeline.shots[scenes:]
 
 
 def stored_video(assets: AssetStore, media: MediaStore, job: Job) -> RenderedVideo | None:
@@ -69,7 +77,13 @@ class RenderProject:
         planning: Storyboard | None = None,
         restyling: Restyling | None = None,
         lyrics: SongLyrics | None = None,
+        credits: Credits | None = None,
+        card_words: Callable[[str, str], str] | None = None,
+        cards: CreditsCardMaker | None = None,
     ) -> None:
+        self.credits = credits
+        self.card_words = card_words
+        self.cards = cards
         self.planning = planning
         self.restyling = restyling
         self.lyrics = lyrics
@@ -119,21 +133,27 @@ class RenderProject:
             on_failure=events.scene_failed,
             on_ready=on_ready,
         )
+        closing = await self._credits_card(job, project, pictures, width, height)
         timeline = await self._with_captions(
-            job.owner_id, project, await self._timeline(project, pictures, width, height), events
+            job.owner_id,
+            project,
+            await self._timeline(project, pictures, width, height, closing),
+            events,
+            closing=closing is not None,
         )
         render_start = PICTURES_SHARE
         if self.clips is not None and project.clips_enabled and pictures:
             await events.step(PICTURES_SHARE, "clips")
+            scene_shots, card_shots = _split(timeline, len(pictures))
             shots = await self.clips.attach(
                 job.owner_id,
                 project,
                 pictures,
-                timeline.shots,
+                scene_shots,
                 events.scene_failed,
                 on_ready,
             )
-            timeline = replace(timeline, shots=shots)
+            timeline = replace(timeline, shots=shots + card_shots)
             render_start += CLIPS_SHARE
         if self.restyling is not None and project.restyle_enabled:
             timeline = await self._restyled(
@@ -166,6 +186,7 @@ class RenderProject:
         if not any(p.stretch is not None for p in pictures):
             return timeline
         await events.step(start, "restyle")
+        scene_shots, card_shots = _split(timeline, len(pictures))
 
         async def on_progress(fraction: float) -> None:
             await events.step(start + RESTYLE_SHARE * fraction, "restyle")
@@ -174,16 +195,41 @@ class RenderProject:
             job.owner_id,
             project,
             pictures,
-            timeline.shots,
+            scene_shots,
             events.scene_failed,
             events.scene_ready if project.previews_enabled else None,
             on_progress,
             cancelled,
         )
-        return replace(timeline, shots=shots)
+        return replace(timeline, shots=shots + card_shots)
+
+    async def _credits_card(
+        self, job: Job, project: Project, pictures: list[ScenePicture], width: int, height: int
+    ) -> Path | None:
+        """The closing credits card's picture, when the project wants one and credits anyone."""
+        if self.credits is None or self.cards is None or self.card_words is None or not pictures:
+            return None
+        sheet = self.credits.card(job.owner_id, project)
+        if sheet is None:
+            return None
+        words = self.card_words
+        sections = [(words(job.language, role.value), names) for role, names in sheet.card_lines]
+        style = self.pictures.style(project)
+        scratch = self.media.scratch_path(".jpg")
+        try:
+            await self.cards.make_credits_card(sections, style, width, height, scratch)
+            sha = self.media.put_file(scratch, "jpg")
+        finally:
+            scratch.unlink(missing_ok=True)
+        return self.media.path_of(MediaRef(sha, "jpg"))
 
     async def _timeline(
-        self, project: Project, pictures: list[ScenePicture], width: int, height: int
+        self,
+        project: Project,
+        pictures: list[ScenePicture],
+        width: int,
+        height: int,
+        closing: Path | None = None,
     ) -> Timeline:
         if pictures:
             sources = [
@@ -225,10 +271,21 @@ class RenderProject:
             footage_sound=project.footage_sound,
             downbeat=song.downbeat if song and song.beats else None,
             sections=song.sections if song else (),
+            closing=(
+                ShotSource(str(closing), "", Motion.STILL, Transition.FADE_BLACK)
+                if closing is not None
+                else None
+            ),
         )
 
     async def _with_captions(
-        self, owner_id: int, project: Project, timeline: Timeline, events: JobEvents
+        self,
+        owner_id: int,
+        project: Project,
+        timeline: Timeline,
+        events: JobEvents,
+        *,
+        closing: bool = False,
     ) -> Timeline:
         """The project's captions mode, and its lyric lines on the video's clock."""
         timeline = replace(timeline, captions=project.captions)
@@ -239,7 +296,9 @@ class RenderProject:
         if sung.notice is not None:
             await events.scene_failed(0, sung.notice)
         # The video starts `audio_offset` seconds into the song.
-        lines = shifted(sung.lines, -timeline.audio_offset, timeline.duration)
+        # The song's words stop where the closing credits begin.
+        until = timeline.shots[-1].start if closing else timeline.duration
+        lines = shifted(sung.lines, -timeline.audio_offset, until)
         return replace(timeline, lyrics=lines)
 
     def _keep(self, rendered: VideoFile) -> RenderedVideo:

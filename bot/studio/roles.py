@@ -16,7 +16,19 @@ from bot.studio.beats import SongAnalysis
 from bot.studio.changes import JobChanges, ProjectChanges, SceneChanges
 from bot.studio.lyrics import LyricsKind
 from bot.studio.lyrics_timing import SongTranscript
-from bot.studio.models import Asset, Job, MediaRef, MessageLink, Project, Scene, User
+from bot.studio.models import (
+    Asset,
+    Credit,
+    CreditRole,
+    CreditSource,
+    Job,
+    MediaRef,
+    MessageLink,
+    Project,
+    Scene,
+    Sender,
+    User,
+)
 from bot.studio.ports import Usage
 from bot.studio.restyle_keys import RestyleKey
 from bot.studio.timeline import Motion, Transition
@@ -143,6 +155,26 @@ class LinkStore(Protocol):
         self, owner_id: int, chat_id: int, kind: str, since: str
     ) -> MessageLink | None: ...
     def unlink(self, owner_id: int, kind: str, target_id: int) -> None: ...
+
+
+class CreditStore(Protocol):
+    """Whose work each attachment of a project is (storage/credits.py)."""
+
+    def record_credit(
+        self,
+        owner_id: int,
+        project_id: int,
+        sha: str,
+        role: CreditRole,
+        name: str,
+        source: CreditSource,
+        sender: Sender | None = None,
+        album: str | None = None,
+    ) -> None: ...
+    def credits(self, owner_id: int, project_id: int) -> list[Credit]: ...
+    def album_credit(self, owner_id: int, project_id: int, album: str) -> str | None: ...
+    def credit_album(self, owner_id: int, project_id: int, album: str, name: str) -> None: ...
+    def credit_project(self, owner_id: int, credit_id: int) -> int | None: ...
 
 
 class ConversationStore(Protocol):

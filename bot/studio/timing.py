@@ -26,6 +26,8 @@ SUGGESTED_SCENE_SECONDS = 8.0
 # these lengths so a very fast song (or a doubled tempo reading) does not flicker.
 PHRASE_BEATS = 16
 QUICKEST_SCENE_SECONDS = 4.0
+# The closing credits card: long enough to read a few names, never more than a scene's share.
+CREDITS_CARD_SECONDS = 4.0
 MOTION_CYCLE = (
     Motion.ZOOM_IN,
     Motion.PAN_RIGHT,
@@ -218,6 +220,14 @@ class ShotSource:
     section_pin: SectionPin | None = None
 
 
+def closing_seconds(total_seconds: float, scene_count: int, fps: int) -> float:
+    """How long the closing card lasts (on whole frames): CREDITS_CARD_SECONDS, or a fair
+    share of a short video."""
+    share = total_seconds / (scene_count + 1) if total_seconds > 0 else CREDITS_CARD_SECONDS
+    seconds = min(CREDITS_CARD_SECONDS, max(MIN_SCENE_SECONDS, share))
+    return round(seconds * fps) / fps
+
+
 def build_timeline(
     sources: Sequence[ShotSource],
     *,
@@ -233,11 +243,23 @@ def build_timeline(
     footage_sound: FootageSound = FootageSound.DROP,
     downbeat: int | None = None,
     sections: Sequence[SongSection] = (),
+    closing: ShotSource | None = None,
 ) -> Timeline:
-    """Lay the scenes end to end over the song, cutting on its `beats` when they are known."""
+    """Lay the scenes end to end over the song, cutting on its `beats` when they are known.
+
+    A `closing` card (the credits) follows the last scene: over the song's last seconds, so
+    the video still ends with the song, or after the scenes when there is no song.
+    """
+    card_seconds = 0.0
+    scenes_seconds = song_seconds
+    if closing is not None:
+        # Over a song the card shares its time; without one it simply follows the scenes.
+        card_seconds = closing_seconds(song_seconds or 0.0, len(sources), fps)
+        if song_seconds:
+            scenes_seconds = song_seconds - card_seconds
     durations = cut_durations(
         [s.wished_seconds for s in sources],
-        song_seconds,
+        scenes_seconds,
         seconds_without_song,
         fps,
         beats,
@@ -265,6 +287,17 @@ def build_timeline(
             )
         )
         start = round(start + seconds, 6)
+    if closing is not None:
+        shots.append(
+            Shot(
+                image_path=closing.image_path,
+                start=start,
+                duration=card_seconds,
+                motion=Motion.STILL,
+                transition_in=Transition.FADE_BLACK,
+                transition_seconds=transition_seconds(card_seconds, period),
+            )
+        )
     return Timeline(
         width=width,
         height=height,

@@ -2072,6 +2072,50 @@ class BotApiEmulator:
 # ============================================================================================
 
 
+def origin_user(
+    user_id: int, first_name: str, last_name: str | None = None, username: str | None = None
+) -> JSONDict:
+    """The ``MessageOriginUser`` of a message forwarded from a user who allows it."""
+    sender: JSONDict = {"id": user_id, "is_bot": False, "first_name": first_name}
+    if last_name:
+        sender["last_name"] = last_name
+    if username:
+        sender["username"] = username
+    return {"type": "user", "date": int(time.time()) - 3600, "sender_user": sender}
+
+
+def origin_hidden_user(name: str) -> JSONDict:
+    """The ``MessageOriginHiddenUser`` of a message forwarded from a user who hides it."""
+    return {"type": "hidden_user", "date": int(time.time()) - 3600, "sender_user_name": name}
+
+
+def origin_chat(chat_id: int, title: str, signature: str | None = None) -> JSONDict:
+    """The ``MessageOriginChat`` of a message a group sent as itself (an anonymous admin)."""
+    origin: JSONDict = {
+        "type": "chat",
+        "date": int(time.time()) - 3600,
+        "sender_chat": {"id": chat_id, "type": "supergroup", "title": title},
+    }
+    if signature:
+        origin["author_signature"] = signature
+    return origin
+
+
+def origin_channel(
+    chat_id: int, title: str, message_id: int, signature: str | None = None
+) -> JSONDict:
+    """The ``MessageOriginChannel`` of a post forwarded from a channel."""
+    origin: JSONDict = {
+        "type": "channel",
+        "date": int(time.time()) - 3600,
+        "chat": {"id": chat_id, "type": "channel", "title": title},
+        "message_id": message_id,
+    }
+    if signature:
+        origin["author_signature"] = signature
+    return origin
+
+
 class SimulatedUser:
     """A Telegram user talking to the bot in a private chat (chat id == user id).
 
@@ -2215,6 +2259,20 @@ class SimulatedUser:
         if media_group_id is not None:
             content["media_group_id"] = media_group_id
         return await self._send(content, reply_to)
+
+    async def send_forwarded_photo(
+        self, jpeg_bytes: bytes, origin: JSONDict, caption: str | None = None
+    ) -> int:
+        """Forward a photo to the bot: the message carries ``forward_origin`` (a MessageOrigin
+        made by :func:`origin_user`, :func:`origin_hidden_user`, :func:`origin_chat` or
+        :func:`origin_channel`), as Telegram sends a forwarded message."""
+        sizes, _ = self._emu._photo_sizes(jpeg_bytes, strict=False)
+        content: JSONDict = {
+            "photo": sizes,
+            "forward_origin": copy.deepcopy(origin),
+            **self._caption_fields(caption),
+        }
+        return await self._send(content, None)
 
     async def send_album(
         self, photos: Iterable[bytes], caption: str | None = None, reply_to: int | None = None

@@ -26,6 +26,7 @@ from bot.studio.edits import (
     SetFootageStart,
     SetLength,
     SetMotion,
+    SetMusicCredit,
     SetSwitch,
     SetTitle,
     SetTransition,
@@ -315,6 +316,12 @@ def title(found: re.Match[str], folded: Folded) -> Edit | None:
     if not title or title.endswith("?") or title.split()[0] in _NOT_A_TITLE_START:
         return None
     return SetTitle(title)
+
+
+def music_credit(found: re.Match[str], folded: Folded) -> Edit | None:
+    """Who made the song, in the director's own words ("music: Name - Title")."""
+    name = _text(found, folded, "music")
+    return SetMusicCredit(name) if name and not name.endswith("?") else None
 
 
 def add(found: re.Match[str], folded: Folded) -> Edit | None:

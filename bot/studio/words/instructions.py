@@ -459,6 +459,13 @@ _PROJECT_RULES: tuple[tuple[str, Builder], ...] = (
         r"(?: :)? <X:title>",
         b.title,
     ),
+    # the song's credit ("music: Name - Title", "nhạc: Tên - Bài")
+    (
+        r"(?:music|song|the music|the song|music by|song by|nhac|bai hat|am nhac|nhac cua)"
+        r" (?::|=|by|is by|la cua|cua) <X:music>"
+        r"|(?:music|nhac) : <X:music>",
+        b.music_credit,
+    ),
     # switches (restyling said as a verb: "restyle the footage", "đổi phong cách clip")
     (
         r"(?:please )?(?:restyle|re style) (?:the |my |all the |all my )?(?:footage|clips?"

@@ -97,6 +97,11 @@ SWITCHES: dict[ProjectSwitch, tuple[str, ...]] = {
         "original sound", "tieng clip", "tieng cua clip", "am thanh clip", "am thanh cua clip",
         "tieng goc",
     ),
+    ProjectSwitch.CREDITS: (
+        "credits", "the credits", "credits card", "the credits card", "credit card",
+        "end credits", "closing credits", "credits at the end", "danh de", "danh de cuoi",
+        "danh de cuoi video", "the danh de", "khung danh de",
+    ),
 }  # fmt: skip
 CAPTIONS: dict[CaptionsMode, tuple[str, ...]] = {
     CaptionsMode.LYRICS: (

@@ -1,4 +1,4 @@
-"""Fixtures of the farm tests: a real redis-server and real worker processes on a shared DATA_DIR."""
+"""Fixtures of the farm tests: a real redis-server, real worker processes, one DATA_DIR."""
 
 from __future__ import annotations
 

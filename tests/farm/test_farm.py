@@ -30,7 +30,10 @@ def records(server: RedisServer) -> list[dict[str, str]]:
     """Every render record on the board."""
     client = server.client()
     try:
-        return [client.hgetall(key) for key in client.scan_iter(RECORDS)]
+        return [
+            {str(k): str(v) for k, v in client.hgetall(key).items()}
+            for key in client.scan_iter(RECORDS)
+        ]
     finally:
         client.close()
 
@@ -190,7 +193,7 @@ async def test_cancel_reaches_the_worker_and_stops_its_ffmpeg(
         )
         await say(user, "/cancel", "")
         deadline = time.monotonic() + 15
-        while ffmpeg_of(data_dir) and time.monotonic() < deadline:
+        while ffmpeg_of(data_dir) and time.monotonic() < deadline:  # noqa: ASYNC110 - polls /proc
             await asyncio.sleep(0.1)
         assert ffmpeg_of(data_dir) == [], worker.log()
         assert worker.process.poll() is None  # the worker itself goes on

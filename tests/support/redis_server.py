@@ -1,4 +1,4 @@
-"""A real `redis-server` (Debian's package) on a free loopback port, and the farm's worker processes.
+"""A real `redis-server` (Debian's package) on a free loopback port, and farm worker processes.
 
 In CI a missing redis-server fails the test that needs it (a skipped farm test proves nothing);
 on a developer's machine without it, the farm tests skip and say how to install it
@@ -33,7 +33,7 @@ def redis_server_path() -> str:
     found = shutil.which("redis-server")
     if found is not None:
         return found
-    message = "No redis-server on PATH: run `bash scripts/system-packages.sh` (Debian's redis-server)"
+    message = "No redis-server on PATH: run `bash scripts/system-packages.sh` (Debian's package)"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
@@ -155,10 +155,8 @@ class WorkerProcess:
         """Stop the worker and everything it started."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                pass
         with suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         with suppress(subprocess.TimeoutExpired):
@@ -176,7 +174,8 @@ async def wait_for_workers(server: RedisServer, count: int, timeout: float = 60.
     deadline = time.monotonic() + timeout
     try:
         while True:
-            names = sorted(key.split(":", 2)[2] for key in client.scan_iter("pocket-director:worker:*"))
+            keys = client.scan_iter("pocket-director:worker:*")
+            names = sorted(str(key).split(":", 2)[2] for key in keys)
             if len(names) >= count:
                 return names
             if time.monotonic() > deadline:

@@ -1,4 +1,6 @@
 # Pocket Director: the bot, with its own ffmpeg (from imageio-ffmpeg) and fonts (from PyPI).
+# One image for both roles: `pocket-director run` (the bot, the default) and
+# `pocket-director worker` (a render worker of the farm; docker-compose.yml runs both).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -113,6 +113,7 @@ def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
             runner=jobs.runner,
             close=studio.database.close,
             webapp=build_webapp(settings, studio, bot, data),
+            farm=studio.farm,
         ),
     )
 
@@ -185,7 +186,7 @@ def register_handlers(application: DirectorApplication) -> None:
 
 
 async def post_init(application: DirectorApplication) -> None:
-    """Register the command menu, serve the timeline app, resume jobs left unfinished."""
+    """Register the command menu, serve the timeline app, watch the farm, resume jobs."""
     for language in languages():
         menu = [BotCommand(name, t(language, key)) for name, key in commands.COMMANDS]
         await application.bot.set_my_commands(
@@ -200,6 +201,9 @@ async def post_init(application: DirectorApplication) -> None:
             )
         except TelegramError:
             logger.warning("Could not set the chat menu button to the timeline", exc_info=True)
+    farm = application.bot_data.lifecycle.farm
+    if farm is not None:
+        await farm.start()  # before resuming: the runner takes as many renders as it has slots
     resumed = application.bot_data.lifecycle.runner.resume_unfinished()
     if resumed:
         logger.info("Resumed %s unfinished job(s)", resumed)
@@ -216,6 +220,8 @@ async def post_shutdown(application: DirectorApplication) -> None:
     """Stop running jobs (they resume on the next start) and close the database."""
     lifecycle = application.bot_data.lifecycle
     await lifecycle.runner.shutdown()
+    if lifecycle.farm is not None:
+        await lifecycle.farm.stop()  # the farm's renders go on; the next start follows them
     lifecycle.close()
 
 

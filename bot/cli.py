@@ -1,4 +1,4 @@
-"""Command line: `pocket-director run | demo | backup PATH | gc`. Builds Settings; no logic."""
+"""Command line: `pocket-director run | demo | worker | backup PATH | gc`; builds Settings."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 def _secrets(settings: Settings) -> list[str]:
     return [
         s.get_secret_value()
-        for s in (settings.telegram_bot_token, settings.openai_api_key)
+        for s in (settings.telegram_bot_token, settings.openai_api_key, settings.redis_url)
         if s is not None
     ]
 
@@ -47,6 +47,22 @@ def demo(settings: Settings, output_dir: Path) -> None:
     print(
         f"Demo video: {result.path} ({result.duration:.1f} s, {result.width}x{result.height}, "
         f"{result.size_bytes / 1024 / 1024:.1f} MB)"
+    )
+
+
+def worker(settings: Settings, log_level: str) -> None:
+    """Run a render worker of the farm (REDIS_URL; DATA_DIR/media shared with the bot)."""
+    if settings.redis_url is None:
+        raise SystemExit("pocket-director worker needs REDIS_URL (the farm's Redis)")
+    from bot.farm.worker import run_worker
+
+    run_worker(
+        settings.redis_url.get_secret_value(),
+        settings.media_dir,
+        concurrency=settings.farm_concurrency,
+        encoders=settings.render_encoders,
+        cache_max_bytes=settings.render_segment_cache_bytes,
+        log_level=log_level,
     )
 
 
@@ -88,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("run", help="run the bot (the offline demo when no token is set)")
     demo_parser = commands.add_parser("demo", help="render a sample music video offline")
     demo_parser.add_argument("--output", type=Path, default=Path("demo-output"))
+    commands.add_parser("worker", help="run a render worker of the farm (needs REDIS_URL)")
     backup_parser = commands.add_parser("backup", help="copy the database safely while live")
     backup_parser.add_argument("path", type=Path)
     gc_parser = commands.add_parser("gc", help="remove media files no project points to")
@@ -103,6 +120,8 @@ def main(argv: list[str] | None = None) -> None:
     setup_logging(arguments.log_level, _secrets(settings))
     if arguments.command == "demo":
         demo(settings, arguments.output)
+    elif arguments.command == "worker":
+        worker(settings, arguments.log_level)
     elif arguments.command == "backup":
         backup(settings, arguments.path)
     elif arguments.command == "gc":

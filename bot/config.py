@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -13,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 CLOUD_UPLOAD_LIMIT = 50 * 1024 * 1024
 LOCAL_MODE_LIMIT = 2000 * 1024 * 1024
+REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 
 class Settings(BaseSettings):
@@ -47,6 +49,12 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_secret_token: SecretStr | None = None
     media_gc_grace_minutes: float = Field(default=60.0, ge=0)
+    # The render farm: with REDIS_URL set, renders go to Celery workers (`pocket-director
+    # worker`) on that Redis; unset, they run in worker processes of the bot itself.
+    redis_url: SecretStr | None = None
+    farm_concurrency: int = Field(default=1, ge=1)  # renders one worker runs at a time
+    # A render whose worker has not been heard from for this long runs again on another one.
+    farm_lost_after_seconds: float = Field(default=30.0, gt=0, le=300)
     # The timeline Mini App: its public HTTPS address (unset: no app), served by the bot itself
     # on WEBAPP_LISTEN:WEBAPP_PORT behind the reverse proxy (port 0: any free port, for tests).
     webapp_url: str | None = None
@@ -120,6 +128,13 @@ class Settings(BaseSettings):
             r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
         ):
             raise ValueError("WEBHOOK_SECRET_TOKEN: 1-256 characters of A-Z a-z 0-9 _ -")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and urlsplit(value.get_secret_value()).scheme not in REDIS_SCHEMES:
+            raise ValueError("REDIS_URL: a redis://, rediss:// or unix:// address")
         return value
 
     @property

@@ -7,6 +7,7 @@ are wired the same way; the bot then adds the job runner with its Telegram repor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -36,7 +37,7 @@ from bot.studio.limits import Limits
 from bot.studio.making import MediaMaking
 from bot.studio.material import Material
 from bot.studio.pictures import Pictures
-from bot.studio.ports import JobReporter, JobWork
+from bot.studio.ports import JobReporter, JobWork, Renderer
 from bot.studio.projects import Projects
 from bot.studio.render_requests import RenderRequests
 from bot.studio.rendering import RENDER, RenderProject
@@ -55,6 +56,9 @@ from storage.export_zip import write_zip
 from storage.journal import ProjectJournal
 from storage.media_files import MediaFiles
 from storage.store import Store
+
+if TYPE_CHECKING:  # the farm (celery, redis) is imported only with REDIS_URL set
+    from bot.farm.client import FarmWatch
 
 
 def card_words(language: str, role: str) -> str:
@@ -101,6 +105,7 @@ class Studio:
     lyrics: SongLyrics
     timeline_board: TimelineBoard
     credits: Credits
+    farm: FarmWatch | None = None  # the render farm's workers, with REDIS_URL set
 
     @property
     def work(self) -> dict[str, JobWork]:
@@ -118,12 +123,45 @@ class Jobs:
     admin: AdminReports
 
 
+def build_renderer(settings: Settings) -> tuple[Renderer, FarmWatch | None]:
+    """Renders in worker processes of the bot; with REDIS_URL, on the farm's Celery workers."""
+    if settings.redis_url is None:
+        return (
+            WorkerRenderer(
+                settings.render_preset,
+                settings.render_crf,
+                segment_dir=settings.media_dir / "segments",
+                max_bytes=settings.upload_limit,
+                loudness_lufs=settings.render_loudness_lufs,
+                workers=settings.render_encoders,
+                cache_max_bytes=settings.render_segment_cache_bytes,
+            ),
+            None,
+        )
+    from bot.farm.client import connect_farm
+
+    return connect_farm(
+        settings.redis_url.get_secret_value(),
+        settings.media_dir,
+        caption_font_path(),
+        {
+            "preset": settings.render_preset,
+            "crf": settings.render_crf,
+            "max_bitrate_kbps": None,
+            "max_bytes": settings.upload_limit,
+            "loudness_lufs": settings.render_loudness_lufs,
+        },
+        settings.farm_lost_after_seconds,
+    )
+
+
 def build_studio(settings: Settings) -> Studio:
     """Open the database and media store and build every use case over them."""
     database = open_database(settings.database_path)
     store = Store(database)
     media = MediaFiles(settings.media_dir)
     limits = limits_from(settings)
+    renderer, farm = build_renderer(settings)
     styles = load_styles()
     providers = select_providers(settings)
     budget = Budget(spend=store, limit_usd=settings.budget_usd_per_user)
@@ -298,15 +336,7 @@ def build_studio(settings: Settings) -> Studio:
             media=media,
             pictures=pictures,
             clips=clips,
-            renderer=WorkerRenderer(
-                settings.render_preset,
-                settings.render_crf,
-                segment_dir=settings.media_dir / "segments",
-                max_bytes=settings.upload_limit,
-                loudness_lufs=settings.render_loudness_lufs,
-                workers=settings.render_encoders,
-                cache_max_bytes=settings.render_segment_cache_bytes,
-            ),
+            renderer=renderer,
             limits=limits,
             font_path=str(caption_font_path()),
             planning=storyboard,
@@ -341,6 +371,7 @@ def build_studio(settings: Settings) -> Studio:
             limits=limits,
         ),
         credits=credits,
+        farm=farm,
     )
 
 
@@ -354,6 +385,8 @@ def build_jobs(settings: Settings, studio: Studio, reporter: JobReporter) -> Job
         reporter=reporter,
         max_parallel=settings.render_workers,
     )
+    if studio.farm is not None:
+        studio.farm.runner = runner  # it takes as many renders as the farm has slots
     return Jobs(
         runner=runner,
         renders=RenderRequests(
@@ -365,5 +398,7 @@ def build_jobs(settings: Settings, studio: Studio, reporter: JobReporter) -> Job
         storyboard_requests=StoryboardRequests(
             projects=store, scenes=store, jobs=store, runner=runner
         ),
-        admin=AdminReports(totals=store, runner=runner, admins=settings.admin_user_ids),
+        admin=AdminReports(
+            totals=store, runner=runner, admins=settings.admin_user_ids, farm=studio.farm
+        ),
     )

@@ -35,7 +35,35 @@ def format_report(language: str, report: LoadReport) -> dict[str, Any]:
         "spend": f"{totals.spend_usd:.2f}",
         "spend_day": f"{totals.recent_spend_usd:.2f}",
         "top": top,
+        "farm": format_farm(language, report),
     }
+
+
+def format_farm(language: str, report: LoadReport) -> str:
+    """The render farm's line: its workers and how busy each is."""
+    if not report.has_farm:
+        return t(language, "farm.local")
+    if report.farm is None:
+        return t(language, "farm.unknown")
+    names = ", ".join(
+        t(
+            language,
+            "farm.worker",
+            name=escape(worker.name),
+            busy=worker.busy,
+            slots=worker.concurrency,
+            done=worker.done,
+        )
+        for worker in report.farm
+    ) or t(language, "admin.none")
+    return t(
+        language,
+        "farm.workers",
+        count=len(report.farm),
+        busy=sum(worker.busy for worker in report.farm),
+        slots=sum(worker.concurrency for worker in report.farm),
+        names=names,
+    )
 
 
 async def admin(update: Update, context: DirectorContext) -> None:

@@ -90,6 +90,14 @@ class Served(Protocol):
     async def stop(self) -> None: ...
 
 
+class Watching(Protocol):
+    """A watch the bot keeps running beside polling (the render farm's workers)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Lifecycle:
     """What the application starts and stops around polling."""
@@ -97,6 +105,7 @@ class Lifecycle:
     runner: JobRunner
     close: Callable[[], None]
     webapp: Served | None = None  # the timeline Mini App's server, with WEBAPP_URL set
+    farm: Watching | None = None  # the render farm's watch, with REDIS_URL set
 
 
 @dataclass

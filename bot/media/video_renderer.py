@@ -9,7 +9,7 @@ from typing import Any
 from bot.errors import JobCancelled, ProviderError
 from bot.media.render_worker import RenderCancelled, RenderFailed, render_in_worker
 from bot.media.renderer import CACHE_MAX_BYTES
-from bot.studio.ports import ProgressCallback, VideoFile
+from bot.studio.ports import NoticeCallback, ProgressCallback, VideoFile
 from bot.studio.timeline import Timeline
 
 
@@ -59,9 +59,15 @@ class WorkerRenderer:
         }
 
     async def render(
-        self, timeline: Timeline, output: Path, on_progress: ProgressCallback, cancel: asyncio.Event
+        self,
+        timeline: Timeline,
+        output: Path,
+        on_progress: ProgressCallback,
+        cancel: asyncio.Event,
+        *,
+        on_notice: NoticeCallback | None = None,
     ) -> VideoFile:
-        """Render; stop the worker as soon as `cancel` is set."""
+        """Render; stop the worker as soon as `cancel` is set (nothing here needs a notice)."""
         try:
             result = await render_in_worker(
                 timeline,

@@ -141,6 +141,14 @@ class JobRunner:
 
     # ------------------------------------------------------------------ commands
 
+    def set_workers(self, workers: int) -> None:
+        """How many pooled jobs may run at once (a render farm grows and shrinks)."""
+        workers = max(1, workers)
+        if workers != self.workers:
+            logger.info("Renders at a time: %d (was %d)", workers, self.workers)
+            self.workers = workers
+            self._dispatch()
+
     def submit(self, job: Job, resumed: bool = False, *, notify: bool = True) -> int | None:
         """Take a job: it starts at once if it can; else return its place in line."""
         if self.knows(job.id):

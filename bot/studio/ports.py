@@ -18,6 +18,8 @@ from bot.usage import FREE as FREE
 from bot.usage import Usage as Usage
 
 ProgressCallback = Callable[[float], Awaitable[None]]
+# Tells the director something about their running render, by catalog key (the farm is down...).
+NoticeCallback = Callable[[str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -290,9 +292,18 @@ class Renderer(Protocol):
     """Turns a timeline into a video file, off the event loop."""
 
     async def render(
-        self, timeline: Timeline, output: Path, on_progress: ProgressCallback, cancel: asyncio.Event
+        self,
+        timeline: Timeline,
+        output: Path,
+        on_progress: ProgressCallback,
+        cancel: asyncio.Event,
+        *,
+        on_notice: NoticeCallback | None = None,
     ) -> VideoFile:
-        """Render and return the video's facts; raise JobCancelled once `cancel` is set."""
+        """Render and return the video's facts; raise JobCancelled once `cancel` is set.
+
+        `on_notice` hears what the director should know while it waits (by catalog key).
+        """
         ...
 
 

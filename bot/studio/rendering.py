@@ -165,7 +165,12 @@ class RenderProject:
         async def on_render_progress(fraction: float) -> None:
             await events.step(render_start + (1 - render_start) * fraction, "render")
 
-        rendered = await self.renderer.render(timeline, output, on_render_progress, cancelled)
+        async def on_notice(key: str) -> None:
+            await events.scene_failed(0, key)
+
+        rendered = await self.renderer.render(
+            timeline, output, on_render_progress, cancelled, on_notice=on_notice
+        )
         for shot in rendered.fallback_shots:
             if shot < len(pictures):  # a shot per picture, in order
                 await events.scene_failed(pictures[shot].scene.position, "render.clip_fallback")

@@ -26,6 +26,7 @@ from bot.studio.budget import Budget
 from bot.studio.clips import Clips
 from bot.studio.conversation import Conversation
 from bot.studio.costs import Costs
+from bot.studio.crew import Crew
 from bot.studio.editing import Edits
 from bot.studio.export import Exports
 from bot.studio.footage import FootageScenes
@@ -108,6 +109,7 @@ class Jobs:
     renders: RenderRequests
     storyboard_requests: StoryboardRequests
     admin: AdminReports
+    crew: Crew
 
 
 def build_studio(settings: Settings) -> Studio:
@@ -342,4 +344,5 @@ def build_jobs(settings: Settings, studio: Studio, reporter: JobReporter) -> Job
             projects=store, scenes=store, jobs=store, runner=runner
         ),
         admin=AdminReports(totals=store, runner=runner, admins=settings.admin_user_ids),
+        crew=Crew(projects=store, chats=store, jobs=store, runner=runner),
     )

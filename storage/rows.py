@@ -48,6 +48,7 @@ def project_of(row: dict[str, Any]) -> Project:
         restyle_enabled=bool(row.get("restyle_enabled")),
         footage_sound=FootageSound(row.get("footage_sound") or FootageSound.DROP),
         captions=CaptionsMode(row.get("captions_mode") or CaptionsMode.IDEAS),
+        director_id=row.get("director_id") or row["owner_id"],
     )
 
 

@@ -7,6 +7,7 @@ and the composition root passes this one object for each of them.
 from __future__ import annotations
 
 from storage.assets import SqliteAssets
+from storage.chats import SqliteChats
 from storage.conversation import SqliteConversation
 from storage.jobs import SqliteJobs
 from storage.links import SqliteLinks
@@ -33,5 +34,6 @@ class Store(
     SqliteTotals,
     SqliteRestyles,
     SqliteLyrics,
+    SqliteChats,
 ):
     """All storage roles on one database handle (owned by one thread, the event loop)."""

@@ -12,6 +12,7 @@ from bot.errors import InputRejected
 from bot.handlers import conversation, footage, lyrics, storyboard
 from bot.handlers.albums import photo_key
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import owner_of
 from bot.handlers.files import FileKind, audio_extension, classify_document
 from bot.handlers.replies import reply
 from bot.handlers.text import escape
@@ -36,7 +37,7 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
     source = await download(context, file_id, size, ".upload")
     reply_scene = storyboard.replied_scene_id(update, context)
     added = await context.use_cases.material.add_photo(
-        update.effective_user.id,
+        owner_of(update),
         source,
         message.caption,
         name,
@@ -75,7 +76,7 @@ async def receive_audio(update: Update, context: DirectorContext) -> None:
     extension = audio_extension(media.mime_type, media.file_name)
     source = await download(context, media.file_id, media.file_size, f".{extension}")
     project, song = await context.use_cases.material.set_song(
-        update.effective_user.id, source, extension, media.file_name, default_title(context)
+        owner_of(update), source, extension, media.file_name, default_title(context)
     )
     await announce_song(update, context, project, song)
 
@@ -109,7 +110,7 @@ async def receive_voice(update: Update, context: DirectorContext) -> None:
     source = await download(context, message.voice.file_id, message.voice.file_size, ".ogg")
     if message.chat is not None:
         await context.bot.send_chat_action(message.chat.id, ChatAction.TYPING)
-    text = await voice.transcribe(update.effective_user.id, source, context.language())
+    text = await voice.transcribe(owner_of(update), source, context.language())
     await reply(update, context, "provider.heard", text=escape(text))
     await conversation.take_text(update, context, text)
 

@@ -45,10 +45,10 @@ def thread_of(update: Update) -> int | None:
 
 def without_mention(text: str, username: str | None) -> str:
     """The text without the bot's @mention (how a member addresses it in a group)."""
-    if not username:
+    mention = re.compile(rf"(?i)[ \t]*@{re.escape(username)}\b[ \t]*") if username else None
+    if mention is None or not mention.search(text):
         return text
-    stripped = re.sub(rf"(?i)@{re.escape(username)}\b", "", text)
-    return " ".join(stripped.split()) or text
+    return mention.sub(" ", text).strip() or text
 
 
 async def actor_of(update: Update, context: DirectorContext) -> Actor:

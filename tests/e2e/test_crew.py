@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,22 @@ import pytest
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import say
 from tests.support.database import query
+from tests.support.fake_openai import FakeOpenAI
 from tests.support.synthetic_media import make_photo
 from tests.support.telegram_emulator import DEFAULT_BOT_USERNAME, BotApiEmulator, GroupMember
 
 REFUSAL = "director's call"
+
+
+@pytest.fixture
+async def fake_openai(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeOpenAI]:
+    """A fake OpenAI server the real client finds through its own environment variables."""
+    async with FakeOpenAI() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-fake-key-0123456789")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        yield fake
+
+
 CREW_CHAT = -1001000000001
 
 
@@ -146,3 +159,31 @@ async def test_forum_topics_upgrades_removal_and_allowed_groups(
             await asyncio.sleep(0.05)
         assert states == [("failed", "recipient_gone")]
         assert not [m for m in forum.bot_messages() if m.revision > mark and m.media_kind]
+
+
+@pytest.mark.slow
+async def test_the_cost_question_is_the_directors_and_the_director_pays(
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    fake_openai: FakeOpenAI,
+) -> None:
+    settings = make_settings(provider="openai", openai_max_retries=1, confirm_cost_above_usd=0)
+    path = settings.database_path
+    director, lan, _ = _crew(emulator)
+    async with running_bot(settings) as application:
+        await say(director, "/new Lanterns", "Lanterns")
+        await say(lan, "A lantern festival at dusk", "Scene 1")
+        question = await say(director, "/render", "Go ahead?")
+        answer = await lan.wait_for_callback_answer(await lan.press_button(question, "Go ahead"))
+        assert answer.text is not None and REFUSAL in answer.text
+        assert query(path, "select count(*) from jobs")[0] == (0,)
+        mark = director.mark()
+        await director.press_button(question, "Go ahead")
+        video = await director.wait_for_video(timeout=180, after=mark)
+        await application.bot_data.runner.wait_idle()
+    asked = question.raw["reply_to_message"]["message_id"]  # the question answers /render
+    assert video.raw["reply_to_message"]["message_id"] == asked
+    payers = query(path, "select distinct owner_id from usage")
+    assert payers == [(7001,)], "paid calls are charged to the director only"
+    assert query(path, "select sum(cost_usd) > 0 from usage")[0] == (1,)

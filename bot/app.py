@@ -17,6 +17,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -29,6 +30,7 @@ from bot.config import Settings
 from bot.handlers import (
     access,
     admin,
+    chats,
     commands,
     content,
     conversation,
@@ -65,7 +67,8 @@ from bot.wiring import Studio, build_jobs, build_studio
 logger = logging.getLogger(__name__)
 
 DirectorApplication = Application[Any, DirectorContext, Any, Any, BotData, Any]
-ALLOWED_UPDATES = ["message", "callback_query"]
+# chat_member comes only when asked for (and only to a bot that is an admin of the group).
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"]
 
 
 def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
@@ -95,6 +98,7 @@ def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
             admin=jobs.admin,
             lyrics=studio.lyrics,
             credits=studio.credits,
+            crew=jobs.crew,
         ),
         ChatViews(
             storyboard_view=view,
@@ -107,6 +111,7 @@ def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
             media_write_timeout=settings.media_write_timeout,
             allowed_user_ids=settings.allowed_user_ids,
             admin_user_ids=settings.admin_user_ids,
+            allowed_chat_ids=settings.allowed_chat_ids,
             webapp_url=settings.webapp_url,
         ),
         Lifecycle(
@@ -147,6 +152,10 @@ def register_handlers(application: DirectorApplication) -> None:
     application.add_handler(TypeHandler(Update, access.admit_user), group=-1)
     application.add_handlers(
         [
+            # A group's life: upgraded to a supergroup, the bot removed, admins changing.
+            MessageHandler(filters.StatusUpdate.MIGRATE, chats.chat_migrated),
+            ChatMemberHandler(chats.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+            ChatMemberHandler(chats.member_changed, ChatMemberHandler.CHAT_MEMBER),
             CommandHandler("start", commands.start),
             CommandHandler("help", commands.help_command),
             CommandHandler("new", commands.new_project),

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     allowed_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # Groups let in (their every member may use the bot there); negative ids, as Telegram's.
+    allowed_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
 
     # Production: render pool, per-user queue, webhook mode, media gc.
@@ -113,7 +115,7 @@ class Settings(BaseSettings):
     budget_usd_per_user: float = 20.0
     confirm_cost_above_usd: float = 1.0
 
-    @field_validator("allowed_user_ids", "admin_user_ids", mode="before")
+    @field_validator("allowed_user_ids", "allowed_chat_ids", "admin_user_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:
         if isinstance(value, str):

@@ -6,7 +6,8 @@ PocketDirectorError
 │   ├── InputRejected          (bad file, too big, too long, too many)
 │   ├── JobAlreadyRunning
 │   ├── QueueFull
-│   └── ProjectNotFound
+│   ├── ProjectNotFound
+│   └── NotYourCall        (a crew member asked for what only the director or an admin may do)
 ├── ProviderError              (a provider failed; `key` says how to tell the user)
 │   └── UnreadableAnswer       (the AI's answer could not be read whole; `cause` says why)
 ├── JobCancelled               (the user stopped a job)
@@ -59,6 +60,12 @@ class ProjectNotFound(UserFacingError):
     """A project id that is unknown, deleted or someone else's."""
 
     key = "error.project_gone"
+
+
+class NotYourCall(UserFacingError):
+    """Only the project's director and the group's admins may do this; nothing changed."""
+
+    key = "crew.not_your_call"
 
 
 class ProviderError(PocketDirectorError):

@@ -29,6 +29,7 @@ from bot.studio.clips import Clips
 from bot.studio.conversation import Conversation
 from bot.studio.costs import Costs
 from bot.studio.credits import Credits
+from bot.studio.crew import Crew
 from bot.studio.editing import Edits
 from bot.studio.export import Exports
 from bot.studio.footage import FootageScenes
@@ -121,6 +122,7 @@ class Jobs:
     renders: RenderRequests
     storyboard_requests: StoryboardRequests
     admin: AdminReports
+    crew: Crew
 
 
 def build_renderer(settings: Settings) -> tuple[Renderer, FarmWatch | None]:
@@ -401,4 +403,5 @@ def build_jobs(settings: Settings, studio: Studio, reporter: JobReporter) -> Job
         admin=AdminReports(
             totals=store, runner=runner, admins=settings.admin_user_ids, farm=studio.farm
         ),
+        crew=Crew(projects=store, chats=store, jobs=store, runner=runner),
     )

@@ -275,6 +275,39 @@ def m016_restyle(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m017_chats(db: sqlite_utils.Database) -> None:
+    """Projects belong to chats: a director per project, groups and their forum topics.
+
+    `projects.owner_id` is the owning chat's id (a private chat's id is its user's id, so
+    every earlier row already belongs to its private chat); `director_id` is the member who
+    started the project (the one who pays for it), backfilled with the owner. A group's
+    active project is kept per forum topic (`thread_id` 0: the chat outside any topic);
+    `chats.thread_id` is the topic of the update being handled (a chat's updates are handled
+    one at a time, in order).
+    """
+    db.table("projects").add_column("director_id", int)
+    db.execute("update projects set director_id = owner_id where director_id is null")
+    db.table("projects").create_index(["director_id"])
+    db.table("chats").create(
+        {
+            "id": int,
+            "kind": str,  # group, supergroup (private chats have no row: a user is their chat)
+            "title": str,
+            "thread_id": int,
+            "removed_at": str,  # the bot was removed (left, kicked); cleared when it is back
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"kind", "thread_id"},
+        defaults={"thread_id": 0},
+    )
+    db.table("chat_topics").create(
+        {"chat_id": int, "thread_id": int, "active_project_id": int},
+        pk=("chat_id", "thread_id"),
+    )
+
+
+@migrations()
 def m018_credits(db: sqlite_utils.Database) -> None:
     """Whose work each attachment is (per project and file, so one photo can be credited
     differently in two projects), and each project's credits card switch (NULL: not chosen).

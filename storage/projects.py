@@ -1,27 +1,37 @@
-"""The projects table: a user's projects and their options, every query scoped to the owner."""
+"""The projects table: a chat's projects and their options, every query scoped to the owner.
+
+The owner is the owning chat's id (a private chat's id is its user's id: a group of one).
+"""
 
 from __future__ import annotations
 
 from bot.studio.changes import ProjectChanges
 from bot.studio.models import Project
+from storage.chats import ACTIVE_PROJECT_SQL, point_active
 from storage.rows import Rows, assignments, now, project_of
 
 
 class SqliteProjects(Rows):
     """Implements the studio's ProjectStore."""
 
-    def create_project(self, owner_id: int, title: str, aspect: str, style: str) -> Project:
-        """Create a project and make it the owner's active one."""
+    def create_project(
+        self,
+        owner_id: int,
+        title: str,
+        aspect: str,
+        style: str,
+        director_id: int | None = None,
+    ) -> Project:
+        """Create a chat's project (directed by `director_id`, else by the owner) and make it
+        the chat's active one."""
         with self.db.atomic():
             cursor = self.db.execute(
-                "insert into projects (owner_id, title, aspect, style, created_at, updated_at) "
-                "values (?, ?, ?, ?, ?, ?)",
-                [owner_id, title, aspect, style, now(), now()],
+                "insert into projects (owner_id, director_id, title, aspect, style, created_at, "
+                "updated_at) values (?, ?, ?, ?, ?, ?, ?)",
+                [owner_id, director_id or owner_id, title, aspect, style, now(), now()],
             )
             project_id = int(cursor.lastrowid or 0)
-            self.db.execute(
-                "update users set active_project_id = ? where id = ?", [project_id, owner_id]
-            )
+            point_active(self.db, owner_id, project_id)
         project = self.get_project(owner_id, project_id)
         assert project is not None
         return project
@@ -34,11 +44,16 @@ class SqliteProjects(Rows):
         return project_of(row) if row else None
 
     def active_project(self, owner_id: int) -> Project | None:
-        """The user's active project, if any."""
-        row = self._one(
-            "select p.* from projects p join users u on u.active_project_id = p.id "
-            "where u.id = ? and p.owner_id = ?",
-            [owner_id, owner_id],
+        """The chat's active project (of the current forum topic, in a group), if any."""
+        row = next(
+            iter(
+                self.db.query(
+                    "select * from projects where owner_id = :owner and id = "  # noqa: S608
+                    + ACTIVE_PROJECT_SQL,
+                    {"owner": owner_id},
+                )
+            ),
+            None,
         )
         return project_of(row) if row else None
 
@@ -97,5 +112,6 @@ class SqliteProjects(Rows):
                 "update users set active_project_id = null where id = ? and active_project_id = ?",
                 [owner_id, project_id],
             )
+            self.db.execute("delete from chat_topics where active_project_id = ?", [project_id])
             self.db.execute("delete from projects where id = ?", [project_id])
         return True

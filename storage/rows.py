@@ -49,6 +49,7 @@ def project_of(row: dict[str, Any]) -> Project:
         footage_sound=FootageSound(row.get("footage_sound") or FootageSound.DROP),
         captions=CaptionsMode(row.get("captions_mode") or CaptionsMode.IDEAS),
         credits_card=None if row.get("credits_card") is None else bool(row["credits_card"]),
+        director_id=row.get("director_id") or row["owner_id"],
     )
 
 

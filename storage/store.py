@@ -7,6 +7,7 @@ and the composition root passes this one object for each of them.
 from __future__ import annotations
 
 from storage.assets import SqliteAssets
+from storage.chats import SqliteChats
 from storage.conversation import SqliteConversation
 from storage.credits import SqliteCredits
 from storage.jobs import SqliteJobs
@@ -35,5 +36,6 @@ class Store(
     SqliteRestyles,
     SqliteLyrics,
     SqliteCredits,
+    SqliteChats,
 ):
     """All storage roles on one database handle (owned by one thread, the event loop)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.studio.models import User
+from storage.chats import point_active
 from storage.rows import Rows, now
 
 
@@ -34,9 +35,9 @@ class SqliteUsers(Rows):
         self.db.execute("update users set language = ? where id = ?", [language, user_id])
 
     def set_active_project(self, user_id: int, project_id: int) -> None:
-        """Make one of the user's projects the active one."""
-        self.db.execute(
-            "update users set active_project_id = ? where id = ? and exists "
-            "(select 1 from projects where id = ? and owner_id = ?)",
-            [project_id, user_id, project_id, user_id],
+        """Make one of the chat's projects its active one (`user_id`: the owning chat's id)."""
+        owned = self._one(
+            "select 1 from projects where id = ? and owner_id = ?", [project_id, user_id]
         )
+        if owned is not None:
+            point_active(self.db, user_id, project_id)

@@ -16,11 +16,13 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Tap(Generic[T]):
-    """A tapped button: its query, the user who tapped, and what its data says."""
+    """A tapped button: its query, the user who tapped, what its data says, and the chat
+    whose projects it acts on (the owner: a private chat's id is its user's)."""
 
     query: CallbackQuery
     user: User
     data: T
+    owner: int
 
 
 def read_tap(update: Update, parse: Callable[[str | None], T | None]) -> Tap[T] | None:
@@ -35,7 +37,8 @@ def read_tap(update: Update, parse: Callable[[str | None], T | None]) -> Tap[T] 
     parsed = parse(query.data)
     if parsed is None:
         raise ProjectNotFound()
-    return Tap(query, user, parsed)
+    chat = update.effective_chat
+    return Tap(query, user, parsed, chat.id if chat is not None else user.id)
 
 
 def id_action(

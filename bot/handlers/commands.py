@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.handlers.callback_data import encode
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import decider, owner_of, thread_of
 from bot.handlers.replies import pace_hint, reply
 from bot.handlers.setup import options_keyboard, style_name
 from bot.handlers.text import escape, short
@@ -44,26 +45,35 @@ async def start(update: Update, context: DirectorContext) -> None:
         return
     language = context.language()
     text = t(language, "start.greeting") + "\n\n" + help_text(language)
-    await context.bot.send_message(update.effective_chat.id, text)
+    await context.bot.send_message(
+        update.effective_chat.id, text, message_thread_id=thread_of(update)
+    )
 
 
 async def help_command(update: Update, context: DirectorContext) -> None:
     """List the commands."""
     if update.effective_chat is None:
         return
-    await context.bot.send_message(update.effective_chat.id, help_text(context.language()))
+    await context.bot.send_message(
+        update.effective_chat.id,
+        help_text(context.language()),
+        message_thread_id=thread_of(update),
+    )
 
 
 async def new_project(update: Update, context: DirectorContext) -> None:
-    """Create a project from `/new [title]` and make it active."""
+    """Create a project from `/new [title]` and make it active; whoever sent it directs it."""
     if update.effective_user is None:
         return
-    projects, user_id = context.use_cases.projects, update.effective_user.id
+    projects, owner = context.use_cases.projects, owner_of(update)
+    director = update.effective_user.id
     title = " ".join(context.args or [])
     project = (
-        projects.start_project(user_id, title)
+        projects.start_project(owner, title, director)
         if title
-        else projects.start_untitled(user_id, t(context.language(), "project.default_title"))
+        else projects.start_untitled(
+            owner, t(context.language(), "project.default_title"), director
+        )
     )
     await reply(
         update,
@@ -97,7 +107,7 @@ async def status(update: Update, context: DirectorContext) -> None:
     """Tell what the active project holds and what is running."""
     if update.effective_user is None:
         return
-    summary = context.use_cases.status.summary(update.effective_user.id)
+    summary = context.use_cases.status.summary(owner_of(update))
     language = context.language()
     song = (
         t(
@@ -142,10 +152,11 @@ def scene_order(ideas: tuple[str, ...]) -> str:
 
 
 async def cancel(update: Update, context: DirectorContext) -> None:
-    """Stop the active project's running job."""
+    """Stop the active project's running job (the director's or an admin's call)."""
     if update.effective_user is None:
         return
-    stopped = context.use_cases.renders.cancel(update.effective_user.id)
+    await decider(update, context, None)
+    stopped = context.use_cases.renders.cancel(owner_of(update))
     await reply(update, context, "cancel.requested" if stopped else "cancel.nothing")
 
 

@@ -13,6 +13,7 @@ from bot.handlers import conversation, footage, lyrics, storyboard
 from bot.handlers.albums import photo_key
 from bot.handlers.attribution import arrival_of, sender_of
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import owner_of
 from bot.handlers.files import FileKind, audio_extension, classify_document
 from bot.handlers.replies import reply
 from bot.handlers.text import escape
@@ -38,7 +39,7 @@ async def receive_photo(update: Update, context: DirectorContext) -> None:
     source = await download(context, file_id, size, ".upload")
     reply_scene = storyboard.replied_scene_id(update, context)
     added = await context.use_cases.material.add_photo(
-        update.effective_user.id,
+        owner_of(update),
         source,
         message.caption,
         name,
@@ -83,7 +84,7 @@ async def receive_audio(update: Update, context: DirectorContext) -> None:
         else None
     )
     project, song = await context.use_cases.material.set_song(
-        update.effective_user.id,
+        owner_of(update),
         source,
         extension,
         media.file_name,
@@ -123,7 +124,7 @@ async def receive_voice(update: Update, context: DirectorContext) -> None:
     source = await download(context, message.voice.file_id, message.voice.file_size, ".ogg")
     if message.chat is not None:
         await context.bot.send_chat_action(message.chat.id, ChatAction.TYPING)
-    text = await voice.transcribe(update.effective_user.id, source, context.language())
+    text = await voice.transcribe(owner_of(update), source, context.language())
     await reply(update, context, "provider.heard", text=escape(text))
     await conversation.take_text(update, context, text)
 

@@ -14,11 +14,13 @@ from typing import Any, Protocol
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.handlers.albums import AlbumReplies
+from bot.handlers.chat_admins import AdminCache
 from bot.handlers.storyboard_view import StoryboardView
 from bot.studio.admin import AdminReports
 from bot.studio.conversation import Conversation
 from bot.studio.costs import Costs
 from bot.studio.credits import Credits
+from bot.studio.crew import Crew
 from bot.studio.editing import Edits
 from bot.studio.export import Exports
 from bot.studio.jobs import JobRunner
@@ -53,6 +55,7 @@ class UseCases:
     admin: AdminReports
     lyrics: SongLyrics
     credits: Credits
+    crew: Crew
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class HandlerOptions:
     media_write_timeout: float
     allowed_user_ids: frozenset[int]
     admin_user_ids: frozenset[int]
+    allowed_chat_ids: frozenset[int] = frozenset()  # groups let in (ALLOWED_CHAT_IDS)
     webapp_url: str | None = None  # the timeline Mini App's public address, when it is served
 
 
@@ -118,6 +122,8 @@ class BotData:
     lifecycle: Lifecycle = field(init=False)
     # Strangers refused so far (in memory only, never in the database): each hears it once.
     refused_user_ids: set[int] = field(default_factory=set)
+    # Each group's admins as Telegram said lately (in memory only).
+    admins: AdminCache = field(default_factory=AdminCache)
 
     def fill(
         self, use_cases: UseCases, views: ChatViews, options: HandlerOptions, lifecycle: Lifecycle

@@ -13,6 +13,7 @@ from bot.handlers import credits, lyrics, projects, render, storyboard
 from bot.handlers.buttons import read_tap
 from bot.handlers.callback_data import encode, parse_id_pair
 from bot.handlers.context import BotData, DirectorContext
+from bot.handlers.crew import actor_of, decider, owner_of, without_mention
 from bot.handlers.edit_replies import describe_changes
 from bot.handlers.replies import reply
 from bot.handlers.setup import style_name
@@ -34,7 +35,8 @@ async def receive_text(update: Update, context: DirectorContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    await take_text(update, context, message.text)
+    # In a group a member may address the bot by name: "@bot a lantern festival".
+    await take_text(update, context, without_mention(message.text, context.bot.username))
 
 
 async def take_text(
@@ -54,11 +56,12 @@ async def take_text(
         return
     about = None if from_button else storyboard.scene_in_question(update, context)
     heard = await context.use_cases.conversation.take(
-        user.id,
+        owner_of(update),
         text,
         context.language(),
         t(context.language(), "project.default_title"),
         about_scene_id=about,
+        actor=await actor_of(update, context),
     )
     meaning = heard.meaning
     if heard.idea is not None:
@@ -101,13 +104,14 @@ async def show_outcome(
     await send_outcome(
         context.bot,
         context.bot_data,
-        OutcomeNote(user.id, chat.id, context.language(), outcome, undone=undone),
+        OutcomeNote(owner_of(update), chat.id, context.language(), outcome, undone=undone),
     )
 
 
 @dataclass(frozen=True)
 class OutcomeNote:
-    """What to tell a chat about a change: whose, where, in which language, and from where."""
+    """What to tell a chat about a change: whose (the owning chat), where, in which language,
+    and from where."""
 
     user_id: int
     chat_id: int
@@ -156,8 +160,8 @@ async def undo(update: Update, context: DirectorContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    project = context.use_cases.projects.active(user.id)
-    outcome = context.use_cases.edits.undo(user.id, project.id)
+    project = await decider(update, context, None)
+    outcome = context.use_cases.edits.undo(owner_of(update), project.id)
     await show_outcome(update, context, outcome, undone=True)
 
 
@@ -167,7 +171,8 @@ async def undo_button(update: Update, context: DirectorContext) -> None:
     if tap is None:
         return
     project_id, entry_id = tap.data
-    outcome = context.use_cases.edits.undo(tap.user.id, project_id, entry_id)
+    await decider(update, context, project_id)
+    outcome = context.use_cases.edits.undo(tap.owner, project_id, entry_id)
     await tap.query.answer()
     if isinstance(tap.query.message, Message):
         await tap.query.message.edit_reply_markup(None)

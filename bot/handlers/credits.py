@@ -7,6 +7,7 @@ from telegram.constants import ParseMode
 
 from bot.handlers.attribution import sender_of
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import decider, owner_of
 from bot.handlers.edit_replies import scenes_phrase
 from bot.handlers.text import escape
 from bot.i18n import t
@@ -21,7 +22,7 @@ async def credits(update: Update, context: DirectorContext) -> None:
     if user is None or chat is None or message is None:
         return
     use_case = context.use_cases.credits
-    sheet = use_case.sheet(user.id, director=sender_of(message))
+    sheet = use_case.sheet(owner_of(update), director=sender_of(message))
     language = context.language()
     send = context.bot.send_message
     await send(
@@ -34,7 +35,7 @@ async def credits(update: Update, context: DirectorContext) -> None:
     for line in sheet.lines:
         sent = await send(chat.id, line_text(language, line), parse_mode=ParseMode.HTML)
         if line.credit_id:
-            use_case.remember_line(user.id, chat.id, sent.message_id, line.credit_id)
+            use_case.remember_line(chat.id, chat.id, sent.message_id, line.credit_id)
     state = "on" if sheet.project.is_on(ProjectSwitch.CREDITS) else "off"
     await send(
         chat.id,
@@ -65,9 +66,11 @@ async def credit_reply(update: Update, context: DirectorContext, text: str) -> E
     if user is None or message is None or message.reply_to_message is None:
         return None
     use_case = context.use_cases.credits
+    owner = owner_of(update)
     credit_id = use_case.line_for_message(
-        user.id, message.chat_id, message.reply_to_message.message_id
+        owner, message.chat_id, message.reply_to_message.message_id
     )
     if credit_id is None:
         return None
-    return use_case.correct(user.id, credit_id, text)
+    await decider(update, context, None)  # the director (or an admin) corrects credits
+    return use_case.correct(owner, credit_id, text)

@@ -10,6 +10,7 @@ from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot.errors import ProviderError, UserFacingError
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import thread_of
 from bot.i18n import t
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,10 @@ async def handle_error(update: object, context: DirectorContext) -> None:
             await update.callback_query.answer(text[:200], show_alert=True)
         elif update.effective_chat is not None:
             await context.bot.send_message(
-                update.effective_chat.id, text, parse_mode=ParseMode.HTML
+                update.effective_chat.id,
+                text,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread_of(update),
             )
     except TelegramError:
         logger.warning("Could not deliver an error message", exc_info=True)

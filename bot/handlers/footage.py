@@ -16,6 +16,7 @@ from bot.handlers import storyboard
 from bot.handlers.albums import footage_key
 from bot.handlers.attribution import arrival_of
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import owner_of
 from bot.handlers.files import video_extension
 from bot.handlers.replies import reply
 from bot.handlers.text import escape
@@ -88,7 +89,7 @@ async def receive_footage(update: Update, context: DirectorContext) -> None:
     reply_scene = storyboard.replied_scene_id(update, context)
     async with _showing(context, message.chat_id, ChatAction.UPLOAD_VIDEO):
         added = await context.use_cases.material.add_footage(
-            update.effective_user.id,
+            owner_of(update),
             source,
             upload.extension,
             message.caption,

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import owner_of
 from bot.handlers.text import escape
 from bot.handlers.uploads import download
 from bot.i18n import t
@@ -21,14 +22,14 @@ async def lyrics(update: Update, context: DirectorContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    view = await context.use_cases.lyrics.show(user.id)
+    view = await context.use_cases.lyrics.show(owner_of(update))
     language = context.language()
     text = _view_text(language, view)
     message = await context.bot.send_message(
         chat.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
     )
     if view.song is not None:
-        context.use_cases.lyrics.ask(user.id, chat.id, message.message_id)
+        context.use_cases.lyrics.ask(owner_of(update), chat.id, message.message_id)
 
 
 async def lyrics_reply(update: Update, context: DirectorContext, text: str) -> bool:
@@ -38,9 +39,9 @@ async def lyrics_reply(update: Update, context: DirectorContext, text: str) -> b
         return False
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     use_case = context.use_cases.lyrics
-    if not use_case.is_answer(user.id, message.chat.id, reply_to, text):
+    if not use_case.is_answer(owner_of(update), message.chat.id, reply_to, text):
         return False
-    await _report(update, context, await use_case.set_text(user.id, text))
+    await _report(update, context, await use_case.set_text(owner_of(update), text))
     return True
 
 
@@ -53,7 +54,9 @@ async def receive_lyrics_file(update: Update, context: DirectorContext) -> None:
     use_case = context.use_cases.lyrics
     use_case.check_file_size(document.file_size)
     target = await download(context, document.file_id, document.file_size, ".txt")
-    await _report(update, context, await use_case.set_file(user.id, target, document.file_name))
+    await _report(
+        update, context, await use_case.set_file(owner_of(update), target, document.file_name)
+    )
 
 
 async def _report(update: Update, context: DirectorContext, saved: LyricsSaved) -> None:

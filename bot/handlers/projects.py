@@ -8,6 +8,7 @@ from bot.handlers import render
 from bot.handlers.buttons import id_action, read_tap
 from bot.handlers.callback_data import encode
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import decider, owner_of
 from bot.handlers.replies import reply
 from bot.handlers.text import escape
 from bot.i18n import t
@@ -15,6 +16,8 @@ from bot.i18n import t
 PREFIX = "pj"
 MAX_LISTED = 20
 ACTIONS = frozenset({"sw", "rn", "rm", "rmok", "ex", "rr"})
+# What only the project's director or an admin of the chat may do (a re-render checks itself).
+DECISIONS = frozenset({"rn", "rm", "rmok"})
 
 
 def project_button(
@@ -42,11 +45,11 @@ async def list_projects(update: Update, context: DirectorContext) -> None:
     """Show the projects, the active one marked, each with switch/rename/delete/export."""
     if update.effective_user is None:
         return
-    projects = context.use_cases.projects.list(update.effective_user.id)
+    projects = context.use_cases.projects.list(owner_of(update))
     if not projects:
         await reply(update, context, "projects.none")
         return
-    active_id = context.use_cases.projects.active_id(update.effective_user.id)
+    active_id = context.use_cases.projects.active_id(owner_of(update))
     language = context.language()
     rows = [
         [
@@ -68,24 +71,26 @@ async def project_action_button(update: Update, context: DirectorContext) -> Non
     tap, chat = read_tap(update, id_action(PREFIX, ACTIONS)), update.effective_chat
     if tap is None or chat is None:
         return
-    query, user, (project_id, action) = tap.query, tap.user, tap.data
+    query, owner, (project_id, action) = tap.query, tap.owner, tap.data
     projects = context.use_cases.projects
     language = context.language()
+    if action in DECISIONS:
+        await decider(update, context, project_id)
     if action == "sw":
-        project = projects.switch(user.id, project_id)
+        project = projects.switch(owner, project_id)
         await query.answer()
         await reply(update, context, "projects.switched", title=escape(project.title))
     elif action == "rn":
-        project = projects.get(user.id, project_id)
+        project = projects.get(owner, project_id)
         await query.answer()
         question = await context.bot.send_message(
             chat.id,
             t(language, "projects.ask_title", title=project.title),
             reply_markup=ForceReply(selective=True),
         )
-        projects.remember_rename_question(user.id, chat.id, question.message_id, project_id)
+        projects.remember_rename_question(owner, chat.id, question.message_id, project_id)
     elif action == "rm":
-        project = projects.get(user.id, project_id)
+        project = projects.get(owner, project_id)
         await query.answer()
         confirm = InlineKeyboardMarkup(
             [[project_button(language, project_id, "rmok", "projects.delete_confirm")]]
@@ -94,14 +99,14 @@ async def project_action_button(update: Update, context: DirectorContext) -> Non
             update, context, "projects.delete_question", title=escape(project.title), markup=confirm
         )
     elif action == "rmok":
-        project = projects.delete(user.id, project_id)
+        project = projects.delete(owner, project_id)
         await query.answer()
         await reply(update, context, "projects.deleted", title=escape(project.title))
     elif action == "rr":
         await render.start_paid_work(update, context, "render", project_id, confirmed=False)
         await query.answer()
     else:
-        projects.get(user.id, project_id)
+        projects.get(owner, project_id)
         await query.answer()
         await send_export(update, context, project_id)
 
@@ -112,7 +117,7 @@ async def send_export(update: Update, context: DirectorContext, project_id: int)
     if user is None or chat is None:
         return
     exports = context.use_cases.exports
-    path, name = await exports.make_zip(user.id, project_id, context.language())
+    path, name = await exports.make_zip(owner_of(update), project_id, context.language())
     try:
         size = path.stat().st_size
         if size > context.options.upload_limit:
@@ -137,12 +142,13 @@ async def rename_reply(update: Update, context: DirectorContext, text: str) -> b
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.reply_to_message is None:
         return False
-    projects = context.use_cases.projects
+    projects, owner = context.use_cases.projects, owner_of(update)
     project_id = projects.project_to_rename(
-        user.id, message.chat.id, message.reply_to_message.message_id
+        owner, message.chat.id, message.reply_to_message.message_id
     )
     if project_id is None:
         return False
-    project = projects.rename(user.id, project_id, text)
+    await decider(update, context, project_id)
+    project = projects.rename(owner, project_id, text)
     await reply(update, context, "projects.renamed", title=escape(project.title))
     return True

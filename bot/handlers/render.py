@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
 
 from bot.handlers.buttons import id_action, read_tap
 from bot.handlers.callback_data import encode
 from bot.handlers.context import DirectorContext, UseCases
+from bot.handlers.crew import decider, owner_of, thread_of
 from bot.handlers.replies import send
 from bot.i18n import t
 from bot.studio.render_requests import RENDER
@@ -26,20 +34,49 @@ async def render(update: Update, context: DirectorContext) -> None:
 async def start_paid_work(
     update: Update, context: DirectorContext, kind: str, project_id: int | None, confirmed: bool
 ) -> None:
-    """Estimate, confirm if needed, then queue the job; the job reports its own progress."""
+    """Estimate, confirm if needed, then queue the job; the job reports its own progress.
+
+    Paid work is the director's (or an admin's) call: anyone else hears so, nothing starts.
+    The video comes back as a reply to the message that asked for it.
+    """
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
+    await decider(update, context, project_id)
     await start_work(
         context.bot,
         context.use_cases,
-        WorkOrder(user.id, chat.id, context.language(), kind, project_id, confirmed),
+        WorkOrder(
+            owner_of(update),
+            chat.id,
+            context.language(),
+            kind,
+            project_id,
+            confirmed,
+            reply_to=_asking_message(update),
+            thread_id=thread_of(update),
+        ),
     )
+
+
+def _asking_message(update: Update) -> int | None:
+    """The message the work answers: the command, or the one the cost question replied to."""
+    query = update.callback_query
+    if query is None:
+        message = update.effective_message
+        return message.message_id if message is not None else None
+    shown = query.message
+    if isinstance(shown, Message) and shown.reply_to_message is not None:
+        return shown.reply_to_message.message_id
+    return None
 
 
 @dataclass(frozen=True)
 class WorkOrder:
-    """Paid work asked for in a chat (or from the timeline app, for the user's own chat)."""
+    """Paid work asked for in a chat (or from the timeline app, for the user's own chat).
+
+    `user_id` is the owning chat's id (a private chat's is its user's).
+    """
 
     user_id: int
     chat_id: int
@@ -47,6 +84,8 @@ class WorkOrder:
     kind: str
     project_id: int | None
     confirmed: bool
+    reply_to: int | None = None  # the message asking for it (the video replies to it)
+    thread_id: int | None = None  # the forum topic it was asked in
 
 
 async def start_work(bot: Bot, use_cases: UseCases, order: WorkOrder) -> bool:
@@ -60,13 +99,13 @@ async def start_work(bot: Bot, use_cases: UseCases, order: WorkOrder) -> bool:
             t(language, "cost.go", usd=f"{estimate.usd:.2f}"),
             callback_data=encode(GO, f"{estimate.project.id}:{order.kind}"),
         )
-        await send(
-            bot,
+        await bot.send_message(
             chat_id,
-            language,
-            "cost.confirm",
-            usd=f"{estimate.usd:.2f}",
-            markup=InlineKeyboardMarkup([[button]]),
+            t(language, "cost.confirm", usd=f"{estimate.usd:.2f}"),
+            parse_mode="HTML",
+            reply_markup=InlineKeyboardMarkup([[button]]),
+            message_thread_id=order.thread_id,
+            reply_parameters=_replying(order.reply_to),
         )
         return False
     if estimate.usd > 0:
@@ -78,14 +117,28 @@ async def start_work(bot: Bot, use_cases: UseCases, order: WorkOrder) -> bool:
             usd=f"{estimate.usd:.2f}",
             spent=f"{estimate.spent_usd:.2f}",
             budget=f"{estimate.budget_usd:.2f}",
+            thread_id=order.thread_id,
         )
     if order.kind == RENDER:
-        use_cases.renders.request(order.user_id, chat_id, language, estimate.project.id)
+        use_cases.renders.request(
+            order.user_id,
+            chat_id,
+            language,
+            estimate.project.id,
+            reply_to=order.reply_to,
+            thread_id=order.thread_id,
+        )
     else:
         use_cases.storyboard_requests.request(
             order.user_id, chat_id, language, project_id=estimate.project.id
         )
     return True
+
+
+def _replying(message_id: int | None) -> ReplyParameters | None:
+    if message_id is None:
+        return None
+    return ReplyParameters(message_id, allow_sending_without_reply=True)
 
 
 async def go_button(update: Update, context: DirectorContext) -> None:

@@ -8,6 +8,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import thread_of
 from bot.i18n import t
 from bot.studio.timing import slow_pace
 
@@ -24,7 +25,15 @@ async def reply(
     chat = update.effective_chat
     if chat is None:
         return None
-    return await send(context.bot, chat.id, context.language(), key, markup=markup, **params)
+    return await send(
+        context.bot,
+        chat.id,
+        context.language(),
+        key,
+        markup=markup,
+        thread_id=thread_of(update),
+        **params,
+    )
 
 
 async def send(
@@ -34,15 +43,17 @@ async def send(
     key: str,
     *,
     markup: InlineKeyboardMarkup | None = None,
+    thread_id: int | None = None,
     **params: Any,
 ) -> Message:
-    """Send the catalog message `key` to a chat (for work that has no update to answer)."""
+    """Send the catalog message `key` to a chat (in a forum topic, to `thread_id`)."""
     return await bot.send_message(
         chat_id,
         t(language, key, **params),
         parse_mode=ParseMode.HTML,
         disable_web_page_preview=True,
         reply_markup=markup,
+        message_thread_id=thread_id,
     )
 
 

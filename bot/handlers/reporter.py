@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
-from telegram import Bot
+from telegram import Bot, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -35,6 +35,20 @@ STEP_ACTIONS = {
     "clips": ChatAction.RECORD_VIDEO,
     "render": ChatAction.RECORD_VIDEO,
 }
+
+
+def topic_of(job: Job) -> int | None:
+    """The forum topic the job was asked for in (None outside forum topics)."""
+    thread = job.options.get("thread_id")
+    return int(thread) if isinstance(thread, int) else None
+
+
+def answering(job: Job) -> ReplyParameters | None:
+    """A reply to the message that asked for the job (sent anyway if it was deleted)."""
+    asked = job.options.get("reply_to")
+    if not isinstance(asked, int):
+        return None
+    return ReplyParameters(asked, allow_sending_without_reply=True)
 
 
 def progress_bar(fraction: float, cells: int = 12) -> str:
@@ -105,6 +119,8 @@ class TelegramJobReporter:
                 job.chat_id,
                 t(job.language, key, title=escape(project.title)),
                 parse_mode=ParseMode.HTML,
+                message_thread_id=topic_of(job),
+                reply_parameters=answering(job),
             )
         except Forbidden as error:
             raise RecipientGone() from error
@@ -121,7 +137,9 @@ class TelegramJobReporter:
             tracker.last_action, tracker.last_step = now, step
             action = STEP_ACTIONS.get(step, ChatAction.RECORD_VIDEO)
             try:
-                await self.bot.send_chat_action(job.chat_id, action)
+                await self.bot.send_chat_action(
+                    job.chat_id, action, message_thread_id=topic_of(job)
+                )
             except Forbidden as error:
                 raise RecipientGone() from error
             except TelegramError:
@@ -169,7 +187,9 @@ class TelegramJobReporter:
             )
             return
         try:
-            await self.bot.send_chat_action(job.chat_id, ChatAction.UPLOAD_VIDEO)
+            await self.bot.send_chat_action(
+                job.chat_id, ChatAction.UPLOAD_VIDEO, message_thread_id=topic_of(job)
+            )
         except Forbidden:
             raise
         except TelegramError:
@@ -208,6 +228,8 @@ class TelegramJobReporter:
                 write_timeout=self.video_write_timeout,
                 read_timeout=self.video_write_timeout,
                 reply_markup=video_keyboard(job.language, project.id),
+                message_thread_id=topic_of(job),
+                reply_parameters=answering(job),
             )
         with suppress(RecipientGone):  # the video arrived: that is what counts
             await self._edit(job, t(job.language, "render.done"))
@@ -240,7 +262,9 @@ class TelegramJobReporter:
         """Best effort: a lost progress edit is not worth a retry, but a block is news."""
         try:
             if job.progress_message_id is None:
-                await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML)
+                await self.bot.send_message(
+                    job.chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=topic_of(job)
+                )
             else:
                 await self.bot.edit_message_text(
                     text, job.chat_id, job.progress_message_id, parse_mode=ParseMode.HTML
@@ -256,4 +280,6 @@ class TelegramJobReporter:
     async def _send(self, job: Job, text: str) -> None:
         """A message that must arrive: DeliveryFailed lets the runner try again."""
         with handing_over(job.id):
-            await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML)
+            await self.bot.send_message(
+                job.chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=topic_of(job)
+            )

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot.handlers.buttons import read_tap
 from bot.handlers.callback_data import encode
 from bot.handlers.context import DirectorContext, HandlerOptions
+from bot.handlers.crew import decider
 from bot.handlers.timeline_button import timeline_button
 from bot.i18n import t
 from bot.studio.models import Project, ProjectSwitch
@@ -84,7 +85,8 @@ def options_keyboard(
             )
         ]
     )
-    if options.webapp_url:
+    # web_app buttons work in private chats only (a group's id is negative).
+    if options.webapp_url and project.owner_id > 0:
         rows.append([timeline_button(language, options.webapp_url, project.id)])
     return InlineKeyboardMarkup(rows)
 
@@ -104,16 +106,17 @@ async def project_option_button(update: Update, context: DirectorContext) -> Non
     tap = read_tap(update, parse_option)
     if tap is None:
         return
-    query, user, (project_id, kind, value) = tap.query, tap.user, tap.data
+    query, owner, (project_id, kind, value) = tap.query, tap.owner, tap.data
+    await decider(update, context, project_id)
     projects = context.use_cases.projects
     if kind == "a":
-        project = projects.configure(user.id, project_id, aspect=value.replace("x", ":"))
+        project = projects.configure(owner, project_id, aspect=value.replace("x", ":"))
     elif kind == "s":
-        project = projects.configure(user.id, project_id, style=value)
+        project = projects.configure(owner, project_id, style=value)
     elif kind == CAPTIONS:
-        project = projects.configure(user.id, project_id, next_captions=True)
+        project = projects.configure(owner, project_id, next_captions=True)
     else:
-        project = projects.configure(user.id, project_id, toggle=SWITCHES[kind][0])
+        project = projects.configure(owner, project_id, toggle=SWITCHES[kind][0])
     language = context.language()
     await query.answer(t(language, "setup.saved"))
     if isinstance(query.message, Message):

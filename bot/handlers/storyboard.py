@@ -10,6 +10,7 @@ from bot.errors import JobAlreadyRunning
 from bot.handlers import render
 from bot.handlers.buttons import id_action, read_tap
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import decider, owner_of
 from bot.handlers.replies import reply
 from bot.handlers.storyboard_view import SCENE_PREFIX
 from bot.handlers.text import short
@@ -37,12 +38,14 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
     panel = tap.query.message if tap is not None else None
     if tap is None or not isinstance(panel, Message):
         return
-    query, user, (scene_id, action) = tap.query, tap.user, tap.data
+    query, owner, (scene_id, action) = tap.query, tap.owner, tap.data
     board = context.use_cases.scene_editing
     messages = context.use_cases.scene_messages
     view = context.views.storyboard_view
     language = context.language()
-    scene = board.scene(user.id, scene_id)
+    scene = board.scene(owner, scene_id)
+    if action not in NAVIGATION:  # changing a scene is the director's (or an admin's) call
+        await decider(update, context, scene.project_id)
     if action == "edit":
         await query.answer()
         question = await context.bot.send_message(
@@ -50,28 +53,28 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
             t(language, "storyboard.ask_idea", number=scene.position),
             reply_markup=ForceReply(selective=True),
         )
-        messages.ask_for_idea(user.id, panel.chat.id, question.message_id, scene.id)
+        messages.ask_for_idea(owner, panel.chat.id, question.message_id, scene.id)
         return
     if action in NAVIGATION:
-        scenes = board.neighbours(user.id, scene)
+        scenes = board.neighbours(owner, scene)
         index = (scenes.index(scene) + NAVIGATION[action]) % len(scenes)
         await query.answer()
-        await view.show_panel(user.id, panel, language, scenes[index], len(scenes))
+        await view.show_panel(owner, panel, language, scenes[index], len(scenes))
         return
-    before = board.neighbours(user.id, scene)
-    previews = messages.preview_messages(user.id, scene_id) if action == SceneAction.DELETE else []
-    updated = board.apply(user.id, scene_id, SceneAction(action))
-    after = board.neighbours(user.id, scene)
+    before = board.neighbours(owner, scene)
+    previews = messages.preview_messages(owner, scene_id) if action == SceneAction.DELETE else []
+    updated = board.apply(owner, scene_id, SceneAction(action))
+    after = board.neighbours(owner, scene)
     await query.answer(t(language, f"storyboard.done.{action}"))
     if updated is None:  # deleted: its pictures leave the chat too
         await view.remove_messages(previews)
     renumbered = [s for s in after if s not in before]
-    await view.update_captions(user.id, renumbered)
+    await view.update_captions(owner, renumbered)
     if not after:
         await reply(update, context, "storyboard.empty")
         return
     shown = updated or after[min(scene.position - 1, len(after) - 1)]
-    await view.show_panel(user.id, panel, language, shown, len(after))
+    await view.show_panel(owner, panel, language, shown, len(after))
     if action in REFRESHING_ACTIONS and updated != scene:
         await refresh_pictures(update, context, scene.project_id)
 
@@ -83,7 +86,7 @@ async def refresh_pictures(update: Update, context: DirectorContext, project_id:
     await request_refresh(
         context.bot,
         context.use_cases.storyboard_requests,
-        update.effective_user.id,
+        owner_of(update),
         update.effective_chat.id,
         context.language(),
         project_id,
@@ -116,7 +119,7 @@ async def announce_scene(
     )
     if answer is not None and update.effective_user is not None:
         context.use_cases.scene_messages.remember_question(
-            update.effective_user.id, answer.chat_id, answer.message_id, scene.id
+            owner_of(update), answer.chat_id, answer.message_id, scene.id
         )
 
 
@@ -128,7 +131,7 @@ def scene_in_question(update: Update, context: DirectorContext) -> int | None:
         return None
     if message.reply_to_message is not None:
         return replied_scene_id(update, context)
-    scene = context.use_cases.scene_messages.open_question(user.id, message.chat.id)
+    scene = context.use_cases.scene_messages.open_question(owner_of(update), message.chat.id)
     return scene.id if scene is not None else None
 
 
@@ -139,9 +142,12 @@ async def reply_to_scene(
     user = update.effective_user
     if user is None:
         return
-    updated = context.use_cases.scene_editing.replace_idea(user.id, scene_id, text)
+    owner = owner_of(update)
+    scene = context.use_cases.scene_editing.scene(owner, scene_id)
+    await decider(update, context, scene.project_id)
+    updated = context.use_cases.scene_editing.replace_idea(owner, scene_id, text)
     await announce_scene(update, context, "storyboard.idea_replaced", updated)
-    await context.views.storyboard_view.update_captions(user.id, [updated])
+    await context.views.storyboard_view.update_captions(owner, [updated])
     await refresh_shown_picture(update, context, updated)
 
 
@@ -158,6 +164,6 @@ def replied_scene_id(update: Update, context: DirectorContext) -> int | None:
     if message is None or user is None or message.reply_to_message is None:
         return None
     scene = context.use_cases.scene_messages.scene_for_message(
-        user.id, message.chat.id, message.reply_to_message.message_id
+        owner_of(update), message.chat.id, message.reply_to_message.message_id
     )
     return scene.id if scene else None

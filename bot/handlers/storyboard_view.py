@@ -142,6 +142,11 @@ class StoryboardView:
         self.stretch_of = stretch_of
         self.webapp_url = webapp_url
 
+    def _app_for(self, chat_id: int) -> str | None:
+        """The Mini App's address for a chat: web_app buttons work in private chats only
+        (a group's and supergroup's ids are negative), so a group gets none."""
+        return self.webapp_url if chat_id > 0 else None
+
     def _stretch(self, owner_id: int, scene: Scene) -> Stretch | None:
         return self.stretch_of(owner_id, scene) if self.stretch_of is not None else None
 
@@ -175,7 +180,7 @@ class StoryboardView:
             panel_text(job.language, first, len(result.previews), stretch),
             parse_mode=ParseMode.HTML,
             reply_markup=panel_keyboard(
-                job.language, first, len(result.previews), stretch, self.webapp_url
+                job.language, first, len(result.previews), stretch, self._app_for(job.chat_id)
             ),
         )
         self.messages.remember_panel(job.owner_id, job.chat_id, panel.message_id, first.id)
@@ -241,7 +246,9 @@ class StoryboardView:
             message.edit_text(
                 panel_text(language, scene, total, stretch),
                 parse_mode=ParseMode.HTML,
-                reply_markup=panel_keyboard(language, scene, total, stretch, self.webapp_url),
+                reply_markup=panel_keyboard(
+                    language, scene, total, stretch, self._app_for(message.chat_id)
+                ),
             )
         )
         self.messages.remember_panel(owner_id, message.chat_id, message.message_id, scene.id)

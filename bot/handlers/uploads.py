@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.handlers.context import DirectorContext
+from bot.handlers.crew import owner_of
 from bot.handlers.replies import pace_hint, reply
 from bot.handlers.text import escape, short
 from bot.i18n import t
@@ -42,7 +43,7 @@ async def announce_song(
     if update.effective_user is None:
         return
     seconds = round(song.duration or 0)
-    scenes = context.use_cases.material.scene_count(update.effective_user.id, project.id)
+    scenes = context.use_cases.material.scene_count(owner_of(update), project.id)
     await reply(
         update,
         context,
@@ -75,7 +76,7 @@ def noted_in_album(
         context.job_queue,
         message.media_group_id,
         chat_id=message.chat_id,
-        user_id=user.id,
+        user_id=owner_of(update),
         language=context.language(),
         scene_id=scene.id,
         number=scene.position,

@@ -17,6 +17,7 @@ from typing import Protocol
 from bot.errors import NoActiveProject, UnreadableAnswer
 from bot.studio.answers import Answer, Answers, minutes
 from bot.studio.budget import Budget
+from bot.studio.crew import Actor, require_decider
 from bot.studio.editing import EditOutcome, Edits
 from bot.studio.material import IdeaAdded, Material
 from bot.studio.models import Asset, Project
@@ -94,8 +95,13 @@ class Conversation:
         language: str,
         default_title: str,
         about_scene_id: int | None = None,
+        actor: Actor | None = None,
     ) -> Heard:
-        """Read `text` (about one scene when it replies to one) and do what it says."""
+        """Read `text` (about one scene when it replies to one) and do what it says.
+
+        An instruction that changes the project is carried out only for the director or an
+        admin of the chat (`actor`; None: the chat's own user): NotYourCall, nothing changed.
+        """
         project = self.projects.current(owner_id)
         state = self.states.load_state(owner_id, project.id) if project else None
         meaning = await self.read(owner_id, text, language, project, state)
@@ -116,6 +122,8 @@ class Conversation:
             return Heard(meaning, project, answer=answer)
         if isinstance(meaning, Clarification) or not meaning.edits:
             return Heard(meaning, project)
+        if actor is not None:
+            require_decider(actor, project)
         outcome = self.edits.apply(
             owner_id, project.id, meaning.edits, focus_scene_id=about_scene_id, source="chat"
         )
@@ -144,7 +152,7 @@ class Conversation:
             return meaning
         # Only a text the model will read needs the project's facts (song, recent messages).
         request = self._request(owner_id, text, language, project, state)
-        if not self.budget.reserve(owner_id, READING_RESERVE_USD):
+        if not self.budget.reserve(owner_id, READING_RESERVE_USD, project.id):
             logger.info("Budget spent: reading offline only")
             return meaning
         try:
@@ -154,7 +162,7 @@ class Conversation:
                 self.store.record_usage(owner_id, project.id, refused.usage)
             raise
         finally:
-            self.budget.release(owner_id, READING_RESERVE_USD)
+            self.budget.release(owner_id, READING_RESERVE_USD, project.id)
         if reading.usage.cost_usd > 0:
             self.store.record_usage(owner_id, project.id, reading.usage)
         return reading.meaning

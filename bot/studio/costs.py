@@ -87,7 +87,7 @@ class Costs:
         return Estimate(
             project,
             round(usd, 4),
-            self.spend.spend(user_id),
+            self.spend.spend(project.director_id),
             self.budget_usd,
             usd > self.confirm_above_usd,
         )

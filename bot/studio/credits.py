@@ -30,9 +30,9 @@ CARD_ROLES = (CreditRole.PHOTO, CreditRole.FOOTAGE, CreditRole.MUSIC, CreditRole
 
 
 def director_of(project: Project) -> int:
-    """The user id of the project's director (today its owner; a private chat's id is its
-    user's id)."""
-    return project.owner_id
+    """The user id of the project's director: the member who started it (in a private chat,
+    its user)."""
+    return project.director_id
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,19 @@ class JobRunner:
         self._notify(self.reporter.cancelled(waiting.job))
         return True
 
+    def drop(self, job: Job) -> None:
+        """Stop a job without a word: its chat can no longer be written to (the bot was
+        removed from the group)."""
+        attempt = self._attempts.get(job.id)
+        if attempt is not None:
+            attempt.gone = True
+            attempt.cancel.set()
+            return
+        waiting = next((w for w in self._waiting if w.job.id == job.id), None)
+        if waiting is not None:
+            self._waiting.remove(waiting)
+        self._end_quietly(job)
+
     async def shutdown(self) -> None:
         """Stop every task, leaving their rows unfinished so the next start resumes them."""
         self._closing = True
@@ -376,7 +389,7 @@ class JobRunner:
         await self._hand_over(lambda: self.reporter.failed(job, key, **params))
 
     def _end_quietly(self, job: Job) -> None:
-        """The user blocked the bot: stop without a word (nobody would read it)."""
-        logger.info("Job %s ended: its user blocked the bot", job.id)
+        """The user blocked the bot (or removed it from the group): stop without a word."""
+        logger.info("Job %s ended: its chat can no longer be written to", job.id)
         self.jobs.update_job(job.id, JobChanges(state=JobState.FAILED, error=RECIPIENT_GONE))
         self._release(job.id)

@@ -35,12 +35,12 @@ class MediaMaking:
         size: tuple[int, int] | None = None,
     ) -> MediaRef | None:
         """Make and keep a piece the user pays for; None when it would break their budget."""
-        if not self.budget.reserve(owner_id, cost_usd):
+        if not self.budget.reserve(owner_id, cost_usd, project_id):
             return None
         try:
             return await self.make(make, kind, ext, size, charge_to=(owner_id, project_id))
         finally:
-            self.budget.release(owner_id, cost_usd)
+            self.budget.release(owner_id, cost_usd, project_id)
 
     async def make(
         self,

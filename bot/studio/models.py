@@ -82,6 +82,13 @@ class Project:
     captions: CaptionsMode = CaptionsMode.IDEAS
     # None: not chosen yet (the first credit that is not the director's turns it on).
     credits_card: bool | None = None
+    # The member who started the project: they decide (with the chat's admins) and they pay.
+    # `owner_id` is the owning chat's id; in a private chat (a group of one) both are the user.
+    director_id: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.director_id:
+            object.__setattr__(self, "director_id", self.owner_id)
 
     def is_on(self, switch: ProjectSwitch) -> bool:
         """Whether one of the project's on/off options is on."""

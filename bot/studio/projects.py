@@ -1,4 +1,7 @@
-"""Use cases of the director and their projects: language, start, options, rename, switch."""
+"""Use cases of a chat's projects: language, start, options, rename, switch.
+
+`user_id` of a project method is the owning chat's id (a private chat's id is its user's).
+"""
 
 from __future__ import annotations
 
@@ -63,17 +66,24 @@ class Projects:
             raise InputRejected("error.bad_language")
         self.users.set_language(user_id, language)
 
-    def start_project(self, user_id: int, title: str) -> Project:
-        """Create a project and make it the active one."""
+    def start_project(self, user_id: int, title: str, director_id: int | None = None) -> Project:
+        """Create a chat's project (directed by `director_id`, else by the chat's user) and
+        make it the active one."""
         title = checked_text(title, self.limits.max_title_chars, "error.title_too_long")
         return self.projects.create_project(
-            user_id, title, self.limits.default_aspect, self.limits.default_style
+            user_id,
+            title,
+            self.limits.default_aspect,
+            self.limits.default_style,
+            director_id=director_id,
         )
 
-    def start_untitled(self, user_id: int, default_title: str) -> Project:
+    def start_untitled(
+        self, user_id: int, default_title: str, director_id: int | None = None
+    ) -> Project:
         """Start a project under the default title, numbered so /projects tells them apart."""
         taken = {project.title for project in self.projects.list_projects(user_id)}
-        return self.start_project(user_id, free_title(default_title, taken))
+        return self.start_project(user_id, free_title(default_title, taken), director_id)
 
     def active_or_new(self, user_id: int, default_title: str) -> tuple[Project, bool]:
         """The active project, or a new untitled one (and whether it was just started)."""

@@ -31,9 +31,20 @@ class RenderRequests:
         self.queue_per_user = queue_per_user
 
     def request(
-        self, user_id: int, chat_id: int, language: str, project_id: int | None = None
+        self,
+        user_id: int,
+        chat_id: int,
+        language: str,
+        project_id: int | None = None,
+        *,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
     ) -> Job:
-        """Queue a render of the active (or given) project: one per project, a few per user."""
+        """Queue a render of the active (or given) project: one per project, a few per chat.
+
+        `reply_to` is the message asking for it (the video answers it), `thread_id` the forum
+        topic it was asked in.
+        """
         project = project_for(self.projects, user_id, project_id)
         unfinished = self.jobs.unfinished_job(user_id, project.id)
         if unfinished is not None:
@@ -48,7 +59,11 @@ class RenderRequests:
             and self.runner.waiting_for(user_id) >= self.queue_per_user
         ):
             raise QueueFull(limit=self.queue_per_user)
-        job = self.jobs.create_job(user_id, project.id, chat_id, RENDER, language)
+        where = {"reply_to": reply_to, "thread_id": thread_id}
+        options = {name: value for name, value in where.items() if value is not None}
+        job = self.jobs.create_job(
+            user_id, project.id, chat_id, RENDER, language, options=options or None
+        )
         self.runner.submit(job)
         return job
 

@@ -1,6 +1,7 @@
 """Storage roles: the few methods each use case needs from durable data, as small protocols.
 
-Every query is scoped to the owner of the data (storage implements each role in a module of
+Every query is scoped to the owner of the data: the owning chat's id (a private chat's id is
+its user's id, so a private chat is a group of one) (storage implements each role in a module of
 its own: storage/users.py, projects.py, scenes.py, references.py, assets.py, jobs.py,
 links.py, spend.py, conversation.py, totals.py); a use case names the roles it uses in its
 constructor.
@@ -59,7 +60,14 @@ class UserStore(Protocol):
 class ProjectStore(Protocol):
     """A user's projects and their options."""
 
-    def create_project(self, owner_id: int, title: str, aspect: str, style: str) -> Project: ...
+    def create_project(
+        self,
+        owner_id: int,
+        title: str,
+        aspect: str,
+        style: str,
+        director_id: int | None = None,
+    ) -> Project: ...
     def get_project(self, owner_id: int, project_id: int) -> Project | None: ...
     def active_project(self, owner_id: int) -> Project | None: ...
     def list_projects(self, owner_id: int) -> list[Project]: ...
@@ -137,10 +145,21 @@ class JobStore(Protocol):
 
 
 class SpendStore(Protocol):
-    """What paid calls cost, per user and project."""
+    """What paid calls cost, per project and per payer (the project's director)."""
 
     def record_usage(self, owner_id: int, project_id: int, usage: Usage) -> None: ...
     def spend(self, owner_id: int, project_id: int | None = None) -> float: ...
+    def payer(self, owner_id: int, project_id: int) -> int: ...
+
+
+class ChatStore(Protocol):
+    """Groups the bot is in: their current forum topic, removal, and upgrades."""
+
+    def enter_chat(self, chat_id: int, kind: str, title: str, thread_id: int) -> None: ...
+    def is_group(self, chat_id: int) -> bool: ...
+    def mark_removed(self, chat_id: int) -> None: ...
+    def is_removed(self, chat_id: int) -> bool: ...
+    def move_chat(self, old_id: int, new_id: int) -> int: ...
 
 
 class LinkStore(Protocol):

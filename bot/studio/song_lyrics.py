@@ -258,14 +258,14 @@ class SongLyrics:
     async def _hear(self, owner_id: int, project: Project, song: Asset) -> SongTranscript:
         assert self.transcriber is not None
         cost = self.transcriber.estimate_cost(song.duration or 0.0)
-        if not self.budget.reserve(owner_id, cost):
+        if not self.budget.reserve(owner_id, cost, project.id):
             raise ProviderError("provider.budget")
         try:
             heard = await self.transcriber.transcribe_song(
                 self.media.path_of(song.ref), song.duration
             )
         finally:
-            self.budget.release(owner_id, cost)
+            self.budget.release(owner_id, cost, project.id)
         if heard.usage.cost_usd > 0:
             self.spend.record_usage(owner_id, project.id, heard.usage)
         self.lyrics.save_song_transcript(song.sha, self.transcriber.model, heard.transcript)

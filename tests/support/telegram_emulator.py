@@ -33,6 +33,14 @@ Realism notes (things real Telegram does that are emulated here):
   "message is not modified".
 * Blocking/unblocking queues ``my_chat_member`` updates; a blocked user who writes again
   unblocks the bot first (like pressing "Restart").
+* Groups and supergroups (:meth:`BotApiEmulator.group`): members write into the group
+  (:meth:`SimulatedGroup.member`, in a forum topic with ``message_thread_id`` and
+  ``is_topic_message``), ``getChatAdministrators``/``getChatMember`` answer from the group's
+  members, admin changes queue ``chat_member`` updates, removing the bot queues
+  ``my_chat_member`` (then sends answer 403), and an upgrade to a supergroup sends
+  ``migrate_to_chat_id`` in the old chat and ``migrate_from_chat_id`` in the new one (the old
+  chat then answers 400 "group chat was upgraded to a supergroup chat" with
+  ``parameters.migrate_to_chat_id``). The bot sees every group message (privacy mode off).
 """
 
 # Waiting helpers take explicit `timeout=` arguments: they read better in tests.
@@ -75,8 +83,10 @@ __all__ = [
     "BotApiEmulator",
     "BotMessage",
     "CallbackAnswer",
+    "GroupMember",
     "JSONDict",
     "Mark",
+    "SimulatedGroup",
     "SimulatedUser",
     "StoredFile",
     "UploadedFile",
@@ -1098,6 +1108,22 @@ class BotApiEmulator:
         self._users[user_id] = created
         return created
 
+    def group(
+        self,
+        chat_id: int = -1001234567890,
+        title: str = "Film crew",
+        *,
+        kind: str = "supergroup",
+        is_forum: bool = False,
+    ) -> SimulatedGroup:
+        """The simulated group with this (negative) id, created on first use; the bot is in it."""
+        existing = self._users.get(chat_id)
+        if isinstance(existing, SimulatedGroup):
+            return existing
+        created = SimulatedGroup(self, chat_id, title, kind, is_forum)
+        self._users[chat_id] = created
+        return created
+
     @property
     def users(self) -> list[SimulatedUser]:
         """All simulated users created so far."""
@@ -1400,6 +1426,8 @@ class BotApiEmulator:
             "answerCallbackQuery": self._answer_callback_query,
             "getFile": self._get_file,
             "getChat": self._get_chat,
+            "getChatAdministrators": self._get_chat_administrators,
+            "getChatMember": self._get_chat_member,
         }
 
     # ---------------------------------------------------------------- bot & updates methods
@@ -1541,6 +1569,8 @@ class BotApiEmulator:
                 user = self._users.get(int(raw))
         if user is None:
             raise _ApiError(400, CHAT_NOT_FOUND)
+        if isinstance(user, SimulatedGroup):
+            user._check_reachable(sending)
         if sending and user.blocked:
             raise _ApiError(403, BOT_BLOCKED)
         return user
@@ -1629,6 +1659,10 @@ class BotApiEmulator:
         }
         if reply is not None:
             raw["reply_to_message"] = reply
+        thread = req.opt_int("message_thread_id")
+        if thread is not None and isinstance(user, SimulatedGroup) and user.is_forum:
+            raw["message_thread_id"] = thread
+            raw["is_topic_message"] = True
         raw.update(content)
         if markup is not None and "inline_keyboard" in markup:
             raw["reply_markup"] = markup
@@ -2050,6 +2084,25 @@ class BotApiEmulator:
             "file_size": stored.size,
             "file_path": stored.file_path,
         }
+
+    def _group(self, req: _Request) -> SimulatedGroup:
+        chat = self._chat(req, sending=False)
+        if not isinstance(chat, SimulatedGroup):
+            raise _bad_request("there are no administrators in the private chat")
+        return chat
+
+    async def _get_chat_administrators(self, req: _Request) -> list[JSONDict]:
+        group = self._group(req)
+        return [
+            group._member_json(user_id, status)
+            for user_id, status in group.statuses.items()
+            if status in ("creator", "administrator")
+        ]
+
+    async def _get_chat_member(self, req: _Request) -> JSONDict:
+        group = self._group(req)
+        user_id = req.req_int("user_id", "user not found")
+        return group._member_json(user_id, group.statuses.get(user_id, "left"))
 
     async def _get_chat(self, req: _Request) -> JSONDict:
         user = self._chat(req, sending=False)
@@ -2656,3 +2709,162 @@ class SimulatedUser:
                 )
             await asyncio.sleep(0.01)
         return answer
+
+
+# ============================================================================================
+# Simulated groups
+# ============================================================================================
+
+_ADMIN_RIGHTS = (
+    "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+    "can_manage_video_chats", "can_restrict_members", "can_promote_members", "can_change_info",
+    "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories",
+)  # fmt: skip
+
+
+class SimulatedGroup(SimulatedUser):
+    """A group or supergroup the bot is in (a negative chat id), holding its messages.
+
+    Members write into it through :meth:`member`; the bot's messages to it are read with the
+    same helpers as a private chat's (``bot_messages``, ``wait_for_text``...).
+    """
+
+    def __init__(
+        self, emulator: BotApiEmulator, chat_id: int, title: str, kind: str, is_forum: bool
+    ) -> None:
+        super().__init__(emulator, chat_id, title, None, None, None)
+        self.title = title
+        self.kind = kind
+        self.is_forum = is_forum
+        self.statuses: dict[int, str] = {}
+        """user id -> creator, administrator, member, left, kicked (the bot included)."""
+        self.statuses[emulator.bot_id] = "member"
+        self.migrated_to: int | None = None
+
+    def __repr__(self) -> str:
+        return f"SimulatedGroup({self.user_id}, {self.title!r})"
+
+    @property
+    def chat_json(self) -> JSONDict:
+        """The group's ``Chat`` object."""
+        data: JSONDict = {"id": self.user_id, "type": self.kind, "title": self.title}
+        if self.is_forum:
+            data["is_forum"] = True
+        return data
+
+    def _check_reachable(self, sending: bool) -> None:
+        if self.migrated_to is not None:
+            raise _ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.migrated_to},
+            )
+        if sending and self.statuses.get(self._emu.bot_id) in ("left", "kicked"):
+            raise _ApiError(403, f"Forbidden: bot was kicked from the {self.kind} chat")
+
+    def _member_json(self, user_id: int, status: str) -> JSONDict:
+        if user_id == self._emu.bot_id:
+            user = self._emu.bot_user
+        else:
+            user = self._emu.user(user_id).user_json
+        member: JSONDict = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member.update({right: right == "can_manage_chat" for right in _ADMIN_RIGHTS})
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
+
+    def member(
+        self, user: SimulatedUser, *, status: str | None = None, thread_id: int | None = None
+    ) -> GroupMember:
+        """``user`` writing in this group (in forum topic ``thread_id``); joins them first."""
+        if status is not None or user.user_id not in self.statuses:
+            self.statuses[user.user_id] = status or "member"
+        return GroupMember(self, user, thread_id)
+
+    def set_status(self, user: SimulatedUser, status: str) -> None:
+        """Make a member an admin (or not): a ``chat_member`` update tells the bot."""
+        old = self.statuses.get(user.user_id, "left")
+        self.statuses[user.user_id] = status
+        self._emu._push_update(
+            {
+                "chat_member": {
+                    "chat": self.chat_json,
+                    "from": user.user_json,
+                    "date": int(time.time()),
+                    "old_chat_member": self._member_json(user.user_id, old),
+                    "new_chat_member": self._member_json(user.user_id, status),
+                }
+            }
+        )
+
+    async def remove_bot(self, by: SimulatedUser, *, kicked: bool = True) -> None:
+        """``by`` removes the bot: a ``my_chat_member`` update, then sends answer 403."""
+        bot_id = self._emu.bot_id
+        old = self.statuses.get(bot_id, "member")
+        new = "kicked" if kicked else "left"
+        self.statuses[bot_id] = new
+        self._emu._push_update(
+            {
+                "my_chat_member": {
+                    "chat": self.chat_json,
+                    "from": by.user_json,
+                    "date": int(time.time()),
+                    "old_chat_member": self._member_json(bot_id, old),
+                    "new_chat_member": self._member_json(bot_id, new),
+                }
+            }
+        )
+        await asyncio.sleep(0)
+
+    async def upgrade(self, new_chat_id: int, by: SimulatedUser) -> SimulatedGroup:
+        """Turn a group into a supergroup with a new id, the way Telegram tells a bot: a
+        ``migrate_to_chat_id`` message in the old chat, ``migrate_from_chat_id`` in the new."""
+        new = self._emu.group(new_chat_id, self.title, kind="supergroup")
+        new.statuses.update(self.statuses)
+        await self.member(by)._send({"migrate_to_chat_id": new_chat_id}, None)
+        self.migrated_to = new_chat_id
+        await new.member(by)._send({"migrate_from_chat_id": self.user_id}, None)
+        return new
+
+
+class GroupMember(SimulatedUser):
+    """A user writing in a group (in a forum topic, if given): ``send_*`` and ``press`` post
+    into the group as that user; what the bot sends is read from the group."""
+
+    def __init__(self, group: SimulatedGroup, user: SimulatedUser, thread_id: int | None) -> None:
+        super().__init__(
+            group._emu, user.user_id, user.first_name, user.last_name, user.username,
+            user.language_code,
+        )  # fmt: skip
+        self.group = group
+        self.thread_id = thread_id
+        # One chat: the group's messages, and the user's own answers to button presses.
+        self._messages = group._messages
+        self._bot_messages = group._bot_messages
+        self._deleted = group._deleted
+        self.callback_answers = user.callback_answers
+        self.sent_message_ids = group.sent_message_ids
+
+    def __repr__(self) -> str:
+        return f"GroupMember({self.user_id}, {self.first_name!r} in {self.group!r})"
+
+    @property
+    def chat_id(self) -> int:
+        """The group's id."""
+        return self.group.user_id
+
+    @property
+    def chat_json(self) -> JSONDict:
+        """The group's ``Chat`` object."""
+        return self.group.chat_json
+
+    def _allocate_message_id(self) -> int:
+        return self.group._allocate_message_id()
+
+    async def _send(self, content: JSONDict, reply_to: int | None) -> int:
+        if self.thread_id is not None and self.group.is_forum:
+            content = {"message_thread_id": self.thread_id, "is_topic_message": True, **content}
+        return await super()._send(content, reply_to)

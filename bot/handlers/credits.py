@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.handlers.attribution import sender_of
 from bot.handlers.context import DirectorContext
-from bot.handlers.crew import decider, owner_of
+from bot.handlers.crew import decider, owner_of, thread_of
 from bot.handlers.edit_replies import scenes_phrase
 from bot.handlers.text import escape
 from bot.i18n import t
@@ -24,7 +26,7 @@ async def credits(update: Update, context: DirectorContext) -> None:
     use_case = context.use_cases.credits
     sheet = use_case.sheet(owner_of(update), director=sender_of(message))
     language = context.language()
-    send = context.bot.send_message
+    send = functools.partial(context.bot.send_message, message_thread_id=thread_of(update))
     await send(
         chat.id,
         t(language, "credits.heading", title=escape(sheet.project.title)),

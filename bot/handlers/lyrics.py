@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.handlers.context import DirectorContext
-from bot.handlers.crew import owner_of
+from bot.handlers.crew import owner_of, thread_of
 from bot.handlers.text import escape
 from bot.handlers.uploads import download
 from bot.i18n import t
@@ -26,7 +26,11 @@ async def lyrics(update: Update, context: DirectorContext) -> None:
     language = context.language()
     text = _view_text(language, view)
     message = await context.bot.send_message(
-        chat.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+        chat.id,
+        text,
+        parse_mode=ParseMode.HTML,
+        disable_web_page_preview=True,
+        message_thread_id=thread_of(update),
     )
     if view.song is not None:
         context.use_cases.lyrics.ask(owner_of(update), chat.id, message.message_id)
@@ -72,7 +76,9 @@ async def _report(update: Update, context: DirectorContext, saved: LyricsSaved) 
     parts.extend(_overflow(language, saved.timed.overflow))
     if saved.project.song_sha is None:
         parts.append(t(language, "lyrics.no_song"))
-    await context.bot.send_message(chat.id, "\n\n".join(parts), parse_mode=ParseMode.HTML)
+    await context.bot.send_message(
+        chat.id, "\n\n".join(parts), parse_mode=ParseMode.HTML, message_thread_id=thread_of(update)
+    )
 
 
 def _view_text(language: str, view: LyricsView) -> str:

@@ -8,7 +8,7 @@ from bot.handlers import render
 from bot.handlers.buttons import id_action, read_tap
 from bot.handlers.callback_data import encode
 from bot.handlers.context import DirectorContext
-from bot.handlers.crew import decider, owner_of
+from bot.handlers.crew import decider, owner_of, thread_of
 from bot.handlers.replies import reply
 from bot.handlers.text import escape
 from bot.i18n import t
@@ -87,6 +87,7 @@ async def project_action_button(update: Update, context: DirectorContext) -> Non
             chat.id,
             t(language, "projects.ask_title", title=project.title),
             reply_markup=ForceReply(selective=True),
+            message_thread_id=thread_of(update),
         )
         projects.remember_rename_question(owner, chat.id, question.message_id, project_id)
     elif action == "rm":
@@ -132,6 +133,7 @@ async def send_export(update: Update, context: DirectorContext, project_id: int)
                 filename=name,
                 caption=t(context.language(), "projects.export_caption"),
                 write_timeout=context.options.media_write_timeout,
+                message_thread_id=thread_of(update),
             )
     finally:
         path.unlink(missing_ok=True)

@@ -10,7 +10,7 @@ from bot.errors import JobAlreadyRunning
 from bot.handlers import render
 from bot.handlers.buttons import id_action, read_tap
 from bot.handlers.context import DirectorContext
-from bot.handlers.crew import decider, owner_of
+from bot.handlers.crew import decider, owner_of, thread_of
 from bot.handlers.replies import reply
 from bot.handlers.storyboard_view import SCENE_PREFIX
 from bot.handlers.text import short
@@ -52,6 +52,7 @@ async def scene_button(update: Update, context: DirectorContext) -> None:
             panel.chat.id,
             t(language, "storyboard.ask_idea", number=scene.position),
             reply_markup=ForceReply(selective=True),
+            message_thread_id=thread_of(update),
         )
         messages.ask_for_idea(owner, panel.chat.id, question.message_id, scene.id)
         return

@@ -6,14 +6,18 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from bot.media.cards import make_credits_card
+from bot.providers.styles_file import load_styles
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import say
 from tests.support.database import query
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.synthetic_media import make_photo
 from tests.support.telegram_emulator import DEFAULT_BOT_USERNAME, BotApiEmulator, GroupMember
+from tests.support.video_checks import probe, video_frames
 
 REFUSAL = "director's call"
 
@@ -130,6 +134,8 @@ async def test_forum_topics_upgrades_removal_and_allowed_groups(
             (),
         )
         assert rows == [("Topic A", "Rain on the old town")]
+        sheet = await say(topic_a, "/credits", "Reply to a line")
+        assert sheet.raw.get("message_thread_id") == 11, "a topic's answers stay in the topic"
 
         # A group upgraded to a supergroup keeps its projects.
         small = emulator.group(-4001, "Small crew", kind="group")
@@ -187,3 +193,71 @@ async def test_the_cost_question_is_the_directors_and_the_director_pays(
     payers = query(path, "select distinct owner_id from usage")
     assert payers == [(7001,)], "paid calls are charged to the director only"
     assert query(path, "select sum(cost_usd) > 0 from usage")[0] == (1,)
+
+
+@pytest.mark.slow
+async def test_the_crew_is_credited_and_the_video_ends_with_their_names(
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
+    settings = make_settings()
+    director, lan, minh = _crew(emulator)
+    async with running_bot(settings) as application:
+        await say(director, "/new Mekong", "Mekong")
+        mark = lan.mark()
+        await lan.send_photo(make_photo(900, 600, seed=5), caption="Ruộng bậc thang")
+        await lan.wait_for_text("Scene 1", after=mark)
+        mark = minh.mark()
+        await minh.send_photo(
+            make_photo(900, 600, seed=6), caption="Chợ nổi Cái Răng. Ảnh: Minh Trần"
+        )
+        await minh.wait_for_text("Scene 2", after=mark)
+
+        # Who sent what, as /credits shows it: the sender, or the caption's credit.
+        mark = director.mark()
+        await director.send_text("/credits")
+        await director.wait_for_text("Reply to a line", after=mark)
+        shown = [m for m in director.bot_messages() if m.revision > mark and not m.deleted]
+        texts = "\n".join(m.text for m in shown)
+        assert "Photographs by Lan — scene 1" in texts
+        assert "Photographs by Minh Trần — scene 2" in texts
+        assert "Directed by Đạo" in texts
+        assert "ends with a credits card" in texts  # the crew's work turned the card on
+
+        # Correcting a credit is the director's call: Lan's reply changes nothing.
+        line = next(m for m in shown if "Minh Trần" in m.text)
+        mark = lan.mark()
+        await lan.send_text("© Someone Else", reply_to=line.message_id)
+        await lan.wait_for_text(REFUSAL, after=mark)
+        mark = director.mark()
+        await director.send_text("© Trần Văn Minh", reply_to=line.message_id)
+        await director.wait_for_text("Credited to: Trần Văn Minh", after=mark)
+
+        mark = director.mark()
+        await director.send_text("/render")
+        video = await director.wait_for_video(timeout=240, after=mark)
+        await application.bot_data.runner.wait_idle()
+        assert not emulator.app_errors
+    assert video.file_bytes is not None
+    path = settings.data_dir / "crew-credits.mp4"
+    path.write_bytes(video.file_bytes)
+    info = probe(path)
+    style = load_styles()[settings.default_style]
+    expected = np.asarray(
+        make_credits_card(
+            [
+                ("Photographs by", ["Lan", "Trần Văn Minh"]),
+                ("Directed by", ["Đạo"]),
+            ],
+            style,
+            info.width,
+            info.height,
+        ),
+        dtype=np.int16,
+    )
+    # The card's middle (the video's last seconds, before its closing fade) against scene 1.
+    on_card = round((info.duration - 2.0) * info.fps)
+    in_scene_one = round(1.0 * info.fps)
+    frames = video_frames(path, {on_card, in_scene_one})
+    distance = {i: float(np.abs(f.astype(np.int16) - expected).mean()) for i, f in frames.items()}
+    assert distance[on_card] < 8.0, distance
+    assert distance[in_scene_one] > 3 * distance[on_card], distance

@@ -9,7 +9,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.bot_token import TOKEN
+from tests.support.child_process import BotChild
 from tests.support.database import query
 from tests.support.telegram_emulator import BotApiEmulator
 
@@ -46,20 +46,11 @@ def bot_environment(emulator: BotApiEmulator, data_dir: Path, **extra: str) -> d
     return env
 
 
-class BotProcess:
+class BotProcess(BotChild):
     """A running `python -m bot run`, in a process group of its own."""
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.log_path = log_path
-        self._log = log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "--log-level", "INFO", "run"],
-            env=env,
-            cwd=log_path.parent,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        super().__init__("run", env, log_path)
 
     def kill(self) -> None:
         """SIGKILL the bot's whole process group, as a crash or an OOM kill would."""
@@ -75,11 +66,7 @@ class BotProcess:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
-        self._log.close()
-
-    def log(self) -> str:
-        """What the bot wrote so far."""
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
+        self.close_log()
 
 
 @asynccontextmanager

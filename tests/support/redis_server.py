@@ -17,13 +17,14 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from contextlib import suppress
 from pathlib import Path
 
 import pytest
 import redis
+
+from tests.support.child_process import BotChild
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,20 +125,11 @@ def farm_environment(redis_url: str, data_dir: Path, **extra: str) -> dict[str, 
     return env
 
 
-class WorkerProcess:
+class WorkerProcess(BotChild):
     """A running `python -m bot worker`, in a process group of its own."""
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.log_path = log_path
-        self._log = log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "--log-level", "INFO", "worker"],
-            env=env,
-            cwd=log_path.parent,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        super().__init__("worker", env, log_path)
 
     @property
     def pid(self) -> int:
@@ -161,11 +153,7 @@ class WorkerProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
         with suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
-        self._log.close()
-
-    def log(self) -> str:
-        """What the worker wrote so far."""
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
+        self.close_log()
 
 
 async def wait_for_workers(server: RedisServer, count: int, timeout: float = 60.0) -> list[str]:

@@ -14,6 +14,7 @@ import subprocess
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import imageio_ffmpeg
 
@@ -102,14 +103,14 @@ class SegmentWriter:
         try:
             write_all(self.target, memoryview(frame.reshape(-1).data))
         except BrokenPipeError:
-            self._fail()
+            self.died()
 
     def finish(self) -> Path:
         """Wait for the encoder and move the finished segment into place."""
         try:
             _, errors = self._process.communicate()
         except BrokenPipeError:
-            self._fail()
+            self.died()
         if self._process.returncode != 0:
             self._partial.unlink(missing_ok=True)
             raise RuntimeError(f"x264 segment failed: {errors.decode(errors='replace')[-400:]}")
@@ -124,7 +125,8 @@ class SegmentWriter:
             self._process.communicate()
         self._partial.unlink(missing_ok=True)
 
-    def _fail(self) -> None:
+    def died(self) -> NoReturn:
+        """The encoder stopped taking frames: raise with what it said."""
         self._process.kill()
         _, errors = self._process.communicate()
         self._partial.unlink(missing_ok=True)

@@ -112,7 +112,12 @@ class SegmentJobs:
                 if self._failed.is_set():
                     raise _Stopped
                 t = index / timeline.fps
-                sent = splice and index != segment.middle and frames.send_frame(t, writer.target)
+                try:
+                    sent = (
+                        splice and index != segment.middle and frames.send_frame(t, writer.target)
+                    )
+                except BrokenPipeError:
+                    writer.died()
                 if not sent:
                     frame = frames.i420_at(t)
                     writer.write(frame)

@@ -130,7 +130,11 @@ async def start_work(bot: Bot, use_cases: UseCases, order: WorkOrder) -> bool:
         )
     else:
         use_cases.storyboard_requests.request(
-            order.user_id, chat_id, language, project_id=estimate.project.id
+            order.user_id,
+            chat_id,
+            language,
+            project_id=estimate.project.id,
+            thread_id=order.thread_id,
         )
     return True
 

@@ -13,6 +13,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.errors import DeliveryFailed, RecipientGone
+from bot.handlers.job_topics import topic_of
 from bot.handlers.projects import video_keyboard
 from bot.handlers.storyboard_view import StoryboardView
 from bot.handlers.text import escape
@@ -35,12 +36,6 @@ STEP_ACTIONS = {
     "clips": ChatAction.RECORD_VIDEO,
     "render": ChatAction.RECORD_VIDEO,
 }
-
-
-def topic_of(job: Job) -> int | None:
-    """The forum topic the job was asked for in (None outside forum topics)."""
-    thread = job.options.get("thread_id")
-    return int(thread) if isinstance(thread, int) else None
 
 
 def answering(job: Job) -> ReplyParameters | None:

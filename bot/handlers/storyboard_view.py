@@ -16,6 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.handlers.callback_data import encode
+from bot.handlers.job_topics import topic_of
 from bot.handlers.text import escape
 from bot.handlers.timeline_button import timeline_button
 from bot.i18n import t
@@ -168,7 +169,7 @@ class StoryboardView:
                     await self.replace_picture(job.owner_id, preview)
             return
         for group in chunks([p for p in result.previews if p.scene.id not in already_shown]):
-            messages = await self._send_album(job.chat_id, group)
+            messages = await self._send_album(job.chat_id, group, topic_of(job))
             for preview, message in zip(group, messages, strict=True):
                 self.messages.remember_preview(
                     job.owner_id, job.chat_id, message.message_id, preview.scene.id
@@ -182,6 +183,7 @@ class StoryboardView:
             reply_markup=panel_keyboard(
                 job.language, first, len(result.previews), stretch, self._app_for(job.chat_id)
             ),
+            message_thread_id=topic_of(job),
         )
         self.messages.remember_panel(job.owner_id, job.chat_id, panel.message_id, first.id)
 
@@ -195,6 +197,7 @@ class StoryboardView:
                     media,
                     caption=caption,
                     supports_streaming=True,
+                    message_thread_id=topic_of(job),
                     write_timeout=write_timeout,
                     read_timeout=write_timeout,
                 )
@@ -202,21 +205,28 @@ class StoryboardView:
                     job.owner_id, job.chat_id, message.message_id, ready.scene.id
                 )
                 return
-            message = await self.bot.send_photo(job.chat_id, media, caption=caption)
+            message = await self.bot.send_photo(
+                job.chat_id, media, caption=caption, message_thread_id=topic_of(job)
+            )
         self.messages.remember_preview(
             job.owner_id, job.chat_id, message.message_id, ready.scene.id
         )
 
-    async def _send_album(self, chat_id: int, group: list[ScenePreview]) -> Sequence[Message]:
+    async def _send_album(
+        self, chat_id: int, group: list[ScenePreview], topic: int | None
+    ) -> Sequence[Message]:
         if len(group) == 1:
             with group[0].path.open("rb") as photo:
+                caption = album_caption(group[0].scene)
                 return [
-                    await self.bot.send_photo(chat_id, photo, caption=album_caption(group[0].scene))
+                    await self.bot.send_photo(
+                        chat_id, photo, caption=caption, message_thread_id=topic
+                    )
                 ]
         media = [
             InputMediaPhoto(p.path.read_bytes(), caption=album_caption(p.scene)) for p in group
         ]
-        return await self.bot.send_media_group(chat_id, media)
+        return await self.bot.send_media_group(chat_id, media, message_thread_id=topic)
 
     async def replace_picture(self, owner_id: int, preview: ScenePreview) -> None:
         """Put a scene's new picture into every message that previews it."""

@@ -58,8 +58,10 @@ class StoryboardRequests:
         replan: bool = True,
         refresh_only: bool = False,
         project_id: int | None = None,
+        thread_id: int | None = None,
     ) -> Job:
-        """Queue a storyboard job: plan (unless told not to), make pictures, show them."""
+        """Queue a storyboard job: plan (unless told not to), make pictures, show them (in
+        forum topic `thread_id`, when asked for in one)."""
         project = project_for(self.projects, user_id, project_id)
         if not self.scenes.count_scenes(user_id, project.id):
             raise InputRejected("storyboard.empty")
@@ -72,7 +74,7 @@ class StoryboardRequests:
             chat_id,
             STORYBOARD,
             language,
-            {"replan": replan, "refresh_only": refresh_only},
+            {"replan": replan, "refresh_only": refresh_only, "thread_id": thread_id},
         )
         self.runner.submit(job)
         return job

@@ -136,6 +136,15 @@ async def test_forum_topics_upgrades_removal_and_allowed_groups(
         assert rows == [("Topic A", "Rain on the old town")]
         sheet = await say(topic_a, "/credits", "Reply to a line")
         assert sheet.raw.get("message_thread_id") == 11, "a topic's answers stay in the topic"
+        mark = topic_a.mark()
+        await topic_a.send_text("/storyboard")
+        preview = await topic_a.wait_for(
+            lambda m: m.media_kind == "photo", after=mark, what="preview"
+        )
+        panel = await topic_a.wait_for(
+            lambda m: m.media_kind is None and bool(m.buttons), after=mark, what="panel"
+        )
+        assert preview.raw.get("message_thread_id") == panel.raw.get("message_thread_id") == 11
 
         # A group upgraded to a supergroup keeps its projects.
         small = emulator.group(-4001, "Small crew", kind="group")
@@ -159,7 +168,11 @@ async def test_forum_topics_upgrades_removal_and_allowed_groups(
         await forum.remove_bot(dao)
         await emulator.wait_delivered()
         for _ in range(200):
-            states = query(path, "select state, error from jobs where owner_id = -1005001", ())
+            states = query(
+                path,
+                "select state, error from jobs where owner_id = -1005001 and kind = 'render'",
+                (),
+            )
             if states and states[0][0] != "running" and states[0][0] != "queued":
                 break
             await asyncio.sleep(0.05)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -58,6 +59,7 @@ from bot.handlers.storyboard import request_refresh
 from bot.handlers.storyboard_view import StoryboardView
 from bot.handlers.timeline_button import timeline_menu_button
 from bot.i18n import languages, t
+from bot.media import beats
 from bot.media.previews import PreviewCache
 from bot.webapp.api import ApiServices
 from bot.webapp.chat import TelegramTimelineChat
@@ -216,6 +218,8 @@ async def post_init(application: DirectorApplication) -> None:
     resumed = application.bot_data.lifecycle.runner.resume_unfinished()
     if resumed:
         logger.info("Resumed %s unfinished job(s)", resumed)
+    # In a daemon thread: it never delays the bot's answers or its stop.
+    threading.Thread(target=beats.warm_up, name="song-analysis-warm-up", daemon=True).start()
 
 
 async def post_stop(application: DirectorApplication) -> None:

@@ -96,9 +96,18 @@ async def test_credits_from_captions_and_forwards_corrected_by_reply_and_undone(
         # The option switch, as a button and in words.
         status = await say(user, "/status", "Hà Nội phố")
         assert status.has_button("🎬 Credits card at the end: on")
+        mark = user.mark()
         query_id = await user.press_button(status, "🎬 Credits card at the end: on")
         await user.wait_for_callback_answer(query_id)
-        assert user.bot_message(status.message_id).has_button("🎬 Credits card at the end: off")
+        # The answer may come before the keyboard's edit: wait for the edit itself.
+        await user.wait_for(
+            lambda m: (
+                m.message_id == status.message_id
+                and m.has_button("🎬 Credits card at the end: off")
+            ),
+            after=mark,
+            what="the switch turned off",
+        )
         await say(user, "bật danh đề", "The credits card at the end")
         assert "ends with a credits card" in "\n".join(m.text for m in await _credits(user))
         assert not emulator.app_errors

@@ -74,7 +74,8 @@ class StoryboardRequests:
             chat_id,
             STORYBOARD,
             language,
-            {"replan": replan, "refresh_only": refresh_only, "thread_id": thread_id},
+            {"replan": replan, "refresh_only": refresh_only}
+            | ({} if thread_id is None else {"thread_id": thread_id}),
         )
         self.runner.submit(job)
         return job

@@ -35,3 +35,10 @@ done
 .venv/bin/python -m pip install --quiet "$(grep -m1 -o '^pip==[^ ;]*' requirements/base.txt || echo pip)"
 .venv/bin/python -m pip install --quiet "${requirements[@]}"
 .venv/bin/python -m pip install --quiet --no-deps -e .
+# librosa's numba functions compile on first use (about 35 s on 2 cores) and cache beside their
+# code: compile them once per install, not while the director's first song waits.
+warm_marker=.venv/.song-analysis-compiled
+if [ "$(cat "$warm_marker" 2>/dev/null)" != "$(sha256sum requirements/base.txt | cut -d' ' -f1)" ]; then
+    .venv/bin/python -c "from bot.media import beats; beats.warm_up()"
+    sha256sum requirements/base.txt | cut -d' ' -f1 >"$warm_marker"
+fi

@@ -93,6 +93,8 @@ async def _refuse(
         logger.info(
             "Refused %s %s (not in the allowlists)", "chat" if group else "user", refused_id
         )
-        await context.bot.send_message(chat.id, t(language_for(language_code), key))
+        await context.bot.send_message(
+            chat.id, t(language_for(language_code), key), message_thread_id=thread_of(update)
+        )
     if update.callback_query is not None:
         await update.callback_query.answer()

@@ -7,9 +7,9 @@ reply to a scene's preview with an album remakes that scene's picture once, afte
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.constants import ParseMode
 from telegram.ext import CallbackContext, JobQueue
@@ -19,7 +19,13 @@ from bot.i18n import t
 # Telegram delivers an album's photos within a second or so of each other.
 QUIET_SECONDS = 1.5
 
-RefreshCallback = Callable[[int, int, str, int], Awaitable[None]]
+
+class RefreshCallback(Protocol):
+    """Remakes a project's changed pictures, answering in forum topic `thread_id`."""
+
+    def __call__(
+        self, user_id: int, chat_id: int, language: str, project_id: int, *, thread_id: int | None
+    ) -> Awaitable[None]: ...
 
 
 @dataclass
@@ -36,6 +42,7 @@ class _Album:
     chat_id: int
     user_id: int
     language: str
+    thread_id: int | None  # the forum topic the album was sent in
     scenes: dict[int, _SceneNote] = field(default_factory=dict)  # by scene id, in order
     refresh_project: int | None = None
 
@@ -98,10 +105,11 @@ class AlbumReplies:
         new_scene: bool,
         refresh_project: int | None = None,
         clip: bool = False,
+        thread_id: int | None = None,
     ) -> None:
         """Note one photo (or `clip`) of the album `group_id`; the reply waits for the album's
         last item."""
-        album = self._albums.setdefault(group_id, _Album(chat_id, user_id, language))
+        album = self._albums.setdefault(group_id, _Album(chat_id, user_id, language, thread_id))
         note = album.scenes.setdefault(scene_id, _SceneNote(number, idea, new_scene))
         if clip:
             note.clips += 1
@@ -120,6 +128,14 @@ class AlbumReplies:
         if album is None:
             return
         text = "\n".join(note_text(album.language, note) for note in album.scenes.values())
-        await context.bot.send_message(album.chat_id, text, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(
+            album.chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=album.thread_id
+        )
         if album.refresh_project is not None:
-            await self._refresh(album.user_id, album.chat_id, album.language, album.refresh_project)
+            await self._refresh(
+                album.user_id,
+                album.chat_id,
+                album.language,
+                album.refresh_project,
+                thread_id=album.thread_id,
+            )

@@ -13,7 +13,7 @@ from bot.handlers import conversation, footage, lyrics, storyboard
 from bot.handlers.albums import photo_key
 from bot.handlers.attribution import arrival_of, sender_of
 from bot.handlers.context import DirectorContext
-from bot.handlers.crew import owner_of
+from bot.handlers.crew import owner_of, thread_of
 from bot.handlers.files import FileKind, audio_extension, classify_document
 from bot.handlers.replies import reply
 from bot.handlers.text import escape
@@ -123,7 +123,9 @@ async def receive_voice(update: Update, context: DirectorContext) -> None:
     voice.check(int(duration.total_seconds()) if isinstance(duration, timedelta) else duration)
     source = await download(context, message.voice.file_id, message.voice.file_size, ".ogg")
     if message.chat is not None:
-        await context.bot.send_chat_action(message.chat.id, ChatAction.TYPING)
+        await context.bot.send_chat_action(
+            message.chat.id, ChatAction.TYPING, message_thread_id=thread_of(update)
+        )
     text = await voice.transcribe(owner_of(update), source, context.language())
     await reply(update, context, "provider.heard", text=escape(text))
     await conversation.take_text(update, context, text)

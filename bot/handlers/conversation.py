@@ -13,7 +13,7 @@ from bot.handlers import credits, lyrics, projects, render, storyboard
 from bot.handlers.buttons import read_tap
 from bot.handlers.callback_data import encode, parse_id_pair
 from bot.handlers.context import BotData, DirectorContext
-from bot.handlers.crew import actor_of, decider, owner_of, without_mention
+from bot.handlers.crew import actor_of, decider, owner_of, thread_of, without_mention
 from bot.handlers.edit_replies import describe_changes
 from bot.handlers.replies import reply
 from bot.handlers.setup import style_name
@@ -104,7 +104,14 @@ async def show_outcome(
     await send_outcome(
         context.bot,
         context.bot_data,
-        OutcomeNote(owner_of(update), chat.id, context.language(), outcome, undone=undone),
+        OutcomeNote(
+            owner_of(update),
+            chat.id,
+            context.language(),
+            outcome,
+            undone=undone,
+            thread_id=thread_of(update),
+        ),
     )
 
 
@@ -119,6 +126,7 @@ class OutcomeNote:
     outcome: EditOutcome
     undone: bool = False
     heading_key: str | None = None  # a line before the changes (e.g. "From the timeline:")
+    thread_id: int | None = None  # the forum topic the change was asked for in
 
 
 async def send_outcome(bot: Bot, data: BotData, note: OutcomeNote) -> None:
@@ -143,7 +151,13 @@ async def send_outcome(bot: Bot, data: BotData, note: OutcomeNote) -> None:
             callback_data=encode(UNDO_PREFIX, f"{outcome.project_id}:{outcome.entry_id}"),
         )
         markup = InlineKeyboardMarkup([[button]])
-    await bot.send_message(note.chat_id, text, parse_mode="HTML", reply_markup=markup)
+    await bot.send_message(
+        note.chat_id,
+        text,
+        parse_mode="HTML",
+        reply_markup=markup,
+        message_thread_id=note.thread_id,
+    )
     if outcome.repicture:
         await storyboard.request_refresh(
             bot,
@@ -152,6 +166,7 @@ async def send_outcome(bot: Bot, data: BotData, note: OutcomeNote) -> None:
             note.chat_id,
             language,
             outcome.project_id,
+            thread_id=note.thread_id,
         )
 
 

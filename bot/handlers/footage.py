@@ -16,7 +16,7 @@ from bot.handlers import storyboard
 from bot.handlers.albums import footage_key
 from bot.handlers.attribution import arrival_of
 from bot.handlers.context import DirectorContext
-from bot.handlers.crew import owner_of
+from bot.handlers.crew import owner_of, thread_of
 from bot.handlers.files import video_extension
 from bot.handlers.replies import reply
 from bot.handlers.text import escape
@@ -59,13 +59,16 @@ def _upload_of(message: Message) -> _Upload | None:
 
 
 @contextlib.asynccontextmanager
-async def _showing(context: DirectorContext, chat_id: int, action: str) -> AsyncIterator[None]:
-    """Keep a chat action ("sending a video…") on screen while the body runs."""
+async def _showing(
+    context: DirectorContext, chat_id: int, action: str, thread_id: int | None
+) -> AsyncIterator[None]:
+    """Keep a chat action ("sending a video…") on screen (in forum topic `thread_id`) while
+    the body runs."""
 
     async def keep_showing() -> None:
         while True:
             with contextlib.suppress(TelegramError):
-                await context.bot.send_chat_action(chat_id, action)
+                await context.bot.send_chat_action(chat_id, action, message_thread_id=thread_id)
             await asyncio.sleep(CHAT_ACTION_EVERY_SECONDS)
 
     task = asyncio.create_task(keep_showing())
@@ -87,7 +90,7 @@ async def receive_footage(update: Update, context: DirectorContext) -> None:
         return
     source = await download(context, upload.file_id, upload.size, f".{upload.extension}")
     reply_scene = storyboard.replied_scene_id(update, context)
-    async with _showing(context, message.chat_id, ChatAction.UPLOAD_VIDEO):
+    async with _showing(context, message.chat_id, ChatAction.UPLOAD_VIDEO, thread_of(update)):
         added = await context.use_cases.material.add_footage(
             owner_of(update),
             source,

@@ -91,6 +91,7 @@ async def refresh_pictures(update: Update, context: DirectorContext, project_id:
         update.effective_chat.id,
         context.language(),
         project_id,
+        thread_id=thread_of(update),
     )
 
 
@@ -101,14 +102,25 @@ async def request_refresh(
     chat_id: int,
     language: str,
     project_id: int,
+    *,
+    thread_id: int | None,
 ) -> None:
-    """Queue the picture refresh of a project, or say it will come after the running job."""
+    """Queue the picture refresh of a project, or say it will come after the running job
+    (in forum topic `thread_id`, when it was asked for in one)."""
     try:
         requests.request(
-            user_id, chat_id, language, replan=False, refresh_only=True, project_id=project_id
+            user_id,
+            chat_id,
+            language,
+            replan=False,
+            refresh_only=True,
+            project_id=project_id,
+            thread_id=thread_id,
         )
     except JobAlreadyRunning:
-        await bot.send_message(chat_id, t(language, "storyboard.later_refresh"))
+        await bot.send_message(
+            chat_id, t(language, "storyboard.later_refresh"), message_thread_id=thread_id
+        )
 
 
 async def announce_scene(

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.handlers.context import DirectorContext
-from bot.handlers.crew import owner_of
+from bot.handlers.crew import owner_of, thread_of
 from bot.handlers.replies import pace_hint, reply
 from bot.handlers.text import escape, short
 from bot.i18n import t
@@ -84,5 +84,6 @@ def noted_in_album(
         new_scene=new_scene,
         refresh_project=refresh_project,
         clip=clip,
+        thread_id=thread_of(update),
     )
     return True

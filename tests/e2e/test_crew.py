@@ -119,7 +119,7 @@ async def test_forum_topics_upgrades_removal_and_allowed_groups(
     settings = make_settings(allowed_user_ids="7001", allowed_chat_ids="-4001,-1004001,-1005001")
     path = settings.database_path
     dao, lan = emulator.user(7001, "Đạo"), emulator.user(7002, "Lan")
-    async with running_bot(settings):
+    async with running_bot(settings) as application:
         # Each forum topic has its own project.
         forum = emulator.group(-1005001, "Crew forum", is_forum=True)
         topic_a = forum.member(dao, status="creator", thread_id=11)
@@ -145,6 +145,31 @@ async def test_forum_topics_upgrades_removal_and_allowed_groups(
             lambda m: m.media_kind is None and bool(m.buttons), after=mark, what="panel"
         )
         assert preview.raw.get("message_thread_id") == panel.raw.get("message_thread_id") == 11
+        await application.bot_data.runner.wait_idle()
+
+        # An album's one answer, an edit in words and its picture refresh stay in their topics.
+        mark = topic_b.mark()
+        await topic_b.send_album([make_photo(seed=1), make_photo(seed=2)], "Lanterns at night")
+        album = await topic_b.wait_for(
+            lambda m: "starts with 2 photos" in m.original_text, after=mark, what="album answer"
+        )
+        assert album.raw.get("message_thread_id") == 22
+        mark = topic_a.mark()
+        await topic_a.send_text("make scene 1 at night")
+        edit = await topic_a.wait_for(
+            lambda m: m.has_button("Undo"), after=mark, what="the edit's answer"
+        )
+        assert edit.raw.get("message_thread_id") == 11
+        refresh = await topic_a.wait_for(
+            lambda m: m.message_id > edit.message_id and "Storyboard ready" in m.text,
+            after=mark,
+            what="the picture refresh",
+        )
+        assert refresh.raw.get("message_thread_id") == 11
+        await application.bot_data.runner.wait_idle()
+        sent = [m for m in forum.bot_messages() if m.message_id > album.message_id - 1]
+        strays = [m.original_text for m in sent if m.raw.get("message_thread_id") is None]
+        assert not strays, "every answer in a forum stays in its topic"
 
         # A group upgraded to a supergroup keeps its projects.
         small = emulator.group(-4001, "Small crew", kind="group")

@@ -6,7 +6,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    NUMBA_CACHE_DIR=/var/cache/pocket-director/numba
 
 WORKDIR /app
 # The pinned set from the lock (scripts/lock.sh), then the project alone.
@@ -18,6 +19,11 @@ COPY storage ./storage
 COPY prompts ./prompts
 RUN pip install --no-deps . && useradd --create-home --uid 1000 director && mkdir -p /data \
     && chown director /data
+# librosa's numba functions compile on first use (about 35 s): compile them into the image, so
+# neither a container's first song nor a worker waits for it. numba only reads a cache folder it
+# could also write, so the folder belongs to the user the bot runs as.
+RUN python -c "from bot.media import beats; beats.warm_up()" \
+    && chown -R director "$NUMBA_CACHE_DIR"
 
 USER director
 VOLUME ["/data"]

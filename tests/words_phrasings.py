@@ -29,6 +29,7 @@ from bot.studio.edits import (
     SetAspect,
     SetCaption,
     SetCaptions,
+    SetFit,
     SetFootageStart,
     SetIdea,
     SetLength,
@@ -44,7 +45,7 @@ from bot.studio.edits import (
 from bot.studio.models import ProjectSwitch
 from bot.studio.reading import Instruction, Meaning, Question, SceneIdea, Topic
 from bot.studio.sections import SectionKind
-from bot.studio.timeline import CaptionsMode, Motion, Transition
+from bot.studio.timeline import CaptionsMode, Fit, Motion, Transition
 
 # Every language's names, as the composition root passes them (prompts/styles.toml).
 STYLES: tuple[tuple[str, str], ...] = (
@@ -158,6 +159,20 @@ PHRASINGS: list[tuple[str, Meaning]] = [
     ("cảnh 3 đứng yên", _do(SetMotion(_n(3), Motion.STILL))),
     ("canh 5 lia phai", _do(SetMotion(_n(5), Motion.PAN_RIGHT))),
     ("another camera move for scene 2", _do(CycleMotion(_n(2)))),
+    # fit: the whole picture, or cropped to fill the frame
+    ("show the whole photo in scene 2", _do(SetFit(_n(2), Fit.CONTAIN))),
+    ("don't crop scene 2", _do(SetFit(_n(2), Fit.CONTAIN))),
+    ("scene 2 uncropped", _do(SetFit(_n(2), Fit.CONTAIN))),
+    ("the whole frame for the last two", _do(SetFit(FromEnd(2), Fit.CONTAIN))),
+    ("every scene uncropped", _do(SetFit(Every(), Fit.CONTAIN))),
+    ("make scene 3 full screen", _do(SetFit(_n(3), Fit.COVER))),
+    ("fill the frame with scene 1", _do(SetFit(_n(1), Fit.COVER))),
+    ("cảnh 2 hiện toàn bộ khung hình", _do(SetFit(_n(2), Fit.CONTAIN))),
+    ("đừng cắt cảnh 2", _do(SetFit(_n(2), Fit.CONTAIN))),
+    ("hiện nguyên ảnh cho cảnh 1", _do(SetFit(_n(1), Fit.CONTAIN))),
+    ("cảnh 2 toàn màn hình", _do(SetFit(_n(2), Fit.COVER))),
+    ("cho cảnh 4 lấp đầy màn hình", _do(SetFit(_n(4), Fit.COVER))),
+    ("the whole village at dawn", IDEA),
     # transitions
     # a scene starts a part of the song
     ("scene 5 starts the chorus", _do(PinSection(_n(5), SectionKind.CHORUS))),

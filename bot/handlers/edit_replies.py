@@ -10,7 +10,12 @@ from bot.studio.applying import Change
 from bot.studio.sections import SectionPin
 
 # Values that name something in the catalogs rather than the director's own words.
-NAMED_VALUES = {"motion": "motion", "transition": "transition", "captions": "captions"}
+NAMED_VALUES = {
+    "motion": "motion",
+    "fit": "fit",
+    "transition": "transition",
+    "captions": "captions",
+}
 SWITCH_KEYS = ("switch_on", "switch_off")
 
 

@@ -25,6 +25,7 @@ from bot.studio.models import AssetKind, Job, Project, Scene
 from bot.studio.ports import ScenePreview, SceneReady, StoryboardReady
 from bot.studio.scene_editing import SceneAction
 from bot.studio.scene_messages import SceneMessages
+from bot.studio.timeline import Fit
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,8 @@ def panel_text(language: str, scene: Scene, total: int, stretch: Stretch | None 
         number=scene.position,
         total=total,
         length=seconds,
-        motion=t(language, f"motion.{scene.motion.value}"),
+        motion=t(language, f"motion.{scene.motion.value}")
+        + (" · " + t(language, "storyboard.uncropped") if scene.fit == Fit.CONTAIN else ""),
         caption=escape(scene.caption or scene.idea),
     )
     if stretch is None:

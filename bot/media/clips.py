@@ -25,12 +25,13 @@ import numpy as np
 
 from bot.media.encoder import PIPE_BYTES, ffmpeg_exe
 from bot.media.fitting import find_focus
-from bot.media.footage_filters import sdr_chain
+from bot.media.footage_filters import contain_graph, sdr_chain
 from bot.media.footage_frames import keyframes_within
 from bot.media.media_header import MediaHeader, VideoStream, read_header
 from bot.media.motion import Focus, cover_window
 from bot.media.pipes import CAN_SPLICE, PipeBroken, read_exactly, splice_exactly, write_all
 from bot.media.yuv import Frame, YuvOverlay
+from bot.studio.timeline import Fit
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ class ClipSource:
         *,
         clip_start: float = 0.0,
         focus: Focus | None = None,
+        fit: Fit = Fit.COVER,
     ) -> None:
         header = _clip_header(path)
         if header is None or header.video is None or not header.duration:
@@ -115,7 +117,11 @@ class ClipSource:
         self._start, self._slow = stretch_timing(header.duration, clip_start, slot_seconds)
         available = header.duration - self._start
         used = min(available, slot_seconds / self._slow)
-        self._focus = focus if focus is not None else clip_focus(path, self._start, used)
+        self._contain = fit is Fit.CONTAIN
+        if self._contain:
+            self._focus = (0.5, 0.5)  # the whole clip shows: nothing to look for
+        else:
+            self._focus = focus if focus is not None else clip_focus(path, self._start, used)
         self._crop = _crop_box(self._video, width, height, self._focus)
         self._bytes = width * height * 3 // 2
         self._process: subprocess.Popen[bytes] | None = None
@@ -224,6 +230,9 @@ class ClipSource:
             timing = [f"setpts=(PTS-STARTPTS)*{self._slow:.6f}", f"framerate=fps={self._fps}"]
         else:
             timing = ["setpts=PTS-STARTPTS", f"fps={self._fps}"]
+        if self._contain:
+            graph = contain_graph(self._video, width, height, timing=timing)
+            return graph + ",tpad=stop=-1:stop_mode=clone"
         size = f"{width}:{height}"
         if self._crop[2] >= width and self._crop[3] >= height:
             # Shrinking: area averaging looks as good as bicubic here (no aliasing; 46 dB

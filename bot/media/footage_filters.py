@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.media.fitting import BACKDROP_DARKEN, BACKDROP_SIDE
 from bot.media.media_header import VideoStream
 
 _ZIMG_TRANSFER = {"smpte2084": "smpte2084", "arib-std-b67": "arib-std-b67"}
@@ -67,6 +68,47 @@ def sdr_chain(
         "zscale=t=bt709:m=bt709:r=tv",
         "format=yuv420p",
     ]
+
+
+def contained_size(video: VideoStream, width: int, height: int) -> tuple[int, int]:
+    """The upright clip scaled to fit inside `width` x `height`, in whole even pixels."""
+    clip_w, clip_h = video.display_size
+    scale = min(width / clip_w, height / clip_h)
+    return (
+        min(width, max(2, 2 * round(clip_w * scale / 2))),
+        min(height, max(2, 2 * round(clip_h * scale / 2))),
+    )
+
+
+def contain_graph(
+    video: VideoStream, width: int, height: int, *, timing: Sequence[str] = ()
+) -> str:
+    """A filter graph from decoded frames to the whole clip at `width` x `height`: scaled to
+    fit, centred over a blurred, darkened cover of itself (the look of a contained photo).
+
+    The cover is blurred on a picture a few dozen pixels wide, then scaled up: a wide blur for
+    next to nothing, as the photos' backdrop is made.
+    """
+    inner_w, inner_h = contained_size(video, width, height)
+    size = f"{inner_w}:{inner_h}" + (":flags=area" if inner_w < video.display_size[0] else "")
+    ratio = BACKDROP_SIDE / max(width, height)
+    small_w = max(2, 2 * round(width * ratio / 2))
+    small_h = max(2, 2 * round(height * ratio / 2))
+    dark = BACKDROP_DARKEN
+    backdrop = [
+        f"scale={small_w}:{small_h}:force_original_aspect_ratio=increase:flags=bilinear",
+        f"crop={small_w}:{small_h}",
+        f"gblur=sigma={BACKDROP_SIDE / 24:g}",
+        f"lutyuv=y=16+(val-16)*{dark}:u=128+(val-128)*{dark}:v=128+(val-128)*{dark}",
+        f"scale={width}:{height}:flags=bicubic",
+    ]
+    x, y = (width - inner_w) // 2 // 2 * 2, (height - inner_h) // 2 // 2 * 2
+    return (
+        ",".join(sdr_chain(video, size, timing=timing))
+        + ",split[whole][cover];[cover]"
+        + ",".join(backdrop)
+        + f"[backdrop];[backdrop][whole]overlay={x}:{y}:format=yuv420,format=yuv420p"
+    )
 
 
 def input_matrix(video: VideoStream) -> str:

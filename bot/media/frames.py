@@ -259,6 +259,7 @@ class TimelineFrames:
                     self._timeline.fps,
                     clip_start=shot.clip_start,
                     focus=shot.focus,
+                    fit=shot.fit,
                 )
             except (ClipUnreadable, OSError):
                 logger.warning("Shot %d: its clip cannot be read; showing a still", index)

@@ -43,6 +43,7 @@ from bot.studio.edits import (
     SetAspect,
     SetCaption,
     SetCaptions,
+    SetFit,
     SetFootageStart,
     SetIdea,
     SetLength,
@@ -59,7 +60,7 @@ from bot.studio.edits import (
 from bot.studio.models import ProjectSwitch
 from bot.studio.reading import Clarification, Instruction, Meaning, Question, SceneIdea, Topic
 from bot.studio.sections import SectionKind
-from bot.studio.timeline import CaptionsMode, Motion, Transition
+from bot.studio.timeline import CaptionsMode, Fit, Motion, Transition
 
 SCENE_KINDS = ("numbers", "first", "last", "relative", "all")
 PLACE_KINDS = ("start", "end", "position", "after", "before")
@@ -373,6 +374,14 @@ TOOLS: tuple[_Tool, ...] = (
         "Set the camera move over the scenes' pictures.",
         {"motion": _enum([m.value for m in Motion], "The camera move")},
         lambda a: SetMotion(a.scenes(), a.choice("motion", Motion)),
+    ),
+    _scene_tool(
+        "set_fit",
+        "Show the scenes' pictures and clips whole, uncropped over a blurred copy of themselves"
+        ' ("contain": "show all of scene 2", "don\'t crop it"), or cropped to fill the frame'
+        ' ("cover", the default).',
+        {"fit": _enum([f.value for f in Fit], "How the picture meets the frame")},
+        lambda a: SetFit(a.scenes(), a.choice("fit", Fit)),
     ),
     _scene_tool(
         "cycle_motion",

@@ -41,6 +41,7 @@ from bot.studio.edits import (
     SetAspect,
     SetCaption,
     SetCaptions,
+    SetFit,
     SetFootageStart,
     SetIdea,
     SetLength,
@@ -442,6 +443,9 @@ class _Draft:
                 )
                 self.scenes[index] = replace(self.scenes[index], motion=motion)
             self.note("motion", indices, self.scenes[indices[0]].motion.value)
+        elif isinstance(edit, SetFit):
+            self.update(indices, lambda s: replace(s, fit=edit.fit.value))
+            self.note("fit", indices, edit.fit.value)
         elif isinstance(edit, SetTransition):
             self.update(indices, lambda s: replace(s, transition=edit.transition))
             self.note("transition", indices, edit.transition.value)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from bot.studio.models import ProjectSwitch
 from bot.studio.ports import PlannedScene
 from bot.studio.sections import SectionKind
-from bot.studio.timeline import CaptionsMode, Motion, Transition
+from bot.studio.timeline import CaptionsMode, Fit, Motion, Transition
 
 # "to the end": a position past any project's last scene (positions are clamped when applied).
 END = 1_000_000
@@ -123,6 +123,15 @@ class SetMotion:
 
     scenes: SceneRef
     motion: Motion
+
+
+@dataclass(frozen=True)
+class SetFit:
+    """How the scenes' pictures and clips meet the frame: cropped to fill it (cover), or whole
+    over a blurred cover of themselves (contain: "show all of scene 2", "don't crop it")."""
+
+    scenes: SceneRef
+    fit: Fit
 
 
 @dataclass(frozen=True)
@@ -313,6 +322,7 @@ SceneEdit = (
     | SetCaption
     | SetMotion
     | CycleMotion
+    | SetFit
     | SetTransition
     | SetLength
     | ScaleLength

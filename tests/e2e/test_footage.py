@@ -344,3 +344,57 @@ async def test_a_rendered_footage_scene_moves_upright_at_the_projects_size_and_f
     top = frames[60][: info.height // 8].reshape(-1, 3).mean(axis=0)
     side = frames[60][info.height // 3 :, : info.width // 6].reshape(-1, 3).mean(axis=0)
     assert top[0] > 150 > top[2] and side[0] < 120
+
+
+def fits(settings: Settings, owner_id: int) -> list[str]:
+    """Each scene's fit, in order."""
+    return [
+        str(row[0])
+        for row in query(
+            settings.database_path,
+            "select s.fit from scenes s join projects p on p.id = s.project_id "
+            "where p.owner_id = ? order by s.position",
+            (owner_id,),
+        )
+    ]
+
+
+@pytest.mark.slow
+async def test_a_landscape_clip_shown_whole_in_a_vertical_video(
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    tmp_path: Path,
+) -> None:
+    settings = make_settings()
+    user = emulator.user(2205, "Hạnh", language_code="vi")
+    # A wide clip, red along its left edge and blue along its right: a 9:16 crop loses both.
+    frames = red_top(320, 180, 40)
+    for frame in frames:
+        frame[:, :32], frame[:, -32:] = (230, 20, 20), (20, 20, 230)
+    clip = await asyncio.to_thread(write_clip, tmp_path / "wide.mp4", frames, 10)
+    async with running_bot(settings):
+        await new_project(user, "Toàn cảnh")
+        mark = user.mark()
+        await user.send_video(clip.read_bytes(), caption="Cánh đồng lúa")
+        await user.wait_for(lambda m: "Cánh đồng lúa" in m.text, after=mark)
+        answer = await say(user, "đừng cắt cảnh 1", "nguyên khung hình")
+        assert answer.has_button("Hoàn tác") and fits(settings, 2205) == ["contain"]
+        await say(user, "hoàn tác", "Đã hoàn tác")
+        assert fits(settings, 2205) == ["cover"]
+        await say(user, "show the whole clip in scene 1", "nguyên khung hình")
+        assert fits(settings, 2205) == ["contain"]
+        video = await render_when_free(user)
+        data = video.file_bytes
+        assert data is not None and not emulator.app_errors
+    output = tmp_path / "out.mp4"
+    output.write_bytes(data)
+    info = probe(output)
+    assert (info.width, info.height) == (360, 640)
+    frame = video_frames(output, {36})[36].astype(np.float32)
+    inner = 2 * round(360 * 180 / 320 / 2)  # the whole clip: 202 rows across the middle
+    band = frame[(640 - inner) // 2 + 50 : (640 + inner) // 2 - 50]
+    left, right = band[:, 3:12].mean(axis=(0, 1)), band[:, -12:-3].mean(axis=(0, 1))
+    assert left[0] > 150 > left[2] and right[2] > 150 > right[0], (left, right)
+    above = frame[40 : (640 - inner) // 2 - 40]
+    assert above.mean() < 0.7 * band.mean(), "above the clip: its darkened, blurred cover"

@@ -14,7 +14,7 @@ from bot.media.clips import ClipSource, clip_focus
 from bot.media.footage_probe import frame_at
 from bot.media.renderer import RenderResult, render_timeline
 from bot.media.yuv import frame_to_rgb
-from bot.studio.timeline import FootageSound, Motion, Shot, Timeline, Transition
+from bot.studio.timeline import Fit, FootageSound, Motion, Shot, Timeline, Transition
 from tests.media.helpers import assert_probed_video, make_still, write_stereo_wav
 from tests.support.synthetic_media import ffmpeg_exe, make_clip, make_vfr_clip, write_clip
 from tests.support.video_checks import probe, video_frames
@@ -152,6 +152,46 @@ def test_the_crop_keeps_the_detailed_subject_in_view(tmp_path: Path) -> None:
     finally:
         source.close()
     assert picture[40:120].std() > 30, "the detailed patch is in the frame"
+
+
+def test_a_contained_clip_shows_whole_over_its_darkened_blurred_cover(
+    still: Path, tmp_path: Path
+) -> None:
+    # Landscape footage in a vertical video: red at its left edge, blue at its right, which a
+    # cover crop cuts away and a contain keeps, letterboxed over a dark blur of the clip.
+    frames = []
+    for n in range(24):
+        frame = np.full((180, 320, 3), 150, dtype=np.uint8)
+        frame[:, :40], frame[:, 280:] = RED, BLUE
+        frame[80:100, 100 + n * 4 : 120 + n * 4] = 255  # it moves
+        frames.append(frame)
+    clip = write_clip(tmp_path / "wide.mp4", frames, 24)
+    inner_h = 2 * round(WIDTH * 180 / 320 / 2)  # 80 rows of the 256
+    top = (HEIGHT - inner_h) // 2 // 2 * 2
+    shown = {}
+    for fit in (Fit.COVER, Fit.CONTAIN):
+        output = tmp_path / f"{fit.value}.mp4"
+        render(footage_timeline(still, clip, 1.0, fit=fit), output)
+        shown[fit] = frames_of(output, range(10, 14))
+    contained = np.mean(shown[Fit.CONTAIN], axis=0)
+    band = contained[top + 8 : top + inner_h - 8]
+    left, right, middle = (
+        band[:, 2:8].mean(axis=(0, 1)),
+        band[:, -8:-2].mean(axis=(0, 1)),
+        band[:, 60:80].mean(),
+    )
+    assert left[0] > 150 and left[2] < 90, f"the clip's red left edge shows: {left}"
+    assert right[2] > 150 and right[0] < 90, f"the clip's blue right edge shows: {right}"
+    backdrop = np.concatenate([contained[8 : top - 8], contained[top + inner_h + 8 : -8]])
+    assert 20 < backdrop.mean() < 0.7 * middle, "above and below: a darkened cover of the clip"
+    assert backdrop.std(axis=(0, 1)).mean() < 25, "...blurred smooth"
+    spots = [
+        int(np.argmax(f[top : top + inner_h, 20:-20].sum(axis=(0, 2)))) for f in shown[Fit.CONTAIN]
+    ]
+    assert spots == sorted(spots) and spots[-1] > spots[0], f"the white spot moves right: {spots}"
+    covered = np.mean(shown[Fit.COVER], axis=0)
+    assert covered[:, :6, 0].mean() < 180 and covered[:, :6, 2].mean() < 180
+    assert abs(covered[:, :6].mean() - 150) < 30, "a cover crop cuts both coloured edges away"
 
 
 def decoded_audio(path: Path, rate: int = 8000) -> np.ndarray:

@@ -29,6 +29,7 @@ from bot.studio.edits import (
     Numbered,
     PinSection,
     Relative,
+    SetFit,
     SetFootageStart,
     SetLength,
     SetMotion,
@@ -49,7 +50,7 @@ from bot.studio.reading import (
     Topic,
 )
 from bot.studio.sections import SectionKind
-from bot.studio.timeline import Motion
+from bot.studio.timeline import Fit, Motion
 from tests.support.fake_openai import FakeOpenAI, strict_schema_problem
 
 MESSAGE = "đổi hai cảnh cuối và cho chúng thành cảnh đêm"
@@ -218,6 +219,15 @@ async def test_a_single_edit(fake: FakeOpenAI, reader: OpenAIInstructionReader) 
     assert reading.usage.provider == "openai" and reading.usage.kind == "read"
     assert reading.usage.units == 3_500
     assert reading.usage.cost_usd == pytest.approx(3_000 * 0.05e-6 + 500 * 0.40e-6)
+
+
+async def test_a_scene_shown_whole_over_http(
+    fake: FakeOpenAI, reader: OpenAIInstructionReader
+) -> None:
+    fake.respond_with_tools([("set_fit", {"scenes": ref("last", count=2), "fit": "contain"})])
+    reading = await reader.read(read_request("don't crop the last two photos, show them whole"))
+
+    assert reading.meaning == Instruction((SetFit(FromEnd(2), Fit.CONTAIN),))
 
 
 async def test_a_scene_pinned_to_the_chorus(

@@ -23,6 +23,7 @@ from bot.studio.edits import (
     SceneRef,
     SetAspect,
     SetCaptions,
+    SetFit,
     SetFootageStart,
     SetLength,
     SetMotion,
@@ -39,6 +40,7 @@ from bot.studio.timeline import CaptionsMode
 from bot.studio.words.grammar import (
     ASPECT_OF,
     CAPTIONS_OF,
+    FIT_OF,
     MOTION_OF,
     SWITCH_OF,
     TRANSITION_OF,
@@ -207,6 +209,12 @@ def motion(found: re.Match[str], folded: Folded) -> Edit | None:
     """A camera move over the scenes."""
     scenes = _ref(found)
     return None if scenes is None else SetMotion(scenes, MOTION_OF[found["motion"]])
+
+
+def fit(found: re.Match[str], folded: Folded) -> Edit | None:
+    """How the scenes meet the frame: whole (contain) or cropped to fill it (cover)."""
+    scenes = _ref(found)
+    return None if scenes is None else SetFit(scenes, FIT_OF[found["fit"]])
 
 
 def transition(verbless: bool = False) -> Builder:

@@ -29,6 +29,7 @@ from bot.studio.words.vocabulary import (
     alternation,
     aspect_words,
     captions_words,
+    fit_words,
     motion_words,
     switch_words,
     transition_words,
@@ -91,6 +92,7 @@ PLACE = "(?:" + "|".join(_plain(p) for _, p in _PLACE_KINDS) + ")"
 _PLACE_RES = tuple((name, re.compile(p)) for name, p in _PLACE_KINDS)
 
 _MOTIONS = motion_words()
+_FITS = fit_words()
 _TRANSITIONS = transition_words()
 _ASPECTS = aspect_words()
 _SWITCHES = switch_words()
@@ -104,6 +106,7 @@ _FIXED = {
     "Q": f"(?P<q>{QUANTITY})",
     "P": f"(?P<place>{PLACE})",
     "M": f"(?P<motion>{alternation(_MOTIONS)})",
+    "F": f"(?P<fit>{alternation(_FITS)})",
     "T": f"(?P<transition>{alternation(_TRANSITIONS)})",
     "A": f"(?P<aspect>{alternation(_ASPECTS)})",
     "W": f"(?P<switch>{alternation(_SWITCHES)})",
@@ -157,6 +160,7 @@ def parse_place(text: str) -> Place | None:
 
 
 MOTION_OF = _MOTIONS
+FIT_OF = _FITS
 TRANSITION_OF = _TRANSITIONS
 ASPECT_OF = _ASPECTS
 SWITCH_OF = _SWITCHES

@@ -34,6 +34,7 @@ from bot.studio.edits import (
     PinSection,
     Remake,
     SetCaption,
+    SetFit,
     SetFootageStart,
     SetIdea,
     SetLength,
@@ -42,6 +43,7 @@ from bot.studio.edits import (
     SetTransition,
 )
 from bot.studio.models import ProjectSwitch
+from bot.studio.timeline import Fit
 from bot.studio.words import builders as b
 from bot.studio.words.builders import LONGER, SHORTER, Builder, Read
 from bot.studio.words.grammar import LEAD_RE, SECONDS, TRANSITION_OF, compile_rule
@@ -286,6 +288,29 @@ _SCENE_RULES: tuple[tuple[str, Builder] | tuple[str, Builder, bool], ...] = (
         b.motion,
     ),
     (r"(?:change|set|switch) <R:a> to (?:a )?<M>", b.motion),
+    # fit: the whole picture (contain) or cropped to fill the frame (cover)
+    (
+        r"(?:dont|do not|never|stop|no need to) (?:crop|cut off|cut into|trim the edges of) <B:a>"
+        r"|uncrop <B:a>|(?:khong|dung|dung co|khoi) (?:cat|cat xen|crop|cat bot) <B:a>",
+        b.scene(lambda scenes: SetFit(scenes, Fit.CONTAIN)),
+    ),
+    (
+        r"(?:fill (?:the )?(?:frame|screen) with|crop) <B:a>(?: to fill(?: the (?:frame|screen))?)?"
+        r"|(?:cho|de|lam)? ?<R:a> (?:lap day|tran|kin) (?:man hinh|khung hinh|khung)",
+        b.scene(lambda scenes: SetFit(scenes, Fit.COVER)),
+    ),
+    (
+        r"(?:(?:show|display|use|give me|i want|we want|fit|put|hien|hien thi|hien len|cho xem"
+        r"|de|cho|lay) )?(?:the )?<F>(?: (?:shows?|shown|visible|is visible|on screen))?"
+        r" (?:on|for|in|of|at|into|cho|o|trong|cua|tai) <B:a>",
+        b.fit,
+    ),
+    (
+        r"(?:(?:make|set|have|let|show|display|put|fit|cho|de|lam|hien|hien thi|dat) )?<R:a>"
+        r"(?: (?:should be|should|to be|to|is|be|in|as|with|shown|show|shows|showing|hien"
+        r"|hien thi|de|thi|o|dang|se|phai|duoc|nen))* <F>",
+        b.fit,
+    ),
     # transitions
     (
         r"(?:(?:use|add|put|give|set|make|do|want|i want) )?(?:a |an )?<T>(?: transition"

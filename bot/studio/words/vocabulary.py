@@ -1,4 +1,4 @@
-"""The words for camera moves, transitions, aspects, switches and styles (folded forms)."""
+"""The words for camera moves, fits, transitions, aspects, switches and styles (folded forms)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from bot.studio.models import ProjectSwitch
 from bot.studio.styles import StylePreset
-from bot.studio.timeline import CaptionsMode, Motion, Transition
+from bot.studio.timeline import CaptionsMode, Fit, Motion, Transition
 from bot.studio.words.normalise import fold_letters
 
 MOTIONS: dict[Motion, tuple[str, ...]] = {
@@ -36,6 +36,30 @@ MOTIONS: dict[Motion, tuple[str, ...]] = {
         "a still camera", "a static camera", "dung yen", "dung im", "khong chuyen dong",
         "khong di chuyen", "dung tinh", "tinh", "co dinh", "khong lia", "khong zoom",
         "may quay dung yen", "camera dung yen",
+    ),
+}  # fmt: skip
+FITS: dict[Fit, tuple[str, ...]] = {
+    Fit.CONTAIN: (
+        "uncropped", "not cropped", "without cropping", "with no cropping", "without a crop",
+        "whole", "in full", "in its entirety", "the whole frame", "whole frame", "full frame",
+        "the full frame", "the whole picture", "the whole photo", "the whole image",
+        "the whole shot", "the whole clip", "the whole video", "the full picture",
+        "the full photo", "the full image", "the full clip", "the entire picture",
+        "the entire photo", "the entire image", "the entire frame", "the entire clip",
+        "all of the picture", "all of the photo", "all of the image", "all of the clip",
+        "letterboxed", "letterbox", "fit to the frame", "fit inside the frame",
+        "fitted to the frame", "toan bo khung hinh", "ca khung hinh", "nguyen khung hinh",
+        "tron khung hinh", "toan bo anh", "ca anh", "nguyen anh", "tron anh", "toan bo buc anh",
+        "ca buc anh", "nguyen buc anh", "toan bo hinh", "ca hinh", "nguyen hinh", "toan bo clip",
+        "ca clip", "nguyen clip", "khong cat", "khong bi cat",
+        "khong cat xen", "khong crop",
+    ),
+    Fit.COVER: (
+        "full screen", "fullscreen", "fill the frame", "fill the screen", "filling the frame",
+        "filling the screen", "cropped", "cropped to fill", "cropped to the frame", "crop to fill",
+        "edge to edge", "toan man hinh", "lap day man hinh", "lap day khung hinh", "tran man hinh",
+        "tran khung hinh", "kin man hinh", "kin khung hinh", "full man hinh", "cat cho vua khung",
+        "cat vua khung hinh", "cat cho vua man hinh",
     ),
 }  # fmt: skip
 CYCLE_MOTION = (
@@ -152,6 +176,11 @@ def style_words(styles: tuple[tuple[str, str], ...]) -> dict[str, str]:
 def motion_words() -> dict[str, Motion]:
     """Folded phrase -> camera move."""
     return {phrase: motion for motion, phrases in MOTIONS.items() for phrase in phrases}
+
+
+def fit_words() -> dict[str, Fit]:
+    """Folded phrase -> how a scene meets the frame."""
+    return {phrase: fit for fit, phrases in FITS.items() for phrase in phrases}
 
 
 def transition_words() -> dict[str, Transition]:

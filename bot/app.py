@@ -57,6 +57,7 @@ from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.reporter import TelegramJobReporter
 from bot.handlers.storyboard import request_refresh
 from bot.handlers.storyboard_view import StoryboardView
+from bot.handlers.timeline_access import TimelineAccess
 from bot.handlers.timeline_button import timeline_menu_button
 from bot.i18n import languages, t
 from bot.media import beats
@@ -137,7 +138,7 @@ def build_webapp(
         projects=studio.projects,
         previews=PreviewCache(),
         chat=TelegramTimelineChat(bot, data),
-        admits=lambda user_id: access.is_allowed(data.options, user_id),
+        access=TimelineAccess(bot, data),
     )
     return WebAppServer(
         services,

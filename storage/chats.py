@@ -59,6 +59,15 @@ class SqliteChats(Rows):
             [chat_id, kind, title, thread_id, now()],
         )
 
+    def topic_of(self, chat_id: int, project_id: int) -> int | None:
+        """The forum topic whose active project this is (None outside forum topics)."""
+        row = self._one(
+            "select thread_id from chat_topics where chat_id = ? and active_project_id = ? "
+            "and thread_id != 0 order by thread_id limit 1",
+            [chat_id, project_id],
+        )
+        return int(row["thread_id"]) if row else None
+
     def is_group(self, chat_id: int) -> bool:
         """Whether the chat is a group the bot has met (not a private chat)."""
         return self._one("select 1 from chats where id = ?", [chat_id]) is not None

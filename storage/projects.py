@@ -43,6 +43,21 @@ class SqliteProjects(Rows):
         )
         return project_of(row) if row else None
 
+    def project_owner(self, project_id: int) -> int | None:
+        """Which chat owns the project (for a caller who must then prove they may see it)."""
+        row = self._one("select owner_id from projects where id = ?", [project_id])
+        return int(row["owner_id"]) if row else None
+
+    def scene_owner(self, scene_id: int) -> int | None:
+        """Which chat owns the scene's project (for a caller who must then prove they may see
+        it)."""
+        row = self._one(
+            "select p.owner_id from scenes s join projects p on p.id = s.project_id "
+            "where s.id = ?",
+            [scene_id],
+        )
+        return int(row["owner_id"]) if row else None
+
     def active_project(self, owner_id: int) -> Project | None:
         """The chat's active project (of the current forum topic, in a group), if any."""
         row = next(

@@ -9,6 +9,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.context import DirectorContext, HandlerOptions
 from bot.handlers.crew import in_group, thread_of
+from bot.handlers.timeline_button import asked_timeline
 from bot.i18n import t
 from bot.studio.text import language_for
 
@@ -39,7 +40,17 @@ def admits(options: HandlerOptions, update: Update, user_id: int) -> bool:
     chat = update.effective_chat
     if chat is not None and in_group(update):
         return is_allowed_group(options, chat.id)
-    return is_allowed(options, user_id)
+    if is_allowed(options, user_id):
+        return True
+    return bool(options.webapp_url) and _asks_for_a_group_timeline(update)
+
+
+def _asks_for_a_group_timeline(update: Update) -> bool:
+    """A member of an allowed group may follow its "Open timeline" link to the private chat
+    even when the private allowlist leaves them out: /start then checks the membership."""
+    message = update.message
+    words = (message.text or "").split() if message is not None else []
+    return len(words) == 2 and words[0] == "/start" and asked_timeline(words[1]) is not None
 
 
 async def admit_user(update: Update, context: DirectorContext) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.errors import ProjectNotFound
 from bot.handlers.callback_data import encode
 from bot.handlers.context import DirectorContext
-from bot.handlers.crew import decider, owner_of, thread_of
+from bot.handlers.crew import decider, in_group, owner_of, thread_of
 from bot.handlers.replies import pace_hint, reply
 from bot.handlers.setup import options_keyboard, style_name
 from bot.handlers.text import escape, short
+from bot.handlers.timeline_access import TimelineAccess
+from bot.handlers.timeline_button import asked_timeline, timeline_button
 from bot.i18n import languages, t
 from bot.studio.models import Asset
 
@@ -40,13 +43,41 @@ def help_text(language: str) -> str:
 
 
 async def start(update: Update, context: DirectorContext) -> None:
-    """Greet the user and explain the flow."""
+    """Greet the user and explain the flow (or, from a group's "Open timeline" link, offer
+    that project's timeline)."""
     if update.effective_chat is None:
+        return
+    asked = asked_timeline(context.args[0] if context.args else None)
+    if asked is not None and not in_group(update) and context.options.webapp_url:
+        await offer_timeline(update, context, context.options.webapp_url, asked)
         return
     language = context.language()
     text = t(language, "start.greeting") + "\n\n" + help_text(language)
     await context.bot.send_message(
         update.effective_chat.id, text, message_thread_id=thread_of(update)
+    )
+
+
+async def offer_timeline(
+    update: Update, context: DirectorContext, base_url: str, project_id: int
+) -> None:
+    """A group's project's timeline, offered in the private chat to a member of the group."""
+    user = update.effective_user
+    if user is None:
+        return
+    try:
+        owner = await TimelineAccess(context.bot, context.bot_data).owner_for(user.id, project_id)
+    except ProjectNotFound:
+        await reply(update, context, "webapp.not_a_member")
+        return
+    project = context.use_cases.projects.get(owner, project_id)
+    language = context.language()
+    await reply(
+        update,
+        context,
+        "webapp.offer",
+        markup=InlineKeyboardMarkup([[timeline_button(language, base_url, project_id)]]),
+        title=escape(project.title),
     )
 
 
@@ -80,7 +111,7 @@ async def new_project(update: Update, context: DirectorContext) -> None:
         context,
         "project.created",
         title=escape(project.title),
-        markup=options_keyboard(context.language(), project, context.options),
+        markup=options_keyboard(context.language(), project, context.options, context.bot.username),
     )
 
 
@@ -139,7 +170,7 @@ async def status(update: Update, context: DirectorContext) -> None:
         aspect=summary.project.aspect,
         style=escape(style_name(context.options, summary.project.style, language)),
         spent=f"{summary.spent_usd:.2f}",
-        markup=options_keyboard(language, summary.project, context.options),
+        markup=options_keyboard(language, summary.project, context.options, context.bot.username),
     )
 
 

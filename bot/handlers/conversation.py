@@ -125,7 +125,7 @@ class OutcomeNote:
     language: str
     outcome: EditOutcome
     undone: bool = False
-    heading_key: str | None = None  # a line before the changes (e.g. "From the timeline:")
+    heading: str | None = None  # words before the changes (HTML; e.g. "🎞 Timeline:")
     thread_id: int | None = None  # the forum topic the change was asked for in
 
 
@@ -140,8 +140,8 @@ async def send_outcome(bot: Bot, data: BotData, note: OutcomeNote) -> None:
     await view.update_captions(user_id, [s for s in scenes if s.id in relabelled])
     changes = describe_changes(language, outcome.changes, partial(style_name, data.options))
     text = t(language, "undo.done", changes=changes) if note.undone else changes
-    if note.heading_key is not None:
-        text = t(language, note.heading_key) + " " + text
+    if note.heading is not None:
+        text = note.heading + " " + text
     if outcome.busy_with in ("render", "storyboard"):
         text += "\n" + t(language, f"edit.busy_{outcome.busy_with}")
     markup = None

@@ -9,7 +9,7 @@ from bot.handlers.buttons import read_tap
 from bot.handlers.callback_data import encode
 from bot.handlers.context import DirectorContext, HandlerOptions
 from bot.handlers.crew import decider
-from bot.handlers.timeline_button import timeline_button
+from bot.handlers.timeline_button import chat_timeline_button
 from bot.i18n import t
 from bot.studio.models import Project, ProjectSwitch
 from bot.studio.timing import ASPECTS
@@ -40,7 +40,7 @@ def style_name(options: HandlerOptions, key: str, language: str) -> str:
 
 
 def options_keyboard(
-    language: str, project: Project, options: HandlerOptions
+    language: str, project: Project, options: HandlerOptions, bot_username: str | None = None
 ) -> InlineKeyboardMarkup:
     """Buttons for the project's look; the current choice is ticked."""
 
@@ -85,9 +85,11 @@ def options_keyboard(
             )
         ]
     )
-    # web_app buttons work in private chats only (a group's id is negative).
-    if options.webapp_url and project.owner_id > 0:
-        rows.append([timeline_button(language, options.webapp_url, project.id)])
+    if options.webapp_url:
+        button = chat_timeline_button(
+            language, options.webapp_url, project.id, project.owner_id, bot_username
+        )
+        rows.extend([[button]] if button is not None else [])
     return InlineKeyboardMarkup(rows)
 
 
@@ -120,4 +122,6 @@ async def project_option_button(update: Update, context: DirectorContext) -> Non
     language = context.language()
     await query.answer(t(language, "setup.saved"))
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(options_keyboard(language, project, context.options))
+        await query.message.edit_reply_markup(
+            options_keyboard(language, project, context.options, context.bot.username)
+        )

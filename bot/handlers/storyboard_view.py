@@ -18,7 +18,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.handlers.callback_data import encode
 from bot.handlers.job_topics import topic_of
 from bot.handlers.text import escape
-from bot.handlers.timeline_button import timeline_button
+from bot.handlers.timeline_button import chat_timeline_button
 from bot.i18n import t
 from bot.studio.footage import Stretch, clock
 from bot.studio.models import AssetKind, Job, Project, Scene
@@ -80,7 +80,7 @@ def panel_keyboard(
     scene: Scene,
     total: int,
     stretch: Stretch | None = None,
-    webapp_url: str | None = None,
+    timeline: InlineKeyboardButton | None = None,
 ) -> InlineKeyboardMarkup:
     """Buttons acting on this scene (by id, so they keep acting on the right project); a
     footage scene gets ◀ ▶ to move its stretch through the clip."""
@@ -125,7 +125,7 @@ def panel_keyboard(
                 InlineKeyboardButton(f"{scene.position}/{total}", callback_data="noop"),
                 button("storyboard.next", "next"),
             ],
-            *([[timeline_button(language, webapp_url, scene.project_id)]] if webapp_url else []),
+            *([[timeline]] if timeline is not None else []),
         ]
     )
 
@@ -145,10 +145,15 @@ class StoryboardView:
         self.stretch_of = stretch_of
         self.webapp_url = webapp_url
 
-    def _app_for(self, chat_id: int) -> str | None:
-        """The Mini App's address for a chat: web_app buttons work in private chats only
-        (a group's and supergroup's ids are negative), so a group gets none."""
-        return self.webapp_url if chat_id > 0 else None
+    def _timeline(
+        self, language: str, chat_id: int, project_id: int
+    ) -> InlineKeyboardButton | None:
+        """The panel's "Open timeline" button for this chat, when the Mini App is served."""
+        if not self.webapp_url:
+            return None
+        return chat_timeline_button(
+            language, self.webapp_url, project_id, chat_id, self.bot.username
+        )
 
     def _stretch(self, owner_id: int, scene: Scene) -> Stretch | None:
         return self.stretch_of(owner_id, scene) if self.stretch_of is not None else None
@@ -183,7 +188,11 @@ class StoryboardView:
             panel_text(job.language, first, len(result.previews), stretch),
             parse_mode=ParseMode.HTML,
             reply_markup=panel_keyboard(
-                job.language, first, len(result.previews), stretch, self._app_for(job.chat_id)
+                job.language,
+                first,
+                len(result.previews),
+                stretch,
+                self._timeline(job.language, job.chat_id, first.project_id),
             ),
             message_thread_id=topic_of(job),
         )
@@ -259,7 +268,11 @@ class StoryboardView:
                 panel_text(language, scene, total, stretch),
                 parse_mode=ParseMode.HTML,
                 reply_markup=panel_keyboard(
-                    language, scene, total, stretch, self._app_for(message.chat_id)
+                    language,
+                    scene,
+                    total,
+                    stretch,
+                    self._timeline(language, message.chat_id, scene.project_id),
                 ),
             )
         )

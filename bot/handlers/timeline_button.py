@@ -1,12 +1,17 @@
-"""The "Open timeline" button: a `web_app` button that opens the Mini App on a project."""
+"""The "Open timeline" button: the Mini App on a project, from a private chat or a group."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, MenuButtonWebApp, WebAppInfo
 
 from bot.i18n import t
+
+# /start's deep-link argument that asks for a project's timeline ("timeline-42").
+OPEN_ARGUMENT = "timeline-"
+_OPEN_ARGUMENT_RE = re.compile(re.escape(OPEN_ARGUMENT) + r"(\d{1,15})")
 
 
 def app_url(base_url: str, project_id: int | None = None) -> str:
@@ -16,10 +21,31 @@ def app_url(base_url: str, project_id: int | None = None) -> str:
 
 
 def timeline_button(language: str, base_url: str, project_id: int) -> InlineKeyboardButton:
-    """A button opening the timeline of this project."""
+    """A button opening the timeline of this project (web_app buttons work in private chats
+    only)."""
     return InlineKeyboardButton(
         t(language, "webapp.open_button"), web_app=WebAppInfo(app_url(base_url, project_id))
     )
+
+
+def chat_timeline_button(
+    language: str, base_url: str, project_id: int, chat_id: int, bot_username: str | None
+) -> InlineKeyboardButton | None:
+    """The button for a chat: the Mini App itself in a private chat; in a group (where
+    Telegram opens no Mini App from a message's button) a link to the bot's private chat,
+    whose /start then offers the project's timeline to a member of the group."""
+    if chat_id > 0:
+        return timeline_button(language, base_url, project_id)
+    if not bot_username:
+        return None
+    link = f"https://t.me/{bot_username}?start={OPEN_ARGUMENT}{project_id}"
+    return InlineKeyboardButton(t(language, "webapp.open_button"), url=link)
+
+
+def asked_timeline(argument: str | None) -> int | None:
+    """The project a /start deep-link argument asks the timeline of, if it asks for one."""
+    found = _OPEN_ARGUMENT_RE.fullmatch(argument or "")
+    return int(found.group(1)) if found else None
 
 
 def timeline_menu_button(language: str, base_url: str) -> MenuButtonWebApp:

@@ -74,6 +74,18 @@ class Crew:
         """An update from a group (in a forum topic, or outside any): its projects' scope."""
         self.chats.enter_chat(chat_id, kind, title, thread_id or 0)
 
+    def owner_of(self, project_id: int) -> int | None:
+        """The chat that owns the project (its members may see it), if it exists."""
+        return self.projects.project_owner(project_id)
+
+    def owner_of_scene(self, scene_id: int) -> int | None:
+        """The chat that owns the scene's project, if it exists."""
+        return self.projects.scene_owner(scene_id)
+
+    def topic_of(self, chat_id: int, project_id: int) -> int | None:
+        """The forum topic a group's project lives in (None outside forum topics)."""
+        return self.chats.topic_of(chat_id, project_id)
+
     def is_group(self, chat_id: int) -> bool:
         """Whether the chat is a group (its projects need a director: /new)."""
         return self.chats.is_group(chat_id)

@@ -1,8 +1,12 @@
-"""The Mini App's JSON API: every call signed by Telegram, scoped to the signing user.
+"""The Mini App's JSON API: every call signed by Telegram, scoped to what the signer may see.
 
-401: initData missing, forged or stale.  403: a user the bot does not let in, or a project or
-scene that is not theirs.  Every change goes through the studio's one edit use case, journalled
-with the source "webapp", and the user's chat hears about it (with Undo).
+A user sees their private chat's projects and those of the groups they are in; in a group,
+only the project's director and the group's admins change or render it.
+
+401: initData missing, forged or stale.  403: a user the bot does not let in, a project or
+scene they may not see, or a change that is not their call.  Every change goes through the
+studio's one edit use case, journalled with the source "webapp", and the owning chat hears
+about it (with Undo).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from bot.errors import (
     InputRejected,
     JobAlreadyRunning,
     NoActiveProject,
+    NotYourCall,
     ProjectNotFound,
     QueueFull,
     UserFacingError,
@@ -46,10 +51,21 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class TimelineChat(Protocol):
-    """The user's chat, told what the app did."""
+    """The owning chat, told what the app did (and by whom)."""
 
-    async def changed(self, user_id: int, language: str, outcome: EditOutcome) -> None: ...
-    async def render(self, user_id: int, language: str, project_id: int) -> bool: ...
+    async def changed(
+        self, owner_id: int, language: str, outcome: EditOutcome, by: WebAppUser
+    ) -> None: ...
+    async def render(self, owner_id: int, language: str, project_id: int) -> bool: ...
+
+
+class TimelineAccess(Protocol):
+    """Which owning chat a user's call acts in (ProjectNotFound, NotYourCall: refused)."""
+
+    async def owner_for(
+        self, user_id: int, project_id: int | None, *, deciding: bool = False
+    ) -> int: ...
+    async def owner_of_scene(self, user_id: int, scene_id: int) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,7 @@ class ApiServices:
     projects: Projects
     previews: PreviewCache
     chat: TimelineChat
-    admits: Callable[[int], bool]  # the bot's allowlist (ALLOWED_USER_IDS and the admins)
+    access: TimelineAccess
     clock: Callable[[], float] = time.time
 
 
@@ -108,7 +124,8 @@ class TimelineApi:
         return json_response(labels(language if language in languages() else "en"))
 
     def _signed(self, handler: Handler) -> Handler:
-        """Only for genuine, fresh initData of a user the bot lets in; errors as JSON."""
+        """Only for genuine, fresh initData (whom the bot lets in, each route asks); errors as
+        JSON."""
 
         async def checked(request: web.Request) -> web.StreamResponse:
             header = request.headers.get("Authorization", "")
@@ -118,15 +135,15 @@ class TimelineApi:
             except InitDataRejected as rejected:
                 logger.info("Timeline app call refused: %s initData", rejected.reason)
                 return refusal(401, "unauthorized")
-            if not self.services.admits(user.id):
-                logger.info("Timeline app call from a user not let in")
-                return refusal(403, "forbidden")
             request[USER_KEY] = user
             try:
                 return await handler(request)
             except ProjectNotFound:
-                logger.info("Timeline app: a project or scene not the caller's")
+                logger.info("Timeline app: a project or scene the caller may not see")
                 return refusal(403, "forbidden")
+            except NotYourCall as refused:
+                logger.info("Timeline app: a change that is not the caller's call")
+                return refusal(403, refused.key, self._say(request, refused))
             except (JobAlreadyRunning, QueueFull) as busy:
                 return refusal(409, busy.key, self._say(request, busy))
             except NoActiveProject as none:
@@ -151,29 +168,34 @@ class TimelineApi:
     def _project_id(request: web.Request) -> int:
         return int(request.match_info["project_id"])
 
+    async def _owner(self, request: web.Request, *, deciding: bool = False) -> int:
+        """The owning chat of the route's project, if the caller may see (or change) it."""
+        user = request[USER_KEY]
+        return await self.services.access.owner_for(
+            user.id, self._project_id(request), deciding=deciding
+        )
+
     async def timeline(self, request: web.Request) -> web.StreamResponse:
         """GET the active project's timeline (or `?project=<id>`'s)."""
         wanted = request.query.get("project", "")
         project_id = int(wanted) if wanted.isdigit() and len(wanted) < 16 else None
-        user = request[USER_KEY]
-        board = self.services.board.board(user.id, project_id)
-        busy = self.services.edits.busy_with(user.id, board.project.id)
+        owner = await self.services.access.owner_for(request[USER_KEY].id, project_id)
+        board = self.services.board.board(owner, project_id)
+        busy = self.services.edits.busy_with(owner, board.project.id)
         return json_response(board_json(board, self.language(request), busy))
 
     async def song(self, request: web.Request) -> web.StreamResponse:
         """GET the project's song file (the page plays it under the playhead)."""
-        user = request[USER_KEY]
-        found = self.services.board.song_file(user.id, self._project_id(request))
+        found = self.services.board.song_file(await self._owner(request), self._project_id(request))
         if found is None:
             return refusal(404, "no_song")
         return web.FileResponse(found.path, headers={"Cache-Control": "private, max-age=3600"})
 
     async def peaks(self, request: web.Request) -> web.StreamResponse:
         """GET the song's waveform: its loudest sample per slice, 0..1."""
-        user = request[USER_KEY]
-        project_id = self._project_id(request)
-        board = self.services.board.board(user.id, project_id)
-        found = self.services.board.song_file(user.id, project_id)
+        owner, project_id = await self._owner(request), self._project_id(request)
+        board = self.services.board.board(owner, project_id)
+        found = self.services.board.song_file(owner, project_id)
         if found is None or board.song is None:
             return refusal(404, "no_song")
         try:
@@ -185,8 +207,9 @@ class TimelineApi:
 
     async def thumbnail(self, request: web.Request) -> web.StreamResponse:
         """GET a scene's thumbnail (its still, else its first photo) as a small JPEG."""
-        user = request[USER_KEY]
-        found = self.services.board.thumbnail_source(user.id, int(request.match_info["scene_id"]))
+        scene_id = int(request.match_info["scene_id"])
+        owner = await self.services.access.owner_of_scene(request[USER_KEY].id, scene_id)
+        found = self.services.board.thumbnail_source(owner, scene_id)
         if found is None:
             return refusal(404, "no_picture")
         try:
@@ -203,7 +226,8 @@ class TimelineApi:
     async def edit(self, request: web.Request) -> web.StreamResponse:
         """POST edits from a gesture; answers the timeline as it now is."""
         user, project_id = request[USER_KEY], self._project_id(request)
-        board = self.services.board.board(user.id, project_id)  # 403 if not theirs
+        owner = await self._owner(request, deciding=True)  # 403 if not theirs to change
+        board = self.services.board.board(owner, project_id)
         try:
             body = await request.read()
             if len(body) > MAX_BODY_BYTES:
@@ -219,19 +243,20 @@ class TimelineApi:
         except UnknownScene:
             return refusal(409, "stale", t(self.language(request), "webapp.stale"))
         language = self.language(request)
-        outcome = self.services.edits.apply_if_changed(user.id, project_id, edits, source=SOURCE)
+        outcome = self.services.edits.apply_if_changed(owner, project_id, edits, source=SOURCE)
         if outcome is not None:
-            self._tell(self.services.chat.changed(user.id, language, outcome))
-        after = self.services.board.board(user.id, project_id)
-        busy = self.services.edits.busy_with(user.id, project_id)
+            self._tell(self.services.chat.changed(owner, language, outcome, user))
+        after = self.services.board.board(owner, project_id)
+        busy = self.services.edits.busy_with(owner, project_id)
         return json_response(board_json(after, language, busy))
 
     async def render(self, request: web.Request) -> web.StreamResponse:
         """POST: render the project, as /render does (asking in the chat first if it costs)."""
-        user, project_id = request[USER_KEY], self._project_id(request)
-        self.services.board.board(user.id, project_id)  # 403 if not theirs
+        project_id = self._project_id(request)
+        owner = await self._owner(request, deciding=True)  # 403 if not theirs to render
+        self.services.board.board(owner, project_id)
         language = self.language(request)
-        queued = await self.services.chat.render(user.id, language, project_id)
+        queued = await self.services.chat.render(owner, language, project_id)
         key = "webapp.render_queued" if queued else "webapp.render_confirm"
         return json_response({"queued": queued, "message": t(language, key)})
 

@@ -195,6 +195,8 @@ async function send(edits) {
 function failed(error) {
   if (error instanceof ApiError) {
     if (error.status === 401) { notice(state.labels.unauthorized); return; }
+    // A group's project a member may see but not change: say so and keep the board.
+    if (error.code === "crew.not_your_call") { say(error.message, true); return; }
     if (error.status === 403) { notice(state.labels.forbidden); return; }
     say(error.message || state.labels.error, true);
     return;

@@ -52,8 +52,7 @@ class SqliteProjects(Rows):
         """Which chat owns the scene's project (for a caller who must then prove they may see
         it)."""
         row = self._one(
-            "select p.owner_id from scenes s join projects p on p.id = s.project_id "
-            "where s.id = ?",
+            "select p.owner_id from scenes s join projects p on p.id = s.project_id where s.id = ?",
             [scene_id],
         )
         return int(row["owner_id"]) if row else None

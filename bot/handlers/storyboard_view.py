@@ -119,6 +119,10 @@ def panel_keyboard(
                 button(
                     "storyboard.kept" if scene.accepted else "storyboard.keep", SceneAction.KEEP
                 ),
+                button(
+                    "storyboard.fill" if scene.fit == Fit.CONTAIN else "storyboard.whole",
+                    SceneAction.FIT,
+                ),
             ],
             [
                 button("storyboard.previous", "prev"),

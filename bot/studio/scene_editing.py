@@ -14,6 +14,7 @@ from bot.studio.edits import (
     Relative,
     Remake,
     ScaleLength,
+    SetFit,
     SetFootageStart,
     SetIdea,
     Shift,
@@ -26,6 +27,7 @@ from bot.studio.roles import ConversationStore, ProjectStore, SceneStore
 from bot.studio.scene_messages import SceneMessages
 from bot.studio.stretch import clamp_start
 from bot.studio.text import checked_text
+from bot.studio.timeline import Fit
 
 LENGTH_STEP = 1.25
 
@@ -41,6 +43,7 @@ class SceneAction(StrEnum):
     MOTION = "move"
     DELETE = "del"
     KEEP = "ok"
+    FIT = "fit"  # whole picture <-> cropped to fill the frame
     CLIP_EARLIER = "clip_earlier"  # a footage scene's stretch a second earlier in its clip
     CLIP_LATER = "clip_later"
 
@@ -62,6 +65,15 @@ FOOTAGE_NUDGES: dict[SceneAction, float] = {
     SceneAction.CLIP_EARLIER: -NUDGE_SECONDS,
     SceneAction.CLIP_LATER: NUDGE_SECONDS,
 }
+
+
+def _toggle(scene: Scene, action: SceneAction) -> Edit | None:
+    """The edit of a button that flips a scene's state (None for the other buttons)."""
+    if action is SceneAction.KEEP:
+        return Keep(THIS, not scene.accepted)
+    if action is SceneAction.FIT:
+        return SetFit(THIS, Fit.COVER if scene.fit == Fit.CONTAIN else Fit.CONTAIN)
+    return None
 
 
 class SceneEditing:
@@ -124,8 +136,7 @@ class SceneEditing:
                 owner_id, scene.project_id, [nudge], focus_scene_id=scene_id, source="button"
             )
             return self.scenes.get_scene(owner_id, scene_id)
-        keep = Keep(THIS, not scene.accepted)
-        edit = keep if action is SceneAction.KEEP else BUTTON_EDITS[action]
+        edit = _toggle(scene, action) or BUTTON_EDITS[action]
         try:
             self.edits.apply(
                 owner_id, scene.project_id, [edit], focus_scene_id=scene_id, source="button"

@@ -15,13 +15,14 @@ from bot.studio.edits import (
     Move,
     Numbered,
     SetCaption,
+    SetFit,
     SetIdea,
     SetLength,
     SetMotion,
     SetTransition,
     Slot,
 )
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import Fit, Motion, Transition
 from bot.studio.timeline_board import Board, cut_edits
 
 MAX_BODY_BYTES = 32 * 1024
@@ -74,8 +75,16 @@ class SceneTransition(_Strict):
     transition: Transition = Field(strict=False)
 
 
+class SceneFit(_Strict):
+    """The scene's picture whole (contain) or cropped to fill the frame (cover)."""
+
+    kind: Literal["fit"]
+    scene_id: SceneId
+    fit: Fit = Field(strict=False)
+
+
 PageEdit = Annotated[
-    MoveScene | SceneLength | SceneText | SceneMotion | SceneTransition,
+    MoveScene | SceneLength | SceneText | SceneMotion | SceneTransition | SceneFit,
     Field(discriminator="kind"),
 ]
 
@@ -118,6 +127,8 @@ def studio_edits(request: EditRequest, board: Board) -> list[Edit]:
             edits.append(SetIdea(scene, text) if edit.kind == "idea" else SetCaption(scene, text))
         elif isinstance(edit, SceneMotion):
             edits.append(SetMotion(scene, edit.motion))
+        elif isinstance(edit, SceneFit):
+            edits.append(SetFit(scene, edit.fit))
         else:
             edits.append(SetTransition(scene, edit.transition))
     return edits

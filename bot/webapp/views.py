@@ -10,7 +10,7 @@ from aiohttp import web
 from pydantic_core import to_json
 
 from bot.i18n import catalogs, t
-from bot.studio.timeline import Motion, Transition
+from bot.studio.timeline import Fit, Motion, Transition
 from bot.studio.timeline_board import Board
 
 
@@ -80,6 +80,7 @@ def board_json(board: Board, language: str, busy: str | None = None) -> dict[str
                 "caption": laid.scene.caption,
                 "motion": laid.scene.motion.value,
                 "transition": laid.scene.transition.value,
+                "fit": laid.scene.fit,
                 "wished": laid.scene.duration,
                 "start": laid.start,
                 "seconds": laid.seconds,
@@ -89,6 +90,7 @@ def board_json(board: Board, language: str, busy: str | None = None) -> dict[str
         ],
         "motions": [m.value for m in Motion],
         "transitions": [tr.value for tr in Transition],
+        "fits": [f.value for f in Fit],
         "busy": busy,
         "labels": labels(language),
     }

@@ -106,6 +106,25 @@ async def test_panel_buttons_change_the_stored_scene_and_the_preview(
         )
         assert dict((row[0], row[5]) for row in _scenes(settings, 3002))[first_id] == 5.0
 
+        # The framing toggles: the whole picture, then cropped to fill the frame again.
+        await user.press_button(user.bot_message(panel.message_id), "Whole picture")
+        await user.wait_for(
+            lambda m: m.message_id == panel.message_id and m.has_button("Fill the frame"),
+            timeout=10,
+        )
+        assert "whole picture" in user.bot_message(panel.message_id).text
+        assert query(
+            settings.database_path, "select fit from scenes where id = ?", (first_id,)
+        ) == [("contain",)]
+        await user.press_button(user.bot_message(panel.message_id), "Fill the frame")
+        await user.wait_for(
+            lambda m: m.message_id == panel.message_id and m.has_button("Whole picture"),
+            timeout=10,
+        )
+        assert query(
+            settings.database_path, "select fit from scenes where id = ?", (first_id,)
+        ) == [("cover",)]
+
         media_edits = len(emulator.calls_to("editMessageMedia"))
         await user.press_button(user.bot_message(panel.message_id), "Picture")
         await user.wait_for(

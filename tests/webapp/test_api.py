@@ -192,6 +192,7 @@ async def test_allowlist_applies_to_the_app_too(
         ({"edits": [{"kind": "idea", "scene_id": 1, "text": "x", "owner_id": 1}]}, 400),
         ({"edits": [{"kind": "idea", "scene_id": 1, "text": "x" * 5000}]}, 400),
         ({"edits": [{"kind": "motion", "scene_id": 1, "motion": "spin"}]}, 400),
+        ({"edits": [{"kind": "fit", "scene_id": 1, "fit": "stretch"}]}, 400),
         ({"edits": [{"kind": "length", "scene_id": 1, "seconds": 0.0}]}, 400),
         ({"edits": [{"kind": "idea", "scene_id": 1, "text": "x"}] * 21}, 400),
         (

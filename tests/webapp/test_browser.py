@@ -306,6 +306,7 @@ async def test_the_timeline_reorders_resizes_edits_and_renders_in_chromium(
             assert await page.evaluate("Telegram.WebApp.BackButton.isVisible")
             await page.fill("#field-caption", "Sails up")
             await page.select_option("#field-transition", "cut")
+            await page.select_option("#field-fit", "contain")
             await page.screenshot(path=str(screens / "editor-light.png"))
             mark = mai.mark()
             async with page.expect_response(lambda r: r.url.endswith("/edits")) as saved:
@@ -314,10 +315,10 @@ async def test_the_timeline_reorders_resizes_edits_and_renders_in_chromium(
             await page.wait_for_selector("#sheet", state="hidden")
             caption = query(
                 app.settings.database_path,
-                "select caption, transition from scenes order by position limit 1 offset 1",
+                "select caption, transition, fit from scenes order by position limit 1 offset 1",
                 (),
             )
-            assert tuple(caption[0]) == ("Sails up", "cut")
+            assert tuple(caption[0]) == ("Sails up", "cut", "contain")
             note = await mai.wait_for(lambda m: "Caption of scene 2" in m.text, after=mark)
             assert "Timeline:" in note.text and note.has_button("↩️ Undo")
 

@@ -1,4 +1,5 @@
-// The sheet that opens on a tapped scene: idea, caption, camera move, transition, length.
+// The sheet that opens on a tapped scene: idea, caption, camera move, transition, framing,
+// length.
 import { clock, format, stepEnd } from "./snapping.js";
 import { haptic, hasMainButton, setBackButton, setMainButton } from "./telegram.js";
 
@@ -38,6 +39,7 @@ export class SceneEditor {
     $("label-caption").textContent = labels.caption;
     $("label-camera").textContent = labels.camera;
     $("label-transition").textContent = labels.transition_label;
+    $("label-fit").textContent = labels.framing;
     $("label-length").textContent = labels.length;
     $("length-auto").textContent = labels.length_reset;
     $("field-idea").value = scene.idea;
@@ -46,6 +48,7 @@ export class SceneEditor {
     fill($("field-motion"), board.motions, scene.motion, (m) => labels[`motion.${m}`] ?? m);
     fill($("field-transition"), board.transitions, scene.transition,
       (tr) => labels[`transition.${tr}`] ?? tr);
+    fill($("field-fit"), board.fits, scene.fit, (f) => labels[`fit_${f}`] ?? f);
     const canStep = board.song ? index + 1 < board.scenes.length : true;
     $("shorter").disabled = !canStep;
     $("longer").disabled = !canStep;
@@ -82,6 +85,8 @@ export class SceneEditor {
     if (motion !== scene.motion) edits.push({ kind: "motion", scene_id: id, motion });
     const transition = $("field-transition").value;
     if (transition !== scene.transition) edits.push({ kind: "transition", scene_id: id, transition });
+    const fit = $("field-fit").value;
+    if (fit !== scene.fit) edits.push({ kind: "fit", scene_id: id, fit });
     if (!this.length.unchanged) {
       edits.push({ kind: "length", scene_id: id, seconds: this.length.seconds });
     }

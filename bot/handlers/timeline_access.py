@@ -39,6 +39,15 @@ class TimelineAccess:
         """The chat owning the scene's project, if the user may see it (else ProjectNotFound)."""
         return await self._checked(user_id, self.data.use_cases.crew.owner_of_scene(scene_id))
 
+    async def may_change(self, user_id: int, owner_id: int, project_id: int) -> bool:
+        """Whether the user (who may see it) may also change the project: always their own;
+        a group's when they direct it or are an admin of the group."""
+        if owner_id == user_id:
+            return True
+        admins = await self.data.admins.admins(self.bot, owner_id)
+        actor = Actor(user_id, chat_admin=user_id in admins)
+        return self.data.use_cases.crew.may_decide(actor, owner_id, project_id)
+
     def _own(self, user_id: int) -> int:
         if not is_allowed(self.data.options, user_id):
             raise ProjectNotFound

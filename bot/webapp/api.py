@@ -66,6 +66,7 @@ class TimelineAccess(Protocol):
         self, user_id: int, project_id: int | None, *, deciding: bool = False
     ) -> int: ...
     async def owner_of_scene(self, user_id: int, scene_id: int) -> int: ...
+    async def may_change(self, user_id: int, owner_id: int, project_id: int) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -179,10 +180,12 @@ class TimelineApi:
         """GET the active project's timeline (or `?project=<id>`'s)."""
         wanted = request.query.get("project", "")
         project_id = int(wanted) if wanted.isdigit() and len(wanted) < 16 else None
-        owner = await self.services.access.owner_for(request[USER_KEY].id, project_id)
+        user_id = request[USER_KEY].id
+        owner = await self.services.access.owner_for(user_id, project_id)
         board = self.services.board.board(owner, project_id)
         busy = self.services.edits.busy_with(owner, board.project.id)
-        return json_response(board_json(board, self.language(request), busy))
+        may_change = await self.services.access.may_change(user_id, owner, board.project.id)
+        return json_response(board_json(board, self.language(request), busy, may_change))
 
     async def song(self, request: web.Request) -> web.StreamResponse:
         """GET the project's song file (the page plays it under the playhead)."""
@@ -248,7 +251,7 @@ class TimelineApi:
             self._tell(self.services.chat.changed(owner, language, outcome, user))
         after = self.services.board.board(owner, project_id)
         busy = self.services.edits.busy_with(owner, project_id)
-        return json_response(board_json(after, language, busy))
+        return json_response(board_json(after, language, busy, may_change=True))
 
     async def render(self, request: web.Request) -> web.StreamResponse:
         """POST: render the project, as /render does (asking in the chat first if it costs)."""

@@ -44,8 +44,10 @@ def labels(language: str) -> dict[str, str]:
     }
 
 
-def board_json(board: Board, language: str, busy: str | None = None) -> dict[str, Any]:
-    """The timeline as the page draws it."""
+def board_json(
+    board: Board, language: str, busy: str | None = None, may_change: bool = True
+) -> dict[str, Any]:
+    """The timeline as the page draws it (`may_change` False: a group member's, to watch)."""
     song = board.song
     return {
         "project": {
@@ -92,5 +94,6 @@ def board_json(board: Board, language: str, busy: str | None = None) -> dict[str
         "transitions": [tr.value for tr in Transition],
         "fits": [f.value for f in Fit],
         "busy": busy,
+        "may_change": may_change,
         "labels": labels(language),
     }

@@ -380,3 +380,54 @@ async def test_the_timeline_reorders_resizes_edits_and_renders_in_chromium(
             assert await page.evaluate("document.querySelector('#timeline').scrollLeft") > 0
             assert ideas(app.settings, MAI) == touched
     assert foreign == []  # nothing but Telegram's script came from elsewhere
+
+
+async def test_a_group_member_watches_the_groups_timeline_but_cannot_change_it(
+    emulator: BotApiEmulator,
+    make_settings: SettingsFactory,
+    running_bot: BotStarter,
+    tmp_path: Path,
+) -> None:
+    crew = emulator.group(-1001000000888, "Film crew")
+    director = crew.member(emulator.user(5202, "Đạo"), status="creator")
+    crew.member(emulator.user(MAI, "Mai"))
+    foreign: list[str] = []
+    async with running_app(make_settings, running_bot) as app:
+        await say(director, "/new Crew harbour", "Crew harbour")
+        for number, idea in enumerate(IDEAS, start=1):
+            await say(director, idea, f"Scene {number}")
+        await director.send_audio(
+            media.make_song(seconds=16, bpm=120, fmt="ogg"), "tide.ogg", "audio/ogg", 16
+        )
+        await director.wait_for(lambda m: "Song of" in m.text, what="the song")
+        mark = director.mark()
+        await director.send_text("/storyboard")
+        panel = await director.wait_for(
+            lambda m: m.has_button("🎞 Open timeline"), after=mark, what="panel", timeout=240
+        )
+        assert "start=timeline-" in str(panel.buttons[-1].get("url"))
+        rows = query(app.settings.database_path, "select id from projects", ())
+        project = int(rows[0][0])
+        order = ideas(app.settings, crew.user_id)
+
+        async with browser(app, tmp_path / "member", dark=False, foreign=foreign) as context:
+            page = await open_timeline(context, app, project)
+            assert "Only the director" in await page.inner_text("#hint")
+            calls = await page.evaluate("window.__telegram.calls.map((c) => c[0])")
+            assert "MainButton.show" not in calls, "no Render button for a member"
+            edits: list[str] = []
+            page.on("request", lambda r: edits.append(r.url) if r.url.endswith("/edits") else None)
+            second = await page.locator("#scenes .scene >> nth=1").bounding_box()
+            assert second is not None
+            await drag(
+                page,
+                "#scenes .scene >> nth=0",
+                second["x"] + second["width"] * 0.8,
+                second["y"] + second["height"] / 2,
+            )
+            await page.locator("#scenes .scene >> nth=2").click()
+            await page.wait_for_timeout(400)
+            assert await page.evaluate("document.querySelector('#sheet').hidden")
+            assert "Only the director" in await page.inner_text("#toast")
+            assert not edits and ideas(app.settings, crew.user_id) == order
+    assert not foreign, foreign

@@ -87,6 +87,9 @@ async def test_the_crew_opens_the_groups_timeline_and_only_deciders_change_it(
         status_code, board = await get_board(app, LAN, project)
         assert status_code == 200
         assert [s["idea"] for s in board["scenes"]] == ["Dawn", "Boats", "Market"]
+        assert board["may_change"] is False, "a photographer's page is one to watch"
+        assert (await get_board(app, DAO, project))[1]["may_change"] is True
+        assert (await get_board(app, MINH, project))[1]["may_change"] is True
         scenes = [s["id"] for s in board["scenes"]]
         assert (await get_board(app, STRANGER, project))[0] == 403
         async with app.http.get(

@@ -107,7 +107,9 @@ function showHeader(board) {
   if (!board.song) parts.push(format(labels.no_song, { seconds: board.seconds_without_song }));
   $("meta").textContent = parts.join(" · ");
   $("frame").className = `frame ratio-${board.project.aspect.replace(":", "x")}`;
-  $("hint").textContent = board.busy === "render" ? labels.busy_render : labels.hint;
+  $("hint").textContent = !board.may_change
+    ? labels.read_only
+    : board.busy === "render" ? labels.busy_render : labels.hint;
 }
 
 function showMonitor(index) {
@@ -148,6 +150,7 @@ function draw(board) {
     player.zoom(pps);
   }
   timeline.render(board, state.pps, thumbnailOf, state.labels);
+  timeline.setBusy(!board.may_change); // a group member watches: nothing to drag
   player.setDuration(board.duration);
   showTime.index = undefined;
   showTime(Math.min(player.time(), board.duration), false);
@@ -188,7 +191,7 @@ async function send(edits) {
     return false;
   } finally {
     state.busy = false;
-    timeline.setBusy(false);
+    timeline.setBusy(!state.board?.may_change);
   }
 }
 
@@ -207,6 +210,7 @@ function failed(error) {
 function openScene(index) {
   player.pause();
   player.seek(state.board.scenes[index].start + 0.01);
+  if (!state.board.may_change) { say(state.labels.read_only); return; }
   editor.open(state.board, index, state.labels);
 }
 
@@ -231,7 +235,7 @@ async function render() {
 
 function showRenderButton() {
   const text = state.labels.render;
-  if (!text || !state.board?.scenes.length) return;
+  if (!text || !state.board?.scenes.length || !state.board.may_change) return;
   if (telegram.hasMainButton()) {
     telegram.setMainButton(text, render);
   } else {

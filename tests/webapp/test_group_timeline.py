@@ -146,3 +146,25 @@ async def test_a_member_outside_the_private_allowlist_still_opens_the_groups_tim
         await say(lan_alone, "/new Mine", "this bot is private")
         assert query(app.settings.database_path, "select count(*) from projects")[0] == (1,)
         assert (await get_board(app, LAN, None))[0] == 403
+
+
+async def test_a_forum_projects_timeline_changes_are_told_in_its_topic(
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
+    forum = emulator.group(CREW, "Crew forum", is_forum=True)
+    director = forum.member(emulator.user(DAO, "Đạo"), status="creator", thread_id=11)
+    async with running_app(make_settings, running_bot) as app:
+        await say(director, "/new Topic film", "Topic film")
+        for idea in ("Dawn", "Boats"):
+            await say(director, idea, idea)
+        (project,) = query(
+            app.settings.database_path, "select id from projects where owner_id = ?", (CREW,)
+        )[0]
+        scenes = [s["id"] for s in (await get_board(app, DAO, project))[1]["scenes"]]
+        mark = director.mark()
+        assert (await post_move(app, DAO, "Đạo", project, scenes[1], 1)).status == 200
+        summary = await director.wait_for(
+            lambda m: "in the timeline" in m.text, after=mark, what="the topic's summary"
+        )
+        assert summary.raw.get("message_thread_id") == 11
+        assert group_ideas(app) == ["Boats", "Dawn"]

@@ -22,7 +22,8 @@ RUN pip install --no-deps . && useradd --create-home --uid 1000 director && mkdi
 # librosa's numba functions compile on first use (about 35 s): compile them into the image, so
 # neither a container's first song nor a worker waits for it. numba only reads a cache folder it
 # could also write, so the folder belongs to the user the bot runs as.
-RUN python -c "from bot.media import beats; beats.warm_up()" \
+RUN mkdir -p "$NUMBA_CACHE_DIR" \
+    && python -c "from bot.media import beats; beats.warm_up()" \
     && chown -R director "$NUMBA_CACHE_DIR"
 
 USER director

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+import pytest
 
 from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import say
@@ -148,7 +149,8 @@ async def test_a_member_outside_the_private_allowlist_still_opens_the_groups_tim
         assert (await get_board(app, LAN, None))[0] == 403
 
 
-async def test_a_forum_projects_timeline_changes_are_told_in_its_topic(
+@pytest.mark.slow
+async def test_a_forum_projects_timeline_changes_and_render_come_to_its_topic(
     emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
 ) -> None:
     forum = emulator.group(CREW, "Crew forum", is_forum=True)
@@ -168,3 +170,16 @@ async def test_a_forum_projects_timeline_changes_are_told_in_its_topic(
         )
         assert summary.raw.get("message_thread_id") == 11
         assert group_ideas(app) == ["Boats", "Dawn"]
+
+        # Render from the timeline: a member may not; the director's video comes to the topic.
+        render = app.url(f"api/projects/{project}/render")
+        forum.member(emulator.user(LAN, "Lan"), thread_id=11)
+        async with app.http.post(render, json={}, headers=signed(init_data(LAN))) as refused:
+            assert refused.status == 403
+        mark = director.mark()
+        async with app.http.post(render, json={}, headers=signed(init_data(DAO))) as queued:
+            assert queued.status == 200 and (await queued.json())["queued"] is True
+        video = await director.wait_for_video(timeout=180, after=mark)
+        await app.application.bot_data.runner.wait_idle()
+    assert video.chat_id == CREW and video.raw.get("message_thread_id") == 11
+    assert query(app.settings.database_path, "select owner_id, state from jobs") == [(CREW, "done")]

@@ -78,7 +78,11 @@ def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
     """Build the studio, its job runner and the chat views once; hand them to the handlers."""
     studio = build_studio(settings)
     view = StoryboardView(
-        bot, studio.scene_messages, studio.scene_editing.stretch, settings.webapp_url
+        bot,
+        studio.scene_messages,
+        studio.scene_editing.stretch,
+        settings.webapp_url,
+        settings.webapp_short_name,
     )
     reporter = TelegramJobReporter(
         bot, settings.media_write_timeout, settings.upload_limit, view, settings.render_short_side
@@ -116,6 +120,7 @@ def fill_bot_data(data: BotData, settings: Settings, bot: Bot) -> None:
             admin_user_ids=settings.admin_user_ids,
             allowed_chat_ids=settings.allowed_chat_ids,
             webapp_url=settings.webapp_url,
+            webapp_short_name=settings.webapp_short_name,
         ),
         Lifecycle(
             runner=jobs.runner,

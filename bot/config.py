@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # The timeline Mini App: its public HTTPS address (unset: no app), served by the bot itself
     # on WEBAPP_LISTEN:WEBAPP_PORT behind the reverse proxy (port 0: any free port, for tests).
     webapp_url: str | None = None
+    # The short name the app is registered under with BotFather (/newapp, same URL): a group's
+    # "Open timeline" then opens it right in the group (t.me/<bot>/<name>?startapp=...).
+    webapp_short_name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_]{3,30}$")
     webapp_listen: str = "127.0.0.1"
     webapp_port: int = Field(default=8090, ge=0, le=65535)
 

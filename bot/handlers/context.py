@@ -78,6 +78,7 @@ class HandlerOptions:
     admin_user_ids: frozenset[int]
     allowed_chat_ids: frozenset[int] = frozenset()  # groups let in (ALLOWED_CHAT_IDS)
     webapp_url: str | None = None  # the timeline Mini App's public address, when it is served
+    webapp_short_name: str | None = None  # its BotFather short name (direct links in groups)
 
 
 class Served(Protocol):

@@ -143,11 +143,13 @@ class StoryboardView:
         messages: SceneMessages,
         stretch_of: StretchOf | None = None,
         webapp_url: str | None = None,
+        webapp_short_name: str | None = None,
     ) -> None:
         self.bot = bot
         self.messages = messages
         self.stretch_of = stretch_of
         self.webapp_url = webapp_url
+        self.webapp_short_name = webapp_short_name
 
     def _timeline(
         self, language: str, chat_id: int, project_id: int
@@ -156,7 +158,12 @@ class StoryboardView:
         if not self.webapp_url:
             return None
         return chat_timeline_button(
-            language, self.webapp_url, project_id, chat_id, self.bot.username
+            language,
+            self.webapp_url,
+            project_id,
+            chat_id,
+            self.bot.username,
+            self.webapp_short_name,
         )
 
     def _stretch(self, owner_id: int, scene: Scene) -> Stretch | None:

@@ -29,16 +29,27 @@ def timeline_button(language: str, base_url: str, project_id: int) -> InlineKeyb
 
 
 def chat_timeline_button(
-    language: str, base_url: str, project_id: int, chat_id: int, bot_username: str | None
+    language: str,
+    base_url: str,
+    project_id: int,
+    chat_id: int,
+    bot_username: str | None,
+    short_name: str | None = None,
 ) -> InlineKeyboardButton | None:
-    """The button for a chat: the Mini App itself in a private chat; in a group (where
-    Telegram opens no Mini App from a message's button) a link to the bot's private chat,
-    whose /start then offers the project's timeline to a member of the group."""
+    """The button for a chat: the Mini App itself in a private chat. A group gets a link
+    (Telegram opens no Mini App from a message's button there): with the app's BotFather
+    `short_name`, a direct link that opens it in the group; else one to the bot's private
+    chat, whose /start then offers it. Either way the API checks the membership."""
     if chat_id > 0:
         return timeline_button(language, base_url, project_id)
     if not bot_username:
         return None
-    link = f"https://t.me/{bot_username}?start={OPEN_ARGUMENT}{project_id}"
+    argument = f"{OPEN_ARGUMENT}{project_id}"
+    link = (
+        f"https://t.me/{bot_username}/{short_name}?startapp={argument}"
+        if short_name
+        else f"https://t.me/{bot_username}?start={argument}"
+    )
     return InlineKeyboardButton(t(language, "webapp.open_button"), url=link)
 
 

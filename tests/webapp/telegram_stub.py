@@ -100,11 +100,17 @@ _STUB = """
 """
 
 
-def telegram_stub(init_data: str, user: dict[str, object], dark: bool = False) -> str:
-    """The stub script for a user, with Telegram's light or dark theme."""
+def telegram_stub(
+    init_data: str, user: dict[str, object], dark: bool = False, start_param: str | None = None
+) -> str:
+    """The stub script for a user, with Telegram's light or dark theme (and the `startapp`
+    argument of a direct link, when opened by one)."""
+    unsafe: dict[str, object] = {"user": user}
+    if start_param is not None:
+        unsafe["start_param"] = start_param
     config = {
         "initData": init_data,
-        "initDataUnsafe": {"user": user},
+        "initDataUnsafe": unsafe,
         "version": "8.0",
         "colorScheme": "dark" if dark else "light",
         "themeParams": DARK_THEME if dark else LIGHT_THEME,

@@ -29,7 +29,7 @@ from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import ideas, say
 from tests.support import synthetic_media as media
 from tests.support.database import query
-from tests.support.telegram_emulator import BotApiEmulator, SimulatedUser
+from tests.support.telegram_emulator import DEFAULT_BOT_USERNAME, BotApiEmulator, SimulatedUser
 from tests.webapp.helpers import RunningApp, init_data, running_app
 from tests.webapp.telegram_stub import telegram_stub
 
@@ -67,11 +67,17 @@ def screens_dir(tmp_path: Path) -> Path:
 
 @asynccontextmanager
 async def browser(
-    app: RunningApp, profile: Path, *, dark: bool, foreign: list[str]
+    app: RunningApp,
+    profile: Path,
+    *,
+    dark: bool,
+    foreign: list[str],
+    start_param: str | None = None,
 ) -> AsyncIterator[BrowserContext]:
-    """A fresh chromium profile whose Telegram script is the stub; other hosts are refused."""
+    """A fresh chromium profile whose Telegram script is the stub (opened by a direct link
+    when `start_param` is given); other hosts are refused."""
     user = {"id": MAI, "first_name": "Mai", "language_code": "en"}
-    stub = telegram_stub(init_data(MAI), user, dark=dark)
+    stub = telegram_stub(init_data(MAI), user, dark=dark, start_param=start_param)
     local = urlsplit(app.server.local_url).netloc
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
@@ -104,12 +110,14 @@ async def browser(
             await context.close()
 
 
-async def open_timeline(context: BrowserContext, app: RunningApp, project: int) -> Page:
-    """The page, once every scene shows with its thumbnail and the waveform is drawn."""
+async def open_timeline(context: BrowserContext, app: RunningApp, project: int | None) -> Page:
+    """The page (on `project`, else on what Telegram's start_param names), once every scene
+    shows with its thumbnail and the waveform is drawn."""
     page = context.pages[0] if context.pages else await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    await page.goto(f"{app.server.local_url}?project={project}")
+    query = "" if project is None else f"?project={project}"
+    await page.goto(f"{app.server.local_url}{query}")
     await page.wait_for_function(
         "(n) => document.querySelectorAll('#scenes .scene').length === n"
         " && [...document.querySelectorAll('#scenes .scene')]"
@@ -392,7 +400,7 @@ async def test_a_group_member_watches_the_groups_timeline_but_cannot_change_it(
     director = crew.member(emulator.user(5202, "Đạo"), status="creator")
     crew.member(emulator.user(MAI, "Mai"))
     foreign: list[str] = []
-    async with running_app(make_settings, running_bot) as app:
+    async with running_app(make_settings, running_bot, webapp_short_name="timeline") as app:
         await say(director, "/new Crew harbour", "Crew harbour")
         for number, idea in enumerate(IDEAS, start=1):
             await say(director, idea, f"Scene {number}")
@@ -405,13 +413,21 @@ async def test_a_group_member_watches_the_groups_timeline_but_cannot_change_it(
         panel = await director.wait_for(
             lambda m: m.has_button("🎞 Open timeline"), after=mark, what="panel", timeout=240
         )
-        assert "start=timeline-" in str(panel.buttons[-1].get("url"))
         rows = query(app.settings.database_path, "select id from projects", ())
         project = int(rows[0][0])
+        # A direct link: Telegram opens the app in the group, its start_param names the project.
+        link = f"https://t.me/{DEFAULT_BOT_USERNAME}/timeline?startapp=timeline-{project}"
+        assert panel.buttons[-1].get("url") == link
         order = ideas(app.settings, crew.user_id)
 
-        async with browser(app, tmp_path / "member", dark=False, foreign=foreign) as context:
-            page = await open_timeline(context, app, project)
+        async with browser(
+            app,
+            tmp_path / "member",
+            dark=False,
+            foreign=foreign,
+            start_param=f"timeline-{project}",
+        ) as context:
+            page = await open_timeline(context, app, None)
             assert "Only the director" in await page.inner_text("#hint")
             calls = await page.evaluate("window.__telegram.calls.map((c) => c[0])")
             assert "MainButton.show" not in calls, "no Render button for a member"

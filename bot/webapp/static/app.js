@@ -257,7 +257,7 @@ function zoom(factor) {
 }
 
 async function reload() {
-  const wanted = new URLSearchParams(location.search).get("project");
+  const wanted = new URLSearchParams(location.search).get("project") ?? telegram.startProject();
   const query = wanted && /^\d+$/.test(wanted) ? `?project=${wanted}` : "";
   const board = await getJson(`timeline${query}`);
   if (!state.board) state.pps = fittingScale(board);

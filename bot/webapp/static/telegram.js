@@ -7,6 +7,12 @@ export function initData() {
   return webApp?.initData ?? "";
 }
 
+// The project a direct link asked for (t.me/<bot>/<app>?startapp=timeline-42), if any.
+export function startProject() {
+  const found = /^timeline-(\d{1,15})$/.exec(webApp?.initDataUnsafe?.start_param ?? "");
+  return found ? found[1] : null;
+}
+
 export function userLanguage() {
   return webApp?.initDataUnsafe?.user?.language_code ?? navigator.language ?? "en";
 }

@@ -371,6 +371,7 @@ def build_studio(settings: Settings) -> Studio:
             assets=store,
             media=media,
             limits=limits,
+            ends_with_credits=lambda owner, project: credits.card(owner, project) is not None,
         ),
         credits=credits,
         farm=farm,

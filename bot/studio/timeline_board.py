@@ -1,11 +1,13 @@
 """Use case: a project laid out as the timeline Mini App shows it, and the files it shows.
 
-The lengths are the ones the video will have (the render's own `cut_durations`), so what the
-director sees on the timeline is what the render cuts.
+The lengths are the ones the video will have (the render's own `cut_durations`, and the
+closing credits card's share of the song when the video ends with one), so what the director
+sees on the timeline is what the render cuts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -18,7 +20,7 @@ from bot.studio.ownership import owned_scene, project_for
 from bot.studio.project_state import ProjectState, SceneState
 from bot.studio.roles import AssetStore, MediaStore, ProjectStore, ReferenceStore, SceneStore
 from bot.studio.sections import SectionPin, SongSection
-from bot.studio.timing import cut_durations
+from bot.studio.timing import closing_seconds, cut_durations
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,18 @@ class Board:
     scenes: tuple[BoardScene, ...]
     song: BoardSong | None
     seconds_without_song: float
+    closing_seconds: float = 0.0  # the credits card after the last scene (0: none)
+
+    @property
+    def scenes_end(self) -> float:
+        """Where the last scene ends (and the credits card, if any, begins)."""
+        last = self.scenes[-1] if self.scenes else None
+        return round(last.start + last.seconds, 6) if last else 0.0
 
     @property
     def duration(self) -> float:
         """Length of the video, in seconds."""
-        last = self.scenes[-1] if self.scenes else None
-        return round(last.start + last.seconds, 6) if last else 0.0
+        return round(self.scenes_end + self.closing_seconds, 6) if self.scenes else 0.0
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,9 @@ class TimelineBoard:
         assets: AssetStore,
         media: MediaStore,
         limits: Limits,
+        ends_with_credits: Callable[[int, Project], bool] | None = None,
     ) -> None:
+        self.ends_with_credits = ends_with_credits  # whether the render adds the credits card
         self.projects = projects
         self.states = states
         self.scenes = scenes
@@ -135,9 +145,15 @@ class TimelineBoard:
         if state is None:
             raise ProjectNotFound()
         song = self._song(project)
+        card = 0.0
+        if state.scenes and self.ends_with_credits and self.ends_with_credits(owner_id, project):
+            # As the render lays it: over a song the card takes the song's last seconds.
+            card = closing_seconds(
+                song.duration if song else 0.0, len(state.scenes), self.limits.fps
+            )
         durations = cut_durations(
             [scene.duration for scene in state.scenes],
-            song.duration if song else None,
+            song.duration - card if song else None,
             self.limits.seconds_without_song,
             self.limits.fps,
             song.beats if song else None,
@@ -150,7 +166,7 @@ class TimelineBoard:
         for scene, seconds in zip(state.scenes, durations, strict=True):
             laid.append(BoardScene(scene, start, seconds, thumbnail_key(scene)))
             start = round(start + seconds, 6)
-        return Board(project, tuple(laid), song, self.limits.seconds_without_song)
+        return Board(project, tuple(laid), song, self.limits.seconds_without_song, card)
 
     def thumbnail_source(self, owner_id: int, scene_id: int) -> MediaFile | None:
         """The picture a scene's thumbnail is made from: its still, else its first photo."""

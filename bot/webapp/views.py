@@ -90,6 +90,9 @@ def board_json(
             }
             for number, laid in enumerate(board.scenes, start=1)
         ],
+        "closing": None
+        if not board.closing_seconds
+        else {"start": board.scenes_end, "seconds": board.closing_seconds},
         "motions": [m.value for m in Motion],
         "transitions": [tr.value for tr in Transition],
         "fits": [f.value for f in Fit],

@@ -12,13 +12,14 @@ from bot.media.previews import PreviewCache, song_peaks, thumbnail_jpeg
 from bot.studio.beats import SongAnalysis
 from bot.studio.edits import Numbered, SetLength
 from bot.studio.sections import SectionKind, SongSection
+from bot.studio.timeline import Motion, Transition
 from bot.studio.timeline_board import TimelineBoard, cut_edits
-from bot.studio.timing import cut_durations
+from bot.studio.timing import ShotSource, build_timeline, cut_durations
 from tests.studio.helpers import OWNER, STRANGER, World, build, with_ideas
 from tests.support.synthetic_media import make_song
 
 
-def board_of(world: World) -> TimelineBoard:
+def board_of(world: World, *, credits: bool = False) -> TimelineBoard:
     return TimelineBoard(
         projects=world.store,
         states=world.edits.states,
@@ -27,6 +28,7 @@ def board_of(world: World) -> TimelineBoard:
         assets=world.store,
         media=world.media,
         limits=world.limits,
+        ends_with_credits=(lambda owner, project: True) if credits else None,
     )
 
 
@@ -146,3 +148,40 @@ async def test_the_board_shows_the_song_sections_and_cuts_as_the_render_does(
     assert [laid.seconds for laid in board.scenes] == pytest.approx(render_cuts)
     # Choruses cut faster: the scenes over the chorus are shorter than those over the verse.
     assert board.scenes[-1].seconds < board.scenes[0].seconds
+
+
+async def test_a_video_ending_with_credits_shows_the_card_and_cuts_as_the_render_does(
+    tmp_path: Path,
+) -> None:
+    world = build(tmp_path)
+    with_ideas(world, "a", "b", "c", "d")
+    await with_song(world)
+    project = world.projects.active(OWNER)
+    song = world.store.get_asset(project.song_sha or "")
+    assert song is not None and song.duration is not None
+    plain = board_of(world).board(OWNER)
+    board = board_of(world, credits=True).board(OWNER)
+    # What the render lays out for the same scenes with the card (build_timeline's own rule).
+    sources = [ShotSource("/s.jpg", "", Motion.STILL, Transition.CUT) for _ in range(4)]
+    closing = ShotSource("/card.jpg", "", Motion.STILL, Transition.FADE_BLACK)
+    timeline = build_timeline(
+        sources,
+        width=360,
+        height=640,
+        fps=world.limits.fps,
+        title="",
+        audio_path=None,
+        song_seconds=song.duration,
+        seconds_without_song=world.limits.seconds_without_song,
+        beats=song.beats,
+        downbeat=song.downbeat,
+        closing=closing,
+    )
+    *scene_shots, card = timeline.shots
+    assert [laid.seconds for laid in board.scenes] == pytest.approx(
+        [s.duration for s in scene_shots]
+    )
+    assert board.closing_seconds == pytest.approx(card.duration) and card.duration > 0
+    assert board.scenes_end == pytest.approx(card.start)
+    assert board.duration == pytest.approx(plain.duration) == pytest.approx(song.duration)
+    assert plain.closing_seconds == 0.0

@@ -375,3 +375,27 @@ async def test_the_app_is_served_next_to_the_webhook_server(
     # Stopped with the bot: the port is free again.
     with socket.socket() as again:
         again.bind(("127.0.0.1", server.port))
+
+
+async def test_a_video_ending_with_the_credits_card_shows_it_after_the_scenes(
+    emulator: BotApiEmulator, make_settings: SettingsFactory, running_bot: BotStarter
+) -> None:
+    mai = emulator.user(MAI, "Mai")
+    async with running_app(make_settings, running_bot) as app:
+        await new_project(mai, "Credits", "Dawn", "Boats", "Market")
+        await mai.send_audio(media.make_song(seconds=12, fmt="ogg"), "hue.ogg", "audio/ogg", 12)
+        await mai.wait_for(lambda m: "Song of" in m.text, what="the song")
+        async with app.http.get(app.url("api/timeline"), headers=signed(init_data(MAI))) as got:
+            before = await got.json()
+        assert before["closing"] is None
+        await say(mai, "credits on", "credits card at the end: on")
+        async with app.http.get(app.url("api/timeline"), headers=signed(init_data(MAI))) as got:
+            after = await got.json()
+        closing = after["closing"]
+        assert closing is not None and closing["seconds"] > 0
+        last = after["scenes"][-1]
+        assert closing["start"] == pytest.approx(last["start"] + last["seconds"])
+        # The song still ends the video: the scenes gave the card its seconds.
+        assert after["duration"] == pytest.approx(before["duration"])
+        assert closing["start"] + closing["seconds"] == pytest.approx(after["duration"])
+        assert after["labels"]["credits_card"] == "Credits card"

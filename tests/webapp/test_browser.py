@@ -413,6 +413,7 @@ async def test_a_group_member_watches_the_groups_timeline_but_cannot_change_it(
         panel = await director.wait_for(
             lambda m: m.has_button("🎞 Open timeline"), after=mark, what="panel", timeout=240
         )
+        await say(director, "credits on", "credits card at the end: on")
         rows = query(app.settings.database_path, "select id from projects", ())
         project = int(rows[0][0])
         # A direct link: Telegram opens the app in the group, its start_param names the project.
@@ -429,6 +430,14 @@ async def test_a_group_member_watches_the_groups_timeline_but_cannot_change_it(
         ) as context:
             page = await open_timeline(context, app, None)
             assert "Only the director" in await page.inner_text("#hint")
+            # The credits card closes the timeline, after the last scene, where it will play.
+            card = await page.locator("#closing").bounding_box()
+            last = await page.locator("#scenes .scene >> nth=-1").bounding_box()
+            assert card is not None and last is not None, "the card is drawn"
+            assert abs(card["x"] - (last["x"] + last["width"])) < 2 and card["width"] > 10
+            assert await page.inner_text("#closing") == "Credits card"
+            assert not await page.locator("#scenes .edge >> visible=true").count(), "no handles"
+            await page.screenshot(path=str(screens_dir(tmp_path) / "timeline-member.png"))
             calls = await page.evaluate("window.__telegram.calls.map((c) => c[0])")
             assert "MainButton.show" not in calls, "no Render button for a member"
             edits: list[str] = []

@@ -29,6 +29,7 @@ const timeline = new Timeline(
     wave: $("wave"),
     grid: $("grid"),
     scenes: $("scenes"),
+    closing: $("closing"),
     playhead: $("playhead"),
     dragLabel: $("drag-label"),
   },
@@ -151,6 +152,7 @@ function draw(board) {
   }
   timeline.render(board, state.pps, thumbnailOf, state.labels);
   timeline.setBusy(!board.may_change); // a group member watches: nothing to drag
+  $("scenes").classList.toggle("readonly", !board.may_change);
   player.setDuration(board.duration);
   showTime.index = undefined;
   showTime(Math.min(player.time(), board.duration), false);

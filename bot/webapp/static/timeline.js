@@ -9,7 +9,7 @@ const COMPACT_PX = 76; // narrower scenes show their number and idea only
 
 export class Timeline {
   constructor(elements, handlers) {
-    this.el = elements; // { timeline, track, sections, wave, grid, scenes, playhead, dragLabel }
+    this.el = elements; // { timeline, track, sections, wave, grid, scenes, closing, playhead, dragLabel }
     this.on = handlers; // { move(sceneId, position), resize(sceneId, seconds), tap(index), seek(time) }
     this.board = null;
     this.pps = 40;
@@ -77,7 +77,19 @@ export class Timeline {
     this.#drawSections();
     this.#drawGrid();
     this.#drawScenes();
+    this.#drawClosing();
     this.current = -1;
+  }
+
+  // The credits card the video ends with: shown where it plays, not to be dragged.
+  #drawClosing() {
+    const card = this.el.closing;
+    const closing = this.board.closing;
+    card.hidden = !closing;
+    if (!closing) return;
+    card.style.left = `${this.x(closing.start)}px`;
+    card.style.width = `${Math.max(1, this.x(closing.seconds))}px`;
+    card.textContent = this.labels?.credits_card ?? "Credits";
   }
 
   refreshThumbnail(sceneId, url) {

@@ -29,7 +29,12 @@ from tests.conftest import BotStarter, SettingsFactory
 from tests.e2e.helpers import ideas, say
 from tests.support import synthetic_media as media
 from tests.support.database import query
-from tests.support.telegram_emulator import DEFAULT_BOT_USERNAME, BotApiEmulator, SimulatedUser
+from tests.support.telegram_emulator import (
+    DEFAULT_BOT_USERNAME,
+    BotApiEmulator,
+    BotMessage,
+    SimulatedUser,
+)
 from tests.webapp.helpers import RunningApp, init_data, running_app
 from tests.webapp.telegram_stub import telegram_stub
 
@@ -181,22 +186,27 @@ class Finger:
         await self._touch("touchEnd")
 
 
-async def set_up_project(app: RunningApp, mai: SimulatedUser) -> int:
-    """A project with four scenes, a song, and pictures from /storyboard."""
-    await say(mai, "/new Harbour", "Harbour")
+async def set_up_project(
+    app: RunningApp, user: SimulatedUser, title: str = "Harbour"
+) -> tuple[int, BotMessage]:
+    """A project of the user's chat with four scenes, a song, and pictures from /storyboard;
+    its id and the storyboard's panel."""
+    await say(user, f"/new {title}", title)
     for number, idea in enumerate(IDEAS, start=1):
-        await say(mai, idea, f"Scene {number}")
-    await mai.send_audio(
+        await say(user, idea, f"Scene {number}")
+    await user.send_audio(
         media.make_song(seconds=16, bpm=120, fmt="ogg"), "tide.ogg", "audio/ogg", 16
     )
-    await mai.wait_for(lambda m: "Song of" in m.text, what="the song")
-    mark = mai.mark()
-    await mai.send_text("/storyboard")
-    await mai.wait_for(
+    await user.wait_for(lambda m: "Song of" in m.text, what="the song")
+    mark = user.mark()
+    await user.send_text("/storyboard")
+    panel = await user.wait_for(
         lambda m: m.has_button("🎞 Open timeline"), after=mark, what="the panel", timeout=240
     )
-    rows = query(app.settings.database_path, "select id from projects where owner_id = ?", (MAI,))
-    return int(rows[0][0])
+    rows = query(
+        app.settings.database_path, "select id from projects where owner_id = ?", (user.chat_id,)
+    )
+    return int(rows[0][0]), panel
 
 
 def durations(app: RunningApp) -> list[float | None]:
@@ -219,7 +229,7 @@ async def test_the_timeline_reorders_resizes_edits_and_renders_in_chromium(
     screens = screens_dir(tmp_path)
     foreign: list[str] = []
     async with running_app(make_settings, running_bot) as app:
-        project = await set_up_project(app, mai)
+        project, _ = await set_up_project(app, mai)
         planned = ideas(app.settings, MAI)
         assert len(planned) == len(IDEAS)
 
@@ -401,21 +411,8 @@ async def test_a_group_member_watches_the_groups_timeline_but_cannot_change_it(
     crew.member(emulator.user(MAI, "Mai"))
     foreign: list[str] = []
     async with running_app(make_settings, running_bot, webapp_short_name="timeline") as app:
-        await say(director, "/new Crew harbour", "Crew harbour")
-        for number, idea in enumerate(IDEAS, start=1):
-            await say(director, idea, f"Scene {number}")
-        await director.send_audio(
-            media.make_song(seconds=16, bpm=120, fmt="ogg"), "tide.ogg", "audio/ogg", 16
-        )
-        await director.wait_for(lambda m: "Song of" in m.text, what="the song")
-        mark = director.mark()
-        await director.send_text("/storyboard")
-        panel = await director.wait_for(
-            lambda m: m.has_button("🎞 Open timeline"), after=mark, what="panel", timeout=240
-        )
+        project, panel = await set_up_project(app, director, "Crew harbour")
         await say(director, "credits on", "credits card at the end: on")
-        rows = query(app.settings.database_path, "select id from projects", ())
-        project = int(rows[0][0])
         # A direct link: Telegram opens the app in the group, its start_param names the project.
         link = f"https://t.me/{DEFAULT_BOT_USERNAME}/timeline?startapp=timeline-{project}"
         assert panel.buttons[-1].get("url") == link

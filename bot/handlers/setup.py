@@ -85,16 +85,15 @@ def options_keyboard(
             )
         ]
     )
-    if options.webapp_url:
-        button = chat_timeline_button(
-            language,
-            options.webapp_url,
-            project.id,
-            project.owner_id,
-            bot_username,
-            options.webapp_short_name,
-        )
-        rows.extend([[button]] if button is not None else [])
+    timeline = chat_timeline_button(
+        language,
+        options.webapp_url,
+        project.id,
+        project.owner_id,
+        bot_username,
+        options.webapp_short_name,
+    )
+    rows.extend([[timeline]] if timeline is not None else [])
     return InlineKeyboardMarkup(rows)
 
 

@@ -155,8 +155,6 @@ class StoryboardView:
         self, language: str, chat_id: int, project_id: int
     ) -> InlineKeyboardButton | None:
         """The panel's "Open timeline" button for this chat, when the Mini App is served."""
-        if not self.webapp_url:
-            return None
         return chat_timeline_button(
             language,
             self.webapp_url,

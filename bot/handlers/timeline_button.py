@@ -30,7 +30,7 @@ def timeline_button(language: str, base_url: str, project_id: int) -> InlineKeyb
 
 def chat_timeline_button(
     language: str,
-    base_url: str,
+    base_url: str | None,
     project_id: int,
     chat_id: int,
     bot_username: str | None,
@@ -39,7 +39,10 @@ def chat_timeline_button(
     """The button for a chat: the Mini App itself in a private chat. A group gets a link
     (Telegram opens no Mini App from a message's button there): with the app's BotFather
     `short_name`, a direct link that opens it in the group; else one to the bot's private
-    chat, whose /start then offers it. Either way the API checks the membership."""
+    chat, whose /start then offers it. Either way the API checks the membership. None when
+    the app is not served (no `base_url`) or the bot's username is unknown."""
+    if not base_url:
+        return None
     if chat_id > 0:
         return timeline_button(language, base_url, project_id)
     if not bot_username:

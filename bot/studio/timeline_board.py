@@ -20,7 +20,7 @@ from bot.studio.ownership import owned_scene, project_for
 from bot.studio.project_state import ProjectState, SceneState
 from bot.studio.roles import AssetStore, MediaStore, ProjectStore, ReferenceStore, SceneStore
 from bot.studio.sections import SectionPin, SongSection
-from bot.studio.timing import closing_seconds, cut_durations
+from bot.studio.timing import cut_durations, share_with_card
 
 
 @dataclass(frozen=True)
@@ -145,15 +145,15 @@ class TimelineBoard:
         if state is None:
             raise ProjectNotFound()
         song = self._song(project)
-        card = 0.0
-        if state.scenes and self.ends_with_credits and self.ends_with_credits(owner_id, project):
-            # As the render lays it: over a song the card takes the song's last seconds.
-            card = closing_seconds(
-                song.duration if song else 0.0, len(state.scenes), self.limits.fps
-            )
+        with_card = bool(
+            state.scenes and self.ends_with_credits and self.ends_with_credits(owner_id, project)
+        )
+        scenes_seconds, card = share_with_card(
+            song.duration if song else None, len(state.scenes), self.limits.fps, with_card
+        )
         durations = cut_durations(
             [scene.duration for scene in state.scenes],
-            song.duration - card if song else None,
+            scenes_seconds,
             self.limits.seconds_without_song,
             self.limits.fps,
             song.beats if song else None,

@@ -228,6 +228,18 @@ def closing_seconds(total_seconds: float, scene_count: int, fps: int) -> float:
     return round(seconds * fps) / fps
 
 
+def share_with_card(
+    song_seconds: float | None, scene_count: int, fps: int, card: bool
+) -> tuple[float | None, float]:
+    """(the seconds the scenes share, the closing card's seconds): over a song the card takes
+    the song's last seconds, so the video still ends with the song; without one it follows
+    the scenes."""
+    if not card:
+        return song_seconds, 0.0
+    card_seconds = closing_seconds(song_seconds or 0.0, scene_count, fps)
+    return (song_seconds - card_seconds if song_seconds else song_seconds), card_seconds
+
+
 def build_timeline(
     sources: Sequence[ShotSource],
     *,
@@ -250,13 +262,9 @@ def build_timeline(
     A `closing` card (the credits) follows the last scene: over the song's last seconds, so
     the video still ends with the song, or after the scenes when there is no song.
     """
-    card_seconds = 0.0
-    scenes_seconds = song_seconds
-    if closing is not None:
-        # Over a song the card shares its time; without one it simply follows the scenes.
-        card_seconds = closing_seconds(song_seconds or 0.0, len(sources), fps)
-        if song_seconds:
-            scenes_seconds = song_seconds - card_seconds
+    scenes_seconds, card_seconds = share_with_card(
+        song_seconds, len(sources), fps, closing is not None
+    )
     durations = cut_durations(
         [s.wished_seconds for s in sources],
         scenes_seconds,
